@@ -1,0 +1,17 @@
+#include "common/endpoint_stats.hpp"
+
+namespace stampede::common {
+
+void endpoint_stats::merge(const endpoint_stats& other) {
+    requests += other.requests;
+    failures += other.failures;
+    bytes += other.bytes;
+    latency.merge(other.latency);
+}
+
+void endpoint_stats::reset() {
+    requests = failures = bytes = 0;
+    latency.reset();
+}
+
+}  // namespace stampede::common

@@ -1,0 +1,33 @@
+#pragma once
+// What is counted for one endpoint (method + name) over some span of time.
+#include <cstdint>
+#include <string>
+
+#include "common/histogram.hpp"
+
+namespace stampede::common {
+
+// An endpoint groups requests by their declared name, else by their path *template*,
+// never by the rendered URL, so "/agent/{id}" stays one row.
+struct endpoint {
+    std::string method;
+    std::string name;
+};
+
+struct endpoint_stats {
+    std::uint64_t requests = 0;  // all completed requests, failures included (as Locust counts)
+    std::uint64_t failures = 0;
+    std::uint64_t bytes = 0;     // response body bytes
+    histogram latency;           // microseconds, successes and failures alike
+
+    void record(std::uint64_t latency_us, std::uint64_t body_bytes, bool failed) {
+        ++requests;
+        failures += failed ? 1 : 0;
+        bytes += body_bytes;
+        latency.record(latency_us);
+    }
+    void merge(const endpoint_stats& other);
+    void reset();
+};
+
+}  // namespace stampede::common

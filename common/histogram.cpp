@@ -1,0 +1,230 @@
+#include "common/histogram.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace stampede::common {
+
+namespace {
+
+void put_varint(std::string& out, std::uint64_t v) {
+    while (v >= 0x80) {
+        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+        v >>= 7;
+    }
+    out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(std::string_view& in, std::uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (in.empty()) return false;
+        auto byte = static_cast<std::uint8_t>(in.front());
+        in.remove_prefix(1);
+        if (shift == 63 && byte > 1) return false;  // would overflow 64 bits
+        v |= std::uint64_t{byte & 0x7fu} << shift;
+        if ((byte & 0x80) == 0) return true;
+    }
+    return false;
+}
+
+constexpr std::uint8_t wire_version = 1;
+
+}  // namespace
+
+histogram::histogram(const histogram& other) { *this = other; }
+
+histogram& histogram::operator=(const histogram& other) {
+    if (this == &other) return *this;
+    for (int b = 0; b < block_count; ++b) {
+        if (!other.blocks_[b]) {
+            blocks_[b].reset();
+            continue;
+        }
+        if (!blocks_[b]) blocks_[b] = std::make_unique<std::uint64_t[]>(block_size);
+        std::memcpy(blocks_[b].get(), other.blocks_[b].get(), block_size * sizeof(std::uint64_t));
+    }
+    total_count_ = other.total_count_;
+    min_ = other.min_;
+    max_ = other.max_;
+    sum_ = other.sum_;
+    clamped_ = other.clamped_;
+    return *this;
+}
+
+int histogram::index_of(std::uint64_t value) {
+    if (value > max_trackable) value = max_trackable;
+    const int msb = 63 - std::countl_zero(value | 1);
+    const int bucket = std::max(0, msb - sub_bucket_bits);
+    return (bucket << sub_bucket_bits) + static_cast<int>(value >> bucket);
+}
+
+std::uint64_t histogram::lowest_at(int index) {
+    if (index < 2 * block_size) return static_cast<std::uint64_t>(index);
+    const int bucket = (index >> sub_bucket_bits) - 1;
+    const std::uint64_t sub = static_cast<std::uint64_t>(index - (bucket << sub_bucket_bits));
+    return sub << bucket;
+}
+
+std::uint64_t histogram::width_at(int index) {
+    if (index < 2 * block_size) return 1;
+    return std::uint64_t{1} << ((index >> sub_bucket_bits) - 1);
+}
+
+std::uint64_t histogram::midpoint_at(int index) { return lowest_at(index) + width_at(index) / 2; }
+
+std::uint64_t* histogram::block_for(int index) {
+    auto& block = blocks_[index >> sub_bucket_bits];
+    if (!block) block = std::make_unique<std::uint64_t[]>(block_size);  // zero-initialised
+    return block.get();
+}
+
+std::uint64_t histogram::count_at(int index) const {
+    const auto& block = blocks_[index >> sub_bucket_bits];
+    return block ? block[index & (block_size - 1)] : 0;
+}
+
+void histogram::record(std::uint64_t value_us, std::uint64_t times) {
+    if (times == 0) return;
+    if (value_us > max_trackable) {
+        clamped_ += times;
+        value_us = max_trackable;
+    }
+    const int index = index_of(value_us);
+    block_for(index)[index & (block_size - 1)] += times;
+    total_count_ += times;
+    sum_ += value_us * times;
+    min_ = std::min(min_, value_us);
+    max_ = std::max(max_, value_us);
+}
+
+void histogram::merge(const histogram& other) {
+    if (other.total_count_ == 0) return;
+    for (int b = 0; b < block_count; ++b) {
+        if (!other.blocks_[b]) continue;
+        std::uint64_t* mine = block_for(b << sub_bucket_bits);
+        const std::uint64_t* theirs = other.blocks_[b].get();
+        for (int i = 0; i < block_size; ++i) mine[i] += theirs[i];
+    }
+    total_count_ += other.total_count_;
+    sum_ += other.sum_;
+    clamped_ += other.clamped_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+}
+
+void histogram::reset() {
+    for (auto& block : blocks_) {
+        if (block) std::memset(block.get(), 0, block_size * sizeof(std::uint64_t));
+    }
+    total_count_ = 0;
+    min_ = UINT64_MAX;
+    max_ = 0;
+    sum_ = 0;
+    clamped_ = 0;
+}
+
+double histogram::mean() const {
+    return total_count_ ? static_cast<double>(sum_) / static_cast<double>(total_count_) : 0.0;
+}
+
+std::uint64_t histogram::percentile(double p) const {
+    if (total_count_ == 0) return 0;
+    const double wanted = std::ceil(std::clamp(p, 0.0, 100.0) / 100.0 * total_count_);
+    const std::uint64_t rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(wanted));
+    if (rank >= total_count_) return max_;
+    if (rank == 1) return min();
+    std::uint64_t seen = 0;
+    for (int b = 0; b < block_count; ++b) {
+        if (!blocks_[b]) continue;
+        for (int i = 0; i < block_size; ++i) {
+            seen += blocks_[b][i];
+            if (seen >= rank) {
+                const auto value = midpoint_at((b << sub_bucket_bits) + i);
+                return std::clamp(value, min(), max_);
+            }
+        }
+    }
+    return max_;
+}
+
+std::string histogram::encode() const {
+    std::string out;
+    out.push_back(static_cast<char>(wire_version));
+    put_varint(out, min());
+    put_varint(out, max_);
+    put_varint(out, sum_);
+    put_varint(out, clamped_);
+    int next = 0;  // first index not yet covered by a gap
+    for (int b = 0; b < block_count; ++b) {
+        if (!blocks_[b]) continue;
+        for (int i = 0; i < block_size; ++i) {
+            const std::uint64_t c = blocks_[b][i];
+            if (c == 0) continue;
+            const int index = (b << sub_bucket_bits) + i;
+            put_varint(out, static_cast<std::uint64_t>(index - next));
+            put_varint(out, c);
+            next = index + 1;
+        }
+    }
+    return out;
+}
+
+namespace {
+std::optional<histogram> fail(std::string* error, const char* why) {
+    if (error) *error = why;
+    return std::nullopt;
+}
+}  // namespace
+
+std::optional<histogram> histogram::decode(std::string_view in, std::string* error) {
+    if (in.empty() || static_cast<std::uint8_t>(in.front()) != wire_version)
+        return fail(error, "histogram: unknown encoding version");
+    in.remove_prefix(1);
+    std::uint64_t min_v, max_v, sum_v, clamped_v;
+    if (!get_varint(in, min_v) || !get_varint(in, max_v) || !get_varint(in, sum_v) ||
+        !get_varint(in, clamped_v))
+        return fail(error, "histogram: truncated header");
+    histogram h;
+    std::uint64_t next = 0;
+    int first = -1, last = -1;
+    while (!in.empty()) {
+        std::uint64_t gap, c;
+        if (!get_varint(in, gap) || !get_varint(in, c)) return fail(error, "histogram: truncated");
+        if (gap >= static_cast<std::uint64_t>(counts_length) - next || c == 0)
+            return fail(error, "histogram: bucket index out of range or empty run");
+        const int index = static_cast<int>(next + gap);
+        if (h.total_count_ + c < h.total_count_) return fail(error, "histogram: count overflow");
+        h.block_for(index)[index & (block_size - 1)] = c;
+        h.total_count_ += c;
+        if (first < 0) first = index;
+        last = index;
+        next = static_cast<std::uint64_t>(index) + 1;
+    }
+    if (h.total_count_ == 0) {
+        if (min_v || max_v || sum_v || clamped_v) return fail(error, "histogram: stats without counts");
+        return h;
+    }
+    if (min_v > max_v || max_v > max_trackable || index_of(min_v) != first ||
+        index_of(max_v) != last || clamped_v > h.total_count_)
+        return fail(error, "histogram: min/max inconsistent with counts");
+    h.min_ = min_v;
+    h.max_ = max_v;
+    h.sum_ = sum_v;
+    h.clamped_ = clamped_v;
+    return h;
+}
+
+bool histogram::operator==(const histogram& other) const {
+    if (total_count_ != other.total_count_ || min() != other.min() || max_ != other.max_ ||
+        sum_ != other.sum_ || clamped_ != other.clamped_)
+        return false;
+    for (int i = 0; i < counts_length; ++i) {
+        if (count_at(i) != other.count_at(i)) return false;
+    }
+    return true;
+}
+
+}  // namespace stampede::common

@@ -1,0 +1,69 @@
+#include "common/load_plan.hpp"
+
+#include <algorithm>
+
+#include "common/text_similarity.hpp"
+
+namespace stampede::common {
+
+namespace {
+
+void apply(run_load& load, const load_spec& spec) {
+    if (spec.users) load.users = *spec.users;
+    if (spec.spawn_rate) load.spawn_rate = *spec.spawn_rate;
+    if (spec.run_time) load.run_time = *spec.run_time;
+}
+
+bool intersects(const std::set<std::string>& tags, const std::vector<std::string>& wanted) {
+    return std::any_of(wanted.begin(), wanted.end(), [&](const auto& t) { return tags.count(t) > 0; });
+}
+
+// Keeps tasks carrying one of `tags` (all when empty) and none of `exclude`; drops user
+// classes left without tasks, as Locust does.
+void filter_tasks(scenario& sc, const std::vector<std::string>& tags,
+                  const std::vector<std::string>& exclude) {
+    for (auto& cls : sc.user_classes) {
+        std::erase_if(cls.tasks, [&](const task_spec& t) {
+            return (!tags.empty() && !intersects(t.tags, tags)) || intersects(t.tags, exclude);
+        });
+    }
+    std::erase_if(sc.user_classes, [](const user_class_spec& c) { return c.tasks.empty(); });
+}
+
+std::string unknown_profile(const scenario& sc, const std::string& name) {
+    std::vector<std::string_view> names;
+    for (const auto& [n, _] : sc.profiles) names.push_back(n);
+    std::string message = "--profile: no profile named '" + name + "' in " + sc.source_path;
+    if (auto hint = nearest(name, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
+    else if (!names.empty()) {
+        message += " (profiles:";
+        for (auto n : names) message += " " + std::string(n);
+        message += ")";
+    }
+    return message;
+}
+
+}  // namespace
+
+load_plan_result apply_load_plan(scenario& sc, const load_overrides& overrides) {
+    load_plan_result result;
+    apply(result.load, sc.load);
+    if (overrides.profile) {
+        auto it = sc.profiles.find(*overrides.profile);
+        if (it == sc.profiles.end()) return {result.load, unknown_profile(sc, *overrides.profile)};
+        apply(result.load, it->second);
+    }
+    apply(result.load, {overrides.users, overrides.spawn_rate, overrides.run_time});
+    if (overrides.host) {
+        std::string error;
+        sc.host = parse_host_url(*overrides.host, &error);
+        if (!sc.host) return {result.load, "--host: " + error};
+    }
+    if (!sc.host) return {result.load, "no host: set 'host' in " + sc.source_path + " or pass --host"};
+    filter_tasks(sc, overrides.tags, overrides.exclude_tags);
+    if (sc.user_classes.empty())
+        return {result.load, "--tags/--exclude-tags: no task is left to run"};
+    return result;
+}
+
+}  // namespace stampede::common

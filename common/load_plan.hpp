@@ -1,0 +1,36 @@
+#pragma once
+// Shapes a loaded scenario into what will run: the chosen profile, command-line overrides
+// (flags beat the profile, the profile beats the file's `load`), and tag filters.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/scenario.hpp"
+
+namespace stampede::common {
+
+struct load_overrides {
+    std::optional<std::string> host;
+    std::optional<int> users;
+    std::optional<double> spawn_rate;
+    std::optional<micros> run_time;
+    std::optional<std::string> profile;
+    std::vector<std::string> tags;
+    std::vector<std::string> exclude_tags;
+};
+
+struct run_load {
+    int users = 1;
+    double spawn_rate = 1.0;
+    std::optional<micros> run_time;  // none: run until stopped
+};
+
+struct load_plan_result {
+    run_load load;
+    std::string error;  // non-empty: the plan cannot run, the reason names the flag or key
+};
+
+// Applies overrides to `sc` in place (host, task filters) and returns the effective load.
+load_plan_result apply_load_plan(scenario& sc, const load_overrides& overrides);
+
+}  // namespace stampede::common

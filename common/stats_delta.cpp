@@ -1,0 +1,41 @@
+#include "common/stats_delta.hpp"
+
+namespace stampede::common {
+
+std::string_view to_string(error_kind kind) {
+    switch (kind) {
+        case error_kind::connect: return "connect";
+        case error_kind::timeout: return "timeout";
+        case error_kind::transport: return "transport";
+        case error_kind::http_status: return "http_status";
+        case error_kind::check: return "check";
+    }
+    return "unknown";
+}
+
+void stats_delta::merge(const stats_delta& other) {
+    if (endpoints.size() < other.endpoints.size()) endpoints.resize(other.endpoints.size());
+    for (std::size_t i = 0; i < other.endpoints.size(); ++i) endpoints[i].merge(other.endpoints[i]);
+    for (const auto& [key, record] : other.errors) add_error(key, record.message, record.count);
+    cancelled += other.cancelled;
+}
+
+void stats_delta::reset() {
+    for (auto& e : endpoints) e.reset();
+    errors.clear();
+    cancelled = 0;
+}
+
+void stats_delta::add_error(const error_key& key, std::string_view message, std::uint64_t count) {
+    auto& record = errors[key];
+    if (record.count == 0) record.message = message;
+    record.count += count;
+}
+
+endpoint_stats stats_delta::total() const {
+    endpoint_stats sum;
+    for (const auto& e : endpoints) sum.merge(e);
+    return sum;
+}
+
+}  // namespace stampede::common

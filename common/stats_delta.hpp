@@ -1,0 +1,45 @@
+#pragma once
+// A stats delta: everything counted by one source (an io thread, a worker) during one
+// interval. Deltas merge exactly; the master's totals are the merge of every delta it took.
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/endpoint_stats.hpp"
+
+namespace stampede::common {
+
+// Why a request failed. Counted by kind on the data path, never thrown (as wrk does).
+enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check };
+std::string_view to_string(error_kind kind);
+
+// Errors group by endpoint, kind and a small code (HTTP status, errno); the first message
+// seen for the group is kept, so no string work happens after the first occurrence.
+struct error_key {
+    std::uint32_t endpoint = 0;
+    error_kind kind = error_kind::transport;
+    std::int32_t code = 0;
+    auto operator<=>(const error_key&) const = default;
+};
+
+struct error_record {
+    std::uint64_t count = 0;
+    std::string message;
+};
+
+struct stats_delta {
+    std::vector<endpoint_stats> endpoints;  // indexed by endpoint id
+    std::map<error_key, error_record> errors;
+    std::uint64_t cancelled = 0;  // requests cut off by a forced stop: not counted as requests
+
+    explicit stats_delta(std::size_t endpoint_count = 0) : endpoints(endpoint_count) {}
+    void merge(const stats_delta& other);
+    void reset();
+    void add_error(const error_key& key, std::string_view message, std::uint64_t count = 1);
+    endpoint_stats total() const;
+};
+
+}  // namespace stampede::common

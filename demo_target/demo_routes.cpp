@@ -1,0 +1,206 @@
+#include "demo_target/demo_routes.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "common/duration.hpp"
+
+namespace stampede::demo {
+
+using nlohmann::json;
+using std::chrono::microseconds;
+
+namespace {
+
+constexpr std::array<std::string_view, route_count> names = {"state", "workflow", "jsonrpc", "training",
+                                                               "health", "ok", "not_found"};
+
+demo_response json_response(int status, const json& body) { return {status, body.dump()}; }
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+route classify(std::string_view path) {
+    if (starts_with(path, "/v1/opscore/agent/")) {
+        return path.ends_with("/workflow") ? route::workflow : route::state;
+    }
+    if (path == "/api/v1/jsonrpc") return route::jsonrpc;
+    if (starts_with(path, "/api/v1/training/jobs")) return route::training;
+    if (path == "/health" || path == "/api/v1/health") return route::health;
+    if (path == "/ok") return route::ok;
+    return route::not_found;
+}
+
+}  // namespace
+
+std::string_view route_name(route r) { return names[static_cast<std::size_t>(r)]; }
+
+std::optional<route> route_from_name(std::string_view name) {
+    for (std::size_t i = 0; i + 1 < route_count; ++i)
+        if (names[i] == name) return static_cast<route>(i);
+    return std::nullopt;
+}
+
+std::optional<latency_spec> parse_latency(std::string_view text, std::string* error) {
+    latency_spec spec;
+    std::string_view median = text;
+    if (starts_with(text, "lognormal:")) {
+        median = text.substr(10);
+        spec.sigma = 0.5;
+        if (auto colon = median.find(':'); colon != std::string_view::npos) {
+            spec.sigma = std::atof(std::string(median.substr(colon + 1)).c_str());
+            median = median.substr(0, colon);
+            if (!(spec.sigma > 0 && spec.sigma < 5)) {
+                if (error) *error = "lognormal sigma must be between 0 and 5";
+                return std::nullopt;
+            }
+        }
+    }
+    auto d = common::parse_duration(median, error);
+    if (!d) return std::nullopt;
+    spec.median = *d;
+    return spec;
+}
+
+demo_service::demo_service(demo_config config) : config_(std::move(config)), random_(config_.seed) {}
+
+std::uint64_t demo_service::served() const {
+    std::uint64_t total = 0;
+    for (const auto& n : served_) total += n.load(std::memory_order_relaxed);
+    return total + unauthorized_.load(std::memory_order_relaxed);
+}
+
+microseconds demo_service::draw_latency(route r) {
+    const auto& spec = config_.latency[static_cast<std::size_t>(r)];
+    if (spec.sigma == 0.0) return spec.median;
+    std::lock_guard lock(mutex_);
+    std::lognormal_distribution<double> dist(std::log(static_cast<double>(spec.median.count())), spec.sigma);
+    return microseconds(static_cast<long long>(dist(random_)));
+}
+
+bool demo_service::draw_error(route r) {
+    const double rate = config_.error_rate[static_cast<std::size_t>(r)];
+    if (rate <= 0) return false;
+    std::lock_guard lock(mutex_);
+    return std::uniform_real_distribution<double>(0, 1)(random_) < rate;
+}
+
+demo_response demo_service::handle(const demo_request& request) {
+    const auto path = request.target.substr(0, request.target.find('?'));
+    if (path == "/__stats") return stats();
+    if (!config_.api_key.empty() && request.api_key != config_.api_key) {
+        unauthorized_.fetch_add(1, std::memory_order_relaxed);
+        return json_response(401, {{"error", "missing or wrong API key"}});
+    }
+    const route r = classify(path);
+    served_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed);
+    const auto delay = draw_latency(r);
+    if (draw_error(r)) {
+        auto failure = json_response(500, {{"error", "injected failure"}});
+        failure.delay = delay;
+        return failure;
+    }
+    auto response = dispatch(r, request, path);
+    response.delay = delay;
+    return response;
+}
+
+demo_response demo_service::dispatch(route r, const demo_request& request, std::string_view path) {
+    switch (r) {
+        case route::state:
+        case route::workflow: return agent(request, path);
+        case route::jsonrpc: return solve(request);
+        case route::training: return training(request, path);
+        case route::health: return json_response(200, {{"status", "ok"}});
+        case route::ok: return {200, "ok", "text/plain"};
+        default: return json_response(404, {{"error", "no such route"}, {"path", std::string(path)}});
+    }
+}
+
+// /v1/opscore/agent/{id}/state (GET, POST) and /v1/opscore/agent/{id}/workflow (POST).
+demo_response demo_service::agent(const demo_request& request, std::string_view path) {
+    auto rest = path.substr(std::string_view("/v1/opscore/agent/").size());
+    const auto slash = rest.find('/');
+    const std::string id(rest.substr(0, slash));
+    const auto action = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    std::lock_guard lock(mutex_);
+    if (action == "workflow" && request.method == "POST") {
+        return json_response(202, {{"workflow_id", "wf-" + std::to_string(++next_workflow_)},
+                                   {"agent_id", id}, {"status", "started"}});
+    }
+    if (action != "state") return json_response(404, {{"error", "no such agent action"}});
+    auto& [body, version] = agent_state_[id];
+    if (request.method == "POST" || request.method == "PUT") {
+        body = std::string(request.body);
+        ++version;
+        return json_response(200, {{"agent_id", id}, {"status", "updated"}, {"version", version}});
+    }
+    if (request.method != "GET") return json_response(405, {{"error", "method not allowed"}});
+    json state = json::parse(body.empty() ? "{}" : body, nullptr, false);
+    if (state.is_discarded()) state = body;
+    return json_response(200, {{"agent_id", id}, {"state", state}, {"version", version}});
+}
+
+demo_response demo_service::solve(const demo_request& request) {
+    const json call = json::parse(request.body, nullptr, false);
+    const json id = call.is_object() && call.contains("id") ? call["id"] : json(nullptr);
+    auto error = [&](int code, const char* message) {
+        return json_response(200, {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}});
+    };
+    if (!call.is_object()) return error(-32700, "parse error");
+    if (call.value("method", "") != "modular.solve") return error(-32601, "method not found");
+    const auto& params = call.contains("params") ? call["params"] : json::object();
+    const std::string query = params.is_object() ? params.value("query", "") : "";
+    const json result = {
+        {"answer", query.empty() ? "42" : "solved: " + query},
+        {"execution_trace", {{"verification_passed", true}, {"steps", 1 + query.size() % 7}}},
+    };
+    return json_response(200, {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+}
+
+// POST /api/v1/training/jobs starts a job; GET .../jobs/{id} is its status;
+// POST .../jobs/{id}/export and POST .../jobs/{id}/cancel act on it.
+demo_response demo_service::training(const demo_request& request, std::string_view path) {
+    auto rest = path.substr(std::string_view("/api/v1/training/jobs").size());
+    std::lock_guard lock(mutex_);
+    if (rest.empty() || rest == "/") {
+        if (request.method != "POST") return json_response(405, {{"error", "method not allowed"}});
+        const auto id = "job-" + std::to_string(++next_job_);
+        jobs_[id] = "running";
+        return json_response(201, {{"job_id", id}, {"status", "running"}});
+    }
+    rest.remove_prefix(1);
+    const auto slash = rest.find('/');
+    const std::string id(rest.substr(0, slash));
+    const auto action = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    ++job_lookups_;
+    auto job = jobs_.find(id);
+    if (job == jobs_.end()) {
+        ++unknown_job_lookups_;
+        return json_response(404, {{"error", "unknown job"}, {"job_id", id}});
+    }
+    if (action.empty() && request.method == "GET") return json_response(200, {{"job_id", id}, {"status", job->second}});
+    if (action == "export" && request.method == "POST")
+        return json_response(200, {{"job_id", id}, {"export_url", "/exports/" + id + ".tar"}});
+    if (action == "cancel" && request.method == "POST") {
+        job->second = "cancelled";
+        return json_response(200, {{"job_id", id}, {"status", "cancelled"}});
+    }
+    return json_response(405, {{"error", "unsupported action"}});
+}
+
+demo_response demo_service::stats() const {
+    json routes = json::object();
+    for (std::size_t i = 0; i < route_count; ++i)
+        routes[std::string(names[i])] = served_[i].load(std::memory_order_relaxed);
+    std::lock_guard lock(mutex_);
+    return json_response(200, {{"served", served()},
+                               {"routes", routes},
+                               {"unauthorized", unauthorized_.load(std::memory_order_relaxed)},
+                               {"jobs_started", next_job_},
+                               {"job_lookups", job_lookups_},
+                               {"unknown_job_lookups", unknown_job_lookups_},
+                               {"workflows_started", next_workflow_},
+                               {"agents", agent_state_.size()}});
+}
+
+}  // namespace stampede::demo

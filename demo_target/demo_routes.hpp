@@ -1,0 +1,75 @@
+#pragma once
+// The demo target's behaviour, free of networking: a request in, a response out. Imitates
+// the services Stampede's users test (agent state, workflows, JSON-RPC solve, training jobs,
+// health) with configurable latency and error rates, and counts what it served.
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+
+namespace stampede::demo {
+
+enum class route { state, workflow, jsonrpc, training, health, ok, not_found, count_ };
+inline constexpr std::size_t route_count = static_cast<std::size_t>(route::count_);
+std::string_view route_name(route r);
+std::optional<route> route_from_name(std::string_view name);
+
+// Fixed latency, or log-normal with a median and a shape (sigma of the underlying normal).
+struct latency_spec {
+    std::chrono::microseconds median{0};
+    double sigma = 0.0;  // 0: fixed
+};
+std::optional<latency_spec> parse_latency(std::string_view text, std::string* error);
+
+struct demo_request {
+    std::string_view method;
+    std::string_view target;
+    std::string_view body;
+    std::string_view api_key;  // X-API-Key, or the token of "Authorization: Bearer ..."
+};
+
+struct demo_response {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::chrono::microseconds delay{0};  // answer after this long (never blocks a thread)
+};
+
+struct demo_config {
+    std::string api_key;  // empty: no check
+    std::array<latency_spec, route_count> latency{};
+    std::array<double, route_count> error_rate{};
+    std::uint64_t seed = 1;
+};
+
+class demo_service {
+public:
+    explicit demo_service(demo_config config);
+    demo_response handle(const demo_request& request);
+    std::uint64_t served() const;
+
+private:
+    demo_response dispatch(route r, const demo_request& request, std::string_view path);
+    demo_response agent(const demo_request& request, std::string_view path);
+    demo_response solve(const demo_request& request);
+    demo_response training(const demo_request& request, std::string_view path);
+    demo_response stats() const;
+    std::chrono::microseconds draw_latency(route r);
+    bool draw_error(route r);
+
+    demo_config config_;
+    std::array<std::atomic<std::uint64_t>, route_count> served_{};
+    std::atomic<std::uint64_t> unauthorized_{0};
+    mutable std::mutex mutex_;  // guards the state below and the generator; off the /ok fast path
+    std::map<std::string, std::pair<std::string, std::uint64_t>> agent_state_;  // body, version
+    std::map<std::string, std::string> jobs_;                                   // id -> status
+    std::uint64_t next_workflow_ = 0, next_job_ = 0, job_lookups_ = 0, unknown_job_lookups_ = 0;
+    std::mt19937_64 random_;
+};
+
+}  // namespace stampede::demo

@@ -1,0 +1,83 @@
+// stampede-demo-target: flags to configuration, then serve until a signal.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "demo_target/demo_routes.hpp"
+#include "demo_target/demo_server.hpp"
+
+namespace {
+
+using namespace stampede::demo;
+
+// "ROUTE=VALUE" where ROUTE is a route name or "all"; applies `set` to the routes named.
+template <typename Set>
+std::string apply_per_route(const std::string& flag, const std::string& item, Set set) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) return flag + ": expected ROUTE=VALUE, got '" + item + "'";
+    const auto name = item.substr(0, eq);
+    const auto value = item.substr(eq + 1);
+    if (name == "all") {
+        for (std::size_t i = 0; i < route_count; ++i)
+            if (auto e = set(static_cast<route>(i), value); !e.empty()) return flag + ": " + e;
+        return {};
+    }
+    auto r = route_from_name(name);
+    if (!r) return flag + ": unknown route '" + name + "' (state, workflow, jsonrpc, training, health, ok, all)";
+    auto e = set(*r, value);
+    return e.empty() ? e : flag + ": " + e;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"stampede-demo-target: a stand-in for the AI-agent services Stampede tests.\n"
+                 "Routes: /v1/opscore/agent/{id}/state (GET, POST), /v1/opscore/agent/{id}/workflow (POST),\n"
+                 "/api/v1/jsonrpc (modular.solve), /api/v1/training/jobs[/{id}[/export|/cancel]],\n"
+                 "/health, /api/v1/health, /ok, and /__stats (what was served)."};
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    int threads = 1;
+    std::vector<std::string> latencies, error_rates;
+    demo_config config;
+    app.add_option("--host", host, "Address to listen on (default 127.0.0.1)");
+    app.add_option("--port", port, "Port to listen on; 0 picks a free one (default 8080)");
+    app.add_option("--threads", threads, "Server threads (default 1)")->check(CLI::Range(1, 256));
+    app.add_option("--api-key", config.api_key, "Require this key in X-API-Key or 'Authorization: Bearer'");
+    app.add_option("--latency", latencies, "ROUTE=SPEC, SPEC a duration (20ms) or lognormal:MEDIAN[:SIGMA]")->take_all();
+    app.add_option("--error-rate", error_rates, "ROUTE=FRACTION of requests answered 500")->take_all();
+    app.add_option("--seed", config.seed, "Seed for latency and error draws");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    for (const auto& item : latencies) {
+        auto error = apply_per_route("--latency", item, [&](route r, const std::string& v) {
+            std::string why;
+            auto spec = parse_latency(v, &why);
+            if (spec) config.latency[static_cast<std::size_t>(r)] = *spec;
+            return why;
+        });
+        if (!error.empty()) return std::cerr << "error: " << error << "\n", 2;
+    }
+    for (const auto& item : error_rates) {
+        auto error = apply_per_route("--error-rate", item, [&](route r, const std::string& v) {
+            char* end = nullptr;
+            const double rate = std::strtod(v.c_str(), &end);
+            if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return std::string("rate must be between 0 and 1");
+            config.error_rate[static_cast<std::size_t>(r)] = rate;
+            return std::string();
+        });
+        if (!error.empty()) return std::cerr << "error: " << error << "\n", 2;
+    }
+    demo_service service(config);
+    demo_server server(service, threads);
+    std::string error;
+    const auto bound = server.start(host, port, &error);
+    if (bound == 0) return std::cerr << "error: " << error << "\n", 1;
+    std::cout << "listening on " << host << ":" << bound << std::endl;
+    server.wait_for_signal();
+    std::cout << "served " << service.served() << " request(s)" << std::endl;
+    return 0;
+}

@@ -1,0 +1,83 @@
+#include "master/console_reporter.hpp"
+
+#include <fmt/format.h>
+
+namespace stampede::master {
+
+std::string status_line(const run_result& result, const history_row& row, int target_users) {
+    const auto elapsed = row.unix_time - std::chrono::duration_cast<std::chrono::seconds>(
+                                             result.start.time_since_epoch()).count();
+    const auto& total = row.total;
+    const double failure_pct = total.requests ? 100.0 * total.failures / total.requests : 0.0;
+    return fmt::format("[{:>5}s] users {}/{} | {:.1f} req/s | failures {} ({:.2f}%) | p50 {:.2f} ms | p95 {:.2f} ms",
+                       elapsed, row.users, target_users, row.current_rps, total.failures,
+                       failure_pct, row.current_p50_ms, row.current_p95_ms);
+}
+
+namespace {
+
+std::string short_name(const std::string& name, std::size_t width) {
+    return name.size() <= width ? name : name.substr(0, width - 3) + "...";
+}
+
+void print_request_table(const run_result& result, std::ostream& out) {
+    const std::string header = fmt::format("{:<8} {:<40} {:>9} {:>14} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>10}",
+                                           "Type", "Name", "# reqs", "# fails", "Avg", "Min", "Max", "Med", "req/s", "failures/s");
+    const std::string rule(header.size(), '-');
+    auto line = [&](const stats_row& r) {
+        const double pct = r.requests ? 100.0 * r.failures / r.requests : 0.0;
+        out << fmt::format("{:<8} {:<40} {:>9} {:>14} | {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} | {:>9.2f} {:>10.2f}\n",
+                           r.method, short_name(r.name, 40), r.requests,
+                           fmt::format("{}({:.2f}%)", r.failures, pct), r.avg_ms, r.min_ms,
+                           r.max_ms, r.median_ms, r.rps, r.fps);
+    };
+    out << header << "\n" << rule << "\n";
+    for (const auto& r : result.endpoint_rows()) line(r);
+    out << rule << "\n";
+    line(result.aggregated_row());
+    out << "\n";
+}
+
+void print_percentile_table(const run_result& result, std::ostream& out) {
+    out << "Response time percentiles (ms)\n";
+    std::string header = fmt::format("{:<8} {:<40}", "Type", "Name");
+    for (double p : reported_percentiles) header += fmt::format(" {:>9}", percentile_label(p));
+    header += fmt::format(" {:>9}", "# reqs");
+    out << header << "\n" << std::string(header.size(), '-') << "\n";
+    auto line = [&](const stats_row& r) {
+        std::string text = fmt::format("{:<8} {:<40}", r.method, short_name(r.name, 40));
+        for (double v : r.percentiles_ms) text += fmt::format(" {:>9.2f}", v);
+        out << text << fmt::format(" {:>9}\n", r.requests);
+    };
+    for (const auto& r : result.endpoint_rows()) line(r);
+    out << std::string(header.size(), '-') << "\n";
+    line(result.aggregated_row());
+    out << "\n";
+}
+
+void print_errors(const run_result& result, std::ostream& out) {
+    if (result.totals.errors.empty()) return;
+    out << "Error report\n" << fmt::format("{:<14} {:<12} {}\n", "# occurrences", "kind", "endpoint: error");
+    out << std::string(80, '-') << "\n";
+    for (const auto& [key, record] : result.totals.errors) {
+        const auto& ep = result.endpoints[key.endpoint];
+        out << fmt::format("{:<14} {:<12} {} {}: {}\n", record.count, common::to_string(key.kind),
+                           ep.method, ep.name, record.message);
+    }
+    out << "\n";
+}
+
+}  // namespace
+
+void print_summary(const run_result& result, std::ostream& out) {
+    out << "\n";
+    print_request_table(result, out);
+    print_percentile_table(result, out);
+    print_errors(result, out);
+    if (result.totals.cancelled > 0) {
+        out << fmt::format("{} request(s) in flight were cut off by the stop timeout and not counted\n\n",
+                           result.totals.cancelled);
+    }
+}
+
+}  // namespace stampede::master

@@ -1,0 +1,98 @@
+#include "master/csv_reporter.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace stampede::master {
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+namespace {
+
+std::string percentile_header() {
+    std::string out;
+    for (double p : reported_percentiles) out += "," + percentile_label(p);
+    return out;
+}
+
+std::string number(double v) { return fmt::format("{}", v); }
+
+std::string percentile_fields(const stats_row& r) {
+    std::string out;
+    for (double v : r.percentiles_ms) out += "," + (r.requests ? number(v) : std::string("N/A"));
+    return out;
+}
+
+std::string stats_line(const stats_row& r) {
+    return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csv_field(r.method), csv_field(r.name),
+                       r.requests, r.failures, number(r.median_ms), number(r.avg_ms),
+                       number(r.min_ms), number(r.max_ms), number(r.avg_bytes), number(r.rps),
+                       number(r.fps)) +
+           percentile_fields(r);
+}
+
+std::string stats_csv(const run_result& result) {
+    std::string out = "Type,Name,Request Count,Failure Count,Median Response Time,"
+                      "Average Response Time,Min Response Time,Max Response Time,"
+                      "Average Content Size,Requests/s,Failures/s" + percentile_header() + "\r\n";
+    for (const auto& r : result.endpoint_rows()) out += stats_line(r) + "\r\n";
+    return out + stats_line(result.aggregated_row()) + "\r\n";
+}
+
+std::string history_csv(const run_result& result) {
+    std::string out = "Timestamp,User Count,Type,Name,Requests/s,Failures/s" + percentile_header() +
+                      ",Total Request Count,Total Failure Count,Total Median Response Time,"
+                      "Total Average Response Time,Total Min Response Time,"
+                      "Total Max Response Time,Total Average Content Size\r\n";
+    for (const auto& h : result.history) {
+        const auto& t = h.total;
+        out += fmt::format("{},{},,Aggregated,{:f},{:f}", h.unix_time, h.users, h.current_rps, h.current_fps);
+        out += percentile_fields(t);  // cumulative, as Locust writes the Aggregated row
+        out += fmt::format(",{},{},{},{},{},{},{}\r\n", t.requests, t.failures, number(t.median_ms),
+                           number(t.avg_ms), number(t.min_ms), number(t.max_ms), number(t.avg_bytes));
+    }
+    return out;
+}
+
+std::string failures_csv(const run_result& result) {
+    std::string out = "Method,Name,Error,Occurrences\r\n";
+    for (const auto& [key, record] : result.totals.errors) {
+        const auto& ep = result.endpoints[key.endpoint];
+        out += csv_field(ep.method) + "," + csv_field(ep.name) + "," + csv_field(record.message) +
+               "," + std::to_string(record.count) + "\r\n";
+    }
+    return out;
+}
+
+// Stampede users raise no exceptions (errors are counted as failures); the file exists, with
+// Locust's header, so tools that expect all four files keep working.
+std::string exceptions_csv() { return "Count,Message,Traceback,Nodes\r\n"; }
+
+}  // namespace
+
+std::string write_csv_files(const run_result& result, const std::string& prefix) {
+    const std::pair<std::string, std::string> files[] = {
+        {prefix + "_stats.csv", stats_csv(result)},
+        {prefix + "_stats_history.csv", history_csv(result)},
+        {prefix + "_failures.csv", failures_csv(result)},
+        {prefix + "_exceptions.csv", exceptions_csv()},
+    };
+    for (const auto& [path, text] : files) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out) return "cannot write " + path;
+    }
+    return {};
+}
+
+}  // namespace stampede::master

@@ -1,0 +1,15 @@
+#pragma once
+// Locust-compatible CSV files: PREFIX_stats.csv, PREFIX_stats_history.csv,
+// PREFIX_failures.csv, PREFIX_exceptions.csv, with Locust 2.x's headers and row meaning.
+#include <string>
+
+#include "master/run_result.hpp"
+
+namespace stampede::master {
+
+// Quotes a field the way Python's csv module does (QUOTE_MINIMAL).
+std::string csv_field(const std::string& text);
+// Writes the four files; returns "" or the reason a file could not be written.
+std::string write_csv_files(const run_result& result, const std::string& prefix);
+
+}  // namespace stampede::master

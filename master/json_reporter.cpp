@@ -1,0 +1,134 @@
+#include "master/json_reporter.hpp"
+
+#include <openssl/evp.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace stampede::master {
+
+using nlohmann::json;
+
+namespace {
+
+std::string base64(const std::string& bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::string iso_time(wall_clock::time_point t) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&secs, &utc);
+    char text[96];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                  static_cast<int>(ms % 1000));
+    return text;
+}
+
+json row_json(const stats_row& r, const common::endpoint_stats& stats) {
+    json percentiles = json::object();
+    for (std::size_t i = 0; i < reported_percentiles.size(); ++i)
+        percentiles[percentile_label(reported_percentiles[i])] = r.percentiles_ms[i];
+    return {
+        {"method", r.method},
+        {"name", r.name},
+        {"requests", r.requests},
+        {"failures", r.failures},
+        {"bytes", stats.bytes},
+        {"avg_bytes", r.avg_bytes},
+        {"rps", r.rps},
+        {"fps", r.fps},
+        {"min", r.min_ms},
+        {"max", r.max_ms},
+        {"mean", r.avg_ms},
+        {"p50", r.percentiles_ms[0]},
+        {"p95", r.percentiles_ms[5]},
+        {"p99", r.percentiles_ms[7]},
+        {"percentiles", percentiles},
+        {"histogram", {{"unit", "us"}, {"encoding", "stampede-sparse-v1+base64"},
+                       {"data", base64(stats.latency.encode())}}},
+    };
+}
+
+json endpoints_json(const run_result& result) {
+    json out = json::array();
+    const double seconds = result.duration_s();
+    for (std::size_t i = 0; i < result.endpoints.size(); ++i) {
+        const auto& stats = result.totals.endpoints[i];
+        if (stats.requests == 0) continue;
+        const auto& ep = result.endpoints[i];
+        out.push_back(row_json(make_row(ep.method, ep.name, stats, seconds), stats));
+    }
+    return out;
+}
+
+json errors_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& [key, record] : result.totals.errors) {
+        const auto& ep = result.endpoints[key.endpoint];
+        out.push_back({{"method", ep.method}, {"name", ep.name},
+                       {"kind", std::string(common::to_string(key.kind))}, {"code", key.code},
+                       {"message", record.message}, {"occurrences", record.count}});
+    }
+    return out;
+}
+
+json history_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& h : result.history) {
+        out.push_back({{"time", h.unix_time}, {"users", h.users}, {"rps", h.current_rps},
+                       {"fps", h.current_fps}, {"p50", h.current_p50_ms}, {"p95", h.current_p95_ms},
+                       {"requests", h.total.requests}, {"failures", h.total.failures}});
+    }
+    return out;
+}
+
+json events_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& e : result.events) out.push_back({{"time", e.at_s}, {"type", e.type}, {"detail", e.detail}});
+    return out;
+}
+
+}  // namespace
+
+std::string result_to_json(const run_result& result) {
+    const auto total = result.totals.total();
+    json load = {{"users", result.load.users}, {"spawn_rate", result.load.spawn_rate}};
+    if (result.load.run_time) load["run_time_s"] = std::chrono::duration<double>(*result.load.run_time).count();
+    json doc = {
+        {"stampede_version", result.version},
+        {"scenario", result.scenario_path},
+        {"command_line", result.command_line},
+        {"host", result.host},
+        {"profile", result.profile ? json(*result.profile) : json(nullptr)},
+        {"load", load},
+        {"threads", result.threads},
+        {"user_classes", result.user_classes},
+        {"start", iso_time(result.start)},
+        {"end", iso_time(result.end)},
+        {"duration_s", result.duration_s()},
+        {"interrupted", result.interrupted},
+        {"cancelled_requests", result.totals.cancelled},
+        {"totals", row_json(result.aggregated_row(), total)},
+        {"endpoints", endpoints_json(result)},
+        {"errors", errors_json(result)},
+        {"history", history_json(result)},
+        {"events", events_json(result)},
+    };
+    return doc.dump(2) + "\n";
+}
+
+std::string write_json_file(const run_result& result, const std::string& path) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << result_to_json(result);
+    return out ? std::string() : "cannot write " + path;
+}
+
+}  // namespace stampede::master

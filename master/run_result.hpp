@@ -1,0 +1,56 @@
+#pragma once
+// The result of a run: one model, produced by the master, rendered by every reporter.
+// It already carries the places later features fill (workers, events, stages, verdicts).
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/load_plan.hpp"
+#include "common/stats_delta.hpp"
+#include "master/stats_row.hpp"
+
+namespace stampede::master {
+
+using wall_clock = std::chrono::system_clock;
+
+// One snapshot interval, as Locust's stats history row: current rates and cumulative totals.
+struct history_row {
+    std::int64_t unix_time = 0;
+    int users = 0;
+    double current_rps = 0, current_fps = 0;          // over the sliding window
+    double current_p50_ms = 0, current_p95_ms = 0;    // over the sliding window
+    stats_row total;                                  // cumulative since the start
+};
+
+struct run_event {
+    double at_s = 0;  // seconds since the start
+    std::string type;
+    std::string detail;
+};
+
+struct run_result {
+    std::string version = STAMPEDE_VERSION;
+    std::string scenario_path;
+    std::string command_line;
+    std::string host;
+    std::optional<std::string> profile;
+    common::run_load load;
+    int threads = 0;
+    std::vector<std::string> user_classes;
+    wall_clock::time_point start, end;
+    bool interrupted = false;  // stopped by a signal before its run time
+
+    std::vector<common::endpoint> endpoints;  // indexed like totals.endpoints
+    common::stats_delta totals;               // cumulative
+    std::vector<history_row> history;
+    std::vector<run_event> events;
+
+    double duration_s() const { return std::chrono::duration<double>(end - start).count(); }
+    // Rows for endpoints that saw requests, sorted by name then method (Locust's order).
+    std::vector<stats_row> endpoint_rows() const;
+    stats_row aggregated_row() const;
+};
+
+}  // namespace stampede::master

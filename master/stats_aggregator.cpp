@@ -1,0 +1,38 @@
+#include "master/stats_aggregator.hpp"
+
+#include <algorithm>
+
+namespace stampede::master {
+
+stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
+    : result_(result), window_size_(std::max<std::size_t>(1, window)) {
+    result_.totals = common::stats_delta(result_.endpoints.size());
+}
+
+void stats_aggregator::add(const common::stats_delta& delta, wall_clock::time_point now, int users) {
+    result_.totals.merge(delta);
+    const auto interval_start = window_.empty() ? result_.start : window_.back().end;
+    window_.push_back({interval_start, now, delta.total()});
+    if (window_.size() > window_size_) window_.pop_front();
+
+    common::endpoint_stats recent;
+    for (const auto& entry : window_) recent.merge(entry.total);
+    const double seconds = std::chrono::duration<double>(now - window_.front().start).count();
+
+    history_row row;
+    row.unix_time = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    row.users = users;
+    if (seconds > 0) {
+        row.current_rps = static_cast<double>(recent.requests) / seconds;
+        row.current_fps = static_cast<double>(recent.failures) / seconds;
+    }
+    row.current_p50_ms = to_ms(recent.latency.percentile(50));
+    row.current_p95_ms = to_ms(recent.latency.percentile(95));
+    const double elapsed = std::chrono::duration<double>(now - result_.start).count();
+    row.total = make_row("", "Aggregated", result_.totals.total(), elapsed);
+    result_.history.push_back(std::move(row));
+}
+
+const history_row& stats_aggregator::latest() const { return result_.history.back(); }
+
+}  // namespace stampede::master

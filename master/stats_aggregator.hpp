@@ -1,0 +1,30 @@
+#pragma once
+// Merges stats deltas into the run's cumulative statistics and its per-interval history.
+// A sliding window of recent intervals gives the "current" rates and percentiles.
+#include <deque>
+
+#include "master/run_result.hpp"
+
+namespace stampede::master {
+
+class stats_aggregator {
+public:
+    // `window` intervals make the current figures (Locust uses 10 s).
+    explicit stats_aggregator(run_result& result, std::size_t window = 10);
+
+    // Merges one interval's delta (every source's, already merged) and appends a history row.
+    void add(const common::stats_delta& delta, wall_clock::time_point now, int users);
+    const history_row& latest() const;
+    bool has_history() const { return !result_.history.empty(); }
+
+private:
+    struct window_entry {
+        wall_clock::time_point start, end;
+        common::endpoint_stats total;
+    };
+    run_result& result_;
+    std::size_t window_size_;
+    std::deque<window_entry> window_;
+};
+
+}  // namespace stampede::master

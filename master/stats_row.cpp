@@ -1,0 +1,38 @@
+#include "master/stats_row.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace stampede::master {
+
+std::string percentile_label(double p) {
+    std::ostringstream out;
+    out << p << "%";
+    return out.str();
+}
+
+stats_row make_row(const std::string& method, const std::string& name,
+                   const common::endpoint_stats& stats, double seconds) {
+    stats_row row;
+    row.method = method;
+    row.name = name;
+    row.requests = stats.requests;
+    row.failures = stats.failures;
+    const auto& h = stats.latency;
+    if (h.count() > 0) {
+        row.avg_ms = h.mean() / 1000.0;
+        row.min_ms = to_ms(h.min());
+        row.max_ms = to_ms(h.max());
+        row.median_ms = to_ms(h.percentile(50));
+        for (std::size_t i = 0; i < reported_percentiles.size(); ++i)
+            row.percentiles_ms[i] = to_ms(h.percentile(reported_percentiles[i]));
+    }
+    if (stats.requests > 0) row.avg_bytes = static_cast<double>(stats.bytes) / static_cast<double>(stats.requests);
+    if (seconds > 0) {
+        row.rps = static_cast<double>(stats.requests) / seconds;
+        row.fps = static_cast<double>(stats.failures) / seconds;
+    }
+    return row;
+}
+
+}  // namespace stampede::master

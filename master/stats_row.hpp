@@ -1,0 +1,33 @@
+#pragma once
+// One row of statistics as every reporter shows it (console, CSV, JSON): times in
+// milliseconds, rates per second over the span the stats cover.
+#include <array>
+#include <string>
+
+#include "common/endpoint_stats.hpp"
+
+namespace stampede::master {
+
+// The percentiles Locust reports, in the same order.
+inline constexpr std::array<double, 11> reported_percentiles = {50, 66,   75,    80, 90, 95,
+                                                                98, 99, 99.9, 99.99, 100};
+// "50%", "99.9%", "99.99%": Locust's column labels.
+std::string percentile_label(double p);
+
+struct stats_row {
+    std::string method;  // empty for the Aggregated row
+    std::string name;
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0;
+    double avg_ms = 0, min_ms = 0, max_ms = 0, median_ms = 0;
+    double avg_bytes = 0;
+    double rps = 0, fps = 0;
+    std::array<double, reported_percentiles.size()> percentiles_ms{};
+};
+
+stats_row make_row(const std::string& method, const std::string& name,
+                   const common::endpoint_stats& stats, double seconds);
+
+inline double to_ms(std::uint64_t us) { return static_cast<double>(us) / 1000.0; }
+
+}  // namespace stampede::master

@@ -1,0 +1,12 @@
+#pragma once
+// How many users of each class to run for a total: fixed counts first (in file order), the
+// rest split by weight with the largest-remainder method, so small totals keep the mix.
+#include <vector>
+
+#include "common/scenario.hpp"
+
+namespace stampede::master {
+
+std::vector<int> users_per_class(const std::vector<common::user_class_spec>& classes, int total);
+
+}  // namespace stampede::master

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs what is missing and builds Stampede (Release) into build/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/deploy/install-deps.sh"
+# ccache keys on the source tree's contents, not its location, so fresh clones hit it.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$root/build"

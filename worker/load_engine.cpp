@@ -1,0 +1,190 @@
+#include "worker/load_engine.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <future>
+#include <random>
+
+#include "worker/http_user.hpp"
+#include "worker/io_thread.hpp"
+#include "worker/rng.hpp"
+#include "worker/spawn_planner.hpp"
+
+namespace stampede::worker {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+// Spawn decisions run on a control thread of their own, so a saturated io thread cannot
+// delay them; they reach the io threads by posting.
+struct load_engine::impl {
+    impl(common::scenario s, engine_options o)
+        : sc(std::move(s)), options(o), spawn_timer(control) {
+        if (options.threads <= 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
+        if (options.seed == 0) options.seed = std::random_device{}() | 1;
+        planner = std::make_unique<spawn_planner>(static_cast<int>(sc.user_classes.size()), options.threads);
+    }
+
+    void schedule_tick();
+    void carry_out(const spawn_action& action);
+    void end_all_users();
+    bool wait_for_users(common::micros limit);
+    template <typename F>
+    void on_thread(io_thread& t, F f) {
+        asio::post(t.io, std::move(f));
+    }
+
+    common::scenario sc;
+    engine_options options;
+    std::shared_ptr<const prepared_scenario> prepared;
+    std::vector<std::unique_ptr<io_thread>> threads;
+    asio::io_context control{1};
+    asio::executor_work_guard<asio::io_context::executor_type> control_work{control.get_executor()};
+    std::thread control_runner;
+    asio::steady_timer spawn_timer;
+    std::unique_ptr<spawn_planner> planner;  // touched only on the control thread
+    std::uint64_t users_started = 0;
+    bool started = false;
+};
+
+void load_engine::impl::carry_out(const spawn_action& action) {
+    auto& t = *threads[action.thread];
+    if (action.type == spawn_action::kind::start) {
+        const auto seed = rng::splitmix(options.seed) ^ ++users_started;
+        on_thread(t, [&t, p = prepared, c = action.class_index, seed] { start_http_user(t, p, c, seed); });
+        return;
+    }
+    on_thread(t, [&t, c = action.class_index] {
+        for (auto& user : t.users) {
+            if (user.class_index() == c && !user.retiring()) {
+                user.retire();
+                return;
+            }
+        }
+    });
+}
+
+void load_engine::impl::schedule_tick() {
+    spawn_timer.expires_after(20ms);
+    spawn_timer.async_wait([this](boost::system::error_code ec) {
+        if (ec) return;
+        for (const auto& action : planner->tick(spawn_planner::clock::now())) carry_out(action);
+        if (!planner->done()) schedule_tick();
+    });
+}
+
+void load_engine::impl::end_all_users() {
+    for (auto& t : threads) {
+        on_thread(*t, [&t = *t] {
+            for (auto& user : t.users) user.retire();
+        });
+    }
+}
+
+bool load_engine::impl::wait_for_users(common::micros limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        int alive = 0;
+        for (auto& t : threads) alive += t->alive.load(std::memory_order_acquire);
+        if (alive == 0) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+load_engine::load_engine(common::scenario sc, engine_options options)
+    : impl_(std::make_unique<impl>(std::move(sc), options)) {}
+
+load_engine::~load_engine() {
+    if (!impl_->started) return;
+    stop(common::micros(0));
+    impl_->control.stop();
+    impl_->control_runner.join();
+    for (auto& t : impl_->threads) {
+        t->io.stop();
+        t->runner.join();
+    }
+}
+
+std::string load_engine::start() {
+    std::string error;
+    impl_->prepared = prepare_scenario(impl_->sc, impl_->options.max_body_bytes, &error);
+    if (!impl_->prepared) return error;
+    for (int i = 0; i < impl_->options.threads; ++i) {
+        auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size());
+        t->runner = std::thread([&io = t->io] { io.run(); });
+        impl_->threads.push_back(std::move(t));
+    }
+    impl_->control_runner = std::thread([this] { impl_->control.run(); });
+    impl_->started = true;
+    return {};
+}
+
+void load_engine::assign(std::vector<int> users_per_class, double spawn_rate) {
+    std::promise<void> done;
+    asio::post(impl_->control, [&, counts = std::move(users_per_class)]() mutable {
+        impl_->spawn_timer.cancel();
+        impl_->planner->assign(std::move(counts), spawn_rate, spawn_planner::clock::now());
+        for (const auto& action : impl_->planner->tick(spawn_planner::clock::now())) impl_->carry_out(action);
+        if (!impl_->planner->done()) impl_->schedule_tick();
+        done.set_value();
+    });
+    done.get_future().wait();
+}
+
+void load_engine::stop(common::micros grace) {
+    std::promise<void> planned;
+    asio::post(impl_->control, [&] {
+        impl_->spawn_timer.cancel();
+        impl_->planner->clear();
+        impl_->end_all_users();
+        planned.set_value();
+    });
+    planned.get_future().wait();
+    if (impl_->wait_for_users(grace)) return;
+    for (auto& t : impl_->threads) {
+        impl_->on_thread(*t, [&t = *t] {
+            t.cutting_off = true;
+            for (auto& user : t.users) user.cut_off();
+        });
+    }
+    impl_->wait_for_users(5s);  // closed sockets complete their operations at once
+    for (auto& t : impl_->threads) impl_->on_thread(*t, [&t = *t] { t.cutting_off = false; });
+}
+
+common::stats_delta load_engine::take_delta() {
+    std::vector<std::future<void>> swapped;
+    for (auto& t : impl_->threads) {
+        auto promise = std::make_shared<std::promise<void>>();
+        swapped.push_back(promise->get_future());
+        impl_->on_thread(*t, [&t = *t, promise] {
+            std::swap(t.shard, t.spare);
+            promise->set_value();
+        });
+    }
+    common::stats_delta out(impl_->sc.endpoints.size());
+    for (std::size_t i = 0; i < swapped.size(); ++i) {
+        swapped[i].wait();
+        auto& spare = impl_->threads[i]->spare;  // the thread no longer touches it
+        out.merge(spare);
+        spare.reset();
+    }
+    return out;
+}
+
+engine_status load_engine::status() const {
+    std::promise<engine_status> result;
+    asio::post(impl_->control, [&] {
+        engine_status s;
+        s.users_per_class = impl_->planner->users_per_class();
+        s.users = impl_->planner->users();
+        s.spawning_complete = impl_->planner->done();
+        result.set_value(std::move(s));
+    });
+    return result.get_future().get();
+}
+
+int load_engine::thread_count() const { return impl_->options.threads; }
+const common::scenario& load_engine::plan() const { return impl_->sc; }
+
+}  // namespace stampede::worker

@@ -1,0 +1,52 @@
+#pragma once
+// The load engine: what a worker runs. The master drives it through this interface only:
+// assign users per class and a spawn rate, stop, and take a stats delta each interval.
+// Beast and Asio stay behind it (one fat translation unit), so includers compile fast.
+#include <memory>
+#include <vector>
+
+#include "common/duration.hpp"
+#include "common/scenario.hpp"
+#include "common/stats_delta.hpp"
+
+namespace stampede::worker {
+
+struct engine_options {
+    int threads = 0;  // io threads; 0 means one per core
+    std::uint64_t seed = 0;  // 0 means random; fixed seeds make task choices repeatable
+    std::size_t max_body_bytes = 16 * 1024 * 1024;
+};
+
+struct engine_status {
+    std::vector<int> users_per_class;  // users running or being started, per user class
+    int users = 0;
+    bool spawning_complete = false;  // every class has reached its assigned count
+};
+
+class load_engine {
+public:
+    // The scenario must already be shaped by apply_load_plan (host set, tags applied).
+    load_engine(common::scenario sc, engine_options options);
+    ~load_engine();
+    load_engine(const load_engine&) = delete;
+    load_engine& operator=(const load_engine&) = delete;
+
+    // Resolves the host and starts the io threads; returns "" or a reason it cannot run.
+    std::string start();
+    // Moves toward `users_per_class` users, starting or ending `spawn_rate` users per second.
+    void assign(std::vector<int> users_per_class, double spawn_rate);
+    // Ends every user. Users in think time end at once; a request in flight may finish
+    // within `grace`, after which it is cut off and counted as cancelled. Blocks until done.
+    void stop(common::micros grace);
+    // Everything counted since the previous call. Call from one thread at a time.
+    common::stats_delta take_delta();
+    engine_status status() const;
+    int thread_count() const;
+    const common::scenario& plan() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace stampede::worker
