@@ -340,6 +340,9 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     }
     loader l(result.problems);
     scenario sc = l.load(root);
+    std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto& a, const auto& b) {
+        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
     if (!result.problems.empty()) return result;
     sc.source_path = display_path;
     assign_endpoints(sc);

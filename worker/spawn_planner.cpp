@@ -78,7 +78,7 @@ int spawn_planner::thread_with_most(int class_index) const {
 std::vector<spawn_action> spawn_planner::tick(clock::time_point now) {
     const double elapsed = std::chrono::duration<double>(now - last_).count();
     last_ = now;
-    allowance_ = std::min(allowance_ + elapsed * rate_, std::max(1.0, rate_));
+    allowance_ += elapsed * rate_;  // a late tick catches up: the rate is users per second
     std::vector<spawn_action> actions;
     while (allowance_ >= 1.0) {
         if (int c = next_class_to_start(); c >= 0) {

@@ -20,7 +20,7 @@ public:
 
     spawn_planner(int class_count, int thread_count);
     void assign(std::vector<int> users_per_class, double spawn_rate, clock::time_point now);
-    // Actions due by `now`: at most spawn_rate per second since the last tick, plus one.
+    // Actions due by `now`: spawn_rate per second since the last tick (the first one at once).
     std::vector<spawn_action> tick(clock::time_point now);
     // Drops every user (a stop): the counts go to zero without actions.
     void clear();

@@ -1,0 +1,184 @@
+#include "common/scenario_loader.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace stampede::common;
+using namespace std::chrono_literals;
+
+namespace {
+
+scenario load_ok(const std::string& text) {
+    auto r = load_scenario_text(text, "test.yaml");
+    INFO(r.format());
+    REQUIRE(r.ok());
+    return *r.value;
+}
+
+std::string problems_of(const std::string& text) { return load_scenario_text(text, "s.yaml").format(); }
+
+const char* full = R"(host: http://127.0.0.1:8080/base/
+headers: {X-API-Key: secret}
+timeout: 20s
+load: {users: 30, spawn_rate: 5, run_time: 2m}
+profiles:
+  quick: {users: 5, run_time: 10s}
+  stress: {users: 500, spawn_rate: 50}
+user_classes:
+  - name: Writer
+    weight: 3
+    wait_time: {between: [1s, 3s]}
+    headers: {X-Class: writer}
+    tasks:
+      - name: update
+        weight: 8
+        tags: [state, write]
+        method: post
+        path: /agent/1/state
+        headers: {X-Req: r}
+        json: {status: busy, load: 0.5, ok: true, none: null, n: 3, text: "007", list: [1, two]}
+        expect_status: [200, 201]
+        timeout: 2s
+      - path: /agent/1/state
+  - name: Probe
+    fixed_count: 2
+    wait_time: {constant: 500ms}
+    tasks:
+      - method: PUT
+        path: /raw
+        body: "plain text"
+        expect_status: 204
+)";
+
+}  // namespace
+
+TEST_CASE("a scenario with every basic construct loads", "[scenario]") {
+    const auto sc = load_ok(full);
+    REQUIRE(sc.host);
+    CHECK(sc.host->host == "127.0.0.1");
+    CHECK(sc.host->port == "8080");
+    CHECK(sc.host->base_path == "/base");
+    CHECK(sc.headers == header_list{{"X-API-Key", "secret"}});
+    CHECK(sc.default_timeout == micros(20s));
+    CHECK(sc.load.users == 30);
+    CHECK(sc.load.spawn_rate == 5.0);
+    CHECK(sc.load.run_time == micros(2min));
+    REQUIRE(sc.profiles.size() == 2);
+    CHECK(sc.profiles.at("quick").users == 5);
+    CHECK_FALSE(sc.profiles.at("quick").spawn_rate);
+
+    REQUIRE(sc.user_classes.size() == 2);
+    const auto& writer = sc.user_classes[0];
+    CHECK(writer.name == "Writer");
+    CHECK(writer.weight == 3);
+    CHECK(writer.wait.type == wait_time::kind::between);
+    CHECK(writer.wait.low == micros(1s));
+    CHECK(writer.wait.high == micros(3s));
+    REQUIRE(writer.tasks.size() == 2);
+    const auto& update = writer.tasks[0];
+    CHECK(update.name == "update");
+    CHECK(update.weight == 8);
+    CHECK(update.tags == std::set<std::string>{"state", "write"});
+    CHECK(update.request.method == "POST");
+    CHECK(update.request.content_type == "application/json");
+    CHECK(update.request.body ==
+          R"({"list":[1,"two"],"load":0.5,"n":3,"none":null,"ok":true,"status":"busy","text":"007"})");
+    CHECK(update.request.expect_status == std::vector<int>{200, 201});
+    CHECK(update.request.timeout == micros(2s));
+    CHECK(writer.tasks[1].name == "/agent/1/state");  // unnamed: grouped by path template
+    CHECK(writer.tasks[1].request.method == "GET");
+
+    const auto& probe = sc.user_classes[1];
+    CHECK(probe.fixed_count == 2);
+    CHECK(probe.wait.type == wait_time::kind::constant);
+    CHECK(probe.tasks[0].request.body == "plain text");
+    CHECK(probe.tasks[0].request.expect_status == std::vector<int>{204});
+
+    // (POST, update), (GET, /agent/1/state), (PUT, /raw)
+    REQUIRE(sc.endpoints.size() == 3);
+    CHECK(sc.endpoints[writer.tasks[1].endpoint_id].name == "/agent/1/state");
+}
+
+TEST_CASE("tasks sharing method and name share one endpoint", "[scenario]") {
+    const auto sc = load_ok(R"(host: http://h:1
+user_classes:
+  - tasks:
+      - {path: /a/1, name: item}
+      - {path: /a/2, name: item}
+      - {path: /a/2, name: item, method: DELETE}
+)");
+    CHECK(sc.endpoints.size() == 2);
+    CHECK(sc.user_classes[0].name == "User1");
+    CHECK(sc.user_classes[0].tasks[0].endpoint_id == sc.user_classes[0].tasks[1].endpoint_id);
+}
+
+TEST_CASE("an unknown key names the nearest valid one, with line and column", "[scenario]") {
+    CHECK(problems_of("host: http://h:1\nuser_classes:\n  - tasks:\n      - path: /x\n        wieght: 2\n") ==
+          "s.yaml:5:9: unknown key 'wieght' in task (did you mean 'weight'?)\n");
+    CHECK(problems_of("hots: http://h:1\nuser_classes: [{tasks: [{path: /}]}]\n") ==
+          "s.yaml:1:1: unknown key 'hots' in scenario (did you mean 'host'?)\n");
+    CHECK(problems_of("host: http://h:1\nzzzzzz: 1\nuser_classes: [{tasks: [{path: /}]}]\n") ==
+          "s.yaml:2:1: unknown key 'zzzzzz' in scenario\n");
+}
+
+TEST_CASE("every problem in a file is reported at once, in file order", "[scenario]") {
+    const auto text = R"(host: ftp://h
+load: {users: -1, spawn_rate: fast, run_time: 10x}
+user_classes:
+  - weight: 2
+    fixed_count: 1
+    wait_time: {between: [3s, 1s]}
+    tasks:
+      - method: FETCH
+        path: relative
+        expect_status: 700
+        json: {a: 1}
+        body: both
+)";
+    CHECK(problems_of(text) ==
+          "s.yaml:1:7: host 'ftp://h': unsupported scheme 'ftp'; use http://\n"
+          "s.yaml:2:15: users must be between 0 and 10000000, got -1\n"
+          "s.yaml:2:31: spawn_rate must be a number of at least 0.001\n"
+          "s.yaml:2:47: run_time: unknown unit in duration '10x' (use h, m, s, ms, us)\n"
+          "s.yaml:5:18: a user class has either 'weight' or 'fixed_count', not both\n"
+          "s.yaml:6:26: wait_time.between: the first bound exceeds the second\n"
+          "s.yaml:8:17: unknown method 'FETCH' (use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)\n"
+          "s.yaml:9:15: path must start with '/'\n"
+          "s.yaml:10:24: expect_status must be between 100 and 599, got 700\n"
+          "s.yaml:12:15: a task has either 'json' or 'body', not both\n");
+}
+
+TEST_CASE("structural mistakes are explained", "[scenario]") {
+    CHECK(problems_of("host: http://h:1\n") == "s.yaml:1:1: scenario has no 'user_classes'\n");
+    CHECK(problems_of("host: http://h:1\nuser_classes: []\n") ==
+          "s.yaml:2:15: user_classes must be a non-empty list\n");
+    CHECK(problems_of("user_classes:\n  - name: A\n") == "s.yaml:2:5: user class 'A' has no 'tasks'\n");
+    CHECK(problems_of("user_classes: [{tasks: [{method: GET}]}]\n") == "s.yaml:1:25: task has no 'path'\n");
+    CHECK(problems_of("- just\n- a list\n") == "s.yaml:1:1: a scenario must be a mapping of keys to values\n");
+    CHECK(problems_of("user_classes: [{tasks: [{path: /, tags: solo}]}]\n") ==
+          "s.yaml:1:41: tags must be a list, such as [read, state]\n");
+    CHECK(problems_of("user_classes: [{wait_time: 5s, tasks: [{path: /}]}]\n") ==
+          "s.yaml:1:28: wait_time must be one of: none, {constant: 1s}, {between: [1s, 3s]}\n");
+}
+
+TEST_CASE("YAML syntax errors carry their position", "[scenario]") {
+    const auto problems = problems_of("host: http://h:1\nuser_classes: [\n  {tasks: [}\n");
+    CHECK(problems.rfind("s.yaml:3:", 0) == 0);
+}
+
+TEST_CASE("a missing file is reported, not thrown", "[scenario]") {
+    auto r = load_scenario_file("/nonexistent/scenario.yaml");
+    CHECK_FALSE(r.ok());
+    CHECK(r.format() == "/nonexistent/scenario.yaml:0:0: cannot open the scenario file\n");
+}
+
+TEST_CASE("host URLs are checked", "[scenario]") {
+    std::string error;
+    auto h = parse_host_url("http://example.test", &error);
+    REQUIRE(h);
+    CHECK(h->port == "80");
+    CHECK_FALSE(parse_host_url("http://h:99999", &error));
+    CHECK(error == "host 'http://h:99999': invalid port '99999'");
+    CHECK_FALSE(parse_host_url("127.0.0.1:8080", &error));
+    CHECK_FALSE(parse_host_url("https://h", &error));
+    CHECK(error == "host 'https://h': https is not supported yet; use http://");
+}

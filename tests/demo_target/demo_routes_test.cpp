@@ -1,0 +1,63 @@
+#include "demo_target/demo_routes.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace stampede::demo;
+using nlohmann::json;
+
+TEST_CASE("the demo target keeps agent state and counts what it served", "[demo]") {
+    demo_service s({});
+    auto post = s.handle({"POST", "/v1/opscore/agent/a1/state", R"({"status":"busy"})", ""});
+    CHECK(post.status == 200);
+    auto get = json::parse(s.handle({"GET", "/v1/opscore/agent/a1/state", "", ""}).body);
+    CHECK(get["state"]["status"] == "busy");
+    CHECK(get["version"] == 1);
+    CHECK(s.handle({"POST", "/v1/opscore/agent/a1/workflow", "{}", ""}).status == 202);
+    CHECK(s.handle({"GET", "/nowhere", "", ""}).status == 404);
+    CHECK(s.served() == 4);
+    auto stats = json::parse(s.handle({"GET", "/__stats", "", ""}).body);
+    CHECK(stats["served"] == 4);  // /__stats itself is not counted
+    CHECK(stats["routes"]["state"] == 2);
+}
+
+TEST_CASE("modular.solve answers with a verified execution trace", "[demo]") {
+    demo_service s({});
+    auto r = json::parse(s.handle({"POST", "/api/v1/jsonrpc",
+                                   R"({"jsonrpc":"2.0","id":7,"method":"modular.solve","params":{"query":"x"}})", ""})
+                             .body);
+    CHECK(r["id"] == 7);
+    CHECK(r["result"]["answer"] == "solved: x");
+    CHECK(r["result"]["execution_trace"]["verification_passed"] == true);
+    auto bad = json::parse(s.handle({"POST", "/api/v1/jsonrpc", R"({"id":1,"method":"nope"})", ""}).body);
+    CHECK(bad["error"]["code"] == -32601);
+    auto garbage = json::parse(s.handle({"POST", "/api/v1/jsonrpc", "{{", ""}).body);
+    CHECK(garbage["error"]["code"] == -32700);
+}
+
+TEST_CASE("training jobs: start, status, export, cancel", "[demo]") {
+    demo_service s({});
+    auto started = json::parse(s.handle({"POST", "/api/v1/training/jobs", "{}", ""}).body);
+    const std::string id = started["job_id"];
+    CHECK(json::parse(s.handle({"GET", "/api/v1/training/jobs/" + id, "", ""}).body)["status"] == "running");
+    CHECK(s.handle({"POST", "/api/v1/training/jobs/" + id + "/export", "", ""}).status == 200);
+    CHECK(json::parse(s.handle({"POST", "/api/v1/training/jobs/" + id + "/cancel", "", ""}).body)["status"] ==
+          "cancelled");
+    CHECK(s.handle({"GET", "/api/v1/training/jobs/job-999", "", ""}).status == 404);
+}
+
+TEST_CASE("API key, injected errors and latency are applied", "[demo]") {
+    demo_config config;
+    config.api_key = "k";
+    config.error_rate[static_cast<std::size_t>(route::ok)] = 1.0;
+    config.latency[static_cast<std::size_t>(route::health)] = *parse_latency("15ms", nullptr);
+    demo_service s(config);
+    CHECK(s.handle({"GET", "/ok", "", ""}).status == 401);
+    CHECK(s.handle({"GET", "/ok", "", "k"}).status == 500);
+    CHECK(s.handle({"GET", "/health", "", "k"}).delay == std::chrono::milliseconds(15));
+    CHECK(s.served() == 3);
+    std::string error;
+    CHECK(parse_latency("lognormal:20ms:0.7", &error)->sigma == 0.7);
+    CHECK_FALSE(parse_latency("lognormal:20ms:9", &error));
+    CHECK_FALSE(parse_latency("soon", &error));
+}

@@ -1,0 +1,157 @@
+#include "tests/integration/process.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace stampede::testing {
+
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+temp_dir::temp_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "stampede-test-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+}
+
+child_process::child_process(std::vector<std::string> argv) {
+    char dir_pattern[] = "/tmp/stampede-proc-XXXXXX";
+    if (!mkdtemp(dir_pattern)) throw std::runtime_error("mkdtemp failed");
+    out_path_ = std::string(dir_pattern) + "/stdout";
+    err_path_ = std::string(dir_pattern) + "/stderr";
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        const int out = open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        const int err = open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(out, STDOUT_FILENO);
+        dup2(err, STDERR_FILENO);
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+}
+
+child_process::~child_process() {
+    if (running()) {
+        kill(pid_, SIGKILL);
+        wait(5s);
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(std::filesystem::path(out_path_).parent_path(), ignored);
+}
+
+bool child_process::running() {
+    if (status_) return false;
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        return false;
+    }
+    return true;
+}
+
+bool child_process::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
+    const auto deadline = clock_type::now() + timeout;
+    while (clock_type::now() < deadline) {
+        if (out().find(text) != std::string::npos) return true;
+        if (!running()) return out().find(text) != std::string::npos;
+        std::this_thread::sleep_for(20ms);
+    }
+    return false;
+}
+
+void child_process::send(int signal) {
+    if (running()) kill(pid_, signal);
+}
+
+std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
+    const auto deadline = clock_type::now() + timeout;
+    while (running()) {
+        if (clock_type::now() >= deadline) return std::nullopt;
+        std::this_thread::sleep_for(10ms);
+    }
+    return status_;
+}
+
+std::string child_process::out() const { return read_file(out_path_); }
+std::string child_process::err() const { return read_file(err_path_); }
+
+run_output run_stampede(std::vector<std::string> args, std::chrono::seconds timeout) {
+    args.insert(args.begin(), STAMPEDE_BIN);
+    child_process p(std::move(args));
+    run_output result;
+    auto code = p.wait(timeout);
+    if (!code) {
+        p.send(SIGKILL);
+        throw std::runtime_error("stampede did not finish in time; stdout:\n" + p.out());
+    }
+    result.code = *code;
+    result.out = p.out();
+    result.err = p.err();
+    return result;
+}
+
+demo_target::demo_target(std::vector<std::string> extra_args) {
+    std::vector<std::string> argv = {DEMO_TARGET_BIN, "--port", "0"};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    process_ = std::make_unique<child_process>(argv);
+    if (!process_->wait_for_output("listening on 127.0.0.1:", 10s))
+        throw std::runtime_error("demo target did not start: " + process_->err());
+    const auto out = process_->out();
+    const auto at = out.find("127.0.0.1:") + 10;
+    port_ = std::stoi(out.substr(at));
+}
+
+nlohmann::json demo_target::stats() { return nlohmann::json::parse(http_get(port_, "/__stats")); }
+
+std::string http_get(int port, const std::string& path) {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        close(fd);
+        throw std::runtime_error("cannot connect to the demo target");
+    }
+    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    (void)!::write(fd, request.data(), request.size());
+    std::string response;
+    char buffer[4096];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+    close(fd);
+    const auto body = response.find("\r\n\r\n");
+    return body == std::string::npos ? std::string() : response.substr(body + 4);
+}
+
+}  // namespace stampede::testing

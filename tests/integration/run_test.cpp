@@ -1,0 +1,198 @@
+// End-to-end runs: the real stampede binary against the real demo target on loopback.
+#include <signal.h>
+
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/process.hpp"
+
+using namespace stampede::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+const char* mixed_scenario = R"(
+user_classes:
+  - name: Writer
+    weight: 3
+    tasks:
+      - {name: update state, method: POST, path: /v1/opscore/agent/a1/state, json: {s: 1}, weight: 3}
+      - {name: read state, path: /v1/opscore/agent/a1/state, weight: 1}
+  - name: Solver
+    weight: 1
+    wait_time: {constant: 10ms}
+    tasks:
+      - {name: solve, method: POST, path: /api/v1/jsonrpc, json: {jsonrpc: "2.0", id: 1, method: modular.solve}}
+)";
+
+std::string scenario_file(const temp_dir& dir, const std::string& host, const std::string& body) {
+    const auto path = dir.file("scenario.yaml");
+    write_file(path, "host: " + host + "\n" + body);
+    return path;
+}
+
+json endpoint(const json& result, const std::string& name) {
+    for (const auto& e : result["endpoints"])
+        if (e["name"] == name) return e;
+    FAIL("no endpoint " << name);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("the result's total equals what the target served", "[run]") {
+    demo_target target;
+    temp_dir dir;
+    auto run = run_stampede({"run", "-f", scenario_file(dir, target.url(), mixed_scenario), "--headless",
+                             "-u", "8", "-r", "100", "-t", "3s", "--threads", "2",
+                             "--json", dir.file("r.json"), "--csv", dir.file("r")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    const auto served = target.served();
+    CHECK(served > 100);
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == served);
+    CHECK(result["totals"]["failures"] == 0);
+    CHECK(result["cancelled_requests"] == 0);
+    std::uint64_t sum = 0;
+    for (const auto& e : result["endpoints"]) sum += e["requests"].get<std::uint64_t>();
+    CHECK(sum == served);
+    const auto stats = target.stats();
+    CHECK(endpoint(result, "solve")["requests"] == stats["routes"]["jsonrpc"]);
+    CHECK(run.out.find("All users spawned: 8 user(s)") != std::string::npos);
+    CHECK(run.out.find("users 8/8") != std::string::npos);  // the status line
+    CHECK(!result["history"].empty());
+    CHECK(!endpoint(result, "solve")["histogram"]["data"].get<std::string>().empty());
+}
+
+TEST_CASE("task weights produce the requested mix", "[run]") {
+    demo_target target;
+    temp_dir dir;
+    auto path = scenario_file(dir, target.url(), R"(
+user_classes:
+  - tasks:
+      - {name: heavy, path: /ok, weight: 3}
+      - {name: light, path: /health, weight: 1}
+)");
+    auto run = run_stampede({"run", "-f", path, "-u", "4", "-r", "100", "-t", "2s", "--seed", "11",
+                             "--json", dir.file("r.json")});
+    REQUIRE(run.code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    const double heavy = endpoint(result, "heavy")["requests"].get<double>();
+    const double light = endpoint(result, "light")["requests"].get<double>();
+    INFO("heavy " << heavy << " light " << light);
+    REQUIRE(heavy + light > 2000);
+    CHECK(heavy / (heavy + light) == Approx(0.75).margin(0.03));
+}
+
+TEST_CASE("injected errors are counted with their reasons and set the exit code", "[run]") {
+    demo_target target({"--error-rate", "state=0.3"});
+    temp_dir dir;
+    auto path = scenario_file(dir, target.url(), mixed_scenario);
+    auto run = run_stampede({"run", "-f", path, "-u", "4", "-r", "100", "-t", "2s", "--json",
+                             dir.file("r.json"), "--csv", dir.file("r"), "--exit-code-on-error", "7"});
+    INFO(run.out << run.err);
+    CHECK(run.code == 7);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    const auto update = endpoint(result, "update state");
+    const double failure_share = update["failures"].get<double>() / update["requests"].get<double>();
+    CHECK(failure_share == Approx(0.3).margin(0.08));
+    CHECK(endpoint(result, "solve")["failures"] == 0);
+    bool found = false;
+    for (const auto& e : result["errors"]) {
+        if (e["name"] == "update state") {
+            found = true;
+            CHECK(e["kind"] == "http_status");
+            CHECK(e["code"] == 500);
+            CHECK(e["message"] == "HTTP 500 (expected a status below 400)");
+        }
+    }
+    CHECK(found);
+    CHECK(read_file(dir.file("r_failures.csv")).find("POST,update state,HTTP 500 (expected a status below 400),") !=
+          std::string::npos);
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+    CHECK(run.out.find("Error report") != std::string::npos);
+}
+
+TEST_CASE("timeouts and refused connections are failures of their own kind", "[run]") {
+    demo_target target({"--latency", "health=2s"});
+    temp_dir dir;
+    auto path = scenario_file(dir, target.url(), R"(
+user_classes:
+  - wait_time: {constant: 50ms}
+    tasks:
+      - {name: slow, path: /health, timeout: 200ms}
+)");
+    auto run = run_stampede({"run", "-f", path, "-u", "2", "-r", "10", "-t", "1s", "--json", dir.file("t.json")});
+    CHECK(run.code == 1);
+    auto result = json::parse(read_file(dir.file("t.json")));
+    REQUIRE(result["errors"].size() == 1);
+    CHECK(result["errors"][0]["kind"] == "timeout");
+    CHECK(result["errors"][0]["message"] == "request timed out after 200ms");
+    CHECK(result["totals"]["failures"] == result["totals"]["requests"]);
+
+    // A port nobody listens on: every request is a connect failure, nothing crashes.
+    auto refused = run_stampede({"run", "-f", path, "-H", "http://127.0.0.1:1", "-u", "1", "-t", "1s",
+                                 "--json", dir.file("c.json")});
+    CHECK(refused.code == 1);
+    result = json::parse(read_file(dir.file("c.json")));
+    REQUIRE(result["errors"].size() == 1);
+    CHECK(result["errors"][0]["kind"] == "connect");
+    CHECK(result["errors"][0]["message"] == "connect: Connection refused");
+}
+
+TEST_CASE("Ctrl-C stops the users and still writes every result file", "[run]") {
+    for (int signal : {SIGINT, SIGTERM}) {
+        INFO("signal " << signal);
+        demo_target target;
+        temp_dir dir;
+        auto path = scenario_file(dir, target.url(), mixed_scenario);
+        child_process run({STAMPEDE_BIN, "run", "-f", path, "-u", "6", "-r", "100", "-t", "10m",
+                           "--json", dir.file("i.json"), "--csv", dir.file("i")});
+        REQUIRE(run.wait_for_output("All users spawned", 10s));
+        REQUIRE(run.wait_for_output("req/s", 10s));
+        run.send(signal);
+        auto code = run.wait(15s);
+        INFO(run.out() << run.err());
+        REQUIRE(code);
+        CHECK(*code == 0);
+        CHECK(run.out().find("received: stopping the users") != std::string::npos);
+        const auto result = json::parse(read_file(dir.file("i.json")));
+        CHECK(result["interrupted"] == true);
+        CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+        for (auto suffix : {"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"})
+            CHECK(!read_file(dir.file(std::string("i") + suffix)).empty());
+        const std::uint64_t before = target.served();
+        std::this_thread::sleep_for(200ms);
+        CHECK(target.served() == before);  // nothing keeps loading after the stop
+    }
+}
+
+TEST_CASE("the CSV files use Locust's exact headers", "[run]") {
+    demo_target target;
+    temp_dir dir;
+    auto run = run_stampede({"run", "-f", scenario_file(dir, target.url(), mixed_scenario), "-u", "2",
+                             "-t", "2500ms", "--csv", dir.file("l")});
+    REQUIRE(run.code == 0);
+    const std::string percentiles = "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%";
+    auto first_line = [&](const char* suffix) {
+        const auto text = read_file(dir.file(std::string("l") + suffix));
+        return text.substr(0, text.find("\r\n"));
+    };
+    CHECK(first_line("_stats.csv") ==
+          "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,Min Response Time,"
+          "Max Response Time,Average Content Size,Requests/s,Failures/s," + percentiles);
+    CHECK(first_line("_stats_history.csv") ==
+          "Timestamp,User Count,Type,Name,Requests/s,Failures/s," + percentiles +
+              ",Total Request Count,Total Failure Count,Total Median Response Time,Total Average Response Time,"
+              "Total Min Response Time,Total Max Response Time,Total Average Content Size");
+    CHECK(first_line("_failures.csv") == "Method,Name,Error,Occurrences");
+    CHECK(first_line("_exceptions.csv") == "Count,Message,Traceback,Nodes");
+    const auto stats = read_file(dir.file("l_stats.csv"));
+    CHECK(stats.find("\r\n,Aggregated,") != std::string::npos);
+    const auto history = read_file(dir.file("l_stats_history.csv"));
+    CHECK(std::count(history.begin(), history.end(), '\n') >= 3);  // header + a row per second
+}

@@ -1,0 +1,60 @@
+#include "master/csv_reporter.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace stampede;
+
+namespace {
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+}  // namespace
+
+TEST_CASE("csv fields are quoted as Python's csv module quotes them", "[csv]") {
+    CHECK(master::csv_field("plain") == "plain");
+    CHECK(master::csv_field("a,b") == "\"a,b\"");
+    CHECK(master::csv_field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+    CHECK(master::csv_field("two\nlines") == "\"two\nlines\"");
+}
+
+TEST_CASE("csv files carry Locust's headers and rows", "[csv]") {
+    master::run_result result;
+    result.endpoints = {{"GET", "/a, with comma"}, {"POST", "unused"}};
+    result.start = master::wall_clock::now();
+    result.end = result.start + std::chrono::seconds(2);
+    result.totals = common::stats_delta(2);
+    result.totals.endpoints[0].record(1500, 100, false);
+    result.totals.endpoints[0].record(2500, 100, true);
+    result.totals.add_error({0, common::error_kind::http_status, 503}, "HTTP 503 (expected 200)");
+
+    const auto prefix = (std::filesystem::temp_directory_path() / "stampede-csv-test").string();
+    REQUIRE(master::write_csv_files(result, prefix).empty());
+    const auto stats = slurp(prefix + "_stats.csv");
+    CHECK(stats ==
+          "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+          "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+          "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\r\n"
+          "GET,\"/a, with comma\",2,1,1.5,2,1.5,2.5,100,1,0.5,1.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5\r\n"
+          ",Aggregated,2,1,1.5,2,1.5,2.5,100,1,0.5,1.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5,2.5\r\n");
+    CHECK(slurp(prefix + "_failures.csv") ==
+          "Method,Name,Error,Occurrences\r\nGET,\"/a, with comma\",HTTP 503 (expected 200),1\r\n");
+    CHECK(slurp(prefix + "_exceptions.csv") == "Count,Message,Traceback,Nodes\r\n");
+    CHECK(slurp(prefix + "_stats_history.csv") ==
+          "Timestamp,User Count,Type,Name,Requests/s,Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,"
+          "99.9%,99.99%,100%,Total Request Count,Total Failure Count,Total Median Response Time,"
+          "Total Average Response Time,Total Min Response Time,Total Max Response Time,"
+          "Total Average Content Size\r\n");
+    for (auto suffix : {"_stats.csv", "_failures.csv", "_exceptions.csv", "_stats_history.csv"})
+        std::filesystem::remove(prefix + suffix);
+}
+
+TEST_CASE("an unwritable prefix is reported", "[csv]") {
+    master::run_result result;
+    CHECK(master::write_csv_files(result, "/nonexistent-dir/x") == "cannot write /nonexistent-dir/x_stats.csv");
+}
