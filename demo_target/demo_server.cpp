@@ -35,17 +35,17 @@ std::string_view api_key_of(const http::request<http::string_body>& req) {
 }
 
 // One connection: read a request, answer it (after its configured delay), repeat while the
-// client keeps the connection alive. Idle connections close after a minute.
-asio::awaitable<void> serve_connection(tcp::socket socket, demo_service& service) {
+// client keeps the connection alive and the policy allows.
+asio::awaitable<void> serve_connection(tcp::socket socket, demo_service& service, connection_policy policy) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     asio::steady_timer delay(stream.get_executor());
     beast::error_code ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
-    for (;;) {
+    for (int served = 1;; ++served) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(1024 * 1024);
-        stream.expires_after(60s);
+        stream.expires_after(policy.idle_timeout);
         co_await http::async_read(stream, buffer, parser, token);
         if (ec) break;
         const auto& req = parser.get();
@@ -59,7 +59,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, demo_service& service
         res.version(req.version());
         res.set(http::field::server, "stampede-demo-target");
         res.set(http::field::content_type, answer.content_type);
-        res.keep_alive(req.keep_alive());
+        res.keep_alive(req.keep_alive() && (policy.max_requests == 0 || served < policy.max_requests));
         res.body() = answer.body;
         res.prepare_payload();
         stream.expires_after(60s);
@@ -72,7 +72,7 @@ asio::awaitable<void> serve_connection(tcp::socket socket, demo_service& service
 }  // namespace
 
 struct demo_server::impl {
-    impl(demo_service& s, int thread_count) : service(s) {
+    impl(demo_service& s, int thread_count, connection_policy p) : service(s), policy(p) {
         for (int i = 0; i < std::max(1, thread_count); ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
     }
 
@@ -85,18 +85,20 @@ struct demo_server::impl {
             if (ec == asio::error::operation_aborted) co_return;
             if (ec) continue;  // e.g. too many open files: keep serving the others
             socket.set_option(tcp::no_delay(true), ec);
-            asio::co_spawn(target, serve_connection(std::move(socket), service), asio::detached);
+            asio::co_spawn(target, serve_connection(std::move(socket), service, policy), asio::detached);
         }
     }
 
     demo_service& service;
+    connection_policy policy;
     std::vector<std::unique_ptr<asio::io_context>> contexts;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     std::unique_ptr<tcp::acceptor> acceptor;
     std::vector<std::thread> threads;
 };
 
-demo_server::demo_server(demo_service& service, int threads) : impl_(std::make_unique<impl>(service, threads)) {}
+demo_server::demo_server(demo_service& service, int threads, connection_policy policy)
+    : impl_(std::make_unique<impl>(service, threads, policy)) {}
 
 demo_server::~demo_server() {
     for (auto& io : impl_->contexts) io->stop();

@@ -1,5 +1,6 @@
 #pragma once
 // The demo target's HTTP/1.1 server (Beast): one acceptor, connections spread over io threads.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -8,9 +9,15 @@
 
 namespace stampede::demo {
 
+// How the server treats connections, to exercise clients' reconnect paths.
+struct connection_policy {
+    int max_requests = 0;  // answer "Connection: close" after this many requests; 0: never
+    std::chrono::milliseconds idle_timeout{60'000};  // close idle connections silently
+};
+
 class demo_server {
 public:
-    demo_server(demo_service& service, int threads);
+    demo_server(demo_service& service, int threads, connection_policy policy = {});
     ~demo_server();
     // Binds and starts serving; returns the bound port, or 0 with a reason in *error.
     std::uint16_t start(const std::string& address, std::uint16_t port, std::string* error);

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "common/duration.hpp"
 #include "demo_target/demo_routes.hpp"
 #include "demo_target/demo_server.hpp"
 
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
     int threads = 1;
     std::vector<std::string> latencies, error_rates;
     demo_config config;
+    connection_policy policy;
+    std::string idle_timeout = "60s";
     app.add_option("--host", host, "Address to listen on (default 127.0.0.1)");
     app.add_option("--port", port, "Port to listen on; 0 picks a free one (default 8080)");
     app.add_option("--threads", threads, "Server threads (default 1)")->check(CLI::Range(1, 256));
@@ -46,6 +49,10 @@ int main(int argc, char** argv) {
     app.add_option("--latency", latencies, "ROUTE=SPEC, SPEC a duration (20ms) or lognormal:MEDIAN[:SIGMA]")->take_all();
     app.add_option("--error-rate", error_rates, "ROUTE=FRACTION of requests answered 500")->take_all();
     app.add_option("--seed", config.seed, "Seed for latency and error draws");
+    app.add_option("--max-requests-per-connection", policy.max_requests,
+                   "Answer 'Connection: close' after this many requests on a connection (default 0: never)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--idle-timeout", idle_timeout, "Close a connection idle for this long, without notice (default 60s)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -71,8 +78,11 @@ int main(int argc, char** argv) {
         });
         if (!error.empty()) return std::cerr << "error: " << error << "\n", 2;
     }
+    auto idle = stampede::common::parse_duration(idle_timeout, nullptr);
+    if (!idle || idle->count() <= 0) return std::cerr << "error: --idle-timeout: invalid duration '" << idle_timeout << "'\n", 2;
+    policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
     demo_service service(config);
-    demo_server server(service, threads);
+    demo_server server(service, threads, policy);
     std::string error;
     const auto bound = server.start(host, port, &error);
     if (bound == 0) return std::cerr << "error: " << error << "\n", 1;

@@ -63,8 +63,9 @@ public:
         io_.run();
     }
 
-    // The last partial interval, taken after the users have stopped.
-    void finish() { collect(); }
+    // The last partial interval, taken after the users have stopped. It is recorded with the
+    // users that ran during it, not the zero left after the stop.
+    void finish() { aggregator_.add(engine_.take_delta(), wall_clock::now(), users_); }
 
 private:
     void schedule_snapshot() {

@@ -196,3 +196,75 @@ TEST_CASE("the CSV files use Locust's exact headers", "[run]") {
     const auto history = read_file(dir.file("l_stats_history.csv"));
     CHECK(std::count(history.begin(), history.end(), '\n') >= 3);  // header + a row per second
 }
+
+TEST_CASE("users reconnect when the server closes their connection", "[run]") {
+    temp_dir dir;
+    SECTION("announced: Connection: close every third request") {
+        demo_target target({"--max-requests-per-connection", "3"});
+        auto path = scenario_file(dir, target.url(), mixed_scenario);
+        auto run = run_stampede({"run", "-f", path, "-u", "4", "-r", "100", "-t", "2s", "--json", dir.file("a.json")});
+        INFO(run.out << run.err);
+        CHECK(run.code == 0);
+        const auto result = json::parse(read_file(dir.file("a.json")));
+        CHECK(result["totals"]["failures"] == 0);
+        CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+    }
+    SECTION("silent: idle connections dropped while users think") {
+        demo_target target({"--idle-timeout", "100ms"});
+        auto path = scenario_file(dir, target.url(), R"(
+user_classes:
+  - wait_time: {constant: 250ms}
+    tasks:
+      - {name: state, method: POST, path: /v1/opscore/agent/a/state, json: {x: 1}}
+)");
+        auto run = run_stampede({"run", "-f", path, "-u", "3", "-r", "100", "-t", "2s", "--json", dir.file("s.json")});
+        INFO(run.out << run.err);
+        CHECK(run.code == 0);
+        const auto result = json::parse(read_file(dir.file("s.json")));
+        CHECK(result["totals"]["requests"].get<std::uint64_t>() >= 15);
+        CHECK(result["totals"]["failures"] == 0);
+        CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+    }
+}
+
+TEST_CASE("the stop timeout cuts off requests that would not finish", "[run]") {
+    demo_target target({"--latency", "health=5s"});
+    temp_dir dir;
+    auto path = scenario_file(dir, target.url(), R"(
+user_classes:
+  - tasks:
+      - {name: slow, path: /health}
+)");
+    const auto started = std::chrono::steady_clock::now();
+    auto run = run_stampede({"run", "-f", path, "-u", "3", "-r", "100", "-t", "1s", "--stop-timeout", "300ms",
+                             "--json", dir.file("c.json")});
+    const auto took = std::chrono::steady_clock::now() - started;
+    INFO(run.out << run.err);
+    CHECK(run.code == 0);
+    CHECK(took < 4s);  // did not wait for the 5 s responses
+    const auto result = json::parse(read_file(dir.file("c.json")));
+    CHECK(result["cancelled_requests"] == 3);
+    CHECK(result["totals"]["requests"] == 0);
+    CHECK(run.out.find("3 request(s) in flight were cut off") != std::string::npos);
+}
+
+TEST_CASE("users ramp up at the spawn rate", "[run]") {
+    demo_target target;
+    temp_dir dir;
+    auto path = scenario_file(dir, target.url(), R"(
+user_classes:
+  - wait_time: {constant: 100ms}
+    tasks:
+      - {path: /ok}
+)");
+    auto run = run_stampede({"run", "-f", path, "-u", "6", "-r", "2", "-t", "4s", "--json", dir.file("r.json")});
+    REQUIRE(run.code == 0);
+    const auto history = json::parse(read_file(dir.file("r.json")))["history"];
+    REQUIRE(history.size() >= 4);
+    // 1 user at once, then 2 per second: about 3 after 1 s, 5 after 2 s, all 6 by 3 s.
+    CHECK(history[0]["users"].get<int>() >= 2);
+    CHECK(history[0]["users"].get<int>() <= 4);
+    CHECK(history[1]["users"].get<int>() >= 4);
+    CHECK(history[1]["users"].get<int>() <= 6);
+    CHECK(history[3]["users"] == 6);
+}
