@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
 
     cli::run_command_options run_options;
     std::string run_time;
-    auto* run = app.add_subcommand("run", "Run a load test: master and local workers in one process");
+    auto* run = app.add_subcommand("run", "Run a load test from this machine and report the results");
     add_run_flags(*run, run_options, run_time);
 
     std::string validate_path;
