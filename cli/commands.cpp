@@ -1,6 +1,15 @@
 #include "cli/commands.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "common/scenario_loader.hpp"
 #include "master/console_reporter.hpp"
@@ -39,9 +48,21 @@ bool write_results(const master::run_result& result, const run_command_options& 
     return ok;
 }
 
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Flags whose values were checked by the parser.
+common::micros duration_flag(const std::string& text) { return *common::parse_duration(text); }
+
 }  // namespace
 
 int run_command(const run_command_options& options) {
+    // In one process the workers' joins and goodbyes are noise; a master reports them.
+    if (options.bind.empty()) spdlog::set_level(spdlog::level::warn);
     auto sc = load_or_report(options.scenario_path);
     if (!sc) return exit_usage;
     auto plan = common::apply_load_plan(*sc, options.overrides);
@@ -52,14 +73,25 @@ int run_command(const run_command_options& options) {
     master::run_options run;
     run.load = plan.load;
     run.profile = options.overrides.profile;
-    run.stop_timeout = *common::parse_duration(options.stop_timeout);  // validated by the parser
-    run.engine.threads = options.threads;
-    run.engine.seed = options.seed;
+    run.overrides = options.overrides;
+    run.scenario_yaml = read_text(options.scenario_path);
+    run.seed = options.seed;
+    run.stop_timeout = duration_flag(options.stop_timeout);
+    run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
     run.command_line = options.command_line;
+    run.local_workers = options.workers;
+    run.local_threads = options.threads;
+    run.bind = options.bind;
+    run.expect_workers = options.bind.empty() ? options.workers : options.expect_workers;
+    run.expect_workers_max_wait = duration_flag(options.expect_workers_max_wait);
+    if (options.bind.empty() && run.expect_workers_max_wait.count() == 0)
+        run.expect_workers_max_wait = std::chrono::seconds(30);  // local workers join at once
+    run.token = options.token;
+    run.tls = options.tls;
     auto outcome = master::execute_run(std::move(*sc), run, std::cout);
     if (!outcome.error.empty()) {
         std::cerr << "error: " << outcome.error << "\n";
-        return exit_usage;
+        return outcome.error_code;
     }
     const auto& result = outcome.result;
     master::print_summary(result, std::cout);
@@ -82,6 +114,33 @@ int validate_command(const std::string& scenario_path) {
               << " task(s), " << sc.endpoints.size() << " endpoint(s), " << sc.profiles.size()
               << " profile(s))\n";
     return exit_ok;
+}
+
+
+
+int worker_command(const worker::agent_options& options) {
+    worker::worker_agent agent(options);
+    // SIGINT/SIGTERM: stop the users, send what was counted, say goodbye, exit.
+    // SIGUSR1 is only our own wake-up for the watcher at exit.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::thread watcher([&] {
+        int received = 0;
+        sigwait(&signals, &received);
+        if (received == SIGUSR1) return;
+        std::cerr << (received == SIGINT ? "SIGINT" : "SIGTERM") << ": stopping the users\n";
+        agent.stop();
+    });
+    const int code = agent.run();
+    pthread_kill(watcher.native_handle(), SIGUSR1);
+    watcher.join();
+    std::cout << "worker counted " << agent.requests_counted() << " request(s), " << agent.failures_counted()
+              << " failure(s)" << std::endl;
+    return code;
 }
 
 }  // namespace stampede::cli

@@ -5,10 +5,12 @@
 #include <vector>
 
 #include "common/load_plan.hpp"
+#include "master/coordinator_service.hpp"
+#include "worker/worker_agent.hpp"
 
 namespace stampede::cli {
 
-// Exit codes, documented in docs/exit-codes.md.
+// Exit codes, documented in docs/cli.md.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_usage = 2;
 
@@ -23,9 +25,18 @@ struct run_command_options {
     int exit_code_on_error = 1;
     std::uint64_t seed = 0;
     std::string command_line;
+    // run: in-process workers; master: remote workers on `bind`.
+    int workers = 1;
+    std::string bind;
+    int expect_workers = 1;
+    std::string expect_workers_max_wait = "0";
+    std::string heartbeat_timeout = "3s";
+    std::string token;
+    master::tls_files tls;
 };
 
 int run_command(const run_command_options& options);
 int validate_command(const std::string& scenario_path);
+int worker_command(const worker::agent_options& options);
 
 }  // namespace stampede::cli

@@ -20,27 +20,55 @@ std::string joined_command_line(int argc, char** argv) {
     return out;
 }
 
-void add_run_flags(CLI::App& run, cli::run_command_options& o, std::string& run_time) {
-    run.add_option("-f,--scenario", o.scenario_path, "Scenario file (YAML)")->required();
-    run.add_option("-H,--host", o.overrides.host, "Target base URL, overrides the scenario's host");
-    run.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users")
-        ->check(CLI::NonNegativeNumber);
-    run.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second")
+void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run_time) {
+    cmd.add_option("-f,--scenario", o.scenario_path, "Scenario file (YAML)")->required();
+    cmd.add_option("-H,--host", o.overrides.host, "Target base URL, overrides the scenario's host");
+    cmd.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
+    cmd.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second")
         ->check(CLI::PositiveNumber);
-    run.add_option("-t,--run-time", run_time, "Stop after this long, e.g. 90s, 10m, 1h30m (default: until Ctrl-C)")
+    cmd.add_option("-t,--run-time", run_time, "Stop after this long, e.g. 90s, 10m, 1h30m (default: until Ctrl-C)")
         ->check(check_duration);
-    run.add_option("-T,--tags", o.overrides.tags, "Run only tasks with any of these tags")->expected(1, -1);
-    run.add_option("-E,--exclude-tags", o.overrides.exclude_tags, "Skip tasks with any of these tags")->expected(1, -1);
-    run.add_option("--profile", o.overrides.profile, "Use a load profile named in the scenario (quick, standard, ...)");
-    run.add_option("--csv", o.csv_prefix, "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv");
-    run.add_option("--json", o.json_path, "Write the complete result as JSON");
-    run.add_flag("--headless", o.headless, "Run without a web UI, print status to the console (the only mode so far)");
-    run.add_option("--stop-timeout", o.stop_timeout, "On stop, let requests in flight finish for this long (default 5s)")
+    cmd.add_option("-T,--tags", o.overrides.tags, "Run only tasks with any of these tags")->expected(1, -1);
+    cmd.add_option("-E,--exclude-tags", o.overrides.exclude_tags, "Skip tasks with any of these tags")->expected(1, -1);
+    cmd.add_option("--profile", o.overrides.profile, "Use a load profile named in the scenario (quick, standard, ...)");
+    cmd.add_option("--csv", o.csv_prefix, "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv");
+    cmd.add_option("--json", o.json_path, "Write the complete result as JSON");
+    cmd.add_flag("--headless", o.headless, "No web UI, status on the console (Stampede has no web UI yet: always so)");
+    cmd.add_option("--stop-timeout", o.stop_timeout, "On stop, let requests in flight finish for this long (default 5s)")
         ->check(check_duration);
-    run.add_option("--threads", o.threads, "Load threads (default: one per core)")->check(CLI::NonNegativeNumber);
-    run.add_option("--exit-code-on-error", o.exit_code_on_error, "Exit code when any request failed (default 1)")
+    cmd.add_option("--exit-code-on-error", o.exit_code_on_error, "Exit code when any request failed (default 1)")
         ->check(CLI::Range(0, 255));
-    run.add_option("--seed", o.seed, "Seed for task choice and wait times (default: random)");
+    cmd.add_option("--seed", o.seed, "Seed for task choice and wait times (default: random)");
+    cmd.add_option("--token", o.token, "Shared secret workers must present")->envname("STAMPEDE_TOKEN");
+}
+
+void add_master_flags(CLI::App& cmd, cli::run_command_options& o) {
+    cmd.add_option("--bind", o.bind, "Address for workers to connect to (default 0.0.0.0:5557)");
+    cmd.add_option("--expect-workers", o.expect_workers, "Start once this many workers have joined (default 1)")
+        ->check(CLI::PositiveNumber);
+    cmd.add_option("--expect-workers-max-wait", o.expect_workers_max_wait,
+                   "Give up (exit 3) if they have not joined within this long (default 0: wait forever)")
+        ->check(check_duration);
+    cmd.add_option("--heartbeat-timeout", o.heartbeat_timeout,
+                   "Mark a worker lost after this long without a word (default 3s)")->check(check_duration);
+    cmd.add_option("--tls-cert", o.tls.cert, "PEM certificate for the control channel (enables TLS)");
+    cmd.add_option("--tls-key", o.tls.key, "PEM private key of --tls-cert");
+    cmd.add_option("--tls-ca", o.tls.ca, "PEM CA that worker certificates must chain to (enables mutual TLS)");
+}
+
+void add_worker_flags(CLI::App& cmd, worker::agent_options& o, std::string& master_wait, std::string& master_timeout) {
+    cmd.add_option("--master", o.master, "The master's address, HOST:PORT")->required()->envname("STAMPEDE_MASTER");
+    cmd.add_option("--threads", o.threads, "Load threads (default: one per core)")->check(CLI::NonNegativeNumber);
+    cmd.add_option("--name", o.name, "Name shown by the master (default: host name and pid)");
+    cmd.add_option("--token", o.token, "Shared secret the master requires")->envname("STAMPEDE_TOKEN");
+    cmd.add_option("--master-wait", master_wait,
+                   "Exit 3 if no master answers within this long (default 0: keep trying)")->check(check_duration);
+    cmd.add_option("--master-timeout", master_timeout,
+                   "Stop all users after this long without a word from the master (default 5s)")->check(check_duration);
+    cmd.add_option("--tls-ca", o.tls_ca, "PEM CA the master's certificate must chain to (enables TLS)");
+    cmd.add_option("--tls-cert", o.tls_cert, "PEM client certificate, for a master requiring mutual TLS");
+    cmd.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
+    cmd.add_option("--tls-server-name", o.tls_server_name, "Name to expect in the master's certificate");
 }
 
 }  // namespace
@@ -52,8 +80,23 @@ int main(int argc, char** argv) {
 
     cli::run_command_options run_options;
     std::string run_time;
-    auto* run = app.add_subcommand("run", "Run a load test from this machine and report the results");
-    add_run_flags(*run, run_options, run_time);
+    auto* run = app.add_subcommand("run", "Run a load test here: a master and its workers in one process");
+    add_load_flags(*run, run_options, run_time);
+    run->add_option("--workers", run_options.workers, "Workers in this process (default 1)")->check(CLI::PositiveNumber);
+    run->add_option("--threads", run_options.threads, "Load threads per worker (default: cores / workers)")
+        ->check(CLI::NonNegativeNumber);
+
+    cli::run_command_options master_options;
+    master_options.bind = "0.0.0.0:5557";
+    std::string master_run_time;
+    auto* master = app.add_subcommand("master", "Coordinate workers on other hosts and report the results");
+    add_load_flags(*master, master_options, master_run_time);
+    add_master_flags(*master, master_options);
+
+    worker::agent_options worker_options;
+    std::string master_wait = "0", master_timeout = "5s";
+    auto* worker_cmd = app.add_subcommand("worker", "Generate load for a master; needs no scenario file");
+    add_worker_flags(*worker_cmd, worker_options, master_wait, master_timeout);
 
     std::string validate_path;
     auto* validate = app.add_subcommand("validate", "Check a scenario file without sending traffic");
@@ -73,7 +116,15 @@ int main(int argc, char** argv) {
     }
 
     if (*validate) return cli::validate_command(validate_path);
-    if (!run_time.empty()) run_options.overrides.run_time = common::parse_duration(run_time);
-    run_options.command_line = joined_command_line(argc, argv);
-    return cli::run_command(run_options);
+    if (*worker_cmd) {
+        worker_options.master_wait = *common::parse_duration(master_wait);
+        worker_options.master_timeout = *common::parse_duration(master_timeout);
+        return cli::worker_command(worker_options);
+    }
+    auto& options = *master ? master_options : run_options;
+    const auto& time_text = *master ? master_run_time : run_time;
+    if (!time_text.empty()) options.overrides.run_time = common::parse_duration(time_text);
+    options.command_line = joined_command_line(argc, argv);
+    if (!*master) options.bind.clear();
+    return cli::run_command(options);
 }

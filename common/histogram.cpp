@@ -173,48 +173,60 @@ std::string histogram::encode() const {
 }
 
 namespace {
-std::optional<histogram> fail(std::string* error, const char* why) {
+bool fail(std::string* error, const char* why) {
     if (error) *error = why;
-    return std::nullopt;
+    return false;
 }
 }  // namespace
 
-std::optional<histogram> histogram::decode(std::string_view in, std::string* error) {
+bool histogram::decode_runs(std::string_view in, histogram_runs& out, std::string* error) {
+    out.buckets.clear();
+    out.count = 0;
     if (in.empty() || static_cast<std::uint8_t>(in.front()) != wire_version)
         return fail(error, "histogram: unknown encoding version");
     in.remove_prefix(1);
-    std::uint64_t min_v, max_v, sum_v, clamped_v;
-    if (!get_varint(in, min_v) || !get_varint(in, max_v) || !get_varint(in, sum_v) ||
-        !get_varint(in, clamped_v))
+    if (!get_varint(in, out.min) || !get_varint(in, out.max) || !get_varint(in, out.sum) ||
+        !get_varint(in, out.clamped))
         return fail(error, "histogram: truncated header");
-    histogram h;
     std::uint64_t next = 0;
-    int first = -1, last = -1;
     while (!in.empty()) {
         std::uint64_t gap, c;
         if (!get_varint(in, gap) || !get_varint(in, c)) return fail(error, "histogram: truncated");
         if (gap >= static_cast<std::uint64_t>(counts_length) - next || c == 0)
             return fail(error, "histogram: bucket index out of range or empty run");
-        const int index = static_cast<int>(next + gap);
-        if (h.total_count_ + c < h.total_count_) return fail(error, "histogram: count overflow");
-        h.block_for(index)[index & (block_size - 1)] = c;
-        h.total_count_ += c;
-        if (first < 0) first = index;
-        last = index;
-        next = static_cast<std::uint64_t>(index) + 1;
+        if (out.count + c < out.count) return fail(error, "histogram: count overflow");
+        const auto index = static_cast<std::uint32_t>(next + gap);
+        out.buckets.emplace_back(index, c);
+        out.count += c;
+        next = index + 1;
     }
-    if (h.total_count_ == 0) {
-        if (min_v || max_v || sum_v || clamped_v) return fail(error, "histogram: stats without counts");
-        return h;
+    if (out.count == 0) {
+        if (out.min || out.max || out.sum || out.clamped) return fail(error, "histogram: stats without counts");
+        return true;
     }
-    if (min_v > max_v || max_v > max_trackable || index_of(min_v) != first ||
-        index_of(max_v) != last || clamped_v > h.total_count_)
+    if (out.min > out.max || out.max > max_trackable ||
+        index_of(out.min) != static_cast<int>(out.buckets.front().first) ||
+        index_of(out.max) != static_cast<int>(out.buckets.back().first) || out.clamped > out.count)
         return fail(error, "histogram: min/max inconsistent with counts");
-    h.min_ = min_v;
-    h.max_ = max_v;
-    h.sum_ = sum_v;
-    h.clamped_ = clamped_v;
+    return true;
+}
+
+std::optional<histogram> histogram::decode(std::string_view bytes, std::string* error) {
+    histogram_runs runs;
+    if (!decode_runs(bytes, runs, error)) return std::nullopt;
+    histogram h;
+    h.merge(runs);
     return h;
+}
+
+void histogram::merge(const histogram_runs& runs) {
+    if (runs.count == 0) return;
+    for (const auto& [index, c] : runs.buckets) block_for(static_cast<int>(index))[index & (block_size - 1)] += c;
+    total_count_ += runs.count;
+    sum_ += runs.sum;
+    clamped_ += runs.clamped;
+    min_ = std::min(min_, runs.min);
+    max_ = std::max(max_, runs.max);
 }
 
 bool histogram::operator==(const histogram& other) const {

@@ -14,8 +14,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace stampede::common {
+
+// A histogram's wire form after validation: only its non-empty buckets. The master merges
+// these straight into its totals, touching no empty bucket.
+struct histogram_runs {
+    std::uint64_t min = 0, max = 0, sum = 0, clamped = 0, count = 0;
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> buckets;  // (index, count), ascending
+};
 
 class histogram {
 public:
@@ -36,6 +45,7 @@ public:
     void record(std::uint64_t value_us, std::uint64_t times = 1);
     // Exact: the merge of two histograms equals the histogram of all their samples.
     void merge(const histogram& other);
+    void merge(const histogram_runs& runs);
     void reset();
 
     std::uint64_t count() const { return total_count_; }
@@ -52,6 +62,8 @@ public:
     // (zero-gap, count) pairs). Decoding validates every field.
     std::string encode() const;
     static std::optional<histogram> decode(std::string_view bytes, std::string* error = nullptr);
+    // Validates and unpacks the wire form into `out` (reusing its storage); false on damage.
+    static bool decode_runs(std::string_view bytes, histogram_runs& out, std::string* error = nullptr);
 
     static int index_of(std::uint64_t value);
     static std::uint64_t lowest_at(int index);

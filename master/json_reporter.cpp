@@ -90,6 +90,16 @@ json history_json(const run_result& result) {
     return out;
 }
 
+json workers_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& w : result.workers) {
+        out.push_back({{"id", w.id}, {"name", w.name}, {"host", w.host}, {"threads", w.threads}, {"state", w.state},
+                       {"requests", w.requests}, {"failures", w.failures},
+                       {"max_cpu_percent", w.max_cpu_percent}, {"rss_bytes", w.rss_bytes}, {"users", w.users}});
+    }
+    return out;
+}
+
 json events_json(const run_result& result) {
     json out = json::array();
     for (const auto& e : result.events) out.push_back({{"time", e.at_s}, {"type", e.type}, {"detail", e.detail}});
@@ -121,6 +131,8 @@ std::string result_to_json(const run_result& result) {
         {"errors", errors_json(result)},
         {"history", history_json(result)},
         {"events", events_json(result)},
+        {"workers", workers_json(result)},
+        {"refused_snapshots", result.refused_snapshots},
     };
     return doc.dump(2) + "\n";
 }

@@ -4,12 +4,16 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <fmt/format.h>
 #include <iostream>
+#include <random>
+#include <thread>
 #include <unistd.h>
 
 #include "master/console_reporter.hpp"
 #include "master/stats_aggregator.hpp"
 #include "master/user_dispatch.hpp"
+#include "worker/worker_agent.hpp"
 
 namespace stampede::master {
 
@@ -24,27 +28,71 @@ extern "C" void force_exit(int) {
     _exit(130);
 }
 
-run_result describe_run(const common::scenario& sc, const run_options& options, int threads) {
+std::string new_run_id() {
+    std::random_device rd;
+    return fmt::format("{:08x}{:08x}", rd(), rd());
+}
+
+run_result describe_run(const common::scenario& sc, const run_options& options) {
     run_result r;
     r.scenario_path = sc.source_path;
     r.command_line = options.command_line;
     r.host = sc.host->scheme + "://" + sc.host->host + ":" + sc.host->port + sc.host->base_path;
     r.profile = options.profile;
     r.load = options.load;
-    r.threads = threads;
     for (const auto& cls : sc.user_classes) r.user_classes.push_back(cls.name);
     r.endpoints = sc.endpoints;
     return r;
 }
 
+cluster_config make_cluster_config(const common::scenario& sc, const run_options& o) {
+    cluster_config c;
+    c.run_id = new_run_id();
+    c.scenario_path = sc.source_path;
+    c.scenario_yaml = o.scenario_yaml;
+    c.host_override = o.overrides.host.value_or("");
+    c.tags = o.overrides.tags;
+    c.exclude_tags = o.overrides.exclude_tags;
+    c.seed = o.seed;
+    c.token = o.token;
+    c.endpoint_count = sc.endpoints.size();
+    c.class_count = sc.user_classes.size();
+    c.snapshot_interval = o.snapshot_interval;
+    c.heartbeat_timeout = o.heartbeat_timeout;
+    return c;
+}
+
+// The in-process workers of `stampede run`: real worker agents on an in-process channel.
+class local_workers {
+public:
+    local_workers(coordinator_server& server, const run_options& o) {
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        for (int i = 0; i < o.local_workers; ++i) {
+            worker::agent_options a;
+            a.name = "local-" + std::to_string(i + 1);
+            a.threads = o.local_threads > 0 ? o.local_threads : std::max(1, cores / o.local_workers);
+            a.token = o.token;
+            agents_.push_back(std::make_unique<worker::worker_agent>(a, server.in_process_channel()));
+        }
+        for (auto& agent : agents_) threads_.emplace_back([&a = *agent] { a.run(); });
+    }
+    ~local_workers() {
+        for (auto& agent : agents_) agent->stop();
+        for (auto& t : threads_) t.join();
+    }
+
+private:
+    std::vector<std::unique_ptr<worker::worker_agent>> agents_;
+    std::vector<std::thread> threads_;
+};
+
 // The control loop on the calling thread: timers for snapshots, status and run time, and
 // the signals that end a run early.
 class run_loop {
 public:
-    run_loop(worker::load_engine& engine, run_result& result, const run_options& options,
-             std::ostream& console)
-        : engine_(engine), result_(result), options_(options), console_(console),
-          aggregator_(result), snapshot_(io_), deadline_(io_), signals_(io_, SIGINT, SIGTERM) {}
+    run_loop(cluster& c, run_result& result, const run_options& options, std::ostream& console)
+        : cluster_(c), result_(result), options_(options), console_(console), aggregator_(result),
+          snapshot_(io_), deadline_(io_), signals_(io_, SIGINT, SIGTERM) {}
 
     void run() {
         signals_.async_wait([this](auto ec, int signal) {
@@ -65,42 +113,40 @@ public:
 
     // The last partial interval, taken after the users have stopped. It is recorded with the
     // users that ran during it, not the zero left after the stop.
-    void finish() { aggregator_.add(engine_.take_delta(), wall_clock::now(), users_); }
+    void finish() { aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_); }
 
 private:
     void schedule_snapshot() {
         snapshot_.expires_after(options_.snapshot_interval);
         snapshot_.async_wait([this](auto ec) {
             if (ec) return;
-            collect();
-            report_progress();
+            const auto status = cluster_.status();
+            users_ = status.running_users;
+            aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
+            report_progress(status);
             schedule_snapshot();
         });
     }
 
-    void collect() {
-        auto delta = engine_.take_delta();
-        users_ = engine_.status().users;
-        aggregator_.add(delta, wall_clock::now(), users_);
-    }
-
-    void report_progress() {
-        const auto status = engine_.status();
-        if (status.spawning_complete && !announced_spawned_ && status.users > 0) {
+    void report_progress(const cluster_status& status) {
+        if (!announced_spawned_ && status.users > 0 && status.running_users == status.users) {
             announced_spawned_ = true;
-            console_ << "All users spawned: " << status.users << " user(s)\n";
+            console_ << "All users spawned: " << status.users << " user(s) on " << status.workers_active
+                     << " worker(s)\n";
             result_.events.push_back({elapsed(), "spawning_complete", std::to_string(status.users) + " users"});
         }
         const auto now = std::chrono::steady_clock::now();
         if (now - last_status_ >= options_.status_interval) {
             last_status_ = now;
-            console_ << status_line(result_, aggregator_.latest(), options_.load.users) << std::endl;
+            console_ << status_line(result_, aggregator_.latest(), options_.load.users);
+            if (!options_.bind.empty()) console_ << " | workers " << status.workers_active;
+            console_ << std::endl;
         }
     }
 
     double elapsed() const { return std::chrono::duration<double>(wall_clock::now() - result_.start).count(); }
 
-    worker::load_engine& engine_;
+    cluster& cluster_;
     run_result& result_;
     const run_options& options_;
     std::ostream& console_;
@@ -114,27 +160,48 @@ private:
     std::chrono::steady_clock::time_point last_status_ = std::chrono::steady_clock::now();
 };
 
+// Waits for the expected workers; a signal while waiting ends the wait (and the run).
+bool await_workers(cluster& c, const run_options& o, std::ostream& console) {
+    if (!o.bind.empty())
+        console << "Waiting for " << o.expect_workers << " worker(s) on " << o.bind << "\n" << std::flush;
+    return c.wait_for_workers(o.expect_workers, o.expect_workers_max_wait);
+}
+
 }  // namespace
 
 run_outcome execute_run(common::scenario sc, const run_options& options, std::ostream& console) {
-    const auto counts = users_per_class(sc.user_classes, options.load.users);
-    worker::load_engine engine(std::move(sc), options.engine);
     run_outcome outcome;
-    outcome.result = describe_run(engine.plan(), options, engine.thread_count());
-    if (auto error = engine.start(); !error.empty()) {
+    outcome.result = describe_run(sc, options);
+    auto& result = outcome.result;
+    cluster cl(make_cluster_config(sc, options));
+    coordinator_server server(cl);
+    if (auto error = server.start(options.bind, options.tls); !error.empty()) {
         outcome.error = error;
         return outcome;
     }
-    auto& result = outcome.result;
+    std::unique_ptr<local_workers> locals;
+    if (options.bind.empty()) locals = std::make_unique<local_workers>(server, options);
+    if (!await_workers(cl, options, console)) {
+        outcome.error = fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
+                                    cl.status().workers_active, common::format_duration(options.expect_workers_max_wait));
+        outcome.error_code = exit_workers_missing;
+        cl.quit("not enough workers");
+        return outcome;
+    }
     result.start = wall_clock::now();
-    run_loop loop(engine, result, options, console);
-    console << "Starting " << options.load.users << " user(s) at " << options.load.spawn_rate
-            << "/s on " << engine.thread_count() << " thread(s) against " << result.host << "\n";
-    engine.assign(counts, options.load.spawn_rate);
+    run_loop loop(cl, result, options, console);
+    console << "Starting " << options.load.users << " user(s) at " << options.load.spawn_rate << "/s on "
+            << cl.status().workers_active << " worker(s) against " << result.host << "\n";
+    cl.start(users_per_class(sc.user_classes, options.load.users), options.load.spawn_rate);
     loop.run();
-    engine.stop(options.stop_timeout);
+    cl.stop(options.stop_timeout);
     result.end = wall_clock::now();
     loop.finish();
+    cl.quit("the run is over");
+    locals.reset();
+    server.shutdown();
+    cl.describe(result);
+    for (const auto& w : result.workers) result.threads += w.threads;
     result.events.push_back({result.duration_s(), "stopped", result.interrupted ? "interrupted" : "run time reached"});
     return outcome;
 }

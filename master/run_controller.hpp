@@ -1,30 +1,48 @@
 #pragma once
-// Runs one load test: starts the load, collects a stats delta every interval, prints the
-// status line, ends at the run time or on SIGINT/SIGTERM, and returns the result.
+// Runs one load test as a master: starts the coordinator (on a port, or in-process for
+// `stampede run` with its local workers), waits for the expected workers, hands out users,
+// collects merged stats every interval, prints the status line, ends at the run time or on
+// SIGINT/SIGTERM, and returns the result.
 #include <iosfwd>
 #include <optional>
 #include <string>
 
 #include "common/load_plan.hpp"
 #include "common/scenario.hpp"
+#include "master/coordinator_service.hpp"
 #include "master/run_result.hpp"
-#include "worker/load_engine.hpp"
 
 namespace stampede::master {
 
 struct run_options {
     common::run_load load;
     std::optional<std::string> profile;
+    common::load_overrides overrides;  // host and tags, passed on to workers
+    std::string scenario_yaml;         // the file as written, sent to workers
+    std::uint64_t seed = 0;
     common::micros stop_timeout{std::chrono::seconds(5)};
     common::micros snapshot_interval{std::chrono::seconds(1)};
     common::micros status_interval{std::chrono::seconds(2)};
-    worker::engine_options engine;
+    common::micros heartbeat_timeout{std::chrono::seconds(3)};
     std::string command_line;
+
+    // Where workers come from: in-process ones (`run`), or remote ones connecting to `bind`.
+    int local_workers = 1;
+    int local_threads = 0;  // per local worker; 0: cores divided among them
+    std::string bind;       // empty: no network listener
+    int expect_workers = 1;
+    common::micros expect_workers_max_wait{0};  // 0: wait forever
+    std::string token;
+    tls_files tls;
 };
+
+// Exit code for a master whose expected workers did not come in time.
+inline constexpr int exit_workers_missing = 3;
 
 struct run_outcome {
     run_result result;
     std::string error;  // non-empty: the run could not start
+    int error_code = 2;
 };
 
 run_outcome execute_run(common::scenario sc, const run_options& options, std::ostream& console);

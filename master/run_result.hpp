@@ -30,6 +30,16 @@ struct run_event {
     std::string detail;
 };
 
+struct worker_record {
+    std::string id, name, host;
+    int threads = 0;
+    std::string state;  // joining, ready, running, stopped, lost, quit, failed
+    std::uint64_t requests = 0, failures = 0;
+    double max_cpu_percent = 0;
+    std::uint64_t rss_bytes = 0;
+    std::vector<int> users;  // assigned per user class when the run ended (or the worker left)
+};
+
 struct run_result {
     std::string version = STAMPEDE_VERSION;
     std::string scenario_path;
@@ -46,6 +56,8 @@ struct run_result {
     common::stats_delta totals;               // cumulative
     std::vector<history_row> history;
     std::vector<run_event> events;
+    std::vector<worker_record> workers;
+    std::uint64_t refused_snapshots = 0;  // malformed snapshots from workers, not merged
 
     double duration_s() const { return std::chrono::duration<double>(end - start).count(); }
     // Rows for endpoints that saw requests, sorted by name then method (Locust's order).

@@ -1,0 +1,371 @@
+#include "master/cluster.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "common/snapshot_codec.hpp"
+#include "stampede/v1/cluster.pb.h"
+
+namespace stampede::master {
+
+using steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+enum class worker_state { joining, ready, running, stopped, lost, quit, failed };
+
+std::string_view state_name(worker_state s) {
+    switch (s) {
+        case worker_state::joining: return "joining";
+        case worker_state::ready: return "ready";
+        case worker_state::running: return "running";
+        case worker_state::stopped: return "stopped";
+        case worker_state::lost: return "lost";
+        case worker_state::quit: return "quit";
+        case worker_state::failed: return "failed";
+    }
+    return "unknown";
+}
+
+struct cluster::worker {
+    std::string id, name, host;
+    int threads = 1;
+    worker_link* link = nullptr;
+    worker_state state = worker_state::joining;
+    steady::time_point last_seen = steady::now();
+    std::uint64_t applied_sequence = 0;
+    std::uint64_t stopped_at_sequence = 0;  // STOPPED: every snapshot up to here was sent
+    std::vector<int> users;                 // assigned, per class
+    std::vector<int> last_users;            // the last non-empty assignment, for the result
+    std::uint64_t requests = 0, failures = 0;
+    double cpu_percent = 0, max_cpu_percent = 0;
+    std::uint64_t rss_bytes = 0;
+    std::uint32_t reported_users = 0;
+    bool warned_cpu = false;
+
+    bool active() const { return state == worker_state::ready || state == worker_state::running; }
+    std::string label() const { return name + " (" + host + ")"; }
+};
+
+cluster::cluster(cluster_config config) : config_(std::move(config)), pending_(config_.endpoint_count) {
+    class_totals_.assign(config_.class_count, 0);
+    heartbeat_ = std::thread([this] { heartbeat_loop(); });
+}
+
+cluster::~cluster() {
+    {
+        std::lock_guard lock(mutex_);
+        shutdown_ = true;
+    }
+    changed_.notify_all();
+    heartbeat_.join();
+}
+
+void cluster::event(const std::string& type, const worker& w, const std::string& detail) {
+    events_.push_back({wall_clock::now(), {0, type, w.name + (detail.empty() ? "" : ": " + detail)}});
+}
+
+cluster::worker* cluster::find(worker_link& link) {
+    for (auto& [id, w] : workers_)
+        if (w->link == &link) return w.get();
+    return nullptr;
+}
+
+std::vector<cluster::worker*> cluster::active_workers() {
+    std::vector<worker*> out;
+    for (const auto& id : join_order_)
+        if (auto& w = workers_.at(id); w->active()) out.push_back(w.get());
+    return out;
+}
+
+void cluster::refuse(worker_link& link, const std::string& reason) {
+    v1::MasterMessage m;
+    m.mutable_refusal()->set_reason(reason);
+    link.send(m);
+    link.close();
+}
+
+void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
+    std::lock_guard lock(mutex_);
+    if (hello.protocol_version() != protocol_version) {
+        spdlog::warn("refused worker {} from {}: protocol version {} (this master speaks {})", hello.name(),
+                     link.peer(), hello.protocol_version(), protocol_version);
+        return refuse(link, "protocol version " + std::to_string(hello.protocol_version()) +
+                                " is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version " +
+                                std::to_string(protocol_version));
+    }
+    if (!config_.token.empty() && hello.token() != config_.token) {
+        spdlog::warn("refused worker {} from {}: {} token", hello.name(), link.peer(),
+                     hello.token().empty() ? "no" : "wrong");
+        return refuse(link, hello.token().empty() ? "this master requires a token (--token or STAMPEDE_TOKEN)"
+                                                  : "wrong token");
+    }
+    if (quitting_) return refuse(link, "the run has ended");
+    auto& slot = workers_[hello.worker_id()];
+    const bool returning = slot != nullptr;
+    if (!returning) {
+        if (workers_.size() > config_.max_workers) {
+            workers_.erase(hello.worker_id());
+            return refuse(link, "this master already has its maximum of " + std::to_string(config_.max_workers) + " workers");
+        }
+        slot = std::make_unique<worker>();
+        slot->id = hello.worker_id();
+        join_order_.push_back(slot->id);
+    } else if (slot->link && slot->link != &link) {
+        slot->link->close();  // a stale stream of the same worker
+    }
+    auto& w = *slot;
+    w.name = hello.name();
+    w.host = hello.host();
+    w.threads = std::max<int>(1, static_cast<int>(hello.threads()));
+    w.link = &link;
+    w.state = worker_state::joining;
+    w.last_seen = steady::now();
+    event(returning ? "worker_reconnected" : "worker_joined", w, std::to_string(w.threads) + " threads");
+    spdlog::info("worker {} {} from {} with {} thread(s)", w.label(), returning ? "reconnected" : "joined",
+                 link.peer(), w.threads);
+
+    v1::MasterMessage m;
+    auto* welcome = m.mutable_welcome();
+    welcome->set_run_id(config_.run_id);
+    welcome->set_scenario_path(config_.scenario_path);
+    welcome->set_scenario_yaml(config_.scenario_yaml);
+    auto* plan = welcome->mutable_plan();
+    plan->set_host(config_.host_override);
+    for (const auto& t : config_.tags) plan->add_tags(t);
+    for (const auto& t : config_.exclude_tags) plan->add_exclude_tags(t);
+    plan->set_seed(config_.seed);
+    welcome->set_acked_sequence(w.applied_sequence);
+    welcome->set_snapshot_interval_ms(static_cast<std::uint32_t>(config_.snapshot_interval.count() / 1000));
+    welcome->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count() / 1000));
+    welcome->set_master_timeout_ms(static_cast<std::uint32_t>(config_.master_timeout.count() / 1000));
+    link.send(m);
+    changed_.notify_all();
+}
+
+void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
+    std::lock_guard lock(mutex_);
+    worker* w = find(link);
+    if (!w) return;  // a stream the cluster already let go of
+    w->last_seen = steady::now();
+    switch (message.kind_case()) {
+        case v1::WorkerMessage::kSnapshot: handle_snapshot(*w, message); break;
+        case v1::WorkerMessage::kState: handle_state(*w, message); break;
+        case v1::WorkerMessage::kHeartbeat: {
+            const auto& hb = message.heartbeat();
+            w->cpu_percent = hb.cpu_percent();
+            w->max_cpu_percent = std::max(w->max_cpu_percent, hb.cpu_percent());
+            w->rss_bytes = hb.rss_bytes();
+            w->reported_users = hb.users();
+            // A worker near saturation delays its own requests: its latencies grow.
+            if (hb.cpu_percent() > 90.0 * w->threads && !w->warned_cpu) {
+                w->warned_cpu = true;
+                spdlog::warn("worker {} runs at {:.0f}% CPU: its latency figures may be inflated; add workers",
+                             w->label(), hb.cpu_percent());
+                event("worker_cpu_high", *w, fmt::format("{:.0f}% CPU", hb.cpu_percent()));
+            }
+            break;
+        }
+        case v1::WorkerMessage::kGoodbye:
+            w->state = worker_state::quit;
+            event("worker_quit", *w, message.goodbye().reason());
+            spdlog::info("worker {} quit: {}", w->label(), message.goodbye().reason());
+            if (started_ && !stopping_) rebalance_locked();
+            break;
+        default: break;
+    }
+    changed_.notify_all();
+}
+
+void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
+    const auto& snapshot = message.snapshot();
+    const auto sequence = snapshot.sequence();
+    if (sequence > w.applied_sequence) {
+        w.reported_users = snapshot.users();
+        if (sequence != w.applied_sequence + 1)
+            spdlog::warn("worker {}: snapshot {} follows {}: a gap", w.label(), sequence, w.applied_sequence);
+        if (auto error = common::merge_snapshot(snapshot, config_.endpoint_count, pending_); !error.empty()) {
+            ++refused_snapshots_;
+            spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), error);
+        } else {
+            for (const auto& e : snapshot.endpoints()) {
+                w.requests += e.requests();
+                w.failures += e.failures();
+            }
+        }
+        w.applied_sequence = sequence;
+    }
+    v1::MasterMessage ack;
+    ack.mutable_ack()->set_sequence(w.applied_sequence);
+    if (w.link) w.link->send(ack);
+}
+
+void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
+    const auto& s = message.state();
+    switch (s.state()) {
+        case v1::StateChange::READY:
+            if (w.state == worker_state::joining) w.state = worker_state::ready;
+            if (started_ && !stopping_) rebalance_locked();
+            if (stopping_ && w.link) {  // came back during the stop: make sure it stops too
+                v1::MasterMessage m;
+                m.mutable_stop()->set_grace_ms(0);
+                w.link->send(m);
+            }
+            break;
+        case v1::StateChange::STOPPED:
+            w.state = worker_state::stopped;
+            w.stopped_at_sequence = s.last_sequence();
+            break;
+        case v1::StateChange::FAILED:
+            w.state = worker_state::failed;
+            event("worker_failed", w, s.detail());
+            spdlog::error("worker {} failed: {}", w.label(), s.detail());
+            if (started_ && !stopping_) rebalance_locked();
+            break;
+        default: break;
+    }
+}
+
+void cluster::on_disconnect(worker_link& link) {
+    std::lock_guard lock(mutex_);
+    if (worker* w = find(link)) {
+        w->link = nullptr;
+        spdlog::info("worker {}: stream closed", w->label());
+    }
+    changed_.notify_all();
+}
+
+void cluster::rebalance_locked() {
+    auto active = active_workers();
+    std::vector<worker_share> shares;
+    for (auto* w : active) shares.push_back({w->id, w->threads, w->users});
+    rebalance(shares, class_totals_);
+    for (std::size_t i = 0; i < active.size(); ++i) {
+        auto& w = *active[i];
+        w.users = shares[i].users;
+        w.last_users = w.users;
+        w.state = worker_state::running;
+        v1::MasterMessage m;
+        auto* a = m.mutable_assignment();
+        for (int n : w.users) a->add_users_per_class(static_cast<std::uint32_t>(n));
+        a->set_spawn_rate(worker_spawn_rate(shares, i, spawn_rate_));
+        if (w.link) w.link->send(m);
+    }
+    // Users of workers that left are nobody's now.
+    for (auto& [id, w] : workers_)
+        if (!w->active()) std::fill(w->users.begin(), w->users.end(), 0);
+}
+
+bool cluster::wait_for_workers(int count, common::micros max_wait) {
+    std::unique_lock lock(mutex_);
+    auto enough = [&] { return static_cast<int>(active_workers().size()) >= count; };
+    if (max_wait.count() <= 0) {
+        changed_.wait(lock, [&] { return enough() || shutdown_; });
+        return enough();
+    }
+    return changed_.wait_for(lock, max_wait, enough);
+}
+
+void cluster::start(std::vector<int> class_totals, double spawn_rate) {
+    std::lock_guard lock(mutex_);
+    class_totals_ = std::move(class_totals);
+    spawn_rate_ = spawn_rate;
+    started_ = true;
+    rebalance_locked();
+}
+
+common::stats_delta cluster::take_delta() {
+    std::lock_guard lock(mutex_);
+    common::stats_delta out(config_.endpoint_count);
+    std::swap(out, pending_);
+    return out;
+}
+
+cluster_status cluster::status() {
+    std::lock_guard lock(mutex_);
+    cluster_status s;
+    for (auto& [id, w] : workers_) {
+        if (!w->active()) continue;
+        ++s.workers_active;
+        s.running_users += static_cast<int>(w->reported_users);
+        for (int n : w->users) s.users += n;
+    }
+    return s;
+}
+
+void cluster::heartbeat_loop() {
+    std::unique_lock lock(mutex_);
+    auto next = steady::now() + config_.heartbeat_interval;
+    while (!shutdown_) {
+        if (changed_.wait_until(lock, next, [&] { return shutdown_; })) break;
+        next += config_.heartbeat_interval;
+        v1::MasterMessage ping;
+        ping.mutable_ping();
+        for (auto& [id, w] : workers_)
+            if (w->link) w->link->send(ping);
+        check_liveness(steady::now());
+    }
+}
+
+void cluster::check_liveness(steady::time_point now) {
+    bool lost_any = false;
+    for (auto& [id, w] : workers_) {
+        const bool live_state = w->active() || w->state == worker_state::joining;
+        if (!live_state || now - w->last_seen < config_.heartbeat_timeout) continue;
+        w->state = worker_state::lost;
+        lost_any = true;
+        event("worker_lost", *w, "silent for " + common::format_duration(config_.heartbeat_timeout));
+        spdlog::warn("worker {} lost: silent for {}", w->label(), common::format_duration(config_.heartbeat_timeout));
+        if (w->link) w->link->close();
+    }
+    if (lost_any && started_ && !stopping_) rebalance_locked();
+    if (lost_any) changed_.notify_all();
+}
+
+void cluster::stop(common::micros grace) {
+    std::unique_lock lock(mutex_);
+    stopping_ = true;
+    v1::MasterMessage m;
+    m.mutable_stop()->set_grace_ms(static_cast<std::uint32_t>(grace.count() / 1000));
+    for (auto& [id, w] : workers_)
+        if (w->link && (w->active() || w->state == worker_state::joining)) w->link->send(m);
+    // Done when no worker is still running and every stopped one's snapshots are applied.
+    auto settled = [&] {
+        for (auto& [id, w] : workers_) {
+            if (w->active() || w->state == worker_state::joining) return false;
+            if (w->state == worker_state::stopped && w->applied_sequence < w->stopped_at_sequence) return false;
+        }
+        return true;
+    };
+    if (!changed_.wait_for(lock, grace + 5s, settled))
+        spdlog::warn("some workers did not confirm their stop in time; their last interval may be missing");
+}
+
+void cluster::quit(const std::string& reason) {
+    std::lock_guard lock(mutex_);
+    quitting_ = true;
+    v1::MasterMessage m;
+    m.mutable_quit()->set_reason(reason);
+    for (auto& [id, w] : workers_) {
+        if (!w->link) continue;
+        w->link->send(m);
+        w->link->close();
+    }
+}
+
+void cluster::describe(run_result& result) {
+    std::lock_guard lock(mutex_);
+    for (const auto& id : join_order_) {
+        const auto& w = *workers_.at(id);
+        result.workers.push_back({w.id, w.name, w.host, w.threads, std::string(state_name(w.state)), w.requests,
+                                  w.failures, w.max_cpu_percent, w.rss_bytes, w.last_users});
+    }
+    for (const auto& [at, e] : events_) {
+        auto copy = e;
+        copy.at_s = std::chrono::duration<double>(at - result.start).count();
+        result.events.push_back(copy);
+    }
+    std::stable_sort(result.events.begin(), result.events.end(),
+                     [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+    result.refused_snapshots = refused_snapshots_;
+}
+
+}  // namespace stampede::master

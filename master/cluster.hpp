@@ -1,0 +1,109 @@
+#pragma once
+// The master's view of its workers: who is connected, what each runs, what each has sent.
+// Streams (gRPC threads) report what workers say; the run controller assigns users, takes the
+// merged stats each interval and stops the run. A heartbeat thread pings workers and marks
+// silent ones lost. All state sits behind one mutex: a few messages per worker per second.
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/stats_delta.hpp"
+#include "master/run_result.hpp"
+#include "master/worker_dispatch.hpp"
+
+namespace stampede::v1 {
+class Hello;
+class MasterMessage;
+class WorkerMessage;
+}  // namespace stampede::v1
+
+namespace stampede::master {
+
+inline constexpr std::uint32_t protocol_version = 1;
+
+// One worker's stream, as the cluster sees it. Implemented by the gRPC reactor.
+class worker_link {
+public:
+    virtual ~worker_link() = default;
+    virtual void send(const v1::MasterMessage& message) = 0;
+    virtual void close() = 0;  // ends the stream (after pending writes)
+    virtual std::string peer() const = 0;
+};
+
+struct cluster_config {
+    std::string run_id;
+    std::string scenario_path;
+    std::string scenario_yaml;
+    std::string host_override;
+    std::vector<std::string> tags, exclude_tags;
+    std::uint64_t seed = 0;
+    std::string token;  // empty: no token required
+    std::size_t endpoint_count = 0;
+    std::size_t class_count = 0;
+    common::micros heartbeat_interval{std::chrono::seconds(1)};
+    common::micros heartbeat_timeout{std::chrono::seconds(3)};
+    common::micros snapshot_interval{std::chrono::seconds(1)};
+    common::micros master_timeout{std::chrono::seconds(5)};
+    std::size_t max_workers = 5000;
+};
+
+struct cluster_status {
+    int users = 0;           // assigned to active workers
+    int running_users = 0;   // as the active workers last reported
+    int workers_active = 0;  // ready or running
+};
+
+class cluster {
+public:
+    explicit cluster(cluster_config config);
+    ~cluster();
+
+    // From the streams.
+    void on_hello(worker_link& link, const v1::Hello& hello);
+    void on_message(worker_link& link, const v1::WorkerMessage& message);
+    void on_disconnect(worker_link& link);
+
+    // From the run controller.
+    bool wait_for_workers(int count, common::micros max_wait);
+    void start(std::vector<int> class_totals, double spawn_rate);
+    common::stats_delta take_delta();
+    cluster_status status();
+    // Stops every worker's users and waits until each has sent all it counted (or is gone).
+    void stop(common::micros grace);
+    void quit(const std::string& reason);
+    // Workers and events for the result; event times relative to `start`.
+    void describe(run_result& result);
+
+private:
+    struct worker;
+    void heartbeat_loop();
+    void check_liveness(std::chrono::steady_clock::time_point now);
+    void handle_snapshot(worker& w, const v1::WorkerMessage& message);
+    void handle_state(worker& w, const v1::WorkerMessage& message);
+    void refuse(worker_link& link, const std::string& reason);
+    void rebalance_locked();
+    void event(const std::string& type, const worker& w, const std::string& detail = {});
+    worker* find(worker_link& link);
+    std::vector<worker*> active_workers();
+
+    cluster_config config_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<std::string, std::unique_ptr<worker>> workers_;  // by worker id
+    std::vector<std::string> join_order_;
+    common::stats_delta pending_;
+    std::vector<int> class_totals_;
+    double spawn_rate_ = 1.0;
+    bool started_ = false, stopping_ = false, quitting_ = false;
+    std::uint64_t refused_snapshots_ = 0;
+    std::vector<std::pair<wall_clock::time_point, run_event>> events_;
+    std::thread heartbeat_;
+    bool shutdown_ = false;
+};
+
+}  // namespace stampede::master

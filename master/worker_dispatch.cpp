@@ -1,0 +1,95 @@
+#include "master/worker_dispatch.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace stampede::master {
+
+int worker_share::total() const { return std::accumulate(users.begin(), users.end(), 0); }
+
+namespace {
+
+int total_threads(const std::vector<worker_share>& workers) {
+    int t = 0;
+    for (const auto& w : workers) t += std::max(1, w.threads);
+    return t;
+}
+
+// Users per worker by the largest-remainder method over threads.
+std::vector<int> worker_targets(const std::vector<worker_share>& workers, int users) {
+    const double threads = total_threads(workers);
+    std::vector<int> targets(workers.size());
+    std::vector<std::pair<double, std::size_t>> remainders;
+    int given = 0;
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        const double exact = users * std::max(1, workers[w].threads) / threads;
+        targets[w] = static_cast<int>(exact);
+        given += targets[w];
+        remainders.emplace_back(exact - targets[w], w);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(), [](auto& a, auto& b) { return a.first > b.first; });
+    for (int k = 0; k < users - given; ++k) ++targets[remainders[static_cast<std::size_t>(k)].second];
+    return targets;
+}
+
+// How far worker w holds more of class c than its fair share (negative: fewer).
+double excess(const worker_share& w, std::size_t c, const std::vector<int>& class_totals, double threads) {
+    return w.users[c] - class_totals[c] * std::max(1, w.threads) / threads;
+}
+
+}  // namespace
+
+void rebalance(std::vector<worker_share>& workers, const std::vector<int>& class_totals) {
+    if (workers.empty()) return;
+    const std::size_t classes = class_totals.size();
+    for (auto& w : workers) w.users.resize(classes, 0);
+    const double threads = total_threads(workers);
+    const auto targets = worker_targets(workers, std::accumulate(class_totals.begin(), class_totals.end(), 0));
+
+    // 1. Classes with too many users overall shed them where the worker holds most excess.
+    std::vector<int> pool(classes, 0);
+    for (std::size_t c = 0; c < classes; ++c) {
+        int held = 0;
+        for (const auto& w : workers) held += w.users[c];
+        for (; held > class_totals[c]; --held) {
+            auto it = std::max_element(workers.begin(), workers.end(), [&](auto& a, auto& b) {
+                return std::make_pair(a.total() - targets[&a - workers.data()], excess(a, c, class_totals, threads)) <
+                       std::make_pair(b.total() - targets[&b - workers.data()], excess(b, c, class_totals, threads));
+            });
+            --it->users[c];
+        }
+        pool[c] = class_totals[c] - held;
+    }
+    // 2. Workers above their target give up users of the class they hold most excess of.
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        while (workers[w].total() > targets[w]) {
+            std::size_t best = classes;
+            for (std::size_t c = 0; c < classes; ++c) {
+                if (workers[w].users[c] == 0) continue;
+                if (best == classes || excess(workers[w], c, class_totals, threads) > excess(workers[w], best, class_totals, threads))
+                    best = c;
+            }
+            --workers[w].users[best];
+            ++pool[best];
+        }
+    }
+    // 3. Workers below their target take the pooled class they lack most.
+    for (std::size_t w = 0; w < workers.size(); ++w) {
+        while (workers[w].total() < targets[w]) {
+            std::size_t best = classes;
+            for (std::size_t c = 0; c < classes; ++c) {
+                if (pool[c] == 0) continue;
+                if (best == classes || excess(workers[w], c, class_totals, threads) < excess(workers[w], best, class_totals, threads))
+                    best = c;
+            }
+            ++workers[w].users[best];
+            --pool[best];
+        }
+    }
+}
+
+double worker_spawn_rate(const std::vector<worker_share>& workers, std::size_t index, double total_rate) {
+    return total_rate * std::max(1, workers[index].threads) / total_threads(workers);
+}
+
+}  // namespace stampede::master

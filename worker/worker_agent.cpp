@@ -1,0 +1,413 @@
+#include "worker/worker_agent.hpp"
+
+#include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "common/load_plan.hpp"
+#include "common/scenario_loader.hpp"
+#include "common/snapshot_codec.hpp"
+#include "stampede/v1/cluster.grpc.pb.h"
+#include "worker/load_engine.hpp"
+#include "worker/process_usage.hpp"
+
+namespace stampede::worker {
+
+using steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::uint32_t protocol_version = 1;
+
+std::string random_id() {
+    std::random_device rd;
+    std::ostringstream out;
+    out << std::hex << rd() << rd();
+    return out.str();
+}
+
+std::string host_name() {
+    char name[256] = {};
+    gethostname(name, sizeof name - 1);
+    return name;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::shared_ptr<grpc::Channel> make_channel(const agent_options& o) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 1000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 2000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+    args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+    if (!o.tls_ca.empty()) {
+        grpc::SslCredentialsOptions ssl;
+        ssl.pem_root_certs = read_file(o.tls_ca);
+        if (!o.tls_cert.empty()) ssl.pem_cert_chain = read_file(o.tls_cert);
+        if (!o.tls_key.empty()) ssl.pem_private_key = read_file(o.tls_key);
+        credentials = grpc::SslCredentials(ssl);
+        if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
+    }
+    return grpc::CreateCustomChannel(o.master, credentials, args);
+}
+
+struct unacked_snapshot {
+    v1::WorkerMessage message;
+    bool sent = false;
+};
+
+enum class session_end { quit, refused, broken, interrupted, failed };
+
+}  // namespace
+
+struct worker_agent::impl {
+    using stream_type = grpc::ClientReaderWriter<v1::WorkerMessage, v1::MasterMessage>;
+
+    agent_options options;
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<v1::Coordinator::Stub> stub;
+    std::string worker_id = random_id();
+    std::atomic<bool> stop_requested{false};
+    std::atomic<std::uint64_t> requests{0}, failures{0};
+    process_usage usage;
+
+    // The run this worker serves; kept across reconnects to the same master run.
+    std::string run_id;
+    std::unique_ptr<load_engine> engine;
+    std::deque<unacked_snapshot> unacked;
+    std::uint64_t next_sequence = 1;
+    bool users_running = false;
+    common::micros snapshot_interval{1s}, heartbeat_interval{1s};
+    steady::time_point last_heard = steady::now();
+
+    // The current stream.
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<stream_type> stream;
+    std::thread reader;
+    std::mutex inbox_mutex;
+    std::condition_variable inbox_ready;
+    std::deque<v1::MasterMessage> inbox;
+    bool stream_ended = false;
+    bool welcomed = false;
+
+    bool open_stream();
+    void close_stream();
+    session_end serve();
+    std::optional<session_end> handle(const v1::MasterMessage& m);
+    std::optional<session_end> on_welcome(const v1::Welcome& w);
+    bool write(const v1::WorkerMessage& m) { return stream && stream->Write(m); }
+    bool send_state(v1::StateChange::State state, const std::string& detail = {});
+    void collect();          // takes the engine's delta into a new unacked snapshot
+    bool send_unsent();
+    void stop_users(common::micros grace);
+    void check_master_silence();
+    bool wait_or_stop(common::micros d);
+};
+
+bool worker_agent::impl::open_stream() {
+    context = std::make_unique<grpc::ClientContext>();
+    stream = stub->Connect(context.get());
+    {
+        std::lock_guard lock(inbox_mutex);
+        inbox.clear();
+        stream_ended = false;
+    }
+    welcomed = false;
+    reader = std::thread([this] {
+        v1::MasterMessage m;
+        while (stream->Read(&m)) {
+            std::lock_guard lock(inbox_mutex);
+            inbox.push_back(std::move(m));
+            inbox_ready.notify_one();
+        }
+        std::lock_guard lock(inbox_mutex);
+        stream_ended = true;
+        inbox_ready.notify_one();
+    });
+    v1::WorkerMessage hello;
+    auto* h = hello.mutable_hello();
+    h->set_protocol_version(protocol_version);
+    h->set_stampede_version(STAMPEDE_VERSION);
+    h->set_worker_id(worker_id);
+    h->set_name(options.name);
+    h->set_host(host_name());
+    h->set_threads(static_cast<std::uint32_t>(options.threads > 0 ? options.threads : std::thread::hardware_concurrency()));
+    h->set_cores(std::thread::hardware_concurrency());
+    h->set_token(options.token);
+    h->set_run_id(run_id);
+    return write(hello);
+}
+
+void worker_agent::impl::close_stream() {
+    if (!stream) return;
+    context->TryCancel();
+    reader.join();
+    stream->Finish();
+    stream.reset();
+    context.reset();
+}
+
+bool worker_agent::impl::send_state(v1::StateChange::State state, const std::string& detail) {
+    v1::WorkerMessage m;
+    m.mutable_state()->set_state(state);
+    m.mutable_state()->set_last_sequence(next_sequence - 1);
+    m.mutable_state()->set_detail(detail);
+    return write(m);
+}
+
+void worker_agent::impl::collect() {
+    if (!engine) return;
+    const auto delta = engine->take_delta();
+    if (common::is_empty(delta)) return;
+    const auto total = delta.total();
+    requests += total.requests;
+    failures += total.failures;
+    if (unacked.size() >= options.max_unacked && !unacked.back().sent) {
+        // Never sent, so no master has it: merging it with the new delta cannot double count.
+        common::stats_delta merged(engine->plan().endpoints.size());
+        common::merge_snapshot(unacked.back().message.snapshot(), merged.endpoints.size(), merged);
+        merged.merge(delta);
+        common::encode_snapshot(merged, unacked.back().message.snapshot().sequence(), 0,
+                                *unacked.back().message.mutable_snapshot());
+        return;
+    }
+    unacked_snapshot s;
+    common::encode_snapshot(delta, next_sequence++, static_cast<std::uint32_t>(engine->status().users),
+                            *s.message.mutable_snapshot());
+    unacked.push_back(std::move(s));
+}
+
+bool worker_agent::impl::send_unsent() {
+    for (auto& s : unacked) {
+        if (s.sent) continue;
+        if (!write(s.message)) return false;
+        s.sent = true;
+    }
+    return true;
+}
+
+void worker_agent::impl::stop_users(common::micros grace) {
+    if (!engine || !users_running) return;
+    engine->stop(grace);
+    users_running = false;
+    collect();
+}
+
+// The safety rule: never keep loading a target for a master that has gone silent.
+void worker_agent::impl::check_master_silence() {
+    if (users_running && steady::now() - last_heard > options.master_timeout) {
+        spdlog::warn("no word from the master for {}: stopping all users", common::format_duration(options.master_timeout));
+        stop_users(common::micros(0));
+    }
+}
+
+std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) {
+    snapshot_interval = common::micros(std::max<std::uint32_t>(50, w.snapshot_interval_ms()) * 1000LL);
+    heartbeat_interval = common::micros(std::max<std::uint32_t>(50, w.heartbeat_interval_ms()) * 1000LL);
+    if (w.run_id() != run_id) {
+        if (engine) stop_users(common::micros(0));
+        engine.reset();
+        unacked.clear();  // they belong to a run whose master is gone
+        next_sequence = w.acked_sequence() + 1;
+        run_id = w.run_id();
+        auto loaded = common::load_scenario_text(w.scenario_yaml(), w.scenario_path());
+        if (!loaded.ok()) {
+            send_state(v1::StateChange::FAILED, "the scenario does not load here:\n" + loaded.format());
+            return session_end::failed;
+        }
+        common::load_overrides overrides;
+        if (!w.plan().host().empty()) overrides.host = w.plan().host();
+        overrides.tags.assign(w.plan().tags().begin(), w.plan().tags().end());
+        overrides.exclude_tags.assign(w.plan().exclude_tags().begin(), w.plan().exclude_tags().end());
+        auto plan = common::apply_load_plan(*loaded.value, overrides);
+        if (!plan.error.empty()) {
+            send_state(v1::StateChange::FAILED, plan.error);
+            return session_end::failed;
+        }
+        engine_options eo;
+        eo.threads = options.threads;
+        eo.seed = w.plan().seed() ? w.plan().seed() ^ std::hash<std::string>{}(worker_id) : 0;
+        engine = std::make_unique<load_engine>(std::move(*loaded.value), eo);
+        if (auto error = engine->start(); !error.empty()) {
+            send_state(v1::StateChange::FAILED, error);
+            return session_end::failed;
+        }
+        spdlog::info("joined run {}: {}", run_id, w.scenario_path());
+    }
+    while (!unacked.empty() && unacked.front().message.snapshot().sequence() <= w.acked_sequence()) unacked.pop_front();
+    for (auto& s : unacked) s.sent = false;  // the master has not applied them: send again
+    welcomed = true;
+    if (!send_state(v1::StateChange::READY) || !send_unsent()) return session_end::broken;
+    return std::nullopt;
+}
+
+std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m) {
+    last_heard = steady::now();
+    switch (m.kind_case()) {
+        case v1::MasterMessage::kWelcome: return on_welcome(m.welcome());
+        case v1::MasterMessage::kAssignment: {
+            if (!engine) break;
+            std::vector<int> users(m.assignment().users_per_class().begin(), m.assignment().users_per_class().end());
+            engine->assign(users, m.assignment().spawn_rate());
+            users_running = true;
+            break;
+        }
+        case v1::MasterMessage::kStop:
+            stop_users(common::micros(m.stop().grace_ms() * 1000LL));
+            if (!send_unsent() || !send_state(v1::StateChange::STOPPED)) return session_end::broken;
+            break;
+        case v1::MasterMessage::kQuit: {
+            stop_users(common::micros(0));
+            send_unsent();
+            v1::WorkerMessage bye;
+            bye.mutable_goodbye()->set_reason("the master ended the run");
+            write(bye);
+            spdlog::info("the master ended the run: {}", m.quit().reason());
+            return session_end::quit;
+        }
+        case v1::MasterMessage::kAck:
+            while (!unacked.empty() && unacked.front().message.snapshot().sequence() <= m.ack().sequence())
+                unacked.pop_front();
+            break;
+        case v1::MasterMessage::kRefusal:
+            spdlog::error("the master refused this worker: {}", m.refusal().reason());
+            return session_end::refused;
+        default: break;
+    }
+    return std::nullopt;
+}
+
+session_end worker_agent::impl::serve() {
+    auto next_snapshot = steady::now() + snapshot_interval;
+    auto next_heartbeat = steady::now();
+    auto next_progress_check = steady::now();
+    int last_reported_users = -1;
+    for (;;) {
+        std::deque<v1::MasterMessage> batch;
+        bool ended = false;
+        {
+            std::unique_lock lock(inbox_mutex);
+            inbox_ready.wait_for(lock, 20ms, [&] { return !inbox.empty() || stream_ended; });
+            batch.swap(inbox);
+            ended = stream_ended;
+        }
+        for (const auto& m : batch)
+            if (auto end = handle(m)) return *end;
+        if (ended) return session_end::broken;
+        const auto now = steady::now();
+        if (welcomed && now >= next_snapshot) {
+            next_snapshot += snapshot_interval;
+            collect();
+            if (!send_unsent()) return session_end::broken;
+        }
+        // Heartbeats go out every interval, and early when the user count moved (spawn
+        // progress), so the master's user figure is never a whole interval behind.
+        if (now >= next_progress_check) {
+            next_progress_check = now + 100ms;
+            const int users = engine ? engine->status().users : 0;
+            if (users != last_reported_users) next_heartbeat = now;
+        }
+        if (now >= next_heartbeat) {
+            next_heartbeat = now + heartbeat_interval;
+            last_reported_users = engine ? engine->status().users : 0;
+            v1::WorkerMessage hb;
+            hb.mutable_heartbeat()->set_cpu_percent(usage.cpu_percent());
+            hb.mutable_heartbeat()->set_rss_bytes(process_usage::rss_bytes());
+            hb.mutable_heartbeat()->set_users(static_cast<std::uint32_t>(last_reported_users));
+            if (!write(hb)) return session_end::broken;
+        }
+        if (users_running && steady::now() - last_heard > options.master_timeout) {
+            check_master_silence();
+            return session_end::broken;
+        }
+        if (stop_requested) {
+            stop_users(options.stop_grace);
+            send_unsent();
+            send_state(v1::StateChange::STOPPED);
+            v1::WorkerMessage bye;
+            bye.mutable_goodbye()->set_reason("interrupted");
+            write(bye);
+            return session_end::interrupted;
+        }
+    }
+}
+
+// Sleeps up to `d`, still watching the master's silence; false when asked to stop.
+bool worker_agent::impl::wait_or_stop(common::micros d) {
+    const auto until = steady::now() + d;
+    while (steady::now() < until) {
+        if (stop_requested) return false;
+        check_master_silence();
+        std::this_thread::sleep_for(20ms);
+    }
+    return !stop_requested;
+}
+
+worker_agent::worker_agent(agent_options options, std::shared_ptr<grpc::Channel> channel)
+    : impl_(std::make_unique<impl>()) {
+    impl_->options = std::move(options);
+    if (impl_->options.name.empty()) impl_->options.name = host_name() + "-" + std::to_string(getpid());
+    impl_->channel = channel ? std::move(channel) : make_channel(impl_->options);
+    impl_->stub = v1::Coordinator::NewStub(impl_->channel);
+}
+
+worker_agent::~worker_agent() = default;
+
+int worker_agent::run() {
+    auto& s = *impl_;
+    const auto started = steady::now();
+    bool ever_welcomed = false, announced_wait = false;
+    common::micros backoff = 200ms;
+    while (!s.stop_requested) {
+        session_end end = session_end::broken;
+        if (s.open_stream()) end = s.serve();
+        ever_welcomed = ever_welcomed || s.welcomed;
+        s.close_stream();
+        switch (end) {
+            case session_end::quit: return agent_done;
+            case session_end::refused:
+            case session_end::failed: s.stop_users(common::micros(0)); return agent_refused;
+            case session_end::interrupted: return agent_interrupted;
+            case session_end::broken: break;
+        }
+        if (s.welcomed) backoff = 200ms;
+        if (!ever_welcomed && s.options.master_wait.count() > 0 && steady::now() - started > s.options.master_wait) {
+            spdlog::error("no master at {} within {}", s.options.master, common::format_duration(s.options.master_wait));
+            return agent_unreachable;
+        }
+        if (!announced_wait) {
+            spdlog::info("waiting for the master at {}", s.options.master.empty() ? "(in process)" : s.options.master);
+            announced_wait = true;
+        } else if (s.welcomed) {
+            spdlog::warn("lost the master's stream: reconnecting");
+        }
+        if (!s.wait_or_stop(backoff)) break;
+        backoff = std::min<common::micros>(backoff * 2, 2s);
+    }
+    s.stop_users(common::micros(0));
+    return agent_interrupted;
+}
+
+void worker_agent::stop() { impl_->stop_requested = true; }
+std::uint64_t worker_agent::requests_counted() const { return impl_->requests; }
+std::uint64_t worker_agent::failures_counted() const { return impl_->failures; }
+
+}  // namespace stampede::worker
