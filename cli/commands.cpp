@@ -62,7 +62,7 @@ common::micros duration_flag(const std::string& text) { return *common::parse_du
 
 int run_command(const run_command_options& options) {
     // In one process the workers' joins and goodbyes are noise; a master reports them.
-    if (options.bind.empty()) spdlog::set_level(spdlog::level::warn);
+    if (options.bind.empty() && !std::getenv("SPDLOG_LEVEL")) spdlog::set_level(spdlog::level::warn);
     auto sc = load_or_report(options.scenario_path);
     if (!sc) return exit_usage;
     auto plan = common::apply_load_plan(*sc, options.overrides);
@@ -119,15 +119,16 @@ int validate_command(const std::string& scenario_path) {
 
 
 int worker_command(const worker::agent_options& options) {
-    worker::worker_agent agent(options);
-    // SIGINT/SIGTERM: stop the users, send what was counted, say goodbye, exit.
-    // SIGUSR1 is only our own wake-up for the watcher at exit.
+    // SIGINT/SIGTERM: stop the users, send what was counted, say goodbye, exit. The signals
+    // are blocked before any thread starts, so only the watcher below receives them; SIGUSR1
+    // is its wake-up at exit.
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    worker::worker_agent agent(options);
     std::thread watcher([&] {
         int received = 0;
         sigwait(&signals, &received);

@@ -2,6 +2,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include <spdlog/cfg/env.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include "cli/commands.hpp"
 #include "common/duration.hpp"
 
@@ -74,6 +78,9 @@ void add_worker_flags(CLI::App& cmd, worker::agent_options& o, std::string& mast
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Diagnostics go to stderr; stdout carries the status line and the results.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("stampede"));
+    spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug for more detail
     CLI::App app{"stampede: a distributed load-testing cluster. Scenarios in YAML, exact percentiles."};
     app.set_version_flag("--version", std::string("stampede ") + STAMPEDE_VERSION);
     app.require_subcommand(1);

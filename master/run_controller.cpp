@@ -109,6 +109,7 @@ public:
         }
         schedule_snapshot();
         io_.run();
+        users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
     }
 
     // The last partial interval, taken after the users have stopped. It is recorded with the
@@ -161,9 +162,11 @@ private:
 };
 
 // Waits for the expected workers; a signal while waiting ends the wait (and the run).
-bool await_workers(cluster& c, const run_options& o, std::ostream& console) {
-    if (!o.bind.empty())
-        console << "Waiting for " << o.expect_workers << " worker(s) on " << o.bind << "\n" << std::flush;
+bool await_workers(cluster& c, const run_options& o, int port, std::ostream& console) {
+    if (!o.bind.empty()) {
+        const auto host = o.bind.substr(0, o.bind.rfind(':'));
+        console << "Waiting for " << o.expect_workers << " worker(s) on " << host << ":" << port << std::endl;
+    }
     return c.wait_for_workers(o.expect_workers, o.expect_workers_max_wait);
 }
 
@@ -181,7 +184,7 @@ run_outcome execute_run(common::scenario sc, const run_options& options, std::os
     }
     std::unique_ptr<local_workers> locals;
     if (options.bind.empty()) locals = std::make_unique<local_workers>(server, options);
-    if (!await_workers(cl, options, console)) {
+    if (!await_workers(cl, options, server.port(), console)) {
         outcome.error = fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
                                     cl.status().workers_active, common::format_duration(options.expect_workers_max_wait));
         outcome.error_code = exit_workers_missing;

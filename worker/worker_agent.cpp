@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -26,6 +27,8 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr std::uint32_t protocol_version = 1;
+// A master that does not answer a hello within this long is treated as unreachable.
+constexpr common::micros hello_timeout = std::chrono::seconds(5);
 
 std::string random_id() {
     std::random_device rd;
@@ -94,11 +97,17 @@ struct worker_agent::impl {
     std::unique_ptr<load_engine> engine;
     std::deque<unacked_snapshot> unacked;
     std::uint64_t next_sequence = 1;
-    bool users_running = false;
+    std::mutex engine_mutex;  // the agent thread and the watchdog both steer the engine
+    std::atomic<bool> users_running{false};
     common::micros snapshot_interval{1s}, heartbeat_interval{1s};
-    steady::time_point last_heard = steady::now();
+    std::atomic<steady::rep> last_heard{steady::now().time_since_epoch().count()};
 
-    // The current stream.
+    // The current stream. The watchdog cancels it when the master stays quiet past
+    // `stream_deadline`, so no blocking call on it can hang the agent.
+    std::mutex context_mutex;
+    std::atomic<steady::rep> stream_deadline{0};
+    std::thread watchdog;
+    std::atomic<bool> shutting_down{false};
     std::unique_ptr<grpc::ClientContext> context;
     std::unique_ptr<stream_type> stream;
     std::thread reader;
@@ -110,20 +119,56 @@ struct worker_agent::impl {
 
     bool open_stream();
     void close_stream();
+    void watch();
+    void extend_deadline(common::micros d);
     session_end serve();
     std::optional<session_end> handle(const v1::MasterMessage& m);
     std::optional<session_end> on_welcome(const v1::Welcome& w);
     bool write(const v1::WorkerMessage& m) { return stream && stream->Write(m); }
     bool send_state(v1::StateChange::State state, const std::string& detail = {});
     void collect();          // takes the engine's delta into a new unacked snapshot
+    int current_users() {
+        std::lock_guard lock(engine_mutex);
+        return engine ? engine->status().users : 0;
+    }
     bool send_unsent();
     void stop_users(common::micros grace);
-    void check_master_silence();
+    void stop_if_master_silent();
+    bool master_silent() const {
+        return steady::now().time_since_epoch().count() - last_heard >
+               std::chrono::duration_cast<steady::duration>(options.master_timeout).count();
+    }
     bool wait_or_stop(common::micros d);
 };
 
+void worker_agent::impl::extend_deadline(common::micros d) {
+    stream_deadline = (steady::now() + d).time_since_epoch().count();
+}
+
+// Runs beside the agent thread, which may be blocked on the stream: cancels a stream whose
+// master went quiet and enforces the safety rule, whatever the agent thread is doing.
+void worker_agent::impl::watch() {
+    while (!shutting_down) {
+        std::this_thread::sleep_for(50ms);
+        stop_if_master_silent();
+        std::lock_guard lock(context_mutex);
+        if (context && steady::now().time_since_epoch().count() > stream_deadline) {
+            spdlog::debug("the master's stream went quiet: cancelling it");
+            context->TryCancel();
+            stream_deadline = std::numeric_limits<steady::rep>::max();
+        }
+    }
+}
+
 bool worker_agent::impl::open_stream() {
-    context = std::make_unique<grpc::ClientContext>();
+    {
+        std::lock_guard lock(context_mutex);
+        context = std::make_unique<grpc::ClientContext>();
+        // Wait for the channel to connect rather than failing on its last error; the
+        // watchdog bounds the wait.
+        context->set_wait_for_ready(true);
+        extend_deadline(hello_timeout);
+    }
     stream = stub->Connect(context.get());
     {
         std::lock_guard lock(inbox_mutex);
@@ -134,6 +179,7 @@ bool worker_agent::impl::open_stream() {
     reader = std::thread([this] {
         v1::MasterMessage m;
         while (stream->Read(&m)) {
+            extend_deadline(options.master_timeout);
             std::lock_guard lock(inbox_mutex);
             inbox.push_back(std::move(m));
             inbox_ready.notify_one();
@@ -160,8 +206,11 @@ void worker_agent::impl::close_stream() {
     if (!stream) return;
     context->TryCancel();
     reader.join();
-    stream->Finish();
+    const auto status = stream->Finish();
+    if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED)
+        spdlog::debug("stream to the master ended: {}", status.error_message());
     stream.reset();
+    std::lock_guard lock(context_mutex);
     context.reset();
 }
 
@@ -175,7 +224,11 @@ bool worker_agent::impl::send_state(v1::StateChange::State state, const std::str
 
 void worker_agent::impl::collect() {
     if (!engine) return;
-    const auto delta = engine->take_delta();
+    common::stats_delta delta;
+    {
+        std::lock_guard lock(engine_mutex);
+        delta = engine->take_delta();
+    }
     if (common::is_empty(delta)) return;
     const auto total = delta.total();
     requests += total.requests;
@@ -190,7 +243,7 @@ void worker_agent::impl::collect() {
         return;
     }
     unacked_snapshot s;
-    common::encode_snapshot(delta, next_sequence++, static_cast<std::uint32_t>(engine->status().users),
+    common::encode_snapshot(delta, next_sequence++, static_cast<std::uint32_t>(current_users()),
                             *s.message.mutable_snapshot());
     unacked.push_back(std::move(s));
 }
@@ -205,26 +258,35 @@ bool worker_agent::impl::send_unsent() {
 }
 
 void worker_agent::impl::stop_users(common::micros grace) {
-    if (!engine || !users_running) return;
-    engine->stop(grace);
-    users_running = false;
+    {
+        std::lock_guard lock(engine_mutex);
+        if (!engine || !users_running) return;
+        engine->stop(grace);
+        users_running = false;
+    }
     collect();
 }
 
-// The safety rule: never keep loading a target for a master that has gone silent.
-void worker_agent::impl::check_master_silence() {
-    if (users_running && steady::now() - last_heard > options.master_timeout) {
-        spdlog::warn("no word from the master for {}: stopping all users", common::format_duration(options.master_timeout));
-        stop_users(common::micros(0));
-    }
+// The safety rule: never keep loading a target for a master that has gone silent. What the
+// users counted stays in the engine until the agent thread collects it.
+void worker_agent::impl::stop_if_master_silent() {
+    if (!users_running || !master_silent()) return;
+    std::lock_guard lock(engine_mutex);
+    if (!engine || !users_running) return;
+    spdlog::warn("no word from the master for {}: stopping all users", common::format_duration(options.master_timeout));
+    engine->stop(common::micros(0));
+    users_running = false;
 }
 
 std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) {
     snapshot_interval = common::micros(std::max<std::uint32_t>(50, w.snapshot_interval_ms()) * 1000LL);
     heartbeat_interval = common::micros(std::max<std::uint32_t>(50, w.heartbeat_interval_ms()) * 1000LL);
     if (w.run_id() != run_id) {
-        if (engine) stop_users(common::micros(0));
-        engine.reset();
+        stop_users(common::micros(0));
+        {
+            std::lock_guard lock(engine_mutex);
+            engine.reset();
+        }
         unacked.clear();  // they belong to a run whose master is gone
         next_sequence = w.acked_sequence() + 1;
         run_id = w.run_id();
@@ -245,11 +307,13 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         engine_options eo;
         eo.threads = options.threads;
         eo.seed = w.plan().seed() ? w.plan().seed() ^ std::hash<std::string>{}(worker_id) : 0;
-        engine = std::make_unique<load_engine>(std::move(*loaded.value), eo);
-        if (auto error = engine->start(); !error.empty()) {
+        auto fresh = std::make_unique<load_engine>(std::move(*loaded.value), eo);
+        if (auto error = fresh->start(); !error.empty()) {
             send_state(v1::StateChange::FAILED, error);
             return session_end::failed;
         }
+        std::lock_guard lock(engine_mutex);
+        engine = std::move(fresh);
         spdlog::info("joined run {}: {}", run_id, w.scenario_path());
     }
     while (!unacked.empty() && unacked.front().message.snapshot().sequence() <= w.acked_sequence()) unacked.pop_front();
@@ -260,12 +324,13 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
 }
 
 std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m) {
-    last_heard = steady::now();
+    last_heard = steady::now().time_since_epoch().count();
     switch (m.kind_case()) {
         case v1::MasterMessage::kWelcome: return on_welcome(m.welcome());
         case v1::MasterMessage::kAssignment: {
             if (!engine) break;
             std::vector<int> users(m.assignment().users_per_class().begin(), m.assignment().users_per_class().end());
+            std::lock_guard lock(engine_mutex);
             engine->assign(users, m.assignment().spawn_rate());
             users_running = true;
             break;
@@ -322,22 +387,18 @@ session_end worker_agent::impl::serve() {
         // progress), so the master's user figure is never a whole interval behind.
         if (now >= next_progress_check) {
             next_progress_check = now + 100ms;
-            const int users = engine ? engine->status().users : 0;
-            if (users != last_reported_users) next_heartbeat = now;
+            if (current_users() != last_reported_users) next_heartbeat = now;
         }
         if (now >= next_heartbeat) {
             next_heartbeat = now + heartbeat_interval;
-            last_reported_users = engine ? engine->status().users : 0;
+            last_reported_users = current_users();
             v1::WorkerMessage hb;
             hb.mutable_heartbeat()->set_cpu_percent(usage.cpu_percent());
             hb.mutable_heartbeat()->set_rss_bytes(process_usage::rss_bytes());
             hb.mutable_heartbeat()->set_users(static_cast<std::uint32_t>(last_reported_users));
             if (!write(hb)) return session_end::broken;
         }
-        if (users_running && steady::now() - last_heard > options.master_timeout) {
-            check_master_silence();
-            return session_end::broken;
-        }
+        if (master_silent()) return session_end::broken;  // the watchdog stops the users
         if (stop_requested) {
             stop_users(options.stop_grace);
             send_unsent();
@@ -355,7 +416,6 @@ bool worker_agent::impl::wait_or_stop(common::micros d) {
     const auto until = steady::now() + d;
     while (steady::now() < until) {
         if (stop_requested) return false;
-        check_master_silence();
         std::this_thread::sleep_for(20ms);
     }
     return !stop_requested;
@@ -367,9 +427,13 @@ worker_agent::worker_agent(agent_options options, std::shared_ptr<grpc::Channel>
     if (impl_->options.name.empty()) impl_->options.name = host_name() + "-" + std::to_string(getpid());
     impl_->channel = channel ? std::move(channel) : make_channel(impl_->options);
     impl_->stub = v1::Coordinator::NewStub(impl_->channel);
+    impl_->watchdog = std::thread([s = impl_.get()] { s->watch(); });
 }
 
-worker_agent::~worker_agent() = default;
+worker_agent::~worker_agent() {
+    impl_->shutting_down = true;
+    impl_->watchdog.join();
+}
 
 int worker_agent::run() {
     auto& s = *impl_;
@@ -393,11 +457,11 @@ int worker_agent::run() {
             spdlog::error("no master at {} within {}", s.options.master, common::format_duration(s.options.master_wait));
             return agent_unreachable;
         }
-        if (!announced_wait) {
+        if (s.welcomed) {
+            spdlog::warn("lost the master's stream: reconnecting");
+        } else if (!announced_wait) {
             spdlog::info("waiting for the master at {}", s.options.master.empty() ? "(in process)" : s.options.master);
             announced_wait = true;
-        } else if (s.welcomed) {
-            spdlog::warn("lost the master's stream: reconnecting");
         }
         if (!s.wait_or_stop(backoff)) break;
         backoff = std::min<common::micros>(backoff * 2, 2s);

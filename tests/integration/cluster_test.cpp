@@ -1,0 +1,239 @@
+// The cluster as users run it: a master process, worker processes, the demo target, real gRPC
+// on loopback; workers killed, masters killed, links cut.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/integration/process.hpp"
+#include "tests/integration/tcp_proxy.hpp"
+
+using namespace stampede::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+const char* two_classes = R"(
+user_classes:
+  - name: Writer
+    weight: 2
+    wait_time: {constant: 20ms}
+    tasks:
+      - {name: write, method: POST, path: /v1/opscore/agent/a/state, json: {x: 1}}
+  - name: Reader
+    weight: 1
+    wait_time: {constant: 20ms}
+    tasks:
+      - {name: read, path: /v1/opscore/agent/a/state}
+)";
+
+std::string write_scenario(const temp_dir& dir, const demo_target& target) {
+    const auto path = dir.file("cluster.yaml");
+    write_file(path, "host: " + target.url() + "\n" + two_classes);
+    return path;
+}
+
+std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port) {
+    args.insert(args.begin(), {STAMPEDE_BIN, "master", "--bind", "127.0.0.1:0"});
+    auto master = std::make_unique<child_process>(args);
+    REQUIRE(master->wait_for_output("worker(s) on 127.0.0.1:", 10s));
+    const auto out = master->out();
+    port = std::stoi(out.substr(out.find("on 127.0.0.1:") + 13));
+    return master;
+}
+
+std::unique_ptr<child_process> start_worker(int port, const std::string& name, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {STAMPEDE_BIN, "worker", "--master", "127.0.0.1:" + std::to_string(port),
+                                     "--threads", "1", "--name", name};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<child_process>(args);
+}
+
+std::uint64_t counted_by(child_process& worker) {
+    const auto out = worker.out();
+    const auto at = out.find("worker counted ");
+    REQUIRE(at != std::string::npos);
+    return std::stoull(out.substr(at + 15));
+}
+
+double unix_seconds(const std::string& iso) {
+    std::tm t{};
+    int ms = 0;
+    std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d.%dZ", &t.tm_year, &t.tm_mon, &t.tm_mday, &t.tm_hour, &t.tm_min,
+                &t.tm_sec, &ms);
+    t.tm_year -= 1900;
+    t.tm_mon -= 1;
+    return static_cast<double>(timegm(&t)) + ms / 1000.0;
+}
+
+double now_unix() {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+json worker_named(const json& result, const std::string& name) {
+    for (const auto& w : result["workers"])
+        if (w["name"] == name) return w;
+    FAIL("no worker " << name);
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("master and three workers: totals equal what the target served", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "3", "-u", "6", "-r", "100",
+                                "-t", "3s", "--json", dir.file("r.json")},
+                               port);
+    std::vector<std::unique_ptr<child_process>> workers;
+    for (int i = 1; i <= 3; ++i) workers.push_back(start_worker(port, "w" + std::to_string(i)));
+    const auto code = master->wait(30s);
+    INFO(master->out() << master->err());
+    REQUIRE(code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    const auto served = target.served();
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == served);
+    std::uint64_t counted = 0;
+    std::vector<int> per_class = {0, 0};
+    for (int i = 1; i <= 3; ++i) {
+        auto& w = *workers[static_cast<std::size_t>(i - 1)];
+        REQUIRE(w.wait(10s) == 0);  // the master ended the run: workers exit 0
+        const auto record = worker_named(result, "w" + std::to_string(i));
+        CHECK(record["requests"].get<std::uint64_t>() == counted_by(w));
+        CHECK(record["threads"] == 1);
+        CHECK(record["users"][0].get<int>() + record["users"][1].get<int>() == 2);  // 6 users, 3 equal workers
+        per_class[0] += record["users"][0].get<int>();
+        per_class[1] += record["users"][1].get<int>();
+        counted += counted_by(w);
+    }
+    CHECK(counted == served);
+    CHECK(per_class == std::vector<int>{4, 2});  // weights 2:1
+    int joined = 0;
+    for (const auto& e : result["events"]) joined += e["type"] == "worker_joined";
+    CHECK(joined == 3);
+}
+
+TEST_CASE("a killed worker is marked lost and its users move to the others", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "3", "-u", "6", "-r", "100",
+                                "-t", "7s", "--json", dir.file("k.json")},
+                               port);
+    std::vector<std::unique_ptr<child_process>> workers;
+    for (int i = 1; i <= 3; ++i) workers.push_back(start_worker(port, "w" + std::to_string(i)));
+    REQUIRE(master->wait_for_output("All users spawned", 10s));
+    std::this_thread::sleep_for(500ms);
+    workers[1]->send(SIGKILL);
+    const double killed_at = now_unix();
+    REQUIRE(master->wait(30s) == 0);
+    INFO(master->out() << master->err());
+    const auto result = json::parse(read_file(dir.file("k.json")));
+    const double start = unix_seconds(result["start"]);
+    bool lost = false;
+    for (const auto& e : result["events"]) {
+        if (e["type"] != "worker_lost") continue;
+        lost = true;
+        CHECK(e["detail"].get<std::string>().rfind("w2", 0) == 0);
+        const double detected_after = start + e["time"].get<double>() - killed_at;
+        CHECK(detected_after < 3.6);  // heartbeat timeout 3 s, checked every second... within 3 s + a tick
+    }
+    CHECK(lost);
+    CHECK(worker_named(result, "w2")["state"] == "lost");
+    // Users back to 6 on the two survivors.
+    const auto& history = result["history"];
+    CHECK(history[history.size() - 1]["users"] == 6);
+    CHECK(worker_named(result, "w1")["users"][0].get<int>() + worker_named(result, "w1")["users"][1].get<int>() == 3);
+    CHECK(result["totals"]["failures"] == 0);
+}
+
+TEST_CASE("workers stop loading when their master dies, and keep trying to reconnect", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "2", "-u", "4", "-r", "100",
+                                "-t", "60s"},
+                               port);
+    auto w1 = start_worker(port, "w1");
+    auto w2 = start_worker(port, "w2");
+    REQUIRE(master->wait_for_output("All users spawned", 10s));
+    master->send(SIGKILL);
+    master->wait(5s);
+    const auto killed = std::chrono::steady_clock::now();
+    std::this_thread::sleep_until(killed + 5500ms);
+    const auto served = target.served();
+    std::this_thread::sleep_for(1s);
+    CHECK(target.served() == served);  // nobody loads the target any more
+    CHECK(w1->running());
+    CHECK(w2->running());
+    CHECK(w1->err().find("stopping all users") != std::string::npos);
+    CHECK(w1->err().find("reconnecting") != std::string::npos);
+    w1->send(SIGTERM);
+    w2->send(SIGTERM);
+    CHECK(w1->wait(10s) == 5);
+    CHECK(w2->wait(10s) == 5);
+}
+
+TEST_CASE("a worker cut off and restored: no request lost or counted twice", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "2", "-u", "4", "-r", "100",
+                                "-t", "8s", "--json", dir.file("p.json")},
+                               port);
+    tcp_proxy proxy(port);
+    auto direct = start_worker(port, "direct");
+    setenv("SPDLOG_LEVEL", "debug", 1);
+    auto flaky = start_worker(proxy.port(), "flaky");
+    unsetenv("SPDLOG_LEVEL");
+    REQUIRE(master->wait_for_output("All users spawned", 10s));
+    std::this_thread::sleep_for(1500ms);
+    proxy.set_refusing(true);
+    proxy.cut();  // in flight: snapshots sent but not acknowledged, or not sent at all
+    std::this_thread::sleep_for(1500ms);
+    proxy.set_refusing(false);
+    REQUIRE(master->wait(30s) == 0);
+    REQUIRE(direct->wait(10s) == 0);
+    const auto flaky_code = flaky->wait(10s);
+    INFO(master->out() << master->err() << flaky->err());
+    REQUIRE(flaky_code == 0);
+    const auto result = json::parse(read_file(dir.file("p.json")));
+    const auto total = result["totals"]["requests"].get<std::uint64_t>();
+    CHECK(total == counted_by(*direct) + counted_by(*flaky));
+    CHECK(worker_named(result, "flaky")["requests"].get<std::uint64_t>() == counted_by(*flaky));
+    CHECK(total == target.served());
+    bool reconnected = false;
+    for (const auto& e : result["events"]) reconnected = reconnected || e["type"] == "worker_reconnected";
+    CHECK(reconnected);
+}
+
+TEST_CASE("the control channel refuses a missing or wrong token", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", write_scenario(dir, target), "--token", "s3cret", "-u", "1", "-t", "1s",
+                                "--expect-workers-max-wait", "4s"},
+                               port);
+    auto anonymous = start_worker(port, "anonymous");
+    CHECK(anonymous->wait(10s) == 4);
+    CHECK(anonymous->err().find("this master requires a token") != std::string::npos);
+    auto wrong = start_worker(port, "guesser", {"--token", "guess"});
+    CHECK(wrong->wait(10s) == 4);
+    CHECK(wrong->err().find("wrong token") != std::string::npos);
+    // Nobody valid came: the master gives up with exit code 3.
+    CHECK(master->wait(15s) == 3);
+    CHECK(master->err().find("expected 1 worker(s), 0 connected within 4s") != std::string::npos);
+    CHECK(master->err().find("refused worker anonymous from ipv4:127.0.0.1:") != std::string::npos);
+    CHECK(master->err().find("refused worker guesser from ipv4:127.0.0.1:") != std::string::npos);
+}
+
+TEST_CASE("a worker with no master gives up after --master-wait", "[cluster]") {
+    auto worker = std::make_unique<child_process>(std::vector<std::string>{
+        STAMPEDE_BIN, "worker", "--master", "127.0.0.1:1", "--master-wait", "1s"});
+    CHECK(worker->wait(10s) == 3);
+    CHECK(worker->err().find("no master at 127.0.0.1:1 within 1s") != std::string::npos);
+}
