@@ -8,6 +8,7 @@ packages=(
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libboost-dev libssl-dev libspdlog-dev libyaml-cpp-dev catch2
     nlohmann-json3-dev libcli11-dev
+    openssl iproute2
 )
 
 missing=()

@@ -1,0 +1,60 @@
+#include "common/snapshot_codec.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "stampede/v1/cluster.pb.h"
+
+using namespace stampede;
+using namespace stampede::common;
+
+namespace {
+stats_delta sample() {
+    stats_delta d(3);
+    for (int i = 0; i < 50; ++i) d.endpoints[0].record(1000 + i, 10, i % 10 == 0);
+    d.endpoints[2].record(7, 1, false);
+    d.add_error({0, error_kind::http_status, 503}, "HTTP 503 (expected 200)", 5);
+    d.cancelled = 2;
+    return d;
+}
+}  // namespace
+
+TEST_CASE("a snapshot round-trips a stats delta exactly", "[snapshot]") {
+    const auto d = sample();
+    v1::Snapshot wire;
+    encode_snapshot(d, 42, 7, wire);
+    CHECK(wire.sequence() == 42);
+    CHECK(wire.users() == 7);
+    CHECK(wire.endpoints_size() == 2);  // the empty endpoint is not sent
+    stats_delta back(3);
+    REQUIRE(merge_snapshot(wire, 3, back).empty());
+    CHECK(back.endpoints[0].requests == 50);
+    CHECK(back.endpoints[0].failures == 5);
+    CHECK(back.endpoints[0].latency == d.endpoints[0].latency);
+    CHECK(back.endpoints[2].latency == d.endpoints[2].latency);
+    CHECK(back.errors.at({0, error_kind::http_status, 503}).count == 5);
+    CHECK(back.cancelled == 2);
+    CHECK_FALSE(is_empty(back));
+    CHECK(is_empty(stats_delta(3)));
+}
+
+TEST_CASE("malformed snapshots are refused and change nothing", "[snapshot]") {
+    v1::Snapshot good;
+    encode_snapshot(sample(), 1, 0, good);
+    auto refused = [&](auto damage) {
+        v1::Snapshot bad = good;
+        damage(bad);
+        stats_delta into(3);
+        const auto error = merge_snapshot(bad, 3, into);
+        CHECK(into.total().requests == 0);
+        CHECK(into.errors.empty());
+        return error;
+    };
+    CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(0)->set_endpoint(9); }) ==
+          "endpoint 9 is outside the scenario's 3 endpoints");
+    CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(1)->set_failures(99); }) == "more failures than requests");
+    CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(0)->set_requests(51); }) ==
+          "histogram count differs from the request count");
+    CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(1)->set_histogram("\x01garbage"); }).rfind("histogram:", 0) == 0);
+    CHECK(refused([](v1::Snapshot& s) { s.mutable_errors(0)->set_kind(77); }) == "unknown error kind");
+    CHECK(refused([](v1::Snapshot& s) { s.mutable_errors(0)->set_endpoint(5); }) == "error for an unknown endpoint");
+}

@@ -1,0 +1,103 @@
+// The control channel's defences: protocol versions, TLS and mutual TLS, on real processes.
+#include <grpcpp/grpcpp.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+#include "stampede/v1/cluster.grpc.pb.h"
+#include "tests/integration/process.hpp"
+
+using namespace stampede;
+using namespace stampede::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string scenario(const temp_dir& dir, const demo_target& target) {
+    const auto path = dir.file("s.yaml");
+    write_file(path, "host: " + target.url() + "\nuser_classes:\n  - wait_time: {constant: 50ms}\n    tasks: [{path: /ok}]\n");
+    return path;
+}
+
+std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port) {
+    args.insert(args.begin(), {STAMPEDE_BIN, "master", "--bind", "127.0.0.1:0"});
+    auto master = std::make_unique<child_process>(args);
+    REQUIRE(master->wait_for_output("worker(s) on 127.0.0.1:", 10s));
+    const auto out = master->out();
+    port = std::stoi(out.substr(out.find("on 127.0.0.1:") + 13));
+    return master;
+}
+
+// A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl.
+void make_certificates(const temp_dir& dir) {
+    const std::string d = dir.path();
+    const std::string script =
+        "cd " + d + " && "
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=stampede-test-ca && "
+        "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 && "
+        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext && "
+        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext && "
+        "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=worker && "
+        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2";
+    REQUIRE(std::system((script + " >/dev/null 2>&1").c_str()) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a worker speaking another protocol version is refused, naming both", "[cluster][security]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", scenario(dir, target), "-t", "1s", "--expect-workers-max-wait", "3s"}, port);
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+    auto stub = v1::Coordinator::NewStub(channel);
+    grpc::ClientContext context;
+    auto stream = stub->Connect(&context);
+    v1::WorkerMessage hello;
+    hello.mutable_hello()->set_protocol_version(999);
+    hello.mutable_hello()->set_worker_id("future");
+    hello.mutable_hello()->set_name("from-the-future");
+    REQUIRE(stream->Write(hello));
+    v1::MasterMessage reply;
+    REQUIRE(stream->Read(&reply));
+    REQUIRE(reply.has_refusal());
+    CHECK(reply.refusal().reason() ==
+          "protocol version 999 is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version 1");
+    CHECK_FALSE(stream->Read(&reply));  // the master closes the stream
+    CHECK(master->wait(15s) == 3);
+    CHECK(master->err().find("refused worker from-the-future from ipv4:127.0.0.1:") != std::string::npos);
+}
+
+TEST_CASE("the control channel runs over TLS and mutual TLS", "[cluster][security]") {
+    demo_target target;
+    temp_dir dir;
+    make_certificates(dir);
+    const auto path = scenario(dir, target);
+    auto run_pair = [&](std::vector<std::string> master_tls, std::vector<std::string> worker_tls) {
+        int port = 0;
+        std::vector<std::string> args = {"-f", path, "-u", "2", "-r", "100", "-t", "2s",
+                                         "--expect-workers-max-wait", "5s"};
+        args.insert(args.end(), master_tls.begin(), master_tls.end());
+        auto master = start_master(args, port);
+        std::vector<std::string> w = {STAMPEDE_BIN, "worker", "--master", "127.0.0.1:" + std::to_string(port),
+                                      "--threads", "1", "--master-wait", "3s"};
+        w.insert(w.end(), worker_tls.begin(), worker_tls.end());
+        child_process worker(w);
+        const auto worker_code = worker.wait(20s);
+        const auto master_code = master->wait(20s);
+        INFO(master->err() << worker.err());
+        return std::make_pair(master_code.value_or(-1), worker_code.value_or(-1));
+    };
+    const std::vector<std::string> server_tls = {"--tls-cert", dir.file("server.pem"), "--tls-key", dir.file("server.key")};
+    SECTION("TLS: a worker trusting the CA joins; a plaintext one cannot") {
+        CHECK(run_pair(server_tls, {"--tls-ca", dir.file("ca.pem")}) == std::make_pair(0, 0));
+        CHECK(run_pair(server_tls, {}) == std::make_pair(3, 3));
+    }
+    SECTION("mutual TLS: only a worker with a certificate from the CA joins") {
+        auto mutual = server_tls;
+        mutual.insert(mutual.end(), {"--tls-ca", dir.file("ca.pem")});
+        CHECK(run_pair(mutual, {"--tls-ca", dir.file("ca.pem"), "--tls-cert", dir.file("client.pem"), "--tls-key",
+                                dir.file("client.key")}) == std::make_pair(0, 0));
+        CHECK(run_pair(mutual, {"--tls-ca", dir.file("ca.pem")}) == std::make_pair(3, 3));
+    }
+}
