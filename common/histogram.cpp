@@ -18,6 +18,12 @@ void put_varint(std::string& out, std::uint64_t v) {
 }
 
 bool get_varint(std::string_view& in, std::uint64_t& v) {
+    // Most values (gaps and small counts) fit one byte: take them without the loop.
+    if (!in.empty() && static_cast<std::uint8_t>(in.front()) < 0x80) {
+        v = static_cast<std::uint8_t>(in.front());
+        in.remove_prefix(1);
+        return true;
+    }
     v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         if (in.empty()) return false;
@@ -157,15 +163,15 @@ std::string histogram::encode() const {
     put_varint(out, max_);
     put_varint(out, sum_);
     put_varint(out, clamped_);
-    int next = 0;  // first index not yet covered by a gap
+    int next = 0;  // first index not yet covered by a token
     for (int b = 0; b < block_count; ++b) {
         if (!blocks_[b]) continue;
         for (int i = 0; i < block_size; ++i) {
             const std::uint64_t c = blocks_[b][i];
             if (c == 0) continue;
             const int index = (b << sub_bucket_bits) + i;
-            put_varint(out, static_cast<std::uint64_t>(index - next));
-            put_varint(out, c);
+            if (index > next) put_varint(out, 2 * static_cast<std::uint64_t>(index - next) - 1);
+            put_varint(out, 2 * c);
             next = index + 1;
         }
     }
@@ -179,54 +185,107 @@ bool fail(std::string* error, const char* why) {
 }
 }  // namespace
 
-bool histogram::decode_runs(std::string_view in, histogram_runs& out, std::string* error) {
-    out.buckets.clear();
-    out.count = 0;
+namespace {
+
+bool read_header(std::string_view& in, encoded_summary& out, std::string* error) {
     if (in.empty() || static_cast<std::uint8_t>(in.front()) != wire_version)
         return fail(error, "histogram: unknown encoding version");
     in.remove_prefix(1);
     if (!get_varint(in, out.min) || !get_varint(in, out.max) || !get_varint(in, out.sum) ||
         !get_varint(in, out.clamped))
         return fail(error, "histogram: truncated header");
-    std::uint64_t next = 0;
-    while (!in.empty()) {
-        std::uint64_t gap, c;
-        if (!get_varint(in, gap) || !get_varint(in, c)) return fail(error, "histogram: truncated");
-        if (gap >= static_cast<std::uint64_t>(counts_length) - next || c == 0)
-            return fail(error, "histogram: bucket index out of range or empty run");
-        if (out.count + c < out.count) return fail(error, "histogram: count overflow");
-        const auto index = static_cast<std::uint32_t>(next + gap);
-        out.buckets.emplace_back(index, c);
-        out.count += c;
-        next = index + 1;
-    }
-    if (out.count == 0) {
-        if (out.min || out.max || out.sum || out.clamped) return fail(error, "histogram: stats without counts");
-        return true;
-    }
-    if (out.min > out.max || out.max > max_trackable ||
-        index_of(out.min) != static_cast<int>(out.buckets.front().first) ||
-        index_of(out.max) != static_cast<int>(out.buckets.back().first) || out.clamped > out.count)
-        return fail(error, "histogram: min/max inconsistent with counts");
     return true;
 }
 
-std::optional<histogram> histogram::decode(std::string_view bytes, std::string* error) {
-    histogram_runs runs;
-    if (!decode_runs(bytes, runs, error)) return std::nullopt;
-    histogram h;
-    h.merge(runs);
-    return h;
+}  // namespace
+
+namespace {
+
+// Walks the bucket tokens of an encoded histogram (after its header), calling
+// on_bucket(index, count) for at most `limit` buckets. Returns false at the first damage.
+template <typename F>
+bool walk_buckets(std::string_view in, std::uint64_t limit, F on_bucket, std::string* error) {
+    std::uint64_t index = 0;
+    for (std::uint64_t seen = 0; !in.empty() && seen < limit;) {
+        std::uint64_t token;
+        if (!get_varint(in, token)) return fail(error, "histogram: truncated");
+        if (token & 1) {
+            index += token / 2 + 1;
+            if (index > static_cast<std::uint64_t>(histogram::counts_length))
+                return fail(error, "histogram: empty run past the last bucket");
+            continue;
+        }
+        if (token == 0) return fail(error, "histogram: a bucket token without a count");
+        if (index >= static_cast<std::uint64_t>(histogram::counts_length))
+            return fail(error, "histogram: bucket past the last one");
+        on_bucket(static_cast<int>(index++), token / 2);
+        ++seen;
+    }
+    return true;
 }
 
-void histogram::merge(const histogram_runs& runs) {
-    if (runs.count == 0) return;
-    for (const auto& [index, c] : runs.buckets) block_for(static_cast<int>(index))[index & (block_size - 1)] += c;
-    total_count_ += runs.count;
-    sum_ += runs.sum;
-    clamped_ += runs.clamped;
-    min_ = std::min(min_, runs.min);
-    max_ = std::max(max_, runs.max);
+}  // namespace
+
+bool histogram::merge_encoded(std::string_view bytes, std::optional<std::uint64_t> expected_count,
+                              encoded_summary& summary, std::string* error) {
+    std::string_view in = bytes;
+    summary.count = 0;
+    if (!read_header(in, summary, error)) return false;
+    int first = -1, last = -1;
+    std::uint64_t applied = 0;
+    bool overflow = false;
+    const bool ok = walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) {
+        overflow = overflow || summary.count + c < summary.count;
+        summary.count += c;
+        block_for(index)[index & (block_size - 1)] += c;
+        if (first < 0) first = index;
+        last = index;
+        ++applied;
+    }, error);
+    const char* why = nullptr;
+    if (!ok) why = nullptr;  // walk_buckets said why
+    else if (overflow) why = "histogram: count overflow";
+    else if (summary.count == 0 && (summary.min || summary.max || summary.sum || summary.clamped))
+        why = "histogram: stats without counts";
+    else if (summary.count > 0 && (summary.min > summary.max || summary.max > max_trackable ||
+                                   index_of(summary.min) != first || index_of(summary.max) != last ||
+                                   summary.clamped > summary.count))
+        why = "histogram: min/max inconsistent with counts";
+    else if (expected_count && summary.count != *expected_count)
+        why = "histogram count differs from the request count";
+    if (ok && !why) {
+        if (summary.count == 0) return true;
+        total_count_ += summary.count;
+        sum_ += summary.sum;
+        clamped_ += summary.clamped;
+        min_ = std::min(min_, summary.min);
+        max_ = std::max(max_, summary.max);
+        return true;
+    }
+    // Damaged: take back the buckets already added (rare: only a broken or hostile worker).
+    walk_buckets(in, applied, [&](int index, std::uint64_t c) { blocks_[index >> sub_bucket_bits][index & (block_size - 1)] -= c; }, nullptr);
+    if (why) fail(error, why);
+    return false;
+}
+
+void histogram::unmerge_encoded(std::string_view bytes, const encoded_summary& summary, std::uint64_t min_before,
+                                std::uint64_t max_before) {
+    std::string_view in = bytes;
+    encoded_summary header;
+    if (!read_header(in, header, nullptr)) return;
+    walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) { blocks_[index >> sub_bucket_bits][index & (block_size - 1)] -= c; }, nullptr);
+    total_count_ -= summary.count;
+    sum_ -= summary.sum;
+    clamped_ -= summary.clamped;
+    min_ = min_before;
+    max_ = max_before;
+}
+
+std::optional<histogram> histogram::decode(std::string_view bytes, std::string* error) {
+    histogram h;
+    encoded_summary summary;
+    if (!h.merge_encoded(bytes, std::nullopt, summary, error)) return std::nullopt;
+    return h;
 }
 
 bool histogram::operator==(const histogram& other) const {

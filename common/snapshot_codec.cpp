@@ -41,39 +41,55 @@ namespace {
 
 constexpr std::size_t max_error_message = 1024;
 
-std::string check_endpoint(const v1::EndpointDelta& e, std::size_t endpoint_count, histogram_runs& runs) {
-    if (e.endpoint() >= endpoint_count)
-        return "endpoint " + std::to_string(e.endpoint()) + " is outside the scenario's " +
-               std::to_string(endpoint_count) + " endpoints";
-    if (e.failures() > e.requests()) return "more failures than requests";
-    std::string error;
-    if (!histogram::decode_runs(e.histogram(), runs, &error)) return error;
-    if (runs.count != e.requests()) return "histogram count differs from the request count";
-    return {};
-}
-
-}  // namespace
-
-std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into) {
-    std::vector<histogram_runs> decoded(static_cast<std::size_t>(snapshot.endpoints_size()));
-    for (int i = 0; i < snapshot.endpoints_size(); ++i) {
-        if (auto error = check_endpoint(snapshot.endpoints(i), endpoint_count, decoded[static_cast<std::size_t>(i)]);
-            !error.empty())
-            return error;
+std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count) {
+    for (const auto& e : snapshot.endpoints()) {
+        if (e.endpoint() >= endpoint_count)
+            return "endpoint " + std::to_string(e.endpoint()) + " is outside the scenario's " +
+                   std::to_string(endpoint_count) + " endpoints";
+        if (e.failures() > e.requests()) return "more failures than requests";
     }
     for (const auto& e : snapshot.errors()) {
         if (e.endpoint() >= endpoint_count) return "error for an unknown endpoint";
         if (e.kind() > static_cast<std::uint32_t>(error_kind::check)) return "unknown error kind";
         if (e.count() == 0) return "error with no occurrences";
     }
+    return {};
+}
+
+}  // namespace
+
+std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into) {
+    snapshot_scratch scratch;
+    return merge_snapshot(snapshot, endpoint_count, into, scratch);
+}
+
+// Histograms merge in one pass straight into `into`; if one is damaged, the ones merged
+// before it are taken back, so a refused snapshot leaves no trace.
+std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
+                           snapshot_scratch& scratch) {
+    if (auto error = check_fields(snapshot, endpoint_count); !error.empty()) return error;
     if (into.endpoints.size() < endpoint_count) into.endpoints.resize(endpoint_count);
-    for (int i = 0; i < snapshot.endpoints_size(); ++i) {
-        const auto& e = snapshot.endpoints(i);
+    const auto n = static_cast<std::size_t>(snapshot.endpoints_size());
+    scratch.summaries.resize(std::max(scratch.summaries.size(), n));
+    scratch.min_max_before.resize(std::max(scratch.min_max_before.size(), n));
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& e = snapshot.endpoints(static_cast<int>(i));
+        auto& h = into.endpoints[e.endpoint()].latency;
+        scratch.min_max_before[i] = {h.raw_min(), h.max()};
+        std::string error;
+        if (h.merge_encoded(e.histogram(), e.requests(), scratch.summaries[i], &error)) continue;
+        for (std::size_t j = i; j-- > 0;) {
+            const auto& done = snapshot.endpoints(static_cast<int>(j));
+            into.endpoints[done.endpoint()].latency.unmerge_encoded(
+                done.histogram(), scratch.summaries[j], scratch.min_max_before[j].first, scratch.min_max_before[j].second);
+        }
+        return error;
+    }
+    for (const auto& e : snapshot.endpoints()) {
         auto& target = into.endpoints[e.endpoint()];
         target.requests += e.requests();
         target.failures += e.failures();
         target.bytes += e.bytes();
-        target.latency.merge(decoded[static_cast<std::size_t>(i)]);
     }
     for (const auto& e : snapshot.errors()) {
         const error_key key{e.endpoint(), static_cast<error_kind>(e.kind()), e.code()};

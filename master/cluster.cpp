@@ -40,6 +40,7 @@ struct cluster::worker {
     std::uint64_t rss_bytes = 0;
     std::uint32_t reported_users = 0;
     bool warned_cpu = false;
+    steady::time_point last_sent{};  // any message: a worker needs one per interval to trust us
 
     bool active() const { return state == worker_state::ready || state == worker_state::running; }
     std::string label() const { return name + " (" + host + ")"; }
@@ -64,9 +65,14 @@ void cluster::event(const std::string& type, const worker& w, const std::string&
 }
 
 cluster::worker* cluster::find(worker_link& link) {
-    for (auto& [id, w] : workers_)
-        if (w->link == &link) return w.get();
-    return nullptr;
+    const auto it = by_link_.find(&link);
+    return it == by_link_.end() ? nullptr : it->second;
+}
+
+void cluster::attach(worker& w, worker_link* link) {
+    if (w.link) by_link_.erase(w.link);
+    w.link = link;
+    if (link) by_link_[link] = &w;
 }
 
 std::vector<cluster::worker*> cluster::active_workers() {
@@ -111,12 +117,13 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
         join_order_.push_back(slot->id);
     } else if (slot->link && slot->link != &link) {
         slot->link->close();  // a stale stream of the same worker
+        attach(*slot, nullptr);
     }
     auto& w = *slot;
     w.name = hello.name();
     w.host = hello.host();
     w.threads = std::max<int>(1, static_cast<int>(hello.threads()));
-    w.link = &link;
+    attach(w, &link);
     w.state = worker_state::joining;
     w.last_seen = steady::now();
     event(returning ? "worker_reconnected" : "worker_joined", w, std::to_string(w.threads) + " threads");
@@ -149,21 +156,7 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
     switch (message.kind_case()) {
         case v1::WorkerMessage::kSnapshot: handle_snapshot(*w, message); break;
         case v1::WorkerMessage::kState: handle_state(*w, message); break;
-        case v1::WorkerMessage::kHeartbeat: {
-            const auto& hb = message.heartbeat();
-            w->cpu_percent = hb.cpu_percent();
-            w->max_cpu_percent = std::max(w->max_cpu_percent, hb.cpu_percent());
-            w->rss_bytes = hb.rss_bytes();
-            w->reported_users = hb.users();
-            // A worker near saturation delays its own requests: its latencies grow.
-            if (hb.cpu_percent() > 90.0 * w->threads && !w->warned_cpu) {
-                w->warned_cpu = true;
-                spdlog::warn("worker {} runs at {:.0f}% CPU: its latency figures may be inflated; add workers",
-                             w->label(), hb.cpu_percent());
-                event("worker_cpu_high", *w, fmt::format("{:.0f}% CPU", hb.cpu_percent()));
-            }
-            break;
-        }
+        case v1::WorkerMessage::kHeartbeat: handle_heartbeat(*w, message.heartbeat()); break;
         case v1::WorkerMessage::kGoodbye:
             w->state = worker_state::quit;
             event("worker_quit", *w, message.goodbye().reason());
@@ -175,14 +168,28 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
     changed_.notify_all();
 }
 
+void cluster::handle_heartbeat(worker& w, const v1::Heartbeat& hb) {
+    w.cpu_percent = hb.cpu_percent();
+    w.max_cpu_percent = std::max(w.max_cpu_percent, hb.cpu_percent());
+    w.rss_bytes = hb.rss_bytes();
+    w.reported_users = hb.users();
+    // A worker near saturation delays its own requests: its latencies grow.
+    if (hb.cpu_percent() > 90.0 * w.threads && !w.warned_cpu) {
+        w.warned_cpu = true;
+        spdlog::warn("worker {} runs at {:.0f}% CPU: its latency figures may be inflated; add workers", w.label(),
+                     hb.cpu_percent());
+        event("worker_cpu_high", w, fmt::format("{:.0f}% CPU", hb.cpu_percent()));
+    }
+}
+
 void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     const auto& snapshot = message.snapshot();
+    if (snapshot.has_heartbeat()) handle_heartbeat(w, snapshot.heartbeat());
     const auto sequence = snapshot.sequence();
     if (sequence > w.applied_sequence) {
-        w.reported_users = snapshot.users();
         if (sequence != w.applied_sequence + 1)
             spdlog::warn("worker {}: snapshot {} follows {}: a gap", w.label(), sequence, w.applied_sequence);
-        if (auto error = common::merge_snapshot(snapshot, config_.endpoint_count, pending_); !error.empty()) {
+        if (auto error = common::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_); !error.empty()) {
             ++refused_snapshots_;
             spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), error);
         } else {
@@ -195,7 +202,10 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     }
     v1::MasterMessage ack;
     ack.mutable_ack()->set_sequence(w.applied_sequence);
-    if (w.link) w.link->send(ack);
+    if (w.link) {
+        w.link->send(ack);
+        w.last_sent = steady::now();
+    }
 }
 
 void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
@@ -227,7 +237,7 @@ void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
 void cluster::on_disconnect(worker_link& link) {
     std::lock_guard lock(mutex_);
     if (worker* w = find(link)) {
-        w->link = nullptr;
+        attach(*w, nullptr);
         spdlog::info("worker {}: stream closed", w->label());
     }
     changed_.notify_all();
@@ -297,11 +307,17 @@ void cluster::heartbeat_loop() {
     while (!shutdown_) {
         if (changed_.wait_until(lock, next, [&] { return shutdown_; })) break;
         next += config_.heartbeat_interval;
+        // Workers stop their users when the master goes quiet: make sure each hears from us
+        // every interval; an acknowledgement sent since the last tick serves as well.
         v1::MasterMessage ping;
         ping.mutable_ping();
-        for (auto& [id, w] : workers_)
-            if (w->link) w->link->send(ping);
-        check_liveness(steady::now());
+        const auto now = steady::now();
+        for (auto& [id, w] : workers_) {
+            if (!w->link || now - w->last_sent < config_.heartbeat_interval / 2) continue;
+            w->link->send(ping);
+            w->last_sent = now;
+        }
+        check_liveness(now);
     }
 }
 

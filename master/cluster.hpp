@@ -10,13 +10,16 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
+#include "common/snapshot_codec.hpp"
 #include "common/stats_delta.hpp"
 #include "master/run_result.hpp"
 #include "master/worker_dispatch.hpp"
 
 namespace stampede::v1 {
+class Heartbeat;
 class Hello;
 class MasterMessage;
 class WorkerMessage;
@@ -84,17 +87,21 @@ private:
     void heartbeat_loop();
     void check_liveness(std::chrono::steady_clock::time_point now);
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
+    void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
     void handle_state(worker& w, const v1::WorkerMessage& message);
     void refuse(worker_link& link, const std::string& reason);
     void rebalance_locked();
     void event(const std::string& type, const worker& w, const std::string& detail = {});
     worker* find(worker_link& link);
+    void attach(worker& w, worker_link* link);
     std::vector<worker*> active_workers();
 
     cluster_config config_;
     std::mutex mutex_;
     std::condition_variable changed_;
     std::map<std::string, std::unique_ptr<worker>> workers_;  // by worker id
+    std::unordered_map<const worker_link*, worker*> by_link_;  // the stream each worker is on
+    common::snapshot_scratch scratch_;
     std::vector<std::string> join_order_;
     common::stats_delta pending_;
     std::vector<int> class_totals_;

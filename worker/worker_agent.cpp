@@ -52,8 +52,9 @@ std::string read_file(const std::string& path) {
 
 std::shared_ptr<grpc::Channel> make_channel(const agent_options& o) {
     grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 1000);
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 2000);
+    // The watchdog and the heartbeats detect a silent master; transport pings back them up.
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
     args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
@@ -127,6 +128,12 @@ struct worker_agent::impl {
     bool write(const v1::WorkerMessage& m) { return stream && stream->Write(m); }
     bool send_state(v1::StateChange::State state, const std::string& detail = {});
     void collect();          // takes the engine's delta into a new unacked snapshot
+    void fill_heartbeat(v1::Heartbeat& hb, int& reported_users) {
+        reported_users = current_users();
+        hb.set_cpu_percent(usage.cpu_percent());
+        hb.set_rss_bytes(process_usage::rss_bytes());
+        hb.set_users(static_cast<std::uint32_t>(reported_users));
+    }
     int current_users() {
         std::lock_guard lock(engine_mutex);
         return engine ? engine->status().users : 0;
@@ -381,21 +388,23 @@ session_end worker_agent::impl::serve() {
         if (welcomed && now >= next_snapshot) {
             next_snapshot += snapshot_interval;
             collect();
+            // The newest snapshot carries this interval's heartbeat when it is sent now.
+            if (!unacked.empty() && !unacked.back().sent) {
+                fill_heartbeat(*unacked.back().message.mutable_snapshot()->mutable_heartbeat(), last_reported_users);
+                next_heartbeat = now + heartbeat_interval;
+            }
             if (!send_unsent()) return session_end::broken;
         }
-        // Heartbeats go out every interval, and early when the user count moved (spawn
-        // progress), so the master's user figure is never a whole interval behind.
+        // A heartbeat of its own in an interval without a snapshot, and early when the user
+        // count moved (spawn progress), so the master's figure is never an interval behind.
         if (now >= next_progress_check) {
             next_progress_check = now + 100ms;
             if (current_users() != last_reported_users) next_heartbeat = now;
         }
         if (now >= next_heartbeat) {
             next_heartbeat = now + heartbeat_interval;
-            last_reported_users = current_users();
             v1::WorkerMessage hb;
-            hb.mutable_heartbeat()->set_cpu_percent(usage.cpu_percent());
-            hb.mutable_heartbeat()->set_rss_bytes(process_usage::rss_bytes());
-            hb.mutable_heartbeat()->set_users(static_cast<std::uint32_t>(last_reported_users));
+            fill_heartbeat(*hb.mutable_heartbeat(), last_reported_users);
             if (!write(hb)) return session_end::broken;
         }
         if (master_silent()) return session_end::broken;  // the watchdog stops the users

@@ -40,12 +40,20 @@ TEST_CASE("a snapshot round-trips a stats delta exactly", "[snapshot]") {
 TEST_CASE("malformed snapshots are refused and change nothing", "[snapshot]") {
     v1::Snapshot good;
     encode_snapshot(sample(), 1, 0, good);
+    // Merged into totals that already hold data (with a different min and max), a refused
+    // snapshot must leave every count, histogram, min and max as it was.
+    stats_delta before(3);
+    before.endpoints[0].record(5, 1, false);
+    before.endpoints[2].record(900'000, 1, false);
     auto refused = [&](auto damage) {
         v1::Snapshot bad = good;
         damage(bad);
-        stats_delta into(3);
+        stats_delta into = before;
         const auto error = merge_snapshot(bad, 3, into);
-        CHECK(into.total().requests == 0);
+        for (std::size_t i = 0; i < 3; ++i) {
+            CHECK(into.endpoints[i].requests == before.endpoints[i].requests);
+            CHECK(into.endpoints[i].latency == before.endpoints[i].latency);
+        }
         CHECK(into.errors.empty());
         return error;
     };
@@ -54,7 +62,15 @@ TEST_CASE("malformed snapshots are refused and change nothing", "[snapshot]") {
     CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(1)->set_failures(99); }) == "more failures than requests");
     CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(0)->set_requests(51); }) ==
           "histogram count differs from the request count");
+    // The second endpoint is damaged after the first was merged: the first is taken back.
     CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(1)->set_histogram("\x01garbage"); }).rfind("histogram:", 0) == 0);
+    CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(1)->set_requests(2); }) ==
+          "histogram count differs from the request count");
+    CHECK(refused([](v1::Snapshot& s) {
+              auto h = s.endpoints(1).histogram();
+              h.back() = static_cast<char>(0x7f);  // an empty run far past the last bucket
+              s.mutable_endpoints(1)->set_histogram(h);
+          }).rfind("histogram:", 0) == 0);
     CHECK(refused([](v1::Snapshot& s) { s.mutable_errors(0)->set_kind(77); }) == "unknown error kind");
     CHECK(refused([](v1::Snapshot& s) { s.mutable_errors(0)->set_endpoint(5); }) == "error for an unknown endpoint");
 }
