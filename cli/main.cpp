@@ -43,11 +43,11 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--exit-code-on-error", o.exit_code_on_error, "Exit code when any request failed (default 1)")
         ->check(CLI::Range(0, 255));
     cmd.add_option("--seed", o.seed, "Seed for task choice and wait times (default: random)");
-    cmd.add_option("--token", o.token, "Shared secret workers must present")->envname("STAMPEDE_TOKEN");
 }
 
 void add_master_flags(CLI::App& cmd, cli::run_command_options& o) {
     cmd.add_option("--bind", o.bind, "Address for workers to connect to (default 0.0.0.0:5557)");
+    cmd.add_option("--token", o.token, "Shared secret workers must present")->envname("STAMPEDE_TOKEN");
     cmd.add_option("--expect-workers", o.expect_workers, "Start once this many workers have joined (default 1)")
         ->check(CLI::PositiveNumber);
     cmd.add_option("--expect-workers-max-wait", o.expect_workers_max_wait,

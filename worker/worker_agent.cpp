@@ -118,7 +118,7 @@ struct worker_agent::impl {
     bool stream_ended = false;
     bool welcomed = false;
 
-    bool open_stream();
+    bool open_stream(common::micros wait_limit);
     void close_stream();
     void watch();
     void extend_deadline(common::micros d);
@@ -167,14 +167,14 @@ void worker_agent::impl::watch() {
     }
 }
 
-bool worker_agent::impl::open_stream() {
+bool worker_agent::impl::open_stream(common::micros wait_limit) {
     {
         std::lock_guard lock(context_mutex);
         context = std::make_unique<grpc::ClientContext>();
         // Wait for the channel to connect rather than failing on its last error; the
         // watchdog bounds the wait.
         context->set_wait_for_ready(true);
-        extend_deadline(hello_timeout);
+        extend_deadline(std::min(hello_timeout, wait_limit));
     }
     stream = stub->Connect(context.get());
     {
@@ -451,7 +451,12 @@ int worker_agent::run() {
     common::micros backoff = 200ms;
     while (!s.stop_requested) {
         session_end end = session_end::broken;
-        if (s.open_stream()) end = s.serve();
+        // Before any master answered, --master-wait also bounds how long one attempt waits.
+        auto limit = hello_timeout;
+        if (!ever_welcomed && s.options.master_wait.count() > 0)
+            limit = std::max<common::micros>(200ms, s.options.master_wait - std::chrono::duration_cast<common::micros>(
+                                                                                  steady::now() - started));
+        if (s.open_stream(limit)) end = s.serve();
         ever_welcomed = ever_welcomed || s.welcomed;
         s.close_stream();
         switch (end) {
