@@ -7,11 +7,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "common/scenario_loader.hpp"
+#include "common/text_file.hpp"
 #include "master/console_reporter.hpp"
 #include "master/csv_reporter.hpp"
 #include "master/json_reporter.hpp"
@@ -48,13 +47,6 @@ bool write_results(const master::run_result& result, const run_command_options& 
     return ok;
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 // Flags whose values were checked by the parser.
 common::micros duration_flag(const std::string& text) { return *common::parse_duration(text); }
 
@@ -74,7 +66,7 @@ int run_command(const run_command_options& options) {
     run.load = plan.load;
     run.profile = options.overrides.profile;
     run.overrides = options.overrides;
-    run.scenario_yaml = read_text(options.scenario_path);
+    run.scenario_yaml = common::read_text_file(options.scenario_path).value_or("");  // it just loaded
     run.seed = options.seed;
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);

@@ -3,10 +3,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/text_file.hpp"
 #include "common/text_similarity.hpp"
 
 namespace stampede::common {
@@ -351,16 +351,14 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
 }
 
 scenario_load_result load_scenario_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    auto text = read_text_file(path);
+    if (!text) {
         scenario_load_result result;
         result.path = path;
         result.problems.push_back({0, 0, "cannot open the scenario file"});
         return result;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return load_scenario_text(text.str(), path);
+    return load_scenario_text(*text, path);
 }
 
 std::optional<target_host> parse_host_url(const std::string& url, std::string* error) {

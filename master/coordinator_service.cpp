@@ -4,9 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
-#include <fstream>
-#include <sstream>
 
+#include "common/text_file.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
 namespace stampede::master {
@@ -14,14 +13,9 @@ namespace stampede::master {
 namespace {
 
 std::string read_pem(const std::string& path, std::string* error) {
-    std::ifstream in(path);
-    if (!in) {
-        *error = "cannot read " + path;
-        return {};
-    }
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    auto text = common::read_text_file(path);
+    if (!text) *error = "cannot read " + path;
+    return text.value_or("");
 }
 
 // One worker's stream. Reads drive the cluster; writes queue behind one in flight. The

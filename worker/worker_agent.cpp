@@ -6,7 +6,6 @@
 
 #include <condition_variable>
 #include <deque>
-#include <fstream>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -15,6 +14,7 @@
 #include "common/load_plan.hpp"
 #include "common/scenario_loader.hpp"
 #include "common/snapshot_codec.hpp"
+#include "common/text_file.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 #include "worker/load_engine.hpp"
 #include "worker/process_usage.hpp"
@@ -43,14 +43,13 @@ std::string host_name() {
     return name;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::shared_ptr<grpc::Channel> make_channel(const agent_options& o) {
+// TLS files are read when the agent starts; a missing one is a configuration error.
+std::shared_ptr<grpc::Channel> make_channel(const agent_options& o, std::string& error) {
+    auto pem = [&](const std::string& path, const char* flag) {
+        auto text = common::read_text_file(path);
+        if (!text && error.empty()) error = std::string(flag) + ": cannot read " + path;
+        return text.value_or("");
+    };
     grpc::ChannelArguments args;
     // The watchdog and the heartbeats detect a silent master; transport pings back them up.
     args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
@@ -64,9 +63,9 @@ std::shared_ptr<grpc::Channel> make_channel(const agent_options& o) {
     std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
     if (!o.tls_ca.empty()) {
         grpc::SslCredentialsOptions ssl;
-        ssl.pem_root_certs = read_file(o.tls_ca);
-        if (!o.tls_cert.empty()) ssl.pem_cert_chain = read_file(o.tls_cert);
-        if (!o.tls_key.empty()) ssl.pem_private_key = read_file(o.tls_key);
+        ssl.pem_root_certs = pem(o.tls_ca, "--tls-ca");
+        if (!o.tls_cert.empty()) ssl.pem_cert_chain = pem(o.tls_cert, "--tls-cert");
+        if (!o.tls_key.empty()) ssl.pem_private_key = pem(o.tls_key, "--tls-key");
         credentials = grpc::SslCredentials(ssl);
         if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
     }
@@ -86,6 +85,7 @@ struct worker_agent::impl {
     using stream_type = grpc::ClientReaderWriter<v1::WorkerMessage, v1::MasterMessage>;
 
     agent_options options;
+    std::string config_error;
     std::shared_ptr<grpc::Channel> channel;
     std::unique_ptr<v1::Coordinator::Stub> stub;
     std::string worker_id = random_id();
@@ -434,7 +434,7 @@ worker_agent::worker_agent(agent_options options, std::shared_ptr<grpc::Channel>
     : impl_(std::make_unique<impl>()) {
     impl_->options = std::move(options);
     if (impl_->options.name.empty()) impl_->options.name = host_name() + "-" + std::to_string(getpid());
-    impl_->channel = channel ? std::move(channel) : make_channel(impl_->options);
+    impl_->channel = channel ? std::move(channel) : make_channel(impl_->options, impl_->config_error);
     impl_->stub = v1::Coordinator::NewStub(impl_->channel);
     impl_->watchdog = std::thread([s = impl_.get()] { s->watch(); });
 }
@@ -446,6 +446,10 @@ worker_agent::~worker_agent() {
 
 int worker_agent::run() {
     auto& s = *impl_;
+    if (!s.config_error.empty()) {
+        spdlog::error("{}", s.config_error);
+        return agent_bad_configuration;
+    }
     const auto started = steady::now();
     bool ever_welcomed = false, announced_wait = false;
     common::micros backoff = 200ms;

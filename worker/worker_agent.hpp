@@ -30,6 +30,7 @@ struct agent_options {
 
 // Exit codes of `stampede worker`.
 inline constexpr int agent_done = 0;        // the master ended the run
+inline constexpr int agent_bad_configuration = 2;  // e.g. a TLS file that cannot be read
 inline constexpr int agent_unreachable = 3; // no master within --master-wait
 inline constexpr int agent_refused = 4;     // refused: token, protocol version, ...
 inline constexpr int agent_interrupted = 5; // stopped by a signal (users stopped, results sent)

@@ -19,14 +19,6 @@ std::string scenario(const temp_dir& dir, const demo_target& target) {
     return path;
 }
 
-std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port) {
-    args.insert(args.begin(), {STAMPEDE_BIN, "master", "--bind", "127.0.0.1:0"});
-    auto master = std::make_unique<child_process>(args);
-    REQUIRE(master->wait_for_output("worker(s) on 127.0.0.1:", 10s));
-    const auto out = master->out();
-    port = std::stoi(out.substr(out.find("on 127.0.0.1:") + 13));
-    return master;
-}
 
 // A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl.
 void make_certificates(const temp_dir& dir) {
@@ -100,4 +92,10 @@ TEST_CASE("the control channel runs over TLS and mutual TLS", "[cluster][securit
                                 dir.file("client.key")}) == std::make_pair(0, 0));
         CHECK(run_pair(mutual, {"--tls-ca", dir.file("ca.pem")}) == std::make_pair(3, 3));
     }
+}
+
+TEST_CASE("a worker with an unreadable TLS file says which flag, and exits 2", "[cluster][security]") {
+    child_process worker({STAMPEDE_BIN, "worker", "--master", "127.0.0.1:1", "--tls-ca", "/nonexistent/ca.pem"});
+    CHECK(worker.wait(10s) == 2);
+    CHECK(worker.err().find("--tls-ca: cannot read /nonexistent/ca.pem") != std::string::npos);
 }

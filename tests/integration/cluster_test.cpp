@@ -36,21 +36,7 @@ std::string write_scenario(const temp_dir& dir, const demo_target& target) {
     return path;
 }
 
-std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port) {
-    args.insert(args.begin(), {STAMPEDE_BIN, "master", "--bind", "127.0.0.1:0"});
-    auto master = std::make_unique<child_process>(args);
-    REQUIRE(master->wait_for_output("worker(s) on 127.0.0.1:", 10s));
-    const auto out = master->out();
-    port = std::stoi(out.substr(out.find("on 127.0.0.1:") + 13));
-    return master;
-}
 
-std::unique_ptr<child_process> start_worker(int port, const std::string& name, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {STAMPEDE_BIN, "worker", "--master", "127.0.0.1:" + std::to_string(port),
-                                     "--threads", "1", "--name", name};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return std::make_unique<child_process>(args);
-}
 
 std::uint64_t counted_by(child_process& worker) {
     const auto out = worker.out();
@@ -73,6 +59,12 @@ double now_unix() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+std::vector<std::unique_ptr<child_process>> start_workers(int port, int count) {
+    std::vector<std::unique_ptr<child_process>> workers;
+    for (int i = 1; i <= count; ++i) workers.push_back(start_worker(port, "w" + std::to_string(i)));
+    return workers;
+}
+
 json worker_named(const json& result, const std::string& name) {
     for (const auto& w : result["workers"])
         if (w["name"] == name) return w;
@@ -89,8 +81,7 @@ TEST_CASE("master and three workers: totals equal what the target served", "[clu
     auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "3", "-u", "6", "-r", "100",
                                 "-t", "3s", "--json", dir.file("r.json")},
                                port);
-    std::vector<std::unique_ptr<child_process>> workers;
-    for (int i = 1; i <= 3; ++i) workers.push_back(start_worker(port, "w" + std::to_string(i)));
+    auto workers = start_workers(port, 3);
     const auto code = master->wait(30s);
     INFO(master->out() << master->err());
     REQUIRE(code == 0);
@@ -124,8 +115,7 @@ TEST_CASE("a killed worker is marked lost and its users move to the others", "[c
     auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "3", "-u", "6", "-r", "100",
                                 "-t", "7s", "--json", dir.file("k.json")},
                                port);
-    std::vector<std::unique_ptr<child_process>> workers;
-    for (int i = 1; i <= 3; ++i) workers.push_back(start_worker(port, "w" + std::to_string(i)));
+    auto workers = start_workers(port, 3);
     REQUIRE(master->wait_for_output("All users spawned", 10s));
     std::this_thread::sleep_for(500ms);
     workers[1]->send(SIGKILL);

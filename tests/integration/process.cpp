@@ -132,6 +132,23 @@ demo_target::demo_target(std::vector<std::string> extra_args) {
     port_ = std::stoi(out.substr(at));
 }
 
+std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port) {
+    args.insert(args.begin(), {STAMPEDE_BIN, "master", "--bind", "127.0.0.1:0"});
+    auto master = std::make_unique<child_process>(args);
+    if (!master->wait_for_output("worker(s) on 127.0.0.1:", 10s))
+        throw std::runtime_error("the master did not start: " + master->err());
+    const auto out = master->out();
+    port = std::stoi(out.substr(out.find("on 127.0.0.1:") + 13));
+    return master;
+}
+
+std::unique_ptr<child_process> start_worker(int port, const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args = {STAMPEDE_BIN, "worker", "--master", "127.0.0.1:" + std::to_string(port),
+                                     "--threads", "1", "--name", name};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return std::make_unique<child_process>(args);
+}
+
 nlohmann::json demo_target::stats() { return nlohmann::json::parse(http_get(port_, "/__stats")); }
 
 std::string http_get(int port, const std::string& path) {

@@ -69,6 +69,11 @@ private:
     int port_ = 0;
 };
 
+// `stampede master --bind 127.0.0.1:0 ARGS...`, once it listens; `port` is where it does.
+std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port);
+// `stampede worker` with one thread, connected to 127.0.0.1:`port`.
+std::unique_ptr<child_process> start_worker(int port, const std::string& name, std::vector<std::string> extra = {});
+
 // A blocking HTTP/1.0 GET on 127.0.0.1; returns the body.
 std::string http_get(int port, const std::string& path);
 
