@@ -132,6 +132,9 @@ std::string coordinator_server::start(const std::string& bind, const tls_files& 
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 500);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
     builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
+    // gRPC would share a port with another process (SO_REUSEPORT): a second master on the
+    // same port would split the workers between two runs. Refuse it instead.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     if (!bind.empty()) {
         std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
         if (tls.enabled()) {

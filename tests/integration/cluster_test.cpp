@@ -227,3 +227,14 @@ TEST_CASE("a worker with no master gives up after --master-wait", "[cluster]") {
     CHECK(worker->wait(10s) == 3);
     CHECK(worker->err().find("no master at 127.0.0.1:1 within 1s") != std::string::npos);
 }
+
+TEST_CASE("a second master on a busy port is refused", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto first = start_master({"-f", write_scenario(dir, target), "-t", "1s", "--expect-workers-max-wait", "10s"}, port);
+    auto second = run_stampede({"master", "-f", dir.file("cluster.yaml"), "--bind", "127.0.0.1:" + std::to_string(port),
+                                "--expect-workers-max-wait", "1s"});
+    CHECK(second.code == 2);
+    CHECK(second.err.find("--bind: cannot listen on 127.0.0.1:" + std::to_string(port)) != std::string::npos);
+}
