@@ -367,6 +367,11 @@ void cluster::quit(const std::string& reason) {
     }
 }
 
+void cluster::await_disconnects(common::micros limit) {
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, limit, [&] { return by_link_.empty(); });
+}
+
 void cluster::describe(run_result& result) {
     std::lock_guard lock(mutex_);
     for (const auto& id : join_order_) {

@@ -79,6 +79,9 @@ public:
     // Stops every worker's users and waits until each has sent all it counted (or is gone).
     void stop(common::micros grace);
     void quit(const std::string& reason);
+    // Waits (up to `limit`) until every worker's stream has closed, so that the quit messages
+    // are delivered before the server goes away.
+    void await_disconnects(common::micros limit);
     // Workers and events for the result; event times relative to `start`.
     void describe(run_result& result);
 

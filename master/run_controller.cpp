@@ -201,6 +201,7 @@ run_outcome execute_run(common::scenario sc, const run_options& options, std::os
     result.end = wall_clock::now();
     loop.finish();
     cl.quit("the run is over");
+    cl.await_disconnects(std::chrono::seconds(3));
     locals.reset();
     server.shutdown();
     cl.describe(result);
