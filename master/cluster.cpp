@@ -86,7 +86,7 @@ void cluster::refuse(worker_link& link, const std::string& reason) {
     v1::MasterMessage m;
     m.mutable_refusal()->set_reason(reason);
     link.send(m);
-    link.close();
+    link.close(true);
 }
 
 void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
@@ -363,7 +363,7 @@ void cluster::quit(const std::string& reason) {
     for (auto& [id, w] : workers_) {
         if (!w->link) continue;
         w->link->send(m);
-        w->link->close();
+        w->link->close(true);
     }
 }
 

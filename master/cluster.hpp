@@ -34,7 +34,10 @@ class worker_link {
 public:
     virtual ~worker_link() = default;
     virtual void send(const v1::MasterMessage& message) = 0;
-    virtual void close() = 0;  // ends the stream (after pending writes)
+    // Ends the stream after pending writes. `run_over`: the worker is done with this master
+    // (quit, refused), and the stream ends with OK; otherwise (lost, stale) with ABORTED, and
+    // the worker reconnects.
+    virtual void close(bool run_over = false) = 0;
     virtual std::string peer() const = 0;
 };
 

@@ -36,11 +36,12 @@ public:
         if (outgoing_.size() == 1) StartWrite(&outgoing_.front());
     }
 
-    void close() override {
+    void close(bool run_over) override {
         std::lock_guard lock(mutex_);
         if (finishing_) return;
         finishing_ = true;
-        if (outgoing_.empty()) Finish(grpc::Status::OK);
+        final_status_ = run_over ? grpc::Status::OK : grpc::Status(grpc::StatusCode::ABORTED, "closed by the master");
+        if (outgoing_.empty()) Finish(final_status_);
     }
 
     std::string peer() const override { return context_->peer(); }
@@ -48,7 +49,7 @@ public:
     void OnReadDone(bool ok) override {
         if (!ok) {
             cluster_.on_disconnect(*this);
-            close();
+            close(false);
             return;
         }
         if (!said_hello_) {
@@ -56,7 +57,7 @@ public:
             if (incoming_->has_hello()) cluster_.on_hello(*this, incoming_->hello());
             else {
                 spdlog::warn("a peer at {} spoke before saying hello: closing", peer());
-                close();
+                close(false);
                 return;
             }
         } else {
@@ -70,7 +71,7 @@ public:
         outgoing_.pop_front();
         if (!ok) outgoing_.clear();
         if (!outgoing_.empty()) StartWrite(&outgoing_.front());
-        else if (finishing_) Finish(grpc::Status::OK);
+        else if (finishing_) Finish(final_status_);
     }
 
     void OnDone() override {
@@ -104,6 +105,7 @@ private:
     std::mutex mutex_;
     std::deque<v1::MasterMessage> outgoing_;
     bool finishing_ = false;
+    grpc::Status final_status_;
     bool said_hello_ = false;
 };
 

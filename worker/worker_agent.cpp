@@ -117,6 +117,7 @@ struct worker_agent::impl {
     std::deque<v1::MasterMessage> inbox;
     bool stream_ended = false;
     bool welcomed = false;
+    bool ended_by_master = false;  // the master closed the stream with OK: the run is over
 
     bool open_stream(common::micros wait_limit);
     void close_stream();
@@ -214,6 +215,7 @@ void worker_agent::impl::close_stream() {
     context->TryCancel();
     reader.join();
     const auto status = stream->Finish();
+    ended_by_master = status.ok();
     if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED)
         spdlog::debug("stream to the master ended: {}", status.error_message());
     stream.reset();
@@ -463,6 +465,13 @@ int worker_agent::run() {
         if (s.open_stream(limit)) end = s.serve();
         ever_welcomed = ever_welcomed || s.welcomed;
         s.close_stream();
+        // A stream the master ended with OK after welcoming us means the run is over, even if
+        // its quit message was lost on the way.
+        if (end == session_end::broken && s.welcomed && s.ended_by_master) {
+            spdlog::info("the master ended the run");
+            s.stop_users(common::micros(0));
+            return agent_done;
+        }
         switch (end) {
             case session_end::quit: return agent_done;
             case session_end::refused:
