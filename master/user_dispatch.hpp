@@ -7,6 +7,10 @@
 
 namespace stampede::master {
 
+// Splits `total` in proportion to `weights` by the largest-remainder method: the parts sum to
+// `total` exactly, and ties go to the earlier weight.
+std::vector<int> split_by_weight(int total, const std::vector<double>& weights);
+
 std::vector<int> users_per_class(const std::vector<common::user_class_spec>& classes, int total);
 
 }  // namespace stampede::master

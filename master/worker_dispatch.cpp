@@ -1,5 +1,7 @@
 #include "master/worker_dispatch.hpp"
 
+#include "master/user_dispatch.hpp"
+
 #include <algorithm>
 #include <numeric>
 
@@ -15,21 +17,11 @@ int total_threads(const std::vector<worker_share>& workers) {
     return t;
 }
 
-// Users per worker by the largest-remainder method over threads.
+// Users per worker, in proportion to threads.
 std::vector<int> worker_targets(const std::vector<worker_share>& workers, int users) {
-    const double threads = total_threads(workers);
-    std::vector<int> targets(workers.size());
-    std::vector<std::pair<double, std::size_t>> remainders;
-    int given = 0;
-    for (std::size_t w = 0; w < workers.size(); ++w) {
-        const double exact = users * std::max(1, workers[w].threads) / threads;
-        targets[w] = static_cast<int>(exact);
-        given += targets[w];
-        remainders.emplace_back(exact - targets[w], w);
-    }
-    std::stable_sort(remainders.begin(), remainders.end(), [](auto& a, auto& b) { return a.first > b.first; });
-    for (int k = 0; k < users - given; ++k) ++targets[remainders[static_cast<std::size_t>(k)].second];
-    return targets;
+    std::vector<double> threads;
+    for (const auto& w : workers) threads.push_back(std::max(1, w.threads));
+    return split_by_weight(users, threads);
 }
 
 // How far worker w holds more of class c than its fair share (negative: fewer).

@@ -16,5 +16,5 @@ address=$(sed -n 's/^listening on //p' "$port_file")
 echo "demo target listening on $address"
 
 "$root/build/cli/stampede" run -f "$root/examples/quickstart.yaml" --headless \
-    --profile quick -H "http://$address" \
+    --profile quick --workers 2 -H "http://$address" \
     --csv "$root/results/quickstart" --json "$root/results/quickstart.json"
