@@ -124,6 +124,8 @@ struct worker_agent::impl {
     void watch();
     void extend_deadline(common::micros d);
     session_end serve();
+    session_end drain();
+    std::optional<session_end> handle_all(const std::deque<v1::MasterMessage>& batch);
     std::optional<session_end> handle(const v1::MasterMessage& m);
     std::optional<session_end> on_welcome(const v1::Welcome& w);
     bool write(const v1::WorkerMessage& m) { return stream && stream->Write(m); }
@@ -212,7 +214,13 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
 
 void worker_agent::impl::close_stream() {
     if (!stream) return;
-    context->TryCancel();
+    bool reader_done = false;
+    {
+        std::lock_guard lock(inbox_mutex);
+        reader_done = stream_ended;
+    }
+    // Cancelling a call that already ended would replace the master's status with CANCELLED.
+    if (!reader_done) context->TryCancel();
     reader.join();
     const auto status = stream->Finish();
     ended_by_master = status.ok();
@@ -383,9 +391,8 @@ session_end worker_agent::impl::serve() {
             batch.swap(inbox);
             ended = stream_ended;
         }
-        for (const auto& m : batch)
-            if (auto end = handle(m)) return *end;
-        if (ended) return session_end::broken;
+        if (auto end = handle_all(batch)) return *end == session_end::broken ? drain() : *end;
+        if (ended) return drain();
         const auto now = steady::now();
         if (welcomed && now >= next_snapshot) {
             next_snapshot += snapshot_interval;
@@ -395,7 +402,7 @@ session_end worker_agent::impl::serve() {
                 fill_heartbeat(*unacked.back().message.mutable_snapshot()->mutable_heartbeat(), last_reported_users);
                 next_heartbeat = now + heartbeat_interval;
             }
-            if (!send_unsent()) return session_end::broken;
+            if (!send_unsent()) return drain();
         }
         // A heartbeat of its own in an interval without a snapshot, and early when the user
         // count moved (spawn progress), so the master's figure is never an interval behind.
@@ -407,7 +414,7 @@ session_end worker_agent::impl::serve() {
             next_heartbeat = now + heartbeat_interval;
             v1::WorkerMessage hb;
             fill_heartbeat(*hb.mutable_heartbeat(), last_reported_users);
-            if (!write(hb)) return session_end::broken;
+            if (!write(hb)) return drain();
         }
         if (master_silent()) return session_end::broken;  // the watchdog stops the users
         if (stop_requested) {
@@ -419,6 +426,37 @@ session_end worker_agent::impl::serve() {
             write(bye);
             return session_end::interrupted;
         }
+    }
+}
+
+// Handles messages in order. A failed write (broken) does not skip what follows: a quit or a
+// refusal behind it still decides how the session ended.
+std::optional<session_end> worker_agent::impl::handle_all(const std::deque<v1::MasterMessage>& batch) {
+    std::optional<session_end> broken;
+    for (const auto& m : batch) {
+        auto end = handle(m);
+        if (end == session_end::broken) broken = end;
+        else if (end) return end;
+    }
+    return broken;
+}
+
+// A write failed or the reader saw the stream end: the call is over. What the master sent
+// before ending it (its quit, above all) may still be on the way to the inbox; handle it, so a
+// run that ended cleanly is not taken for a lost master.
+session_end worker_agent::impl::drain() {
+    const auto until = steady::now() + 1s;
+    for (;;) {
+        std::deque<v1::MasterMessage> batch;
+        bool ended = false;
+        {
+            std::unique_lock lock(inbox_mutex);
+            inbox_ready.wait_until(lock, until, [&] { return !inbox.empty() || stream_ended; });
+            batch.swap(inbox);
+            ended = stream_ended;
+        }
+        if (auto end = handle_all(batch); end && *end != session_end::broken) return *end;
+        if (ended || steady::now() >= until) return session_end::broken;
     }
 }
 
