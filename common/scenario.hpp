@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "common/duration.hpp"
+#include "common/data_set.hpp"
 #include "common/endpoint_stats.hpp"
+#include "common/response_checks.hpp"
+#include "common/template.hpp"
 
 namespace stampede::common {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
+using template_headers = std::vector<std::pair<std::string, text_template>>;
 
 struct target_host {
     std::string scheme = "http";
@@ -24,7 +28,7 @@ struct target_host {
 };
 
 struct wait_time {
-    enum class kind { none, constant, between };
+    enum class kind { none, constant, between, pacing };  // pacing: iterations start every `low`
     kind type = kind::none;
     micros low{0};
     micros high{0};
@@ -32,21 +36,40 @@ struct wait_time {
 
 struct request_spec {
     std::string method = "GET";
-    std::string path;          // as written (a template once templating lands)
-    header_list headers;       // request-level; merged over class and scenario headers
-    std::string body;
-    std::string content_type;  // set for json bodies
+    text_template path;        // the source text is the endpoint's default name
+    template_headers headers;  // request-level; merged over class and scenario headers
+    text_template body;
+    std::string content_type;  // set for json and jsonrpc bodies
     std::optional<micros> timeout;
     std::vector<int> expect_status;  // empty: any status below 400 succeeds
+    bool jsonrpc = false;            // the response must be a JSON-RPC result, not an error
+    // Everything the request reads from the user: variable slots, data sets.
+    std::vector<std::uint32_t> variables, data_sets;
+};
+
+// One request and what to do with its response.
+struct step_spec {
+    std::string name;  // endpoint name: declared `name`, else the JSON-RPC method, else the path
+    request_spec request;
+    std::vector<check_spec> checks;
+    std::vector<extract_spec> extracts;
+    std::optional<wait_time> think;  // pause after this step
+    std::uint32_t endpoint_id = 0;
+    int line = 0;
 };
 
 struct task_spec {
-    std::string name;  // endpoint name: declared `name`, else the path template
+    std::string name;
     int weight = 1;
     std::set<std::string> tags;
-    request_spec request;
-    std::uint32_t endpoint_id = 0;
+    std::vector<step_spec> steps;  // one for a plain request task, in order for a sequence
     int line = 0;
+};
+
+// A variable a user class sets when each user starts (`vars`).
+struct variable_init {
+    std::uint32_t slot = 0;
+    text_template value;
 };
 
 struct user_class_spec {
@@ -54,9 +77,18 @@ struct user_class_spec {
     int weight = 1;
     std::optional<int> fixed_count;
     wait_time wait;
-    header_list headers;
+    template_headers headers;
+    std::vector<variable_init> vars;
+    std::vector<step_spec> on_start, on_stop;
     std::vector<task_spec> tasks;
     int line = 0;
+};
+
+// A check's row in the result: its pass rate is reported per check.
+struct check_info {
+    std::uint32_t endpoint_id = 0;
+    std::string description;
+    bool soft = false;
 };
 
 struct load_spec {
@@ -68,12 +100,19 @@ struct load_spec {
 struct scenario {
     std::string source_path;
     std::optional<target_host> host;
-    header_list headers;
+    template_headers headers;
     micros default_timeout{std::chrono::seconds(60)};
     std::vector<user_class_spec> user_classes;
     load_spec load;
     std::map<std::string, load_spec> profiles;
-    std::vector<endpoint> endpoints;  // indexed by task_spec::endpoint_id
+    std::vector<endpoint> endpoints;  // indexed by step_spec::endpoint_id
+    std::vector<check_info> checks;   // indexed by check_spec::id
+    std::vector<std::string> variables;  // user variable slots, by name
+    std::vector<data_set> data;
+    // Files the scenario read (data files), by the name it uses, so a master can send them on;
+    // and the environment values its templates used.
+    std::map<std::string, std::string> files;
+    std::map<std::string, std::string> environment;
 };
 
 // Parses "http://host:port/base". Returns nullopt with a reason.

@@ -1,127 +1,43 @@
 #include "common/scenario_loader.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
-#include <nlohmann/json.hpp>
-#include <sstream>
+#include <cstdlib>
 
+#include "common/step_loader.hpp"
 #include "common/text_file.hpp"
-#include "common/text_similarity.hpp"
 
 namespace stampede::common {
 
 namespace {
 
-using keys = std::vector<std::string_view>;
+using detail::keys;
 
-const keys scenario_keys = {"host", "headers", "timeout", "load", "profiles", "user_classes"};
+const keys scenario_keys = {"host", "headers", "timeout", "load", "profiles", "data", "user_classes"};
 const keys load_keys = {"users", "spawn_rate", "run_time"};
-const keys class_keys = {"name", "weight", "fixed_count", "wait_time", "headers", "tasks"};
-const keys wait_keys = {"constant", "between"};
-const keys task_keys = {"name",   "weight",  "tags",          "method", "path", "headers",
-                        "json",   "body",    "expect_status", "timeout"};
-const keys methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+const keys class_keys = {"name", "weight", "fixed_count", "wait_time", "headers", "vars", "on_start", "on_stop", "tasks"};
+const keys data_keys = {"file", "order", "scope"};
+constexpr std::size_t max_data_file_bytes = 64 * 1024 * 1024;
 
 // Walks the YAML tree, building the model and collecting every problem on the way.
-class loader {
+class loader : public detail::step_reader {
 public:
-    explicit loader(std::vector<diagnostic>& problems) : problems_(problems) {}
+    loader(std::vector<diagnostic>& problems, scenario& sc, const load_options& options)
+        : step_reader(problems, sc), options_(options) {}
 
-    scenario load(const YAML::Node& root);
+    void load(const YAML::Node& root);
 
 private:
-    void problem(const YAML::Node& at, std::string message) {
-        const auto mark = at.Mark();
-        problems_.push_back({mark.line + 1, mark.column + 1, std::move(message)});
-    }
-    bool expect_map(const YAML::Node& n, std::string_view what);
-    void check_keys(const YAML::Node& map, const keys& allowed, std::string_view context);
-    std::optional<std::string> get_string(const YAML::Node& n, std::string_view what);
-    std::optional<long long> get_int(const YAML::Node& n, std::string_view what, long long lo,
-                                     long long hi);
-    std::optional<double> get_number(const YAML::Node& n, std::string_view what, double lo);
-    std::optional<micros> get_duration(const YAML::Node& n, std::string_view what);
-    header_list get_headers(const YAML::Node& n);
     load_spec get_load(const YAML::Node& n);
-    wait_time get_wait(const YAML::Node& n);
-    std::vector<int> get_statuses(const YAML::Node& n);
-    std::optional<nlohmann::json> to_json(const YAML::Node& n);
+    void get_data(const YAML::Node& n);
     user_class_spec get_class(const YAML::Node& n, std::size_t index);
-    task_spec get_task(const YAML::Node& n);
+    template_scope scope_for(const std::vector<std::string>* variables);
+    std::optional<std::string> environment(const std::string& name);
+    std::optional<std::pair<std::uint32_t, std::uint32_t>> data_column(std::string_view set, std::string_view column,
+                                                                       std::string* error);
+    std::uint32_t slot(const std::string& name);
 
-    std::vector<diagnostic>& problems_;
+    const load_options& options_;
 };
-
-bool loader::expect_map(const YAML::Node& n, std::string_view what) {
-    if (n.IsMap()) return true;
-    problem(n, std::string(what) + " must be a mapping of keys to values");
-    return false;
-}
-
-void loader::check_keys(const YAML::Node& map, const keys& allowed, std::string_view context) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-        const auto key = it->first.Scalar();
-        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-        std::string message = "unknown key '" + key + "' in " + std::string(context);
-        if (auto hint = nearest(key, allowed); !hint.empty())
-            message += " (did you mean '" + hint + "'?)";
-        problem(it->first, message);
-    }
-}
-
-std::optional<std::string> loader::get_string(const YAML::Node& n, std::string_view what) {
-    if (n.IsScalar()) return n.Scalar();
-    problem(n, std::string(what) + " must be a text value");
-    return std::nullopt;
-}
-
-std::optional<long long> loader::get_int(const YAML::Node& n, std::string_view what, long long lo,
-                                         long long hi) {
-    long long v = 0;
-    if (!n.IsScalar() || !YAML::convert<long long>::decode(n, v)) {
-        problem(n, std::string(what) + " must be a whole number");
-        return std::nullopt;
-    }
-    if (v < lo || v > hi) {
-        problem(n, std::string(what) + " must be between " + std::to_string(lo) + " and " +
-                       std::to_string(hi) + ", got " + std::to_string(v));
-        return std::nullopt;
-    }
-    return v;
-}
-
-std::optional<double> loader::get_number(const YAML::Node& n, std::string_view what, double lo) {
-    double v = 0;
-    if (!n.IsScalar() || !YAML::convert<double>::decode(n, v) || !(v >= lo)) {
-        std::ostringstream lo_text;
-        lo_text << lo;
-        problem(n, std::string(what) + " must be a number of at least " + lo_text.str());
-        return std::nullopt;
-    }
-    return v;
-}
-
-std::optional<micros> loader::get_duration(const YAML::Node& n, std::string_view what) {
-    if (!n.IsScalar()) {
-        problem(n, std::string(what) + " must be a duration such as 30s, 5m or 1h30m");
-        return std::nullopt;
-    }
-    std::string error;
-    auto d = parse_duration(n.Scalar(), &error);
-    if (!d) problem(n, std::string(what) + ": " + error);
-    return d;
-}
-
-header_list loader::get_headers(const YAML::Node& n) {
-    header_list out;
-    if (!expect_map(n, "headers")) return out;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-        auto value = get_string(it->second, "header '" + it->first.Scalar() + "'");
-        if (value) out.emplace_back(it->first.Scalar(), *value);
-    }
-    return out;
-}
 
 load_spec loader::get_load(const YAML::Node& n) {
     load_spec load;
@@ -135,126 +51,103 @@ load_spec loader::get_load(const YAML::Node& n) {
     return load;
 }
 
-wait_time loader::get_wait(const YAML::Node& n) {
-    wait_time wait;
-    if (n.IsScalar() && n.Scalar() == "none") return wait;
-    if (!n.IsMap() || n.size() != 1) {
-        problem(n, "wait_time must be one of: none, {constant: 1s}, {between: [1s, 3s]}");
-        return wait;
-    }
-    check_keys(n, wait_keys, "wait_time");
-    if (const auto& c = n["constant"]) {
-        if (auto d = get_duration(c, "wait_time.constant")) {
-            wait = {wait_time::kind::constant, *d, *d};
+void loader::get_data(const YAML::Node& n) {
+    if (!expect_map(n, "data")) return;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        data_set set;
+        set.name = it->first.Scalar();
+        const auto& spec = it->second;
+        YAML::Node file_node = spec;
+        if (spec.IsMap()) {
+            check_keys(spec, data_keys, "data set");
+            file_node = spec["file"];
+            if (!file_node) {
+                problem(spec, "data set '" + set.name + "' has no 'file'");
+                continue;
+            }
+            if (const auto& o = spec["order"]) {
+                const auto text = get_string(o, "order").value_or("");
+                if (text == "random") set.pick = data_set::order::random;
+                else if (text != "sequential") problem(o, "order must be sequential or random");
+            }
+            if (const auto& s = spec["scope"]) {
+                const auto text = get_string(s, "scope").value_or("");
+                if (text == "per_user") set.sharing = data_set::scope::per_user;
+                else if (text != "shared") problem(s, "scope must be shared or per_user");
+            }
         }
-    } else if (const auto& b = n["between"]) {
-        if (!b.IsSequence() || b.size() != 2) {
-            problem(b, "wait_time.between must be a list of two durations, such as [1s, 3s]");
-            return wait;
+        auto file = get_string(file_node, "data file");
+        if (!file) continue;
+        set.file = *file;
+        auto content = options_.read_file ? options_.read_file(*file) : std::nullopt;
+        if (!content) {
+            problem(file_node, "cannot read data file '" + *file + "'");
+            continue;
         }
-        auto low = get_duration(b[0], "wait_time.between");
-        auto high = get_duration(b[1], "wait_time.between");
-        if (low && high && *low > *high) problem(b, "wait_time.between: the first bound exceeds the second");
-        else if (low && high) wait = {wait_time::kind::between, *low, *high};
+        if (content->size() > max_data_file_bytes) {
+            problem(file_node, "data file '" + *file + "' is larger than 64 MiB");
+            continue;
+        }
+        std::string error;
+        auto table = parse_csv(*content, &error);
+        if (!table) {
+            problem(file_node, "data file '" + *file + "', " + error);
+            continue;
+        }
+        sc_.files[*file] = std::move(*content);
+        set.columns = std::move(table->columns);
+        set.rows = std::move(table->rows);
+        sc_.data.push_back(std::move(set));
     }
-    return wait;
 }
 
-std::vector<int> loader::get_statuses(const YAML::Node& n) {
-    std::vector<int> out;
-    auto add = [&](const YAML::Node& item) {
-        if (auto v = get_int(item, "expect_status", 100, 599)) out.push_back(static_cast<int>(*v));
-    };
-    if (n.IsSequence()) {
-        for (const auto& item : n) add(item);
-        if (n.size() == 0) problem(n, "expect_status must list at least one status");
-    } else {
-        add(n);
-    }
-    return out;
+std::optional<std::string> loader::environment(const std::string& name) {
+    auto value = options_.environment ? options_.environment(name) : std::nullopt;
+    if (value) sc_.environment[name] = *value;
+    return value;
 }
 
-std::optional<nlohmann::json> loader::to_json(const YAML::Node& n) {
-    using nlohmann::json;
-    if (n.IsNull()) return json(nullptr);
-    if (n.IsScalar()) {
-        const auto& s = n.Scalar();
-        if (n.Tag() != "?") return json(s);  // quoted: always text
-        if (s == "true" || s == "True" || s == "TRUE") return json(true);
-        if (s == "false" || s == "False" || s == "FALSE") return json(false);
-        if (s == "null" || s == "~" || s == "Null" || s == "NULL") return json(nullptr);
-        long long i;
-        if (YAML::convert<long long>::decode(n, i) && s.find_first_of(".eE") == std::string::npos)
-            return json(i);
-        double d;
-        if (YAML::convert<double>::decode(n, d) && s.find_first_of("0123456789") != std::string::npos)
-            return json(d);
-        return json(s);
+std::optional<std::pair<std::uint32_t, std::uint32_t>> loader::data_column(std::string_view set, std::string_view column,
+                                                                           std::string* error) {
+    std::string declared;
+    for (std::size_t i = 0; i < sc_.data.size(); ++i) {
+        const auto& d = sc_.data[i];
+        declared += (declared.empty() ? "" : ", ") + d.name;
+        if (d.name != set) continue;
+        const auto c = std::find(d.columns.begin(), d.columns.end(), column);
+        if (c != d.columns.end())
+            return std::make_pair(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(c - d.columns.begin()));
+        std::string columns;
+        for (const auto& name : d.columns) columns += (columns.empty() ? "" : ", ") + name;
+        *error = "data set '" + d.name + "' has no column '" + std::string(column) + "' (its columns: " + columns + ")";
+        return std::nullopt;
     }
-    if (n.IsSequence()) {
-        json arr = json::array();
-        for (const auto& item : n) {
-            auto v = to_json(item);
-            if (!v) return std::nullopt;
-            arr.push_back(std::move(*v));
-        }
-        return arr;
-    }
-    if (n.IsMap()) {
-        json obj = json::object();
-        for (auto it = n.begin(); it != n.end(); ++it) {
-            auto v = to_json(it->second);
-            if (!v) return std::nullopt;
-            obj[it->first.Scalar()] = std::move(*v);
-        }
-        return obj;
-    }
-    problem(n, "json body holds a value that cannot be written as JSON");
+    *error = "no data set '" + std::string(set) + "'" +
+             (declared.empty() ? " (declare it under 'data')" : " (declared: " + declared + ")");
     return std::nullopt;
 }
 
-task_spec loader::get_task(const YAML::Node& n) {
-    task_spec task;
-    task.line = n.Mark().line + 1;
-    if (!expect_map(n, "a task")) return task;
-    check_keys(n, task_keys, "task");
-    auto& req = task.request;
-    if (const auto& v = n["method"]) {
-        if (auto m = get_string(v, "method")) {
-            std::string upper = *m;
-            std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-            if (std::find(methods.begin(), methods.end(), upper) == methods.end())
-                problem(v, "unknown method '" + *m + "' (use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)");
-            req.method = upper;
-        }
-    }
-    if (const auto& v = n["path"]) {
-        if (auto p = get_string(v, "path")) {
-            if (p->empty() || p->front() != '/') problem(v, "path must start with '/'");
-            req.path = *p;
-        }
-    } else {
-        problem(n, "task has no 'path'");
-    }
-    if (const auto& v = n["name"]) task.name = get_string(v, "name").value_or("");
-    if (task.name.empty()) task.name = req.path;
-    if (const auto& v = n["weight"]) task.weight = static_cast<int>(get_int(v, "weight", 1, 1'000'000).value_or(1));
-    if (const auto& v = n["tags"]) {
-        if (!v.IsSequence()) problem(v, "tags must be a list, such as [read, state]");
-        else for (const auto& t : v) if (auto s = get_string(t, "tag")) task.tags.insert(*s);
-    }
-    if (const auto& v = n["headers"]) req.headers = get_headers(v);
-    const auto& json_node = n["json"];
-    const auto& body_node = n["body"];
-    if (json_node && body_node) problem(body_node, "a task has either 'json' or 'body', not both");
-    if (json_node) {
-        if (auto j = to_json(json_node)) req.body = j->dump(), req.content_type = "application/json";
-    } else if (body_node) {
-        req.body = get_string(body_node, "body").value_or("");
-    }
-    if (const auto& v = n["expect_status"]) req.expect_status = get_statuses(v);
-    if (const auto& v = n["timeout"]) req.timeout = get_duration(v, "timeout");
-    return task;
+std::uint32_t loader::slot(const std::string& name) {
+    auto it = std::find(sc_.variables.begin(), sc_.variables.end(), name);
+    if (it != sc_.variables.end()) return static_cast<std::uint32_t>(it - sc_.variables.begin());
+    sc_.variables.push_back(name);
+    return static_cast<std::uint32_t>(sc_.variables.size() - 1);
+}
+
+// What templates may refer to: functions, data columns, the environment and, inside a user
+// class, the variables that class sets.
+template_scope loader::scope_for(const std::vector<std::string>* variables) {
+    template_scope scope;
+    scope.variable = [this, variables](std::string_view name) -> std::optional<std::uint32_t> {
+        if (!variables || std::find(variables->begin(), variables->end(), name) == variables->end()) return std::nullopt;
+        return slot(std::string(name));
+    };
+    scope.variable_names = [variables] { return variables ? *variables : std::vector<std::string>{}; };
+    scope.data_column = [this](std::string_view set, std::string_view column, std::string* error) {
+        return data_column(set, column, error);
+    };
+    scope.environment = [this](const std::string& name) { return environment(name); };
+    return scope;
 }
 
 user_class_spec loader::get_class(const YAML::Node& n, std::size_t index) {
@@ -269,52 +162,78 @@ user_class_spec loader::get_class(const YAML::Node& n, std::size_t index) {
     if (const auto& v = n["fixed_count"]) {
         if (auto c = get_int(v, "fixed_count", 0, 10'000'000)) cls.fixed_count = static_cast<int>(*c);
     }
-    if (const auto& v = n["wait_time"]) cls.wait = get_wait(v);
-    if (const auto& v = n["headers"]) cls.headers = get_headers(v);
+    if (const auto& v = n["wait_time"]) cls.wait = get_wait(v, "wait_time", true);
+
+    std::vector<std::string> variables;
+    const auto& vars = n["vars"];
+    if (vars && expect_map(vars, "vars"))
+        for (auto it = vars.begin(); it != vars.end(); ++it) variables.push_back(it->first.Scalar());
+    detail::collect_extracted_names(n, variables);
+    const auto scope = scope_for(&variables);
+    if (vars && vars.IsMap()) {
+        for (auto it = vars.begin(); it != vars.end(); ++it) {
+            if (auto value = get_template(it->second, "vars." + it->first.Scalar(), scope))
+                cls.vars.push_back({slot(it->first.Scalar()), std::move(*value)});
+        }
+    }
+    if (const auto& v = n["headers"]) cls.headers = get_headers(v, scope);
+    if (const auto& v = n["on_start"]) cls.on_start = read_steps(v, "on_start", scope);
+    if (const auto& v = n["on_stop"]) cls.on_stop = read_steps(v, "on_stop", scope);
     const auto& tasks = n["tasks"];
     if (!tasks) problem(n, "user class '" + cls.name + "' has no 'tasks'");
     else if (!tasks.IsSequence() || tasks.size() == 0) problem(tasks, "tasks must be a non-empty list");
-    else for (const auto& t : tasks) cls.tasks.push_back(get_task(t));
+    else
+        for (const auto& t : tasks) cls.tasks.push_back(read_task(t, scope));
     return cls;
 }
 
-scenario loader::load(const YAML::Node& root) {
-    scenario sc;
-    if (!expect_map(root, "a scenario")) return sc;
+void loader::load(const YAML::Node& root) {
+    if (!expect_map(root, "a scenario")) return;
     check_keys(root, scenario_keys, "scenario");
     if (const auto& v = root["host"]) {
         if (auto url = get_string(v, "host")) {
             std::string error;
-            sc.host = parse_host_url(*url, &error);
-            if (!sc.host) problem(v, error);
+            sc_.host = parse_host_url(*url, &error);
+            if (!sc_.host) problem(v, error);
         }
     }
-    if (const auto& v = root["headers"]) sc.headers = get_headers(v);
-    if (const auto& v = root["timeout"]) sc.default_timeout = get_duration(v, "timeout").value_or(sc.default_timeout);
-    if (const auto& v = root["load"]) sc.load = get_load(v);
+    if (const auto& v = root["data"]) get_data(v);
+    if (const auto& v = root["headers"]) sc_.headers = get_headers(v, scope_for(nullptr));
+    if (const auto& v = root["timeout"]) sc_.default_timeout = get_duration(v, "timeout").value_or(sc_.default_timeout);
+    if (const auto& v = root["load"]) sc_.load = get_load(v);
     if (const auto& v = root["profiles"]) {
         if (expect_map(v, "profiles")) {
-            for (auto it = v.begin(); it != v.end(); ++it) sc.profiles[it->first.Scalar()] = get_load(it->second);
+            for (auto it = v.begin(); it != v.end(); ++it) sc_.profiles[it->first.Scalar()] = get_load(it->second);
         }
     }
     const auto& classes = root["user_classes"];
     if (!classes) problem(root, "scenario has no 'user_classes'");
     else if (!classes.IsSequence() || classes.size() == 0) problem(classes, "user_classes must be a non-empty list");
-    else for (const auto& c : classes) sc.user_classes.push_back(get_class(c, sc.user_classes.size()));
-    return sc;
+    else
+        for (const auto& c : classes) sc_.user_classes.push_back(get_class(c, sc_.user_classes.size()));
 }
 
-// Endpoints are (method, name) pairs; tasks sharing both share one row of statistics.
+// Endpoints are (method, name) pairs; steps sharing both share one row of statistics.
 void assign_endpoints(scenario& sc) {
     std::map<std::pair<std::string, std::string>, std::uint32_t> ids;
+    auto assign = [&](step_spec& step) {
+        auto key = std::make_pair(step.request.method, step.name);
+        auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(sc.endpoints.size()));
+        if (inserted) sc.endpoints.push_back({key.first, key.second});
+        step.endpoint_id = it->second;
+        for (const auto& c : step.checks) sc.checks[c.id].endpoint_id = step.endpoint_id;
+    };
     for (auto& cls : sc.user_classes) {
-        for (auto& task : cls.tasks) {
-            auto key = std::make_pair(task.request.method, task.name);
-            auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(sc.endpoints.size()));
-            if (inserted) sc.endpoints.push_back({key.first, key.second});
-            task.endpoint_id = it->second;
-        }
+        for (auto& step : cls.on_start) assign(step);
+        for (auto& task : cls.tasks)
+            for (auto& step : task.steps) assign(step);
+        for (auto& step : cls.on_stop) assign(step);
     }
+}
+
+std::string directory_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
 }
 
 }  // namespace
@@ -328,7 +247,8 @@ std::string scenario_load_result::format() const {
     return out;
 }
 
-scenario_load_result load_scenario_text(const std::string& text, const std::string& display_path) {
+scenario_load_result load_scenario_text(const std::string& text, const std::string& display_path,
+                                        const load_options& options) {
     scenario_load_result result;
     result.path = display_path;
     YAML::Node root;
@@ -338,8 +258,9 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
         result.problems.push_back({e.mark.line + 1, e.mark.column + 1, e.msg});
         return result;
     }
-    loader l(result.problems);
-    scenario sc = l.load(root);
+    scenario sc;
+    loader l(result.problems, sc, options);
+    l.load(root);
     std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto& a, const auto& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });
@@ -358,7 +279,15 @@ scenario_load_result load_scenario_file(const std::string& path) {
         result.problems.push_back({0, 0, "cannot open the scenario file"});
         return result;
     }
-    return load_scenario_text(*text, path);
+    load_options options;
+    options.read_file = [dir = directory_of(path)](const std::string& name) {
+        return read_text_file(!name.empty() && name.front() == '/' ? name : dir + name);
+    };
+    options.environment = [](const std::string& name) -> std::optional<std::string> {
+        const char* value = std::getenv(name.c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+    };
+    return load_scenario_text(*text, path, options);
 }
 
 std::optional<target_host> parse_host_url(const std::string& url, std::string* error) {

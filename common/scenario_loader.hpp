@@ -1,6 +1,7 @@
 #pragma once
 // Loads and validates a scenario file. Every problem is reported (not only the first), each
 // with the file, line and column it refers to, before any traffic starts.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,16 @@ struct scenario_load_result {
     std::string format() const;
 };
 
+// Where a scenario's data files and environment values come from. A master reads them from
+// its disk and environment; its workers get the same from the master.
+struct load_options {
+    std::function<std::optional<std::string>(const std::string& name)> read_file;
+    std::function<std::optional<std::string>(const std::string& name)> environment;
+};
+
+// Data files relative to the scenario's directory; the process environment.
 scenario_load_result load_scenario_file(const std::string& path);
-scenario_load_result load_scenario_text(const std::string& text, const std::string& display_path);
+scenario_load_result load_scenario_text(const std::string& text, const std::string& display_path,
+                                        const load_options& options = {});
 
 }  // namespace stampede::common

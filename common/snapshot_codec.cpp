@@ -6,6 +6,10 @@ namespace stampede::common {
 
 bool is_empty(const stats_delta& delta) {
     if (!delta.errors.empty() || delta.cancelled) return false;
+    for (const auto& c : delta.checks)
+        if (c.passed || c.failed) return false;
+    for (auto s : delta.skipped)
+        if (s) return false;
     for (const auto& e : delta.endpoints)
         if (e.requests) return false;
     return true;
@@ -27,6 +31,20 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint
         wire->set_bytes(e.bytes);
         wire->set_histogram(e.latency.encode());
     }
+    for (std::size_t i = 0; i < delta.checks.size(); ++i) {
+        const auto& c = delta.checks[i];
+        if (!c.passed && !c.failed) continue;
+        auto* wire = out.add_checks();
+        wire->set_check(static_cast<std::uint32_t>(i));
+        wire->set_passed(c.passed);
+        wire->set_failed(c.failed);
+    }
+    for (std::size_t i = 0; i < delta.skipped.size(); ++i) {
+        if (!delta.skipped[i]) continue;
+        auto* wire = out.add_skipped();
+        wire->set_endpoint(static_cast<std::uint32_t>(i));
+        wire->set_count(delta.skipped[i]);
+    }
     for (const auto& [key, record] : delta.errors) {
         auto* wire = out.add_errors();
         wire->set_endpoint(key.endpoint);
@@ -41,7 +59,11 @@ namespace {
 
 constexpr std::size_t max_error_message = 1024;
 
-std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count) {
+std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count) {
+    for (const auto& c : snapshot.checks())
+        if (c.check() >= check_count) return "check " + std::to_string(c.check()) + " is outside the scenario's checks";
+    for (const auto& s : snapshot.skipped())
+        if (s.endpoint() >= endpoint_count) return "skipped steps for an unknown endpoint";
     for (const auto& e : snapshot.endpoints()) {
         if (e.endpoint() >= endpoint_count)
             return "endpoint " + std::to_string(e.endpoint()) + " is outside the scenario's " +
@@ -50,7 +72,7 @@ std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_coun
     }
     for (const auto& e : snapshot.errors()) {
         if (e.endpoint() >= endpoint_count) return "error for an unknown endpoint";
-        if (e.kind() > static_cast<std::uint32_t>(error_kind::check)) return "unknown error kind";
+        if (e.kind() > static_cast<std::uint32_t>(error_kind::jsonrpc)) return "unknown error kind";
         if (e.count() == 0) return "error with no occurrences";
     }
     return {};
@@ -67,8 +89,9 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
 // before it are taken back, so a refused snapshot leaves no trace.
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
                            snapshot_scratch& scratch) {
-    if (auto error = check_fields(snapshot, endpoint_count); !error.empty()) return error;
+    if (auto error = check_fields(snapshot, endpoint_count, into.checks.size()); !error.empty()) return error;
     if (into.endpoints.size() < endpoint_count) into.endpoints.resize(endpoint_count);
+    if (into.skipped.size() < endpoint_count) into.skipped.resize(endpoint_count);
     const auto n = static_cast<std::size_t>(snapshot.endpoints_size());
     scratch.summaries.resize(std::max(scratch.summaries.size(), n));
     scratch.min_max_before.resize(std::max(scratch.min_max_before.size(), n));
@@ -95,6 +118,11 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
         const error_key key{e.endpoint(), static_cast<error_kind>(e.kind()), e.code()};
         into.add_error(key, e.message().substr(0, max_error_message), e.count());
     }
+    for (const auto& c : snapshot.checks()) {
+        into.checks[c.check()].passed += c.passed();
+        into.checks[c.check()].failed += c.failed();
+    }
+    for (const auto& s : snapshot.skipped()) into.skipped[s.endpoint()] += s.count();
     into.cancelled += snapshot.cancelled();
     return {};
 }

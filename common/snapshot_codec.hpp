@@ -23,8 +23,9 @@ struct snapshot_scratch {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> min_max_before;
 };
 
-// Merges `snapshot` into `into` (sized for `endpoint_count` endpoints). Returns "" or the
-// reason the snapshot was refused; on refusal `into` is unchanged.
+// Merges `snapshot` into `into` (sized for `endpoint_count` endpoints; its `checks` sized for
+// the scenario's checks). Returns "" or the reason the snapshot was refused; on refusal
+// `into` is unchanged.
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
                            snapshot_scratch& scratch);
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into);

@@ -9,6 +9,8 @@ std::string_view to_string(error_kind kind) {
         case error_kind::transport: return "transport";
         case error_kind::http_status: return "http_status";
         case error_kind::check: return "check";
+        case error_kind::extract: return "extract";
+        case error_kind::jsonrpc: return "jsonrpc";
     }
     return "unknown";
 }
@@ -16,12 +18,21 @@ std::string_view to_string(error_kind kind) {
 void stats_delta::merge(const stats_delta& other) {
     if (endpoints.size() < other.endpoints.size()) endpoints.resize(other.endpoints.size());
     for (std::size_t i = 0; i < other.endpoints.size(); ++i) endpoints[i].merge(other.endpoints[i]);
+    if (checks.size() < other.checks.size()) checks.resize(other.checks.size());
+    for (std::size_t i = 0; i < other.checks.size(); ++i) {
+        checks[i].passed += other.checks[i].passed;
+        checks[i].failed += other.checks[i].failed;
+    }
+    if (skipped.size() < other.skipped.size()) skipped.resize(other.skipped.size());
+    for (std::size_t i = 0; i < other.skipped.size(); ++i) skipped[i] += other.skipped[i];
     for (const auto& [key, record] : other.errors) add_error(key, record.message, record.count);
     cancelled += other.cancelled;
 }
 
 void stats_delta::reset() {
     for (auto& e : endpoints) e.reset();
+    for (auto& c : checks) c = {};
+    for (auto& s : skipped) s = 0;
     errors.clear();
     cancelled = 0;
 }

@@ -13,7 +13,7 @@
 namespace stampede::common {
 
 // Why a request failed. Counted by kind on the data path, never thrown (as wrk does).
-enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check };
+enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc };
 std::string_view to_string(error_kind kind);
 
 // Errors group by endpoint, kind and a small code (HTTP status, errno); the first message
@@ -30,12 +30,23 @@ struct error_record {
     std::string message;
 };
 
+// How often one declared check passed and failed.
+struct check_tally {
+    std::uint64_t passed = 0;
+    std::uint64_t failed = 0;
+};
+
 struct stats_delta {
     std::vector<endpoint_stats> endpoints;  // indexed by endpoint id
+    std::vector<check_tally> checks;        // indexed by check id
+    // Per endpoint: steps not sent because a variable they need was not set (an extraction
+    // before them failed, or has not run yet).
+    std::vector<std::uint64_t> skipped;
     std::map<error_key, error_record> errors;
     std::uint64_t cancelled = 0;  // requests cut off by a forced stop: not counted as requests
 
-    explicit stats_delta(std::size_t endpoint_count = 0) : endpoints(endpoint_count) {}
+    explicit stats_delta(std::size_t endpoint_count = 0, std::size_t check_count = 0)
+        : endpoints(endpoint_count), checks(check_count), skipped(endpoint_count) {}
     void merge(const stats_delta& other);
     void reset();
     void add_error(const error_key& key, std::string_view message, std::uint64_t count = 1);

@@ -46,7 +46,7 @@ struct cluster::worker {
     std::string label() const { return name + " (" + host + ")"; }
 };
 
-cluster::cluster(cluster_config config) : config_(std::move(config)), pending_(config_.endpoint_count) {
+cluster::cluster(cluster_config config) : config_(std::move(config)), pending_(config_.endpoint_count, config_.check_count) {
     class_totals_.assign(config_.class_count, 0);
     heartbeat_ = std::thread([this] { heartbeat_loop(); });
 }
@@ -135,6 +135,8 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     welcome->set_run_id(config_.run_id);
     welcome->set_scenario_path(config_.scenario_path);
     welcome->set_scenario_yaml(config_.scenario_yaml);
+    for (const auto& [name, content] : config_.files) (*welcome->mutable_files())[name] = content;
+    for (const auto& [name, value] : config_.environment) (*welcome->mutable_environment())[name] = value;
     auto* plan = welcome->mutable_plan();
     plan->set_host(config_.host_override);
     for (const auto& t : config_.tags) plan->add_tags(t);
@@ -284,7 +286,7 @@ void cluster::start(std::vector<int> class_totals, double spawn_rate) {
 
 common::stats_delta cluster::take_delta() {
     std::lock_guard lock(mutex_);
-    common::stats_delta out(config_.endpoint_count);
+    common::stats_delta out(config_.endpoint_count, config_.check_count);
     std::swap(out, pending_);
     return out;
 }

@@ -49,7 +49,10 @@ struct cluster_config {
     std::vector<std::string> tags, exclude_tags;
     std::uint64_t seed = 0;
     std::string token;  // empty: no token required
+    std::map<std::string, std::string> files;        // data files, sent to every worker
+    std::map<std::string, std::string> environment;  // env() values the scenario read
     std::size_t endpoint_count = 0;
+    std::size_t check_count = 0;
     std::size_t class_count = 0;
     common::micros heartbeat_interval{std::chrono::seconds(1)};
     common::micros heartbeat_timeout{std::chrono::seconds(3)};

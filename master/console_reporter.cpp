@@ -67,6 +67,31 @@ void print_errors(const run_result& result, std::ostream& out) {
     out << "\n";
 }
 
+// Each declared check's pass rate, and the steps skipped for want of a variable.
+void print_checks(const run_result& result, std::ostream& out) {
+    if (!result.checks.empty()) {
+        out << "Checks\n" << fmt::format("{:>9} {:>10} {:>10}  {}\n", "pass rate", "passed", "failed", "endpoint: check");
+        out << std::string(80, '-') << "\n";
+        for (std::size_t i = 0; i < result.checks.size(); ++i) {
+            const auto& check = result.checks[i];
+            const auto& tally = result.totals.checks[i];
+            const auto runs = tally.passed + tally.failed;
+            const auto rate = runs ? fmt::format("{:.2f}%", 100.0 * static_cast<double>(tally.passed) / static_cast<double>(runs))
+                                   : std::string("-");
+            const auto& ep = result.endpoints[check.endpoint_id];
+            out << fmt::format("{:>9} {:>10} {:>10}  {} {}: {}{}\n", rate, tally.passed, tally.failed, ep.method, ep.name,
+                               check.description, check.soft ? " (soft)" : "");
+        }
+        out << "\n";
+    }
+    for (std::size_t i = 0; i < result.totals.skipped.size(); ++i) {
+        if (result.totals.skipped[i] == 0) continue;
+        const auto& ep = result.endpoints[i];
+        out << fmt::format("{} step(s) {} {} skipped: a variable they need was not set\n", result.totals.skipped[i],
+                           ep.method, ep.name);
+    }
+}
+
 }  // namespace
 
 void print_summary(const run_result& result, std::ostream& out) {
@@ -74,6 +99,7 @@ void print_summary(const run_result& result, std::ostream& out) {
     print_request_table(result, out);
     print_percentile_table(result, out);
     print_errors(result, out);
+    print_checks(result, out);
     if (result.totals.cancelled > 0) {
         out << fmt::format("{} request(s) in flight were cut off by the stop timeout and not counted\n\n",
                            result.totals.cancelled);

@@ -80,6 +80,30 @@ json errors_json(const run_result& result) {
     return out;
 }
 
+json checks_json(const run_result& result) {
+    json out = json::array();
+    for (std::size_t i = 0; i < result.checks.size(); ++i) {
+        const auto& check = result.checks[i];
+        const auto& tally = result.totals.checks[i];
+        const auto& ep = result.endpoints[check.endpoint_id];
+        const auto runs = tally.passed + tally.failed;
+        out.push_back({{"method", ep.method}, {"name", ep.name}, {"check", check.description}, {"soft", check.soft},
+                       {"passed", tally.passed}, {"failed", tally.failed},
+                       {"pass_rate", runs ? json(static_cast<double>(tally.passed) / static_cast<double>(runs)) : json(nullptr)}});
+    }
+    return out;
+}
+
+json skipped_json(const run_result& result) {
+    json out = json::array();
+    for (std::size_t i = 0; i < result.totals.skipped.size(); ++i) {
+        if (result.totals.skipped[i] == 0) continue;
+        const auto& ep = result.endpoints[i];
+        out.push_back({{"method", ep.method}, {"name", ep.name}, {"count", result.totals.skipped[i]}});
+    }
+    return out;
+}
+
 json history_json(const run_result& result) {
     json out = json::array();
     for (const auto& h : result.history) {
@@ -129,6 +153,8 @@ std::string result_to_json(const run_result& result) {
         {"totals", row_json(result.aggregated_row(), total)},
         {"endpoints", endpoints_json(result)},
         {"errors", errors_json(result)},
+        {"checks", checks_json(result)},
+        {"skipped_steps", skipped_json(result)},
         {"history", history_json(result)},
         {"events", events_json(result)},
         {"workers", workers_json(result)},

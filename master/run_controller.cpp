@@ -42,6 +42,7 @@ run_result describe_run(const common::scenario& sc, const run_options& options) 
     r.load = options.load;
     for (const auto& cls : sc.user_classes) r.user_classes.push_back(cls.name);
     r.endpoints = sc.endpoints;
+    r.checks = sc.checks;
     return r;
 }
 
@@ -55,7 +56,10 @@ cluster_config make_cluster_config(const common::scenario& sc, const run_options
     c.exclude_tags = o.overrides.exclude_tags;
     c.seed = o.seed;
     c.token = o.token;
+    c.files = sc.files;
+    c.environment = sc.environment;
     c.endpoint_count = sc.endpoints.size();
+    c.check_count = sc.checks.size();
     c.class_count = sc.user_classes.size();
     c.snapshot_interval = o.snapshot_interval;
     c.heartbeat_timeout = o.heartbeat_timeout;

@@ -53,6 +53,7 @@ struct run_result {
     bool interrupted = false;  // stopped by a signal before its run time
 
     std::vector<common::endpoint> endpoints;  // indexed like totals.endpoints
+    std::vector<common::check_info> checks;   // indexed like totals.checks
     common::stats_delta totals;               // cumulative
     std::vector<history_row> history;
     std::vector<run_event> events;

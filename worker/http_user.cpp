@@ -4,6 +4,8 @@
 #include "worker/http_user.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
@@ -30,23 +32,40 @@ using common::error_kind;
 using common::micros;
 using steady = std::chrono::steady_clock;
 
-struct prepared_task {
+using header_templates = std::vector<std::pair<std::string, const common::text_template*>>;
+
+// A step ready to send: when nothing in it is templated, its request is built once and reused;
+// otherwise `request` holds the constant part and the rest is rendered per request.
+struct prepared_step {
+    const common::step_spec* spec = nullptr;
     http::request<http::string_body> request;
-    std::uint32_t endpoint = 0;
+    bool constant = true;
+    header_templates templated_headers;
     micros timeout{0};
-    std::vector<int> expect_status;
+};
+
+struct prepared_task {
+    std::vector<prepared_step> steps;
 };
 
 struct prepared_class {
+    const common::user_class_spec* spec = nullptr;
     std::vector<prepared_task> tasks;
     std::vector<std::uint64_t> cumulative_weight;  // for weighted choice by binary search
-    common::wait_time wait;
+    std::vector<prepared_step> on_start, on_stop;
 };
 
+// Shared by every user of the worker process: counters and shared data cursors are atomics,
+// never locks.
 struct prepared_scenario {
+    const common::scenario* sc = nullptr;
     std::vector<prepared_class> classes;
     tcp::resolver::results_type addresses;
     std::size_t max_body_bytes = 0;
+    bool stateful = false;  // any variables or data sets: users carry a user_state
+    mutable std::atomic<std::uint64_t> global_counter{0};
+    mutable std::atomic<std::uint64_t> users_started{0};
+    mutable std::unique_ptr<std::atomic<std::uint64_t>[]> data_cursors;  // one per data set
 };
 
 namespace {
@@ -56,31 +75,53 @@ http::verb to_verb(const std::string& method) {
     return verb == http::verb::unknown ? http::verb::get : verb;
 }
 
-void set_headers(http::request<http::string_body>& req, const common::header_list& headers) {
-    for (const auto& [name, value] : headers) req.set(name, value);
+// Scenario, then class, then request headers: the nearest wins (names compare without case).
+header_templates merge_headers(const common::scenario& sc, const common::user_class_spec& cls,
+                               const common::request_spec& spec) {
+    header_templates out;
+    auto add = [&](const common::template_headers& list) {
+        for (const auto& [name, value] : list) {
+            auto same = [&](const auto& h) { return beast::iequals(h.first, name); };
+            std::erase_if(out, same);
+            out.emplace_back(name, &value);
+        }
+    };
+    add(sc.headers);
+    add(cls.headers);
+    add(spec.headers);
+    return out;
 }
 
-prepared_task prepare_task(const common::scenario& sc, const common::user_class_spec& cls,
-                           const common::task_spec& task) {
-    const auto& spec = task.request;
-    prepared_task out;
-    out.endpoint = task.endpoint_id;
+prepared_step prepare_step(const common::scenario& sc, const common::user_class_spec& cls, const common::step_spec& step) {
+    const auto& spec = step.request;
+    prepared_step out;
+    out.spec = &step;
     out.timeout = spec.timeout.value_or(sc.default_timeout);
-    out.expect_status = spec.expect_status;
     auto& req = out.request;
     req.method(to_verb(spec.method));
-    req.target(sc.host->base_path + spec.path);
     req.version(11);
     const bool default_port = sc.host->port == "80";
     req.set(http::field::host, default_port ? sc.host->host : sc.host->host + ":" + sc.host->port);
     req.set(http::field::user_agent, "stampede/" STAMPEDE_VERSION);
     if (!spec.content_type.empty()) req.set(http::field::content_type, spec.content_type);
-    set_headers(req, sc.headers);  // scenario, then class, then request: the nearest wins
-    set_headers(req, cls.headers);
-    set_headers(req, spec.headers);
+    for (const auto& [name, value] : merge_headers(sc, cls, spec)) {
+        if (value->constant()) req.set(name, value->text());
+        else out.templated_headers.emplace_back(name, value);
+    }
     req.keep_alive(true);
-    req.body() = spec.body;
-    req.prepare_payload();
+    out.constant = spec.path.constant() && spec.body.constant() && out.templated_headers.empty();
+    if (spec.path.constant()) req.target(sc.host->base_path + spec.path.text());
+    if (spec.body.constant()) {
+        req.body() = spec.body.text();
+        req.prepare_payload();
+    }
+    return out;
+}
+
+std::vector<prepared_step> prepare_steps(const common::scenario& sc, const common::user_class_spec& cls,
+                                         const std::vector<common::step_spec>& steps) {
+    std::vector<prepared_step> out;
+    for (const auto& step : steps) out.push_back(prepare_step(sc, cls, step));
     return out;
 }
 
@@ -90,7 +131,10 @@ std::shared_ptr<const prepared_scenario> prepare_scenario(const common::scenario
                                                           std::size_t max_body_bytes,
                                                           std::string* error) {
     auto out = std::make_shared<prepared_scenario>();
+    out->sc = &sc;
     out->max_body_bytes = max_body_bytes;
+    out->stateful = !sc.variables.empty() || !sc.data.empty();
+    out->data_cursors = std::make_unique<std::atomic<std::uint64_t>[]>(sc.data.size());
     asio::io_context io;
     tcp::resolver resolver(io);
     beast::error_code ec;
@@ -101,12 +145,14 @@ std::shared_ptr<const prepared_scenario> prepare_scenario(const common::scenario
     }
     for (const auto& cls : sc.user_classes) {
         prepared_class pc;
-        pc.wait = cls.wait;
+        pc.spec = &cls;
         std::uint64_t sum = 0;
         for (const auto& task : cls.tasks) {
-            pc.tasks.push_back(prepare_task(sc, cls, task));
+            pc.tasks.push_back({prepare_steps(sc, cls, task.steps)});
             pc.cumulative_weight.push_back(sum += static_cast<std::uint64_t>(task.weight));
         }
+        pc.on_start = prepare_steps(sc, cls, cls.on_start);
+        pc.on_stop = prepare_steps(sc, cls, cls.on_stop);
         out->classes.push_back(std::move(pc));
     }
     return out;
@@ -116,7 +162,14 @@ namespace {
 
 enum class outcome { ok, failed, cancelled };
 
-class http_user final : public user_handle {
+// A user's variables and data rows; only users of scenarios that have any carry one.
+struct user_state {
+    std::vector<std::optional<std::string>> variables;
+    std::vector<std::int64_t> rows;               // current row per data set; -1: none yet this iteration
+    std::vector<std::uint64_t> own_cursors;       // per-user cursors (scope: per_user)
+};
+
+class http_user final : public user_handle, private common::template_context {
 public:
     http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
               std::uint64_t seed)
@@ -126,7 +179,16 @@ public:
           class_(scenario_->classes[class_index]),
           stream_(thread.io),
           timer_(thread.io),
-          rng_(seed) {}
+          rng_(seed),
+          index_(scenario_->users_started.fetch_add(1, std::memory_order_relaxed)) {
+        if (scenario_->stateful) {
+            const auto& sc = *scenario_->sc;
+            state_ = std::make_unique<user_state>();
+            state_->variables.resize(sc.variables.size());
+            state_->rows.assign(sc.data.size(), -1);
+            state_->own_cursors.assign(sc.data.size(), 0);
+        }
+    }
 
     asio::awaitable<void> run();
     void cut_off() override {
@@ -139,21 +201,44 @@ protected:
     void wake() override { timer_.cancel(); }
 
 private:
+    using parser_type = http::response_parser<http::string_body>;
+
     void close() {
         beast::error_code ignored;
         stream_.socket().close(ignored);
         connected_ = false;
     }
     const prepared_task& pick_task();
-    asio::awaitable<void> execute(const prepared_task& task);
-    asio::awaitable<outcome> exchange(const prepared_task& task, std::size_t& body_bytes);
-    asio::awaitable<void> think();
-    void fail(const prepared_task& task, error_kind kind, int code, const std::string& detail);
-    bool check_status(const prepared_task& task, unsigned status);
+    void start_iteration();
+    void set_vars();
+    bool has_needed_variables(const common::step_spec& step) const;
+    void render_request(const prepared_step& step, http::request<http::string_body>& req);
+    asio::awaitable<void> run_steps(const std::vector<prepared_step>& steps);
+    asio::awaitable<void> execute(const prepared_step& step);
+    asio::awaitable<outcome> exchange(const prepared_step& step, const http::request<http::string_body>& req,
+                                      std::optional<parser_type>& parser);
+    bool inspect(const prepared_step& step, const parser_type& parser, micros latency, bool status_ok);
+    void forget_extracted(const common::step_spec& step);
+    asio::awaitable<void> pause(const common::wait_time& wait, micros since_start = micros(0));
+    void fail(std::uint32_t endpoint, error_kind kind, int code, const std::string& detail);
+    bool check_status(const common::request_spec& spec, unsigned status);
     bool is_cancellation(const beast::error_code& ec) const {
         return thread_.cutting_off && (ec == asio::error::operation_aborted ||
                                        ec == asio::error::bad_descriptor);
     }
+
+    // template_context
+    std::uint64_t random_below(std::uint64_t bound) override { return rng_.below(bound); }
+    std::string_view variable(std::uint32_t slot) override {
+        const auto& v = state_->variables[slot];
+        return v ? std::string_view(*v) : std::string_view();
+    }
+    std::string_view data_value(std::uint32_t set, std::uint32_t column) override;
+    std::uint64_t next_counter() override { return ++counter_; }
+    std::uint64_t next_global_counter() override {
+        return scenario_->global_counter.fetch_add(1, std::memory_order_relaxed) + 1;
+    }
+    std::uint64_t user_index() override { return index_; }
 
     io_thread& thread_;
     std::shared_ptr<const prepared_scenario> scenario_;
@@ -162,6 +247,9 @@ private:
     asio::steady_timer timer_;
     beast::flat_buffer buffer_;
     rng rng_;
+    std::uint64_t index_;
+    std::uint64_t counter_ = 0;
+    std::unique_ptr<user_state> state_;
     bool connected_ = false;
     unsigned last_status_ = 0;
 };
@@ -174,101 +262,253 @@ const prepared_task& http_user::pick_task() {
     return class_.tasks[static_cast<std::size_t>(it - weights.begin())];
 }
 
-void http_user::fail(const prepared_task& task, error_kind kind, int code,
-                     const std::string& detail) {
-    auto& record = thread_.shard.errors[{task.endpoint, kind, code}];
+// Each iteration draws fresh data rows, at most one per data set.
+void http_user::start_iteration() {
+    if (state_) std::fill(state_->rows.begin(), state_->rows.end(), -1);
+}
+
+void http_user::set_vars() {
+    for (const auto& v : class_.spec->vars) {
+        std::string value;
+        common::render_template(v.value, *this, value);
+        state_->variables[v.slot] = std::move(value);
+    }
+}
+
+std::string_view http_user::data_value(std::uint32_t set, std::uint32_t column) {
+    const auto& data = scenario_->sc->data[set];
+    auto& row = state_->rows[set];
+    if (row < 0) {
+        const auto count = data.rows.size();
+        std::uint64_t pick = 0;
+        if (data.pick == common::data_set::order::random) pick = rng_.below(count);
+        else if (data.sharing == common::data_set::scope::per_user) pick = state_->own_cursors[set]++ % count;
+        else pick = scenario_->data_cursors[set].fetch_add(1, std::memory_order_relaxed) % count;
+        row = static_cast<std::int64_t>(pick);
+    }
+    return data.rows[static_cast<std::size_t>(row)][column];
+}
+
+bool http_user::has_needed_variables(const common::step_spec& step) const {
+    for (auto slot : step.request.variables)
+        if (!state_->variables[slot]) return false;
+    return true;
+}
+
+void http_user::render_request(const prepared_step& step, http::request<http::string_body>& req) {
+    const auto& spec = step.spec->request;
+    if (!spec.path.constant()) {
+        std::string target = scenario_->sc->host->base_path;
+        common::render_template(spec.path, *this, target);
+        req.target(target);
+    }
+    for (const auto& [name, value] : step.templated_headers) {
+        std::string text;
+        common::render_template(*value, *this, text);
+        req.set(name, text);
+    }
+    if (!spec.body.constant()) {
+        req.body().clear();
+        common::render_template(spec.body, *this, req.body());
+        req.prepare_payload();
+    }
+}
+
+void http_user::fail(std::uint32_t endpoint, error_kind kind, int code, const std::string& detail) {
+    auto& record = thread_.shard.errors[{endpoint, kind, code}];
     if (record.count++ == 0) record.message = detail;  // the message is built once per interval
 }
 
-bool http_user::check_status(const prepared_task& task, unsigned status) {
-    const auto& expected = task.expect_status;
+bool http_user::check_status(const common::request_spec& spec, unsigned status) {
+    const auto& expected = spec.expect_status;
     if (expected.empty()) return status < 400;
     return std::find(expected.begin(), expected.end(), static_cast<int>(status)) != expected.end();
 }
 
 // One request/response on the user's connection, connecting first when needed. A request
 // on a reused connection that the server had already closed is retried once on a new one.
-asio::awaitable<outcome> http_user::exchange(const prepared_task& task, std::size_t& body_bytes) {
+asio::awaitable<outcome> http_user::exchange(const prepared_step& step, const http::request<http::string_body>& req,
+                                             std::optional<parser_type>& parser) {
+    const auto endpoint = step.spec->endpoint_id;
     beast::error_code ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
-    stream_.expires_after(task.timeout);
+    stream_.expires_after(step.timeout);
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused = connected_;
         if (!connected_) {
             co_await stream_.async_connect(scenario_->addresses, token);
             if (is_cancellation(ec)) co_return outcome::cancelled;
             if (ec == beast::error::timeout) {
-                fail(task, error_kind::timeout, 0, "connect timed out after " + common::format_duration(task.timeout));
+                fail(endpoint, error_kind::timeout, 0, "connect timed out after " + common::format_duration(step.timeout));
                 co_return outcome::failed;
             }
             if (ec) {
-                fail(task, error_kind::connect, ec.value(), "connect: " + ec.message());
+                fail(endpoint, error_kind::connect, ec.value(), "connect: " + ec.message());
                 co_return outcome::failed;
             }
             connected_ = true;
         }
-        co_await http::async_write(stream_, task.request, token);
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(scenario_->max_body_bytes);
-        if (task.request.method() == http::verb::head) parser.skip(true);
-        if (!ec) co_await http::async_read(stream_, buffer_, parser, token);
+        co_await http::async_write(stream_, req, token);
+        parser.emplace();
+        parser->body_limit(scenario_->max_body_bytes);
+        if (req.method() == http::verb::head) parser->skip(true);
+        if (!ec) co_await http::async_read(stream_, buffer_, *parser, token);
         if (!ec) {
-            last_status_ = parser.get().result_int();
-            body_bytes = parser.get().body().size();
-            if (!parser.get().keep_alive()) close();
-            co_return check_status(task, last_status_) ? outcome::ok : outcome::failed;
+            last_status_ = parser->get().result_int();
+            if (!parser->get().keep_alive()) close();
+            co_return outcome::ok;
         }
         close();
         if (is_cancellation(ec)) co_return outcome::cancelled;
         const bool stale = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
                            ec == asio::error::broken_pipe || ec == asio::error::eof;
-        if (reused && stale && attempt == 0 && !parser.got_some()) continue;
+        if (reused && stale && attempt == 0 && !parser->got_some()) continue;
         if (ec == beast::error::timeout) {
-            fail(task, error_kind::timeout, 0, "request timed out after " + common::format_duration(task.timeout));
+            fail(endpoint, error_kind::timeout, 0, "request timed out after " + common::format_duration(step.timeout));
         } else {
-            fail(task, error_kind::transport, ec.value(), ec.message());
+            fail(endpoint, error_kind::transport, ec.value(), ec.message());
         }
         co_return outcome::failed;
     }
     co_return outcome::failed;
 }
 
-asio::awaitable<void> http_user::execute(const prepared_task& task) {
+// Runs the step's JSON-RPC, check and extraction rules on a response. Every check is
+// tallied; the request fails on the first hard reason, which is the one recorded.
+bool http_user::inspect(const prepared_step& step, const parser_type& parser, micros latency, bool status_ok) {
+    const auto& spec = *step.spec;
+    const auto& message = parser.get();
+    common::response_view view;
+    view.status = message.result_int();
+    view.body = message.body();
+    view.latency = latency;
+    view.header = [&message](std::string_view name) -> std::optional<std::string_view> {
+        auto it = message.find(name);
+        if (it == message.end()) return std::nullopt;
+        return it->value();
+    };
+    common::response_inspector inspector(view);
+    bool failed = !status_ok;
+    if (spec.request.jsonrpc && !failed) {
+        if (auto why = inspector.jsonrpc_failure()) {
+            fail(spec.endpoint_id, error_kind::jsonrpc, 0, *why);
+            failed = true;
+        }
+    }
+    for (const auto& check : spec.checks) {
+        std::string expected;
+        if (check.expected.text.constant()) expected = check.expected.text.text();
+        else common::render_template(check.expected.text, *this, expected);
+        const auto why = inspector.check(check, expected);
+        auto& tally = thread_.shard.checks[check.id];
+        if (why.empty()) {
+            ++tally.passed;
+            continue;
+        }
+        ++tally.failed;
+        if (check.soft || failed) continue;
+        fail(spec.endpoint_id, error_kind::check, static_cast<int>(check.id), "check failed: " + check.description + ": " + why);
+        failed = true;
+    }
+    for (const auto& e : spec.extracts) {
+        std::string why;
+        auto value = inspector.extract(e, why);
+        state_->variables[e.slot] = std::move(value);
+        if (state_->variables[e.slot] || failed) continue;
+        fail(spec.endpoint_id, error_kind::extract, static_cast<int>(e.slot), "extract " + e.variable + ": " + why);
+        failed = true;
+    }
+    return !failed;
+}
+
+void http_user::forget_extracted(const common::step_spec& step) {
+    for (const auto& e : step.extracts) state_->variables[e.slot].reset();
+}
+
+asio::awaitable<void> http_user::execute(const prepared_step& step) {
+    const auto& spec = *step.spec;
+    if (state_ && !has_needed_variables(spec)) {  // an extraction it depends on failed or has not run
+        ++thread_.shard.skipped[spec.endpoint_id];
+        co_return;
+    }
+    std::optional<http::request<http::string_body>> rendered;
+    if (!step.constant) {
+        rendered.emplace(step.request);
+        render_request(step, *rendered);
+    }
+    const auto& req = rendered ? *rendered : step.request;
+    std::optional<parser_type> parser;
     const auto start = steady::now();
-    std::size_t body_bytes = 0;
     last_status_ = 0;
-    const outcome result = co_await exchange(task, body_bytes);
+    const outcome result = co_await exchange(step, req, parser);
     if (result == outcome::cancelled) {
         ++thread_.shard.cancelled;
         co_return;
     }
-    const auto elapsed = std::chrono::duration_cast<micros>(steady::now() - start).count();
-    const bool failed = result == outcome::failed;
-    if (failed && last_status_ != 0) {
-        std::string expected = task.expect_status.empty() ? "a status below 400" : "";
-        for (int s : task.expect_status) expected += (expected.empty() ? "" : " or ") + std::to_string(s);
-        fail(task, error_kind::http_status, static_cast<int>(last_status_),
-             "HTTP " + std::to_string(last_status_) + " (expected " + expected + ")");
+    const auto elapsed = std::chrono::duration_cast<micros>(steady::now() - start);
+    bool failed = result == outcome::failed;
+    std::size_t body_bytes = 0;
+    if (!failed) {
+        body_bytes = parser->get().body().size();
+        const bool status_ok = check_status(spec.request, last_status_);
+        if (!status_ok) {
+            std::string expected = spec.request.expect_status.empty() ? "a status below 400" : "";
+            for (int s : spec.request.expect_status) expected += (expected.empty() ? "" : " or ") + std::to_string(s);
+            fail(spec.endpoint_id, error_kind::http_status, static_cast<int>(last_status_),
+                 "HTTP " + std::to_string(last_status_) + " (expected " + expected + ")");
+        }
+        const bool inspected = spec.checks.empty() && spec.extracts.empty() && !spec.request.jsonrpc;
+        failed = inspected ? !status_ok : !inspect(step, *parser, elapsed, status_ok);
+    } else if (state_) {
+        forget_extracted(spec);
     }
-    thread_.shard.endpoints[task.endpoint].record(static_cast<std::uint64_t>(elapsed), body_bytes, failed);
+    thread_.shard.endpoints[spec.endpoint_id].record(static_cast<std::uint64_t>(elapsed.count()), body_bytes, failed);
 }
 
-asio::awaitable<void> http_user::think() {
-    const auto& wait = class_.wait;
+asio::awaitable<void> http_user::run_steps(const std::vector<prepared_step>& steps) {
+    for (const auto& step : steps) {
+        co_await execute(step);
+        if (step.spec->think) co_await pause(*step.spec->think);
+        if (retiring() && thread_.cutting_off) co_return;
+    }
+}
+
+// Think time; with pacing, what remains of the interval since the iteration started.
+asio::awaitable<void> http_user::pause(const common::wait_time& wait, micros since_start) {
     if (wait.type == common::wait_time::kind::none) co_return;
-    auto pause = wait.low;
-    if (wait.high > wait.low)
-        pause += micros(static_cast<long long>(rng_.below(static_cast<std::uint64_t>((wait.high - wait.low).count()) + 1)));
+    auto length = wait.low;
+    if (wait.type == common::wait_time::kind::pacing) {
+        if (since_start >= wait.low) co_return;
+        length = wait.low - since_start;
+    } else if (wait.high > wait.low) {
+        length += micros(static_cast<long long>(rng_.below(static_cast<std::uint64_t>((wait.high - wait.low).count()) + 1)));
+    }
     beast::error_code ec;
-    timer_.expires_after(pause);
+    timer_.expires_after(length);
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 asio::awaitable<void> http_user::run() {
+    if (state_) set_vars();
+    if (!class_.on_start.empty() && !retiring()) {
+        start_iteration();
+        co_await run_steps(class_.on_start);
+    }
     while (!retiring()) {
-        co_await execute(pick_task());
+        const auto started = steady::now();
+        start_iteration();
+        const auto& task = pick_task();
+        for (const auto& step : task.steps) {
+            co_await execute(step);
+            if (retiring()) break;  // a stop ends a sequence between steps
+            if (step.spec->think) co_await pause(*step.spec->think);
+        }
         if (retiring()) break;
-        co_await think();
+        co_await pause(class_.spec->wait, std::chrono::duration_cast<micros>(steady::now() - started));
+    }
+    if (!class_.on_stop.empty() && !thread_.cutting_off) {
+        start_iteration();
+        co_await run_steps(class_.on_stop);
     }
 }
 
@@ -278,7 +518,7 @@ void start_http_user(io_thread& thread, std::shared_ptr<const prepared_scenario>
                      int class_index, std::uint64_t seed) {
     auto user = std::make_unique<http_user>(thread, std::move(scenario), class_index, seed);
     thread.users.push_back(*user);
-    thread.alive.fetch_add(1, std::memory_order_relaxed);
+    thread.alive.fetch_add(1, std::memory_order_release);
     auto main = [](io_thread& t, std::unique_ptr<http_user> u) -> asio::awaitable<void> {
         try {
             co_await u->run();

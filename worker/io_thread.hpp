@@ -41,7 +41,8 @@ using user_list =
     boost::intrusive::list<user_handle, boost::intrusive::constant_time_size<false>>;
 
 struct io_thread {
-    explicit io_thread(std::size_t endpoint_count) : shard(endpoint_count), spare(endpoint_count) {}
+    io_thread(std::size_t endpoint_count, std::size_t check_count)
+        : shard(endpoint_count, check_count), spare(endpoint_count, check_count) {}
 
     boost::asio::io_context io{1};  // one thread per context: Asio may skip its locks
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};

@@ -111,7 +111,7 @@ std::string load_engine::start() {
     impl_->prepared = prepare_scenario(impl_->sc, impl_->options.max_body_bytes, &error);
     if (!impl_->prepared) return error;
     for (int i = 0; i < impl_->options.threads; ++i) {
-        auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size());
+        auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size(), impl_->sc.checks.size());
         t->runner = std::thread([&io = t->io] { io.run(); });
         impl_->threads.push_back(std::move(t));
     }
@@ -162,7 +162,7 @@ common::stats_delta load_engine::take_delta() {
             promise->set_value();
         });
     }
-    common::stats_delta out(impl_->sc.endpoints.size());
+    common::stats_delta out(impl_->sc.endpoints.size(), impl_->sc.checks.size());
     for (std::size_t i = 0; i < swapped.size(); ++i) {
         swapped[i].wait();
         auto& spare = impl_->threads[i]->spare;  // the thread no longer touches it

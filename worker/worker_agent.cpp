@@ -252,7 +252,7 @@ void worker_agent::impl::collect() {
     failures += total.failures;
     if (unacked.size() >= options.max_unacked && !unacked.back().sent) {
         // Never sent, so no master has it: merging it with the new delta cannot double count.
-        common::stats_delta merged(engine->plan().endpoints.size());
+        common::stats_delta merged(engine->plan().endpoints.size(), engine->plan().checks.size());
         common::merge_snapshot(unacked.back().message.snapshot(), merged.endpoints.size(), merged);
         merged.merge(delta);
         common::encode_snapshot(merged, unacked.back().message.snapshot().sequence(), 0,
@@ -307,7 +307,18 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         unacked.clear();  // they belong to a run whose master is gone
         next_sequence = w.acked_sequence() + 1;
         run_id = w.run_id();
-        auto loaded = common::load_scenario_text(w.scenario_yaml(), w.scenario_path());
+        // Data files and environment values come from the master, so every worker runs the
+        // scenario the master validated.
+        common::load_options sources;
+        sources.read_file = [&w](const std::string& name) -> std::optional<std::string> {
+            auto it = w.files().find(name);
+            return it == w.files().end() ? std::nullopt : std::optional<std::string>(it->second);
+        };
+        sources.environment = [&w](const std::string& name) -> std::optional<std::string> {
+            auto it = w.environment().find(name);
+            return it == w.environment().end() ? std::nullopt : std::optional<std::string>(it->second);
+        };
+        auto loaded = common::load_scenario_text(w.scenario_yaml(), w.scenario_path(), sources);
         if (!loaded.ok()) {
             send_state(v1::StateChange::FAILED, "the scenario does not load here:\n" + loaded.format());
             return session_end::failed;

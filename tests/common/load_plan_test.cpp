@@ -62,7 +62,7 @@ TEST_CASE("tags select tasks and drop classes left empty", "[plan]") {
     CHECK(apply_load_plan(sc, {.tags = {"read", "admin"}}).error.empty());
     REQUIRE(sc.user_classes.size() == 2);
     CHECK(sc.user_classes[0].tasks.size() == 1);
-    CHECK(sc.user_classes[0].tasks[0].request.path == "/read");
+    CHECK(sc.user_classes[0].tasks[0].steps[0].request.path.source == "/read");
 
     auto excluded = sample();
     CHECK(apply_load_plan(excluded, {.exclude_tags = {"admin", "slow"}}).error.empty());

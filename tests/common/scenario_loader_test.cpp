@@ -57,7 +57,9 @@ TEST_CASE("a scenario with every basic construct loads", "[scenario]") {
     CHECK(sc.host->host == "127.0.0.1");
     CHECK(sc.host->port == "8080");
     CHECK(sc.host->base_path == "/base");
-    CHECK(sc.headers == header_list{{"X-API-Key", "secret"}});
+    REQUIRE(sc.headers.size() == 1);
+    CHECK(sc.headers[0].first == "X-API-Key");
+    CHECK(sc.headers[0].second.text() == "secret");
     CHECK(sc.default_timeout == micros(20s));
     CHECK(sc.load.users == 30);
     CHECK(sc.load.spawn_rate == 5.0);
@@ -78,24 +80,24 @@ TEST_CASE("a scenario with every basic construct loads", "[scenario]") {
     CHECK(update.name == "update");
     CHECK(update.weight == 8);
     CHECK(update.tags == std::set<std::string>{"state", "write"});
-    CHECK(update.request.method == "POST");
-    CHECK(update.request.content_type == "application/json");
-    CHECK(update.request.body ==
+    CHECK(update.steps[0].request.method == "POST");
+    CHECK(update.steps[0].request.content_type == "application/json");
+    CHECK(update.steps[0].request.body.text() ==
           R"({"list":[1,"two"],"load":0.5,"n":3,"none":null,"ok":true,"status":"busy","text":"007"})");
-    CHECK(update.request.expect_status == std::vector<int>{200, 201});
-    CHECK(update.request.timeout == micros(2s));
+    CHECK(update.steps[0].request.expect_status == std::vector<int>{200, 201});
+    CHECK(update.steps[0].request.timeout == micros(2s));
     CHECK(writer.tasks[1].name == "/agent/1/state");  // unnamed: grouped by path template
-    CHECK(writer.tasks[1].request.method == "GET");
+    CHECK(writer.tasks[1].steps[0].request.method == "GET");
 
     const auto& probe = sc.user_classes[1];
     CHECK(probe.fixed_count == 2);
     CHECK(probe.wait.type == wait_time::kind::constant);
-    CHECK(probe.tasks[0].request.body == "plain text");
-    CHECK(probe.tasks[0].request.expect_status == std::vector<int>{204});
+    CHECK(probe.tasks[0].steps[0].request.body.text() == "plain text");
+    CHECK(probe.tasks[0].steps[0].request.expect_status == std::vector<int>{204});
 
     // (POST, update), (GET, /agent/1/state), (PUT, /raw)
     REQUIRE(sc.endpoints.size() == 3);
-    CHECK(sc.endpoints[writer.tasks[1].endpoint_id].name == "/agent/1/state");
+    CHECK(sc.endpoints[writer.tasks[1].steps[0].endpoint_id].name == "/agent/1/state");
 }
 
 TEST_CASE("tasks sharing method and name share one endpoint", "[scenario]") {
@@ -108,7 +110,7 @@ user_classes:
 )");
     CHECK(sc.endpoints.size() == 2);
     CHECK(sc.user_classes[0].name == "User1");
-    CHECK(sc.user_classes[0].tasks[0].endpoint_id == sc.user_classes[0].tasks[1].endpoint_id);
+    CHECK(sc.user_classes[0].tasks[0].steps[0].endpoint_id == sc.user_classes[0].tasks[1].steps[0].endpoint_id);
 }
 
 TEST_CASE("an unknown key names the nearest valid one, with line and column", "[scenario]") {
@@ -144,7 +146,7 @@ user_classes:
           "s.yaml:8:17: unknown method 'FETCH' (use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)\n"
           "s.yaml:9:15: path must start with '/'\n"
           "s.yaml:10:24: expect_status must be between 100 and 599, got 700\n"
-          "s.yaml:12:15: a task has either 'json' or 'body', not both\n");
+          "s.yaml:12:15: a request has one of 'json', 'body' or 'jsonrpc', not several\n");
 }
 
 TEST_CASE("structural mistakes are explained", "[scenario]") {
@@ -152,12 +154,12 @@ TEST_CASE("structural mistakes are explained", "[scenario]") {
     CHECK(problems_of("host: http://h:1\nuser_classes: []\n") ==
           "s.yaml:2:15: user_classes must be a non-empty list\n");
     CHECK(problems_of("user_classes:\n  - name: A\n") == "s.yaml:2:5: user class 'A' has no 'tasks'\n");
-    CHECK(problems_of("user_classes: [{tasks: [{method: GET}]}]\n") == "s.yaml:1:25: task has no 'path'\n");
+    CHECK(problems_of("user_classes: [{tasks: [{method: GET}]}]\n") == "s.yaml:1:25: a task has no 'path'\n");
     CHECK(problems_of("- just\n- a list\n") == "s.yaml:1:1: a scenario must be a mapping of keys to values\n");
     CHECK(problems_of("user_classes: [{tasks: [{path: /, tags: solo}]}]\n") ==
           "s.yaml:1:41: tags must be a list, such as [read, state]\n");
-    CHECK(problems_of("user_classes: [{wait_time: 5s, tasks: [{path: /}]}]\n") ==
-          "s.yaml:1:28: wait_time must be one of: none, {constant: 1s}, {between: [1s, 3s]}\n");
+    CHECK(problems_of("user_classes: [{wait_time: [5s], tasks: [{path: /}]}]\n") ==
+          "s.yaml:1:28: wait_time must be one of: none, 1s, {constant: 1s}, {between: [1s, 3s]}, {pacing: 2s}\n");
 }
 
 TEST_CASE("YAML syntax errors carry their position", "[scenario]") {

@@ -1,0 +1,70 @@
+#include "common/data_set.hpp"
+
+namespace stampede::common {
+
+std::optional<csv_table> parse_csv(std::string_view text, std::string* error) {
+    csv_table table;
+    std::vector<std::string> record;
+    std::string field;
+    int line = 1, record_line = 1;
+    bool quoted = false, field_started = false;
+    auto fail = [&](int at, std::string why) -> std::optional<csv_table> {
+        if (error) *error = "line " + std::to_string(at) + ": " + why;
+        return std::nullopt;
+    };
+    auto end_record = [&]() -> std::string {
+        const bool blank = record.empty() && field.empty() && !field_started;
+        if (blank) return {};
+        record.push_back(std::move(field));
+        field.clear();
+        field_started = false;
+        if (table.columns.empty()) {
+            table.columns = std::move(record);
+        } else if (record.size() != table.columns.size()) {
+            return "has " + std::to_string(record.size()) + " field(s), the header has " + std::to_string(table.columns.size());
+        } else {
+            table.rows.push_back(std::move(record));
+        }
+        record.clear();
+        return {};
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                if (c == '\n') ++line;
+                field += c;
+            }
+            continue;
+        }
+        if (c == '"' && field.empty()) {
+            quoted = field_started = true;
+        } else if (c == ',') {
+            record.push_back(std::move(field));
+            field.clear();
+            field_started = true;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+            if (auto why = end_record(); !why.empty()) return fail(record_line, why);
+            record_line = ++line;
+        } else {
+            field += c;
+            field_started = true;
+        }
+    }
+    if (quoted) return fail(record_line, "a quoted field is not closed");
+    if (auto why = end_record(); !why.empty()) return fail(record_line, why);
+    if (table.columns.empty()) return fail(1, "no header row");
+    for (std::size_t i = 0; i < table.columns.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (table.columns[i] == table.columns[j]) return fail(1, "column '" + table.columns[i] + "' appears twice");
+    if (table.rows.empty()) return fail(1, "no data rows under the header");
+    return table;
+}
+
+}  // namespace stampede::common

@@ -1,0 +1,259 @@
+#include "common/response_checks.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+namespace stampede::common {
+
+using nlohmann::json;
+
+struct compiled_regex {
+    std::regex pattern;
+};
+
+struct response_inspector::parsed_json {
+    nlohmann::json value;
+};
+
+std::optional<json_path> parse_json_path(std::string_view text, std::string* error) {
+    auto fail = [&](std::string why) -> std::optional<json_path> {
+        if (error) *error = "bad JSON path '" + std::string(text) + "': " + why;
+        return std::nullopt;
+    };
+    json_path path;
+    path.source = std::string(text);
+    std::string_view rest = text;
+    if (rest.starts_with("$.")) rest.remove_prefix(2);
+    else if (rest == "$") rest = {};
+    while (!rest.empty()) {
+        if (rest.front() == '[') {
+            const auto close = rest.find(']');
+            if (close == std::string_view::npos) return fail("'[' without ']'");
+            std::int64_t index = -1;
+            const auto digits = rest.substr(1, close - 1);
+            auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+            if (ec != std::errc() || ptr != digits.data() + digits.size() || index < 0)
+                return fail("an index must be a whole number, as in items[0]");
+            path.steps.push_back({"", index});
+            rest.remove_prefix(close + 1);
+        } else {
+            const auto end = rest.find_first_of(".[");
+            const auto key = rest.substr(0, end);
+            if (key.empty()) return fail("an empty name");
+            path.steps.push_back({std::string(key), -1});
+            rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+        }
+        if (!rest.empty() && rest.front() == '.') {
+            rest.remove_prefix(1);
+            if (rest.empty()) return fail("ends with '.'");
+        }
+    }
+    if (path.steps.empty()) return fail("names nothing");
+    return path;
+}
+
+std::shared_ptr<const compiled_regex> compile_regex(const std::string& pattern, std::string* error) {
+    try {
+        return std::make_shared<const compiled_regex>(compiled_regex{std::regex(pattern, std::regex::ECMAScript)});
+    } catch (const std::regex_error& e) {
+        if (error) *error = "bad regular expression '" + pattern + "': " + e.what();
+        return nullptr;
+    }
+}
+
+std::size_t regex_groups(const compiled_regex& r) { return r.pattern.mark_count(); }
+
+std::string expected_value::display() const {
+    switch (type) {
+        case kind::null: return "null";
+        case kind::boolean: return boolean ? "true" : "false";
+        case kind::number: {
+            std::ostringstream out;
+            out << number;
+            return out.str();
+        }
+        case kind::text: return "'" + text.source + "'";
+    }
+    return {};
+}
+
+namespace {
+
+const json* find(const json& root, const json_path& path) {
+    const json* at = &root;
+    for (const auto& step : path.steps) {
+        if (step.index >= 0) {
+            if (!at->is_array() || static_cast<std::size_t>(step.index) >= at->size()) return nullptr;
+            at = &(*at)[static_cast<std::size_t>(step.index)];
+        } else {
+            if (!at->is_object()) return nullptr;
+            auto it = at->find(step.key);
+            if (it == at->end()) return nullptr;
+            at = &*it;
+        }
+    }
+    return at;
+}
+
+// A JSON value as text: strings without quotes, anything else as JSON.
+std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+std::string shorten(std::string text) {
+    constexpr std::size_t limit = 80;
+    if (text.size() > limit) text = text.substr(0, limit) + "...";
+    return text;
+}
+
+bool equals(const json& found, const expected_value& expected, std::string_view expected_text) {
+    switch (expected.type) {
+        case expected_value::kind::null: return found.is_null();
+        case expected_value::kind::boolean: return found.is_boolean() && found.get<bool>() == expected.boolean;
+        case expected_value::kind::number: return found.is_number() && found.get<double>() == expected.number;
+        case expected_value::kind::text: return as_text(found) == expected_text;
+    }
+    return false;
+}
+
+bool compare(double found, check_spec::predicate how, double bound) {
+    switch (how) {
+        case check_spec::predicate::less: return found < bound;
+        case check_spec::predicate::less_equal: return found <= bound;
+        case check_spec::predicate::greater: return found > bound;
+        case check_spec::predicate::greater_equal: return found >= bound;
+        default: return false;
+    }
+}
+
+bool is_ordering(check_spec::predicate how) {
+    return how == check_spec::predicate::less || how == check_spec::predicate::less_equal ||
+           how == check_spec::predicate::greater || how == check_spec::predicate::greater_equal;
+}
+
+// Checks of a text (body, header value, JSON string): equals, contains, matches.
+bool text_holds(std::string_view text, const check_spec& spec, std::string_view expected_text) {
+    switch (spec.how) {
+        case check_spec::predicate::equals: return text == expected_text;
+        case check_spec::predicate::not_equals: return text != expected_text;
+        case check_spec::predicate::contains: return text.find(expected_text) != std::string_view::npos;
+        case check_spec::predicate::matches:
+            return std::regex_search(text.begin(), text.end(), spec.regex->pattern);
+        default: return true;
+    }
+}
+
+}  // namespace
+
+response_inspector::response_inspector(const response_view& response) : response_(response) {}
+response_inspector::~response_inspector() = default;
+
+const response_inspector::parsed_json* response_inspector::parsed() {
+    if (!json_tried_) {
+        json_tried_ = true;
+        auto value = nlohmann::json::parse(response_.body.begin(), response_.body.end(), nullptr, false);
+        if (!value.is_discarded()) json_ = std::make_unique<parsed_json>(parsed_json{std::move(value)});
+    }
+    return json_.get();
+}
+
+std::string response_inspector::check(const check_spec& spec, std::string_view expected_text) {
+    using p = check_spec::predicate;
+    switch (spec.what) {
+        case check_spec::subject::status:
+            for (int s : spec.statuses)
+                if (static_cast<unsigned>(s) == response_.status) return {};
+            return "got HTTP " + std::to_string(response_.status);
+        case check_spec::subject::latency:
+            if (response_.latency < spec.latency) return {};
+            return "took " + format_duration(response_.latency);
+        case check_spec::subject::body:
+            if (text_holds(response_.body, spec, expected_text)) return {};
+            return "the body was '" + shorten(std::string(response_.body)) + "'";
+        case check_spec::subject::header: {
+            auto value = response_.header ? response_.header(spec.header) : std::nullopt;
+            if (spec.how == p::absent) return value ? "the header is present" : "";
+            if (!value) return "no such header";
+            if (text_holds(*value, spec, expected_text)) return {};
+            return "got '" + shorten(std::string(*value)) + "'";
+        }
+        case check_spec::subject::json: {
+            const auto* doc = parsed();
+            if (!doc) return "the response is not JSON";
+            const auto* found = find(doc->value, spec.path);
+            if (spec.how == p::absent) return found ? "it is present: " + shorten(found->dump()) : "";
+            if (!found) return "it is missing";
+            if (spec.how == p::exists) return {};
+            if (spec.how == p::equals || spec.how == p::not_equals) {
+                const bool same = equals(*found, spec.expected, expected_text);
+                if (same == (spec.how == p::equals)) return {};
+                return "got " + shorten(found->dump());
+            }
+            if (is_ordering(spec.how)) {
+                if (!found->is_number()) return "not a number: " + shorten(found->dump());
+                if (compare(found->template get<double>(), spec.how, spec.expected.number)) return {};
+                return "got " + shorten(found->dump());
+            }
+            if (text_holds(as_text(*found), spec, expected_text)) return {};
+            return "got " + shorten(found->dump());
+        }
+    }
+    return {};
+}
+
+std::optional<std::string> response_inspector::extract(const extract_spec& spec, std::string& why) {
+    switch (spec.from) {
+        case extract_spec::source::json: {
+            const auto* doc = parsed();
+            if (!doc) {
+                why = "the response is not JSON";
+                return std::nullopt;
+            }
+            const auto* found = find(doc->value, spec.path);
+            if (!found || found->is_null()) {
+                why = "no value at JSON path '" + spec.path.source + "'";
+                return std::nullopt;
+            }
+            return as_text(*found);
+        }
+        case extract_spec::source::header: {
+            auto value = response_.header ? response_.header(spec.header) : std::nullopt;
+            if (!value) {
+                why = "no header '" + spec.header + "'";
+                return std::nullopt;
+            }
+            return std::string(*value);
+        }
+        case extract_spec::source::regex: {
+            std::match_results<std::string_view::const_iterator> match;
+            if (!std::regex_search(response_.body.begin(), response_.body.end(), match, spec.regex->pattern) ||
+                static_cast<std::size_t>(spec.group) >= match.size() || !match[spec.group].matched) {
+                why = "the regular expression found no match in the body";
+                return std::nullopt;
+            }
+            return match[spec.group].str();
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> response_inspector::jsonrpc_failure() {
+    const auto* doc = parsed();
+    if (!doc || !doc->value.is_object()) return "the response is not a JSON-RPC object";
+    const auto& v = doc->value;
+    if (auto error = v.find("error"); error != v.end() && !error->is_null()) {
+        std::string message = "JSON-RPC error";
+        if (error->is_object()) {
+            if (auto code = error->find("code"); code != error->end()) message += " " + code->dump();
+            if (auto text = error->find("message"); text != error->end()) message += ": " + as_text(*text);
+        } else {
+            message += ": " + shorten(error->dump());
+        }
+        return message;
+    }
+    if (!v.contains("result")) return "the response has neither 'result' nor 'error'";
+    return std::nullopt;
+}
+
+}  // namespace stampede::common
