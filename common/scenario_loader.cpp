@@ -57,10 +57,12 @@ void loader::get_data(const YAML::Node& n) {
         data_set set;
         set.name = it->first.Scalar();
         const auto& spec = it->second;
-        YAML::Node file_node = spec;
+        // reset(), not '=': assigning a yaml-cpp node overwrites the node it refers to.
+        YAML::Node file_node;
+        file_node.reset(spec);
         if (spec.IsMap()) {
             check_keys(spec, data_keys, "data set");
-            file_node = spec["file"];
+            file_node.reset(spec["file"]);
             if (!file_node) {
                 problem(spec, "data set '" + set.name + "' has no 'file'");
                 continue;
@@ -260,7 +262,11 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     }
     scenario sc;
     loader l(result.problems, sc, options);
-    l.load(root);
+    try {
+        l.load(root);
+    } catch (const YAML::Exception& e) {  // a shape the loader did not foresee: still a clear error
+        result.problems.push_back({e.mark.line + 1, e.mark.column + 1, e.msg});
+    }
     std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto& a, const auto& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });

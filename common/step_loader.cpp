@@ -368,7 +368,8 @@ std::optional<extract_spec> step_reader::read_extract(const std::string& name, c
     e.variable = name;
     const auto slot = std::find(sc_.variables.begin(), sc_.variables.end(), name);
     e.slot = static_cast<std::uint32_t>(slot - sc_.variables.begin());
-    YAML::Node source = n;
+    YAML::Node source;  // reset(), not '=': assigning a yaml-cpp node overwrites its target
+    source.reset(n);
     if (n.IsScalar()) {  // shorthand: a JSON path
         e.from = extract_spec::source::json;
     } else {
@@ -379,9 +380,9 @@ std::optional<extract_spec> step_reader::read_extract(const std::string& name, c
             problem(n, "extract '" + name + "' takes one of: json, header, regex");
             return std::nullopt;
         }
-        if (n["json"]) e.from = extract_spec::source::json, source = n["json"];
-        if (n["header"]) e.from = extract_spec::source::header, source = n["header"];
-        if (n["regex"]) e.from = extract_spec::source::regex, source = n["regex"];
+        if (n["json"]) e.from = extract_spec::source::json, source.reset(n["json"]);
+        if (n["header"]) e.from = extract_spec::source::header, source.reset(n["header"]);
+        if (n["regex"]) e.from = extract_spec::source::regex, source.reset(n["regex"]);
         if (const auto& g = n["group"]) e.group = static_cast<int>(get_int(g, "group", 0, 99).value_or(1));
     }
     auto text = get_string(source, "extract '" + name + "'");
@@ -396,7 +397,7 @@ std::optional<extract_spec> step_reader::read_extract(const std::string& name, c
         case extract_spec::source::regex:
             e.regex = compile_regex(*text, &error);
             if (!e.regex) return problem(source, error), std::nullopt;
-            if (!n["group"]) e.group = regex_groups(*e.regex) > 0 ? 1 : 0;
+            if (!n.IsMap() || !n["group"]) e.group = regex_groups(*e.regex) > 0 ? 1 : 0;
             else if (static_cast<std::size_t>(e.group) > regex_groups(*e.regex))
                 return problem(n["group"], "the regular expression has only " + std::to_string(regex_groups(*e.regex)) +
                                                " group(s)"), std::nullopt;

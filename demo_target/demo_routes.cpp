@@ -150,6 +150,10 @@ demo_response demo_service::solve(const demo_request& request) {
     if (call.value("method", "") != "modular.solve") return error(-32601, "method not found");
     const auto& params = call.contains("params") ? call["params"] : json::object();
     const std::string query = params.is_object() ? params.value("query", "") : "";
+    if (params.is_object() && params.contains("complexity") && params["complexity"].is_string()) {
+        std::lock_guard lock(mutex_);
+        ++solves_by_complexity_[params["complexity"].get<std::string>()];
+    }
     const json result = {
         {"answer", query.empty() ? "42" : "solved: " + query},
         {"execution_trace", {{"verification_passed", true}, {"steps", 1 + query.size() % 7}}},
@@ -200,6 +204,7 @@ demo_response demo_service::stats() const {
                                {"job_lookups", job_lookups_},
                                {"unknown_job_lookups", unknown_job_lookups_},
                                {"workflows_started", next_workflow_},
+                               {"solves_by_complexity", solves_by_complexity_},
                                {"agents", agent_state_.size()}});
 }
 

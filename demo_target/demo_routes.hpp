@@ -69,6 +69,7 @@ private:
     std::map<std::string, std::pair<std::string, std::uint64_t>> agent_state_;  // body, version
     std::map<std::string, std::string> jobs_;                                   // id -> status
     std::uint64_t next_workflow_ = 0, next_job_ = 0, job_lookups_ = 0, unknown_job_lookups_ = 0;
+    std::map<std::string, std::uint64_t> solves_by_complexity_;  // params.complexity, when given
     std::mt19937_64 random_;
 };
 
