@@ -366,7 +366,8 @@ std::optional<check_spec> step_reader::read_check(const YAML::Node& n, const tem
 std::optional<extract_spec> step_reader::read_extract(const std::string& name, const YAML::Node& n) {
     extract_spec e;
     e.variable = name;
-    const auto slot = std::find(sc_.variables.begin(), sc_.variables.end(), name);
+    auto slot = std::find(sc_.variables.begin(), sc_.variables.end(), name);
+    if (slot == sc_.variables.end()) slot = sc_.variables.insert(slot, name);
     e.slot = static_cast<std::uint32_t>(slot - sc_.variables.begin());
     YAML::Node source;  // reset(), not '=': assigning a yaml-cpp node overwrites its target
     source.reset(n);
