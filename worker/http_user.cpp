@@ -34,13 +34,19 @@ using steady = std::chrono::steady_clock;
 
 using header_templates = std::vector<std::pair<std::string, const common::text_template*>>;
 
+struct templated_header {
+    std::string name;
+    const common::text_template* value = nullptr;
+    std::vector<std::uint32_t> variables;  // the header is left out while any has no value
+};
+
 // A step ready to send: when nothing in it is templated, its request is built once and reused;
 // otherwise `request` holds the constant part and the rest is rendered per request.
 struct prepared_step {
     const common::step_spec* spec = nullptr;
     http::request<http::string_body> request;
     bool constant = true;
-    header_templates templated_headers;
+    std::vector<templated_header> templated_headers;
     micros timeout{0};
 };
 
@@ -106,7 +112,7 @@ prepared_step prepare_step(const common::scenario& sc, const common::user_class_
     if (!spec.content_type.empty()) req.set(http::field::content_type, spec.content_type);
     for (const auto& [name, value] : merge_headers(sc, cls, spec)) {
         if (value->constant()) req.set(name, value->text());
-        else out.templated_headers.emplace_back(name, value);
+        else out.templated_headers.push_back({name, value, value->variables()});
     }
     req.keep_alive(true);
     out.constant = spec.path.constant() && spec.body.constant() && out.templated_headers.empty();
@@ -302,10 +308,15 @@ void http_user::render_request(const prepared_step& step, http::request<http::st
         common::render_template(spec.path, *this, target);
         req.target(target);
     }
-    for (const auto& [name, value] : step.templated_headers) {
+    // A class or scenario header such as "Bearer {{ token }}" waits for its variable (set by
+    // a login in on_start): until then it is left out, and the login itself can run.
+    for (const auto& header : step.templated_headers) {
+        const bool ready = std::all_of(header.variables.begin(), header.variables.end(),
+                                       [&](std::uint32_t slot) { return state_->variables[slot].has_value(); });
+        if (!ready) continue;
         std::string text;
-        common::render_template(*value, *this, text);
-        req.set(name, text);
+        common::render_template(*header.value, *this, text);
+        req.set(header.name, text);
     }
     if (!spec.body.constant()) {
         req.body().clear();

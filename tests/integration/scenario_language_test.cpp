@@ -198,6 +198,7 @@ TEST_CASE("on_start logs in once per user and on_stop runs when the user stops",
     write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
 user_classes:
   - wait_time: {pacing: 100ms}
+    headers: {X-Session: "{{ session }}"}   # left out until the login has set it
     on_start:
       - {name: login, method: POST, path: /api/v1/training/jobs, extract: {session: job_id}, think: 10ms}
     on_stop:
