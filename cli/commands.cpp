@@ -103,12 +103,10 @@ int validate_command(const std::string& scenario_path) {
     std::size_t tasks = 0;
     for (const auto& cls : sc.user_classes) tasks += cls.tasks.size();
     std::cout << scenario_path << ": ok (" << sc.user_classes.size() << " user class(es), " << tasks
-              << " task(s), " << sc.endpoints.size() << " endpoint(s), " << sc.profiles.size()
-              << " profile(s))\n";
+              << " task(s), " << sc.endpoints.size() << " endpoint(s), " << sc.checks.size() << " check(s), "
+              << sc.data.size() << " data file(s), " << sc.profiles.size() << " profile(s))\n";
     return exit_ok;
 }
-
-
 
 int worker_command(const worker::agent_options& options) {
     // SIGINT/SIGTERM: stop the users, send what was counted, say goodbye, exit. The signals
