@@ -6,20 +6,24 @@
 #include <algorithm>
 #include <atomic>
 #include <optional>
+#include <sstream>
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
 #include "worker/io_thread.hpp"
+#include "worker/response_reader.hpp"
 #include "worker/rng.hpp"
 
 namespace stampede::worker {
@@ -45,7 +49,10 @@ struct templated_header {
 struct prepared_step {
     const common::step_spec* spec = nullptr;
     http::request<http::string_body> request;
+    std::string wire;  // the request as sent, serialized once, when it is constant
     bool constant = true;
+    bool inspects = false;        // checks, extractions or JSON-RPC run on its responses
+    bool keeps_response = false;  // and some of them read the body or headers
     std::vector<templated_header> templated_headers;
     micros timeout{0};
 };
@@ -98,6 +105,14 @@ header_templates merge_headers(const common::scenario& sc, const common::user_cl
     return out;
 }
 
+// The request's bytes on the wire: written once per constant step, so sending is one
+// gather-free write of a ready buffer (Beast's serializer costs more than the write itself).
+std::string serialize(const http::request<http::string_body>& req) {
+    std::ostringstream out;
+    out << req;
+    return out.str();
+}
+
 prepared_step prepare_step(const common::scenario& sc, const common::user_class_spec& cls, const common::step_spec& step) {
     const auto& spec = step.request;
     prepared_step out;
@@ -121,6 +136,13 @@ prepared_step prepare_step(const common::scenario& sc, const common::user_class_
         req.body() = spec.body.text();
         req.prepare_payload();
     }
+    if (out.constant) out.wire = serialize(req);
+    out.inspects = !step.checks.empty() || !step.extracts.empty() || spec.jsonrpc;
+    out.keeps_response = !step.extracts.empty() || spec.jsonrpc ||
+                         std::any_of(step.checks.begin(), step.checks.end(), [](const common::check_spec& c) {
+                             return c.what != common::check_spec::subject::status &&
+                                    c.what != common::check_spec::subject::latency;
+                         });
     return out;
 }
 
@@ -183,8 +205,9 @@ public:
           thread_(thread),
           scenario_(std::move(scenario)),
           class_(scenario_->classes[class_index]),
-          stream_(thread.io),
+          socket_(thread.io),
           timer_(thread.io),
+          deadline_(thread.io),
           rng_(seed),
           index_(scenario_->users_started.fetch_add(1, std::memory_order_relaxed)) {
         if (scenario_->stateful) {
@@ -199,7 +222,7 @@ public:
     asio::awaitable<void> run();
     void cut_off() override {
         beast::error_code ignored;
-        stream_.socket().close(ignored);
+        socket_.close(ignored);
         timer_.cancel();
     }
 
@@ -207,13 +230,18 @@ protected:
     void wake() override { timer_.cancel(); }
 
 private:
-    using parser_type = http::response_parser<http::string_body>;
+    // Where a step that inspects its response gets the body and headers; made on first use.
+    struct inspected_response {
+        std::string body;
+        response_reader::header_list headers;
+    };
 
     void close() {
         beast::error_code ignored;
-        stream_.socket().close(ignored);
+        socket_.close(ignored);
         connected_ = false;
     }
+    void arm_deadline(micros timeout);
     const prepared_task& pick_task();
     void start_iteration();
     void set_vars();
@@ -221,9 +249,9 @@ private:
     void render_request(const prepared_step& step, http::request<http::string_body>& req);
     asio::awaitable<void> run_steps(const std::vector<prepared_step>& steps);
     asio::awaitable<void> execute(const prepared_step& step);
-    asio::awaitable<outcome> exchange(const prepared_step& step, const http::request<http::string_body>& req,
-                                      std::optional<parser_type>& parser);
-    bool inspect(const prepared_step& step, const parser_type& parser, micros latency, bool status_ok);
+    asio::awaitable<outcome> exchange(const prepared_step& step, std::string_view wire, bool head,
+                                      std::optional<response_reader>& reader, bool keep);
+    bool inspect(const prepared_step& step, unsigned status, micros latency, bool status_ok);
     void forget_extracted(const common::step_spec& step);
     asio::awaitable<void> pause(const common::wait_time& wait, micros since_start = micros(0));
     void fail(std::uint32_t endpoint, error_kind kind, int code, const std::string& detail);
@@ -231,6 +259,9 @@ private:
     bool is_cancellation(const beast::error_code& ec) const {
         return thread_.cutting_off && (ec == asio::error::operation_aborted ||
                                        ec == asio::error::bad_descriptor);
+    }
+    bool is_timeout(const beast::error_code& ec) const {
+        return timed_out_ && (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor);
     }
 
     // template_context
@@ -249,16 +280,34 @@ private:
     io_thread& thread_;
     std::shared_ptr<const prepared_scenario> scenario_;
     const prepared_class& class_;
-    beast::tcp_stream stream_;
-    asio::steady_timer timer_;
+    tcp::socket socket_;
+    asio::steady_timer timer_;     // think time
+    asio::steady_timer deadline_;  // the request in flight; closes the socket when it passes
     beast::flat_buffer buffer_;
+    std::unique_ptr<inspected_response> inspected_;
     rng rng_;
     std::uint64_t index_;
     std::uint64_t counter_ = 0;
     std::unique_ptr<user_state> state_;
     bool connected_ = false;
+    bool in_flight_ = false;
+    bool timed_out_ = false;
     unsigned last_status_ = 0;
 };
+
+// One timer per request covers connect, write and read. It is re-armed, not cancelled, at the
+// next request: a deadline that passes while the user thinks finds nothing in flight.
+void http_user::arm_deadline(micros timeout) {
+    in_flight_ = true;
+    timed_out_ = false;
+    deadline_.expires_after(timeout);
+    deadline_.async_wait([this](const beast::error_code& ec) {
+        if (ec || !in_flight_) return;  // re-armed or destroyed: `this` is not touched then
+        timed_out_ = true;
+        beast::error_code ignored;
+        socket_.close(ignored);
+    });
+}
 
 const prepared_task& http_user::pick_task() {
     const auto& weights = class_.cumulative_weight;
@@ -338,43 +387,46 @@ bool http_user::check_status(const common::request_spec& spec, unsigned status) 
 
 // One request/response on the user's connection, connecting first when needed. A request
 // on a reused connection that the server had already closed is retried once on a new one.
-asio::awaitable<outcome> http_user::exchange(const prepared_step& step, const http::request<http::string_body>& req,
-                                             std::optional<parser_type>& parser) {
+asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::string_view wire, bool head,
+                                             std::optional<response_reader>& reader, bool keep) {
     const auto endpoint = step.spec->endpoint_id;
     beast::error_code ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
-    stream_.expires_after(step.timeout);
+    arm_deadline(step.timeout);
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused = connected_;
         if (!connected_) {
-            co_await stream_.async_connect(scenario_->addresses, token);
+            co_await asio::async_connect(socket_, scenario_->addresses, token);
             if (is_cancellation(ec)) co_return outcome::cancelled;
-            if (ec == beast::error::timeout) {
+            if (is_timeout(ec) || timed_out_) {
+                close();
                 fail(endpoint, error_kind::timeout, 0, "connect timed out after " + common::format_duration(step.timeout));
                 co_return outcome::failed;
             }
             if (ec) {
+                close();
                 fail(endpoint, error_kind::connect, ec.value(), "connect: " + ec.message());
                 co_return outcome::failed;
             }
+            socket_.set_option(tcp::no_delay(true), ec);
             connected_ = true;
         }
-        co_await http::async_write(stream_, req, token);
-        parser.emplace();
-        parser->body_limit(scenario_->max_body_bytes);
-        if (req.method() == http::verb::head) parser->skip(true);
-        if (!ec) co_await http::async_read(stream_, buffer_, *parser, token);
+        co_await asio::async_write(socket_, asio::buffer(wire.data(), wire.size()), token);
+        reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
+        reader->body_limit(scenario_->max_body_bytes);
+        if (head) reader->skip(true);
+        if (!ec) co_await http::async_read(socket_, buffer_, *reader, token);
         if (!ec) {
-            last_status_ = parser->get().result_int();
-            if (!parser->get().keep_alive()) close();
+            last_status_ = reader->status();
+            if (!reader->keep_alive()) close();
             co_return outcome::ok;
         }
         close();
         if (is_cancellation(ec)) co_return outcome::cancelled;
         const bool stale = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
                            ec == asio::error::broken_pipe || ec == asio::error::eof;
-        if (reused && stale && attempt == 0 && !parser->got_some()) continue;
-        if (ec == beast::error::timeout) {
+        if (reused && stale && attempt == 0 && !reader->got_some() && !timed_out_) continue;
+        if (is_timeout(ec) || timed_out_) {
             fail(endpoint, error_kind::timeout, 0, "request timed out after " + common::format_duration(step.timeout));
         } else {
             fail(endpoint, error_kind::transport, ec.value(), ec.message());
@@ -386,18 +438,17 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, const ht
 
 // Runs the step's JSON-RPC, check and extraction rules on a response. Every check is
 // tallied; the request fails on the first hard reason, which is the one recorded.
-bool http_user::inspect(const prepared_step& step, const parser_type& parser, micros latency, bool status_ok) {
+bool http_user::inspect(const prepared_step& step, unsigned status, micros latency, bool status_ok) {
     const auto& spec = *step.spec;
-    const auto& message = parser.get();
     common::response_view view;
-    view.status = message.result_int();
-    view.body = message.body();
+    view.status = status;
     view.latency = latency;
-    view.header = [&message](std::string_view name) -> std::optional<std::string_view> {
-        auto it = message.find(name);
-        if (it == message.end()) return std::nullopt;
-        return it->value();
-    };
+    if (step.keeps_response) {  // else its checks read only the status and the latency
+        view.body = inspected_->body;
+        view.header = [headers = &inspected_->headers](std::string_view name) {
+            return response_reader::find(*headers, name);
+        };
+    }
     common::response_inspector inspector(view);
     bool failed = !status_ok;
     if (spec.request.jsonrpc && !failed) {
@@ -442,16 +493,20 @@ asio::awaitable<void> http_user::execute(const prepared_step& step) {
         ++thread_.shard.skipped[spec.endpoint_id];
         co_return;
     }
-    std::optional<http::request<http::string_body>> rendered;
+    std::string rendered;
     if (!step.constant) {
-        rendered.emplace(step.request);
-        render_request(step, *rendered);
+        auto req = step.request;
+        render_request(step, req);
+        rendered = serialize(req);
     }
-    const auto& req = rendered ? *rendered : step.request;
-    std::optional<parser_type> parser;
+    const std::string_view wire = step.constant ? std::string_view(step.wire) : std::string_view(rendered);
+    if (step.keeps_response && !inspected_) inspected_ = std::make_unique<inspected_response>();
+    std::optional<response_reader> reader;
     const auto start = steady::now();
     last_status_ = 0;
-    const outcome result = co_await exchange(step, req, parser);
+    const outcome result =
+        co_await exchange(step, wire, step.request.method() == http::verb::head, reader, step.keeps_response);
+    in_flight_ = false;
     if (result == outcome::cancelled) {
         ++thread_.shard.cancelled;
         co_return;
@@ -460,7 +515,7 @@ asio::awaitable<void> http_user::execute(const prepared_step& step) {
     bool failed = result == outcome::failed;
     std::size_t body_bytes = 0;
     if (!failed) {
-        body_bytes = parser->get().body().size();
+        body_bytes = reader->body_bytes();
         const bool status_ok = check_status(spec.request, last_status_);
         if (!status_ok) {
             std::string expected = spec.request.expect_status.empty() ? "a status below 400" : "";
@@ -468,8 +523,7 @@ asio::awaitable<void> http_user::execute(const prepared_step& step) {
             fail(spec.endpoint_id, error_kind::http_status, static_cast<int>(last_status_),
                  "HTTP " + std::to_string(last_status_) + " (expected " + expected + ")");
         }
-        const bool inspected = spec.checks.empty() && spec.extracts.empty() && !spec.request.jsonrpc;
-        failed = inspected ? !status_ok : !inspect(step, *parser, elapsed, status_ok);
+        failed = step.inspects ? !inspect(step, last_status_, elapsed, status_ok) : !status_ok;
     } else if (state_) {
         forget_extracted(spec);
     }

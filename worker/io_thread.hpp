@@ -44,7 +44,9 @@ struct io_thread {
     io_thread(std::size_t endpoint_count, std::size_t check_count)
         : shard(endpoint_count, check_count), spare(endpoint_count, check_count) {}
 
-    boost::asio::io_context io{1};  // one thread per context: Asio may skip its locks
+    // One thread runs the context and only it touches the sockets: Asio may skip the reactor's
+    // per-socket locks. Other threads only post to it, which stays safe.
+    boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
     common::stats_delta shard;  // written only by this thread
     common::stats_delta spare;  // swapped with shard at each take_delta

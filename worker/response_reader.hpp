@@ -1,0 +1,66 @@
+#pragma once
+// Reads one HTTP/1.1 response with Beast's parser but without building a message: the status
+// and keep-alive are always kept; the body and headers only when the step inspects them (its
+// checks, extractions, JSON-RPC). Nothing is allocated for a response nobody looks at.
+// Included by http_user.cpp only (it pulls in Beast).
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace stampede::worker {
+
+class response_reader final : public boost::beast::http::basic_parser<false> {
+public:
+    using header_list = std::vector<std::pair<std::string, std::string>>;
+
+    // `body` and `headers`, when given, receive the response's; they are cleared first and
+    // keep their capacity from one response to the next.
+    response_reader(std::string* body, header_list* headers) : body_(body), headers_(headers) {
+        if (body_) body_->clear();
+        if (headers_) headers_->clear();
+    }
+
+    unsigned status() const { return status_; }
+    std::size_t body_bytes() const { return body_bytes_; }
+
+    static std::optional<std::string_view> find(const header_list& headers, std::string_view name) {
+        for (const auto& [n, v] : headers)
+            if (boost::beast::iequals(n, name)) return std::string_view(v);
+        return std::nullopt;
+    }
+
+private:
+    using error_code = boost::beast::error_code;
+    using string_view = boost::beast::string_view;
+
+    void on_request_impl(boost::beast::http::verb, string_view, string_view, int, error_code&) override {}
+    void on_response_impl(int code, string_view, int, error_code&) override { status_ = static_cast<unsigned>(code); }
+    void on_field_impl(boost::beast::http::field, string_view name, string_view value, error_code&) override {
+        if (headers_) headers_->emplace_back(std::string(name), std::string(value));
+    }
+    void on_header_impl(error_code&) override {}
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+        if (body_ && length) body_->reserve(static_cast<std::size_t>(*length));
+    }
+    std::size_t on_body_impl(string_view data, error_code&) override { return take(data); }
+    void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+    std::size_t on_chunk_body_impl(std::uint64_t, string_view data, error_code&) override { return take(data); }
+    void on_finish_impl(error_code&) override {}
+
+    std::size_t take(string_view data) {
+        body_bytes_ += data.size();
+        if (body_) body_->append(data.data(), data.size());
+        return data.size();
+    }
+
+    std::string* body_;
+    header_list* headers_;
+    unsigned status_ = 0;
+    std::size_t body_bytes_ = 0;
+};
+
+}  // namespace stampede::worker
