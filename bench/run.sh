@@ -64,8 +64,10 @@ for _ in $(seq 50); do grep -q listening "$work/demo.out" && break; sleep 0.1; d
 demo_port=$(sed -n 's/^listening on 127.0.0.1://p' "$work/demo.out")
 sleep 0.5
 
-printf 'user_classes:\n  - tasks:\n      - {name: ok, path: /ok}\n' >"$work/ok.yaml"
-printf 'user_classes:\n  - wait_time: {constant: 300s}\n    tasks:\n      - {name: ok, path: /ok}\n' >"$work/idle.yaml"
+# Stampede measured as users run it: per-endpoint statistics and checks on every response.
+checks='checks: [{status: 200}, {body_contains: ok}]'
+printf 'user_classes:\n  - tasks:\n      - {name: ok, path: /ok, %s}\n' "$checks" >"$work/ok.yaml"
+printf 'user_classes:\n  - wait_time: {constant: 300s}\n    tasks:\n      - {name: ok, path: /ok, %s}\n' "$checks" >"$work/idle.yaml"
 
 # --- one measurement per tool: append a JSON line ---------------------------------------------
 timed() {  # timed OUTFILE CMD... : runs CMD on CPU 0 under /usr/bin/time
@@ -144,6 +146,14 @@ for round in $(seq "$rounds"); do
             "run_$tool" "$target" "$url" "$round"
         done
     done
+    # Latency fidelity: one connection, so neither client is the bottleneck and p50 is the
+    # target's own latency plus each client's overhead.
+    saved=$connections; connections=1
+    for tool in stampede wrk; do
+        echo "round $round: $tool against nginx, one connection" >&2
+        "run_$tool" nginx-1 "http://127.0.0.1:$nginx_port" "$round"
+    done
+    connections=$saved
 done
 
 # --- memory per idle user (users connected, then thinking) ------------------------------------

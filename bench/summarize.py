@@ -60,6 +60,18 @@ for target, label in TARGETS.items():
         print(f"Stampede's p50 / wrk's p50: {p50_s / p50_w:.2f}.")
     print()
 
+single = {t: [r for r in runs if r["target"] == "nginx-1" and r["tool"] == t] for t in ["stampede", "wrk"]}
+if single["stampede"] and single["wrk"]:
+    print("### Latency fidelity: one connection to nginx\n")
+    print("| tool | p50 ms | p99 ms | requests/s |")
+    print("| --- | --- | --- | --- |")
+    for tool, rs in single.items():
+        print(f"| {tool} | {fmt(med([r['p50_ms'] for r in rs]), 3)} ({spread([r['p50_ms'] * 1000 for r in rs])} µs) | "
+              f"{fmt(med([r['p99_ms'] for r in rs]), 3)} | {fmt(med([r['rps'] for r in rs]))} |")
+    p50_s = med([r["p50_ms"] for r in single["stampede"]])
+    p50_w = med([r["p50_ms"] for r in single["wrk"]])
+    print(f"\nStampede's p50 / wrk's p50 with one connection: {p50_s / p50_w:.2f}.\n")
+
 if idle:
     print("### Memory per idle user (connected, then thinking)\n")
     print("| users | Stampede KB per user | wrk KB per connection | Locust KB per user |")
