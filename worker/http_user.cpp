@@ -242,6 +242,8 @@ private:
         connected_ = false;
     }
     void arm_deadline(micros timeout);
+    asio::awaitable<void> send(std::string_view wire, beast::error_code& ec);
+    asio::awaitable<void> receive(response_reader& reader, beast::error_code& ec);
     const prepared_task& pick_task();
     void start_iteration();
     void set_vars();
@@ -411,11 +413,12 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
             socket_.set_option(tcp::no_delay(true), ec);
             connected_ = true;
         }
-        co_await asio::async_write(socket_, asio::buffer(wire.data(), wire.size()), token);
+        co_await send(wire, ec);
         reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
         reader->body_limit(scenario_->max_body_bytes);
+        reader->eager(true);
         if (head) reader->skip(true);
-        if (!ec) co_await http::async_read(socket_, buffer_, *reader, token);
+        if (!ec) co_await receive(*reader, ec);
         if (!ec) {
             last_status_ = reader->status();
             if (!reader->keep_alive()) close();
@@ -434,6 +437,47 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
         co_return outcome::failed;
     }
     co_return outcome::failed;
+}
+
+// Writes the whole request: one write_some nearly always, straight on the socket.
+asio::awaitable<void> http_user::send(std::string_view wire, beast::error_code& ec) {
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    while (!wire.empty()) {
+        const auto n = co_await socket_.async_write_some(asio::buffer(wire.data(), wire.size()), token);
+        if (ec) co_return;
+        wire.remove_prefix(n);
+    }
+}
+
+// Feeds the parser from the user's buffer, reading from the socket only when it needs more:
+// the same work as http::async_read, without its layers of composed operations.
+asio::awaitable<void> http_user::receive(response_reader& reader, beast::error_code& ec) {
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    for (;;) {
+        if (buffer_.size() > 0) {
+            const auto used = reader.put(buffer_.data(), ec);
+            buffer_.consume(used);
+            if (ec == http::error::need_more) ec = {};
+            else if (ec) co_return;
+            if (reader.is_done()) co_return;
+            if (used > 0 && buffer_.size() > 0) continue;
+        }
+        // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
+        const auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, 65536);
+        const auto n = co_await socket_.async_read_some(buffer_.prepare(room), token);
+        buffer_.commit(n);
+        if (ec == asio::error::eof) {
+            if (!reader.got_some()) {
+                ec = http::error::end_of_stream;  // closed between requests: retried on a new connection
+                co_return;
+            }
+            ec = {};
+            reader.put_eof(ec);  // a body that ends with the connection
+            if (!ec && !reader.is_done()) ec = http::error::partial_message;
+            co_return;
+        }
+        if (ec) co_return;
+    }
 }
 
 // Runs the step's JSON-RPC, check and extraction rules on a response. Every check is

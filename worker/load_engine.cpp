@@ -2,11 +2,14 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
 #include <future>
+#include <numeric>
 #include <random>
 
 #include "worker/http_user.hpp"
 #include "worker/io_thread.hpp"
+#include "worker/process_usage.hpp"
 #include "worker/rng.hpp"
 #include "worker/spawn_planner.hpp"
 
@@ -44,6 +47,7 @@ struct load_engine::impl {
     asio::steady_timer spawn_timer;
     std::unique_ptr<spawn_planner> planner;  // touched only on the control thread
     std::uint64_t users_started = 0;
+    std::uint64_t open_files_limit = 0;
     bool started = false;
 };
 
@@ -116,11 +120,20 @@ std::string load_engine::start() {
         impl_->threads.push_back(std::move(t));
     }
     impl_->control_runner = std::thread([this] { impl_->control.run(); });
+    impl_->open_files_limit = process_usage::raise_open_files_limit();
     impl_->started = true;
     return {};
 }
 
 void load_engine::assign(std::vector<int> users_per_class, double spawn_rate) {
+    // Each user holds a socket; a few dozen descriptors go to the process itself.
+    const auto users = static_cast<std::uint64_t>(std::accumulate(users_per_class.begin(), users_per_class.end(), 0LL));
+    const auto limit = impl_->open_files_limit;
+    if (limit > 0 && users + 64 > limit)
+        spdlog::warn("{} users need as many open files, but this process may open only {}: users beyond that fail "
+                     "to connect. Raise the limit (ulimit -n, systemd LimitNOFILE=, docker --ulimit nofile=) or "
+                     "spread the users over more workers",
+                     users, limit);
     std::promise<void> done;
     asio::post(impl_->control, [&, counts = std::move(users_per_class)]() mutable {
         impl_->spawn_timer.cancel();

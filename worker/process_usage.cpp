@@ -1,5 +1,7 @@
 #include "worker/process_usage.hpp"
 
+#include <sys/resource.h>
+
 #include <unistd.h>
 
 #include <fstream>
@@ -39,6 +41,17 @@ double process_usage::cpu_percent() {
     last_cpu_seconds_ = cpu;
     last_at_ = now;
     return last_percent_;
+}
+
+std::uint64_t process_usage::raise_open_files_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return static_cast<std::uint64_t>(limit.rlim_cur);
 }
 
 std::uint64_t process_usage::rss_bytes() {

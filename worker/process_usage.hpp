@@ -11,6 +11,9 @@ public:
     // CPU used since the previous call, in percent of one core.
     double cpu_percent();
     static std::uint64_t rss_bytes();
+    // Raises this process's open-files limit to its hard limit (each user holds a socket);
+    // returns the limit now in force.
+    static std::uint64_t raise_open_files_limit();
 
 private:
     double last_cpu_seconds_;
