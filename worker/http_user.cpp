@@ -242,8 +242,10 @@ private:
         connected_ = false;
     }
     void arm_deadline(micros timeout);
-    asio::awaitable<void> send(std::string_view wire, beast::error_code& ec);
-    asio::awaitable<void> receive(response_reader& reader, beast::error_code& ec);
+    bool parse_buffered(response_reader& reader, beast::error_code& ec);
+    void end_of_input(response_reader& reader, beast::error_code& ec);
+    // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
+    std::size_t read_room() const { return std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, 65536); }
     const prepared_task& pick_task();
     void start_iteration();
     void set_vars();
@@ -413,12 +415,19 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
             socket_.set_option(tcp::no_delay(true), ec);
             connected_ = true;
         }
-        co_await send(wire, ec);
+        // Written and read straight on the socket, in this frame: one coroutine frame per
+        // request, none of http::async_read's composed operations.
+        for (auto rest = wire; !ec && !rest.empty();)
+            rest.remove_prefix(co_await socket_.async_write_some(asio::buffer(rest.data(), rest.size()), token));
         reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
         reader->body_limit(scenario_->max_body_bytes);
         reader->eager(true);
         if (head) reader->skip(true);
-        if (!ec) co_await receive(*reader, ec);
+        while (!ec && !parse_buffered(*reader, ec)) {
+            const auto n = co_await socket_.async_read_some(buffer_.prepare(read_room()), token);
+            buffer_.commit(n);
+            if (ec == asio::error::eof) end_of_input(*reader, ec);
+        }
         if (!ec) {
             last_status_ = reader->status();
             if (!reader->keep_alive()) close();
@@ -439,45 +448,33 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
     co_return outcome::failed;
 }
 
-// Writes the whole request: one write_some nearly always, straight on the socket.
-asio::awaitable<void> http_user::send(std::string_view wire, beast::error_code& ec) {
-    auto token = asio::redirect_error(asio::use_awaitable, ec);
-    while (!wire.empty()) {
-        const auto n = co_await socket_.async_write_some(asio::buffer(wire.data(), wire.size()), token);
-        if (ec) co_return;
-        wire.remove_prefix(n);
+// Feeds what the buffer holds to the parser. True when the response is complete (or `ec` is
+// set); false when it needs more input.
+bool http_user::parse_buffered(response_reader& reader, beast::error_code& ec) {
+    while (buffer_.size() > 0) {
+        const auto used = reader.put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == http::error::need_more) {
+            ec = {};
+            return false;
+        }
+        if (ec || reader.is_done()) return true;
+        if (used == 0) return false;
     }
+    return reader.is_done();
 }
 
-// Feeds the parser from the user's buffer, reading from the socket only when it needs more:
-// the same work as http::async_read, without its layers of composed operations.
-asio::awaitable<void> http_user::receive(response_reader& reader, beast::error_code& ec) {
-    auto token = asio::redirect_error(asio::use_awaitable, ec);
-    for (;;) {
-        if (buffer_.size() > 0) {
-            const auto used = reader.put(buffer_.data(), ec);
-            buffer_.consume(used);
-            if (ec == http::error::need_more) ec = {};
-            else if (ec) co_return;
-            if (reader.is_done()) co_return;
-            if (used > 0 && buffer_.size() > 0) continue;
-        }
-        // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
-        const auto room = std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, 65536);
-        const auto n = co_await socket_.async_read_some(buffer_.prepare(room), token);
-        buffer_.commit(n);
-        if (ec == asio::error::eof) {
-            if (!reader.got_some()) {
-                ec = http::error::end_of_stream;  // closed between requests: retried on a new connection
-                co_return;
-            }
-            ec = {};
-            reader.put_eof(ec);  // a body that ends with the connection
-            if (!ec && !reader.is_done()) ec = http::error::partial_message;
-            co_return;
-        }
-        if (ec) co_return;
+// The server closed the connection: before any byte of the response, it had dropped an idle
+// keep-alive connection (retried on a new one); inside a body delimited by the close, the
+// response is complete; anywhere else, it is cut short.
+void http_user::end_of_input(response_reader& reader, beast::error_code& ec) {
+    if (!reader.got_some()) {
+        ec = http::error::end_of_stream;
+        return;
     }
+    ec = {};
+    reader.put_eof(ec);
+    if (!ec && !reader.is_done()) ec = http::error::partial_message;
 }
 
 // Runs the step's JSON-RPC, check and extraction rules on a response. Every check is
