@@ -56,7 +56,7 @@ void loader::get_data(const YAML::Node& n) {
     for (auto it = n.begin(); it != n.end(); ++it) {
         data_set set;
         set.name = it->first.Scalar();
-        const auto& spec = it->second;
+        const YAML::Node spec = it->second;  // a handle: the iterator's pair is a temporary
         // reset(), not '=': assigning a yaml-cpp node overwrites the node it refers to.
         YAML::Node file_node;
         file_node.reset(spec);

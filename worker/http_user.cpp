@@ -1,6 +1,8 @@
-// HTTP users as C++20 coroutines on Asio, with Beast for HTTP/1.1. Each user owns one
-// keep-alive connection, its buffer, its timer and its RNG; it records into its thread's
-// shard without locks. The hot loop allocates nothing but what the response body needs.
+// HTTP users as C++20 coroutines on Asio, with Beast's parser for HTTP/1.1. Each user owns one
+// keep-alive connection, its read buffer, its timers, its RNG and (when the scenario has any)
+// its variables and data rows; it records into its thread's shard without locks. A constant
+// step whose response nobody inspects is written from a ready buffer and read without
+// building a message.
 #include "worker/http_user.hpp"
 
 #include <algorithm>
@@ -16,7 +18,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

@@ -1,0 +1,122 @@
+// Responses framed every way HTTP/1.1 allows, from a canned server on loopback: a body ended by
+// the connection closing, a chunked body, and a connection that closes mid-body. The engine
+// must count each correctly and hand checks the whole body.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/integration/process.hpp"
+
+using namespace stampede::testing;
+using nlohmann::json;
+
+namespace {
+
+// Answers every request on every connection with `response`, then closes the connection.
+class canned_server {
+public:
+    explicit canned_server(std::string response) : response_(std::move(response)) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+        REQUIRE(::listen(fd_, 64) == 0);
+        socklen_t len = sizeof addr;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { serve(); });
+    }
+    ~canned_server() {
+        stop_ = true;
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);
+        thread_.join();
+    }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    std::uint64_t answered() const { return answered_; }
+
+private:
+    void serve() {
+        while (!stop_) {
+            const int client = ::accept(fd_, nullptr, nullptr);
+            if (client < 0) return;
+            std::string request;
+            char chunk[4096];
+            while (request.find("\r\n\r\n") == std::string::npos) {
+                const auto n = ::read(client, chunk, sizeof chunk);
+                if (n <= 0) break;
+                request.append(chunk, static_cast<std::size_t>(n));
+            }
+            if (request.find("\r\n\r\n") != std::string::npos) {
+                (void)!::write(client, response_.data(), response_.size());
+                ++answered_;
+            }
+            ::close(client);
+        }
+    }
+
+    std::string response_;
+    int fd_ = -1;
+    int port_ = 0;
+    std::atomic<bool> stop_{false};
+    std::atomic<std::uint64_t> answered_{0};
+    std::thread thread_;
+};
+
+json run_against(const canned_server& server, const temp_dir& dir) {
+    write_file(dir.file("s.yaml"), "host: " + server.url() + R"(
+user_classes:
+  - wait_time: 10ms
+    tasks:
+      - name: canned
+        path: /
+        checks: [{json: answer, equals: 42}, {body_contains: "the end"}]
+)");
+    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--headless", "-u", "2", "-r", "100", "-t", "1s",
+                             "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE((run.code == 0 || run.code == 1));
+    return json::parse(read_file(dir.file("r.json")));
+}
+
+}  // namespace
+
+TEST_CASE("a body ended by the connection closing is read whole", "[framing]") {
+    canned_server server("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"answer\": 42, \"note\": \"the end\"}");
+    temp_dir dir;
+    const auto result = run_against(server, dir);
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() > 10);
+    CHECK(result["totals"]["failures"] == 0);
+    for (const auto& c : result["checks"]) CHECK(c["failed"] == 0);
+}
+
+TEST_CASE("a chunked body is read whole", "[framing]") {
+    canned_server server("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                         "d\r\n{\"answer\": 42\r\n14\r\n, \"note\": \"the end\"}\r\n0\r\n\r\n");
+    temp_dir dir;
+    const auto result = run_against(server, dir);
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() > 10);
+    CHECK(result["totals"]["failures"] == 0);
+    CHECK(result["totals"]["bytes"].get<std::uint64_t>() ==
+          33 * result["totals"]["requests"].get<std::uint64_t>());
+    for (const auto& c : result["checks"]) CHECK(c["failed"] == 0);
+}
+
+TEST_CASE("a connection closed in the middle of a body is a transport failure", "[framing]") {
+    canned_server server("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"answer\": 42");
+    temp_dir dir;
+    const auto result = run_against(server, dir);
+    const auto requests = result["totals"]["requests"].get<std::uint64_t>();
+    CHECK(requests > 10);
+    CHECK(result["totals"]["failures"] == requests);
+    REQUIRE(result["errors"].size() == 1);
+    CHECK(result["errors"][0]["kind"] == "transport");
+    CHECK(result["errors"][0]["message"] == "partial message");
+}
