@@ -243,6 +243,7 @@ private:
         connected_ = false;
     }
     void arm_deadline(micros timeout);
+    void wait_for_deadline();
     bool parse_buffered(response_reader& reader, beast::error_code& ec);
     void end_of_input(response_reader& reader, beast::error_code& ec);
     // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
@@ -297,17 +298,31 @@ private:
     bool connected_ = false;
     bool in_flight_ = false;
     bool timed_out_ = false;
+    bool deadline_pending_ = false;
+    steady::time_point deadline_at_{};
     unsigned last_status_ = 0;
 };
 
-// One timer per request covers connect, write and read. It is re-armed, not cancelled, at the
-// next request: a deadline that passes while the user thinks finds nothing in flight.
+// One deadline per request covers connect, write and read. The timer is not re-armed per
+// request: while a wait is pending that fires no later than this request's deadline, the
+// request only records its deadline, and the wake-up re-arms for it. A user at full speed
+// thus touches its timer about once per timeout period, not once per request.
 void http_user::arm_deadline(micros timeout) {
     in_flight_ = true;
     timed_out_ = false;
-    deadline_.expires_after(timeout);
+    deadline_at_ = steady::now() + timeout;
+    if (deadline_pending_ && deadline_.expiry() <= deadline_at_) return;
+    wait_for_deadline();
+}
+
+void http_user::wait_for_deadline() {
+    deadline_pending_ = true;
+    deadline_.expires_at(deadline_at_);  // cancels a later wait: its handler sees the abort
     deadline_.async_wait([this](const beast::error_code& ec) {
-        if (ec || !in_flight_) return;  // re-armed or destroyed: `this` is not touched then
+        if (ec) return;  // re-armed earlier, or the user is gone: `this` is not touched then
+        deadline_pending_ = false;
+        if (!in_flight_) return;
+        if (steady::now() < deadline_at_) return wait_for_deadline();  // a later request's
         timed_out_ = true;
         beast::error_code ignored;
         socket_.close(ignored);

@@ -117,6 +117,27 @@ TEST_CASE("injected errors are counted with their reasons and set the exit code"
     CHECK(run.out.find("Error report") != std::string::npos);
 }
 
+TEST_CASE("a short deadline after a long one still fires on time", "[run]") {
+    demo_target target({"--latency", "health=2s"});
+    temp_dir dir;
+    auto path = scenario_file(dir, target.url(), R"(
+user_classes:
+  - tasks:
+      - steps:
+          - {name: fast, path: /ok, timeout: 60s}
+          - {name: slow, path: /health, timeout: 150ms}
+)");
+    auto run = run_stampede({"run", "-f", path, "-u", "1", "-r", "10", "-t", "2s", "--json", dir.file("t.json")});
+    CHECK(run.code == 1);
+    const auto result = json::parse(read_file(dir.file("t.json")));
+    const auto slow = endpoint(result, "slow");
+    // Each slow request ends at its 150 ms deadline, not at the 60 s one armed before it.
+    CHECK(slow["requests"].get<int>() >= 8);
+    CHECK(slow["failures"] == slow["requests"]);
+    CHECK(slow["max"].get<double>() < 300);
+    CHECK(endpoint(result, "fast")["failures"] == 0);
+}
+
 TEST_CASE("timeouts and refused connections are failures of their own kind", "[run]") {
     demo_target target({"--latency", "health=2s"});
     temp_dir dir;
