@@ -241,6 +241,7 @@ private:
         beast::error_code ignored;
         socket_.close(ignored);
         connected_ = false;
+        buffer_.clear();  // what a broken connection left unread is not the next response
     }
     void arm_deadline(micros timeout);
     void wait_for_deadline();
@@ -428,7 +429,8 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
                 fail(endpoint, error_kind::connect, ec.value(), "connect: " + ec.message());
                 co_return outcome::failed;
             }
-            socket_.set_option(tcp::no_delay(true), ec);
+            beast::error_code ignored;  // a socket without it still works
+            socket_.set_option(tcp::no_delay(true), ignored);
             connected_ = true;
         }
         // Written and read straight on the socket, in this frame: one coroutine frame per

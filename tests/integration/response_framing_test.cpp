@@ -9,7 +9,9 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <chrono>
 #include <thread>
+#include <vector>
 
 #include "tests/integration/process.hpp"
 
@@ -18,10 +20,14 @@ using nlohmann::json;
 
 namespace {
 
-// Answers every request on every connection with `response`, then closes the connection.
+// Answers each connection's first request with the next of `responses` (in turn), then closes
+// the connection. A response starting with "STALL:" is sent without that prefix and the
+// connection is held open for `stall` before it closes: a server that stops mid-response.
 class canned_server {
 public:
-    explicit canned_server(std::string response) : response_(std::move(response)) {
+    explicit canned_server(std::string response) : canned_server(std::vector<std::string>{std::move(response)}) {}
+    canned_server(std::vector<std::string> responses, std::chrono::milliseconds stall = {})
+        : responses_(std::move(responses)), stall_(stall) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
@@ -55,14 +61,18 @@ private:
                 request.append(chunk, static_cast<std::size_t>(n));
             }
             if (request.find("\r\n\r\n") != std::string::npos) {
-                (void)!::write(client, response_.data(), response_.size());
-                ++answered_;
+                std::string response = responses_[answered_++ % responses_.size()];
+                const bool stall = response.rfind("STALL:", 0) == 0;
+                if (stall) response.erase(0, 6);
+                (void)!::write(client, response.data(), response.size());
+                if (stall) std::this_thread::sleep_for(stall_);
             }
             ::close(client);
         }
     }
 
-    std::string response_;
+    std::vector<std::string> responses_;
+    std::chrono::milliseconds stall_;
     int fd_ = -1;
     int port_ = 0;
     std::atomic<bool> stop_{false};
@@ -118,5 +128,29 @@ TEST_CASE("a connection closed in the middle of a body is a transport failure", 
     CHECK(result["totals"]["failures"] == requests);
     REQUIRE(result["errors"].size() == 1);
     CHECK(result["errors"][0]["kind"] == "transport");
+    CHECK(result["errors"][0]["message"] == "partial message");
+}
+
+TEST_CASE("bytes a broken response left unread are not taken for the next response", "[framing]") {
+    canned_server server({"STALL:HTTP/1.1 200 OK\r\nContent-Le", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"},
+                         std::chrono::milliseconds(150));
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: " + server.url() + R"(
+user_classes:
+  - tasks:
+      - {name: canned, path: /, timeout: 2s}
+)");
+    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--headless", "-u", "1", "-r", "100", "-t", "2s",
+                             "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    const auto requests = result["totals"]["requests"].get<std::uint64_t>();
+    const auto failures = result["totals"]["failures"].get<std::uint64_t>();
+    CHECK(requests >= 4);
+    CHECK(failures >= 1);
+    // Every other response is complete, and read on a new connection after a cut one: it
+    // succeeds, whatever the cut one left in the user's buffer.
+    CHECK(requests - failures >= failures - 1);
+    REQUIRE(result["errors"].size() == 1);
     CHECK(result["errors"][0]["message"] == "partial message");
 }
