@@ -305,9 +305,10 @@ void evaluate(const template_expression& e, template_context& context, std::stri
     using clock = std::chrono::system_clock;
     switch (e.function) {
         case template_function::random_int: {
-            const auto span = static_cast<std::uint64_t>(e.high - e.low);
+            // In unsigned arithmetic: the full int64 range must not overflow.
+            const auto span = static_cast<std::uint64_t>(e.high) - static_cast<std::uint64_t>(e.low);
             const auto roll = span == ~0ULL ? context.random_below(~0ULL) : context.random_below(span + 1);
-            append_signed(e.low + static_cast<std::int64_t>(roll), out);
+            append_signed(static_cast<std::int64_t>(static_cast<std::uint64_t>(e.low) + roll), out);
             return;
         }
         case template_function::random_choice: out += e.choices[context.random_below(e.choices.size())]; return;
