@@ -177,17 +177,7 @@ void step_reader::read_request(const YAML::Node& n, const template_scope& scope,
         req.content_type = "application/json";
         req.jsonrpc = true;
     }
-    if (const auto& v = n["expect_status"]) {
-        auto add = [&](const YAML::Node& item) {
-            if (auto s = get_int(item, "expect_status", 100, 599)) req.expect_status.push_back(static_cast<int>(*s));
-        };
-        if (v.IsSequence()) {
-            for (const auto& item : v) add(item);
-            if (v.size() == 0) problem(v, "expect_status must list at least one status");
-        } else {
-            add(v);
-        }
-    }
+    if (const auto& v = n["expect_status"]) req.expect_status = get_statuses(v, "expect_status").value_or(std::vector<int>{});
     if (const auto& v = n["timeout"]) req.timeout = get_duration(v, "timeout");
     add_unique(req.variables, req.path.variables());
     add_unique(req.variables, req.body.variables());
@@ -298,12 +288,9 @@ std::optional<check_spec> step_reader::read_check(const YAML::Node& n, const tem
         c.what = s::status;
         c.how = check_spec::predicate::status_in;
         no_predicates(json_predicates);
-        auto add = [&](const YAML::Node& item) {
-            if (auto code = get_int(item, "status", 100, 599)) c.statuses.push_back(static_cast<int>(*code));
-            else ok = false;
-        };
-        if (v.IsSequence()) for (const auto& item : v) add(item);
-        else add(v);
+        auto statuses = get_statuses(v, "status");
+        ok = statuses.has_value();
+        c.statuses = statuses.value_or(std::vector<int>{});
         description = "status";
         for (int code : c.statuses) description += (description == "status" ? " " : " or ") + std::to_string(code);
     } else if (key == "json") {

@@ -99,6 +99,25 @@ std::optional<micros> yaml_reader::get_duration(const YAML::Node& n, std::string
     return d;
 }
 
+std::optional<std::vector<int>> yaml_reader::get_statuses(const YAML::Node& n, std::string_view what) {
+    std::vector<int> out;
+    bool ok = true;
+    auto add = [&](const YAML::Node& item) {
+        if (auto code = get_int(item, what, 100, 599)) out.push_back(static_cast<int>(*code));
+        else ok = false;
+    };
+    if (!n.IsSequence()) {
+        add(n);
+    } else if (n.size() == 0) {
+        problem(n, std::string(what) + " must list at least one status");
+        ok = false;
+    } else {
+        for (const auto& item : n) add(item);
+    }
+    if (!ok) return std::nullopt;
+    return out;
+}
+
 wait_time yaml_reader::get_wait(const YAML::Node& n, std::string_view what, bool allow_pacing) {
     wait_time wait;
     const std::string name(what);

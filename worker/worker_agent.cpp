@@ -10,6 +10,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "common/load_plan.hpp"
 #include "common/scenario_loader.hpp"
@@ -126,6 +127,13 @@ struct worker_agent::impl {
     session_end serve();
     session_end drain();
     std::optional<session_end> handle_all(const std::deque<v1::MasterMessage>& batch);
+    // What the reader received, once there is something or `until` passes; and whether the
+    // stream has ended.
+    std::pair<std::deque<v1::MasterMessage>, bool> take_inbox(steady::time_point until) {
+        std::unique_lock lock(inbox_mutex);
+        inbox_ready.wait_until(lock, until, [&] { return !inbox.empty() || stream_ended; });
+        return {std::exchange(inbox, {}), stream_ended};
+    }
     std::optional<session_end> handle(const v1::MasterMessage& m);
     std::optional<session_end> on_welcome(const v1::Welcome& w);
     bool write(const v1::WorkerMessage& m) { return stream && stream->Write(m); }
@@ -394,14 +402,7 @@ session_end worker_agent::impl::serve() {
     auto next_progress_check = steady::now();
     int last_reported_users = -1;
     for (;;) {
-        std::deque<v1::MasterMessage> batch;
-        bool ended = false;
-        {
-            std::unique_lock lock(inbox_mutex);
-            inbox_ready.wait_for(lock, 20ms, [&] { return !inbox.empty() || stream_ended; });
-            batch.swap(inbox);
-            ended = stream_ended;
-        }
+        auto [batch, ended] = take_inbox(steady::now() + 20ms);
         if (auto end = handle_all(batch)) return *end == session_end::broken ? drain() : *end;
         if (ended) return drain();
         const auto now = steady::now();
@@ -458,14 +459,7 @@ std::optional<session_end> worker_agent::impl::handle_all(const std::deque<v1::M
 session_end worker_agent::impl::drain() {
     const auto until = steady::now() + 1s;
     for (;;) {
-        std::deque<v1::MasterMessage> batch;
-        bool ended = false;
-        {
-            std::unique_lock lock(inbox_mutex);
-            inbox_ready.wait_until(lock, until, [&] { return !inbox.empty() || stream_ended; });
-            batch.swap(inbox);
-            ended = stream_ended;
-        }
+        auto [batch, ended] = take_inbox(until);
         if (auto end = handle_all(batch); end && *end != session_end::broken) return *end;
         if (ended || steady::now() >= until) return session_end::broken;
     }
