@@ -45,13 +45,14 @@ struct templated_header {
     std::vector<std::uint32_t> variables;  // the header is left out while any has no value
 };
 
-// A step ready to send: when nothing in it is templated, its request is built once and reused;
-// otherwise `request` holds the constant part and the rest is rendered per request.
+// A step ready to send: when nothing in it is templated, its request is serialized once and
+// reused; otherwise its constant header lines are, and the rest is rendered per request.
 struct prepared_step {
     const common::step_spec* spec = nullptr;
-    http::request<http::string_body> request;
-    std::string wire;  // the request as sent, serialized once, when it is constant
+    std::string wire;          // the whole request, when it is constant
+    std::string header_lines;  // else its constant headers, "Name: value\r\n" each
     bool constant = true;
+    bool head = false;  // a HEAD request: its response has no body
     bool inspects = false;        // checks, extractions or JSON-RPC run on its responses
     bool keeps_response = false;  // and some of them read the body or headers
     std::vector<templated_header> templated_headers;
@@ -119,7 +120,7 @@ prepared_step prepare_step(const common::scenario& sc, const common::user_class_
     prepared_step out;
     out.spec = &step;
     out.timeout = spec.timeout.value_or(sc.default_timeout);
-    auto& req = out.request;
+    http::request<http::string_body> req;
     req.method(to_verb(spec.method));
     req.version(11);
     const bool default_port = sc.host->port == "80";
@@ -137,7 +138,12 @@ prepared_step prepare_step(const common::scenario& sc, const common::user_class_
         req.body() = spec.body.text();
         req.prepare_payload();
     }
-    if (out.constant) out.wire = serialize(req);
+    out.head = req.method() == http::verb::head;
+    if (out.constant) {
+        out.wire = serialize(req);
+    } else {
+        for (const auto& field : req) out.header_lines.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+    }
     out.inspects = !step.checks.empty() || !step.extracts.empty() || spec.jsonrpc;
     out.keeps_response = !step.extracts.empty() || spec.jsonrpc ||
                          std::any_of(step.checks.begin(), step.checks.end(), [](const common::check_spec& c) {
@@ -253,7 +259,7 @@ private:
     void start_iteration();
     void set_vars();
     bool has_needed_variables(const common::step_spec& step) const;
-    void render_request(const prepared_step& step, http::request<http::string_body>& req);
+    void render_request(const prepared_step& step, std::string& wire);
     asio::awaitable<void> run_steps(const std::vector<prepared_step>& steps);
     asio::awaitable<void> execute(const prepared_step& step);
     asio::awaitable<outcome> exchange(const prepared_step& step, std::string_view wire, bool head,
@@ -371,28 +377,30 @@ bool http_user::has_needed_variables(const common::step_spec& step) const {
     return true;
 }
 
-void http_user::render_request(const prepared_step& step, http::request<http::string_body>& req) {
+// Writes a templated step's request: request line, the constant headers prepared once, the
+// templated ones, then the body with its length.
+void http_user::render_request(const prepared_step& step, std::string& wire) {
     const auto& spec = step.spec->request;
-    if (!spec.path.constant()) {
-        std::string target = scenario_->sc->host->base_path;
-        common::render_template(spec.path, *this, target);
-        req.target(target);
-    }
+    wire.append(spec.method).append(" ").append(scenario_->sc->host->base_path);
+    common::render_template(spec.path, *this, wire);
+    wire.append(" HTTP/1.1\r\n").append(step.header_lines);
     // A class or scenario header such as "Bearer {{ token }}" waits for its variable (set by
     // a login in on_start): until then it is left out, and the login itself can run.
     for (const auto& header : step.templated_headers) {
         const bool ready = std::all_of(header.variables.begin(), header.variables.end(),
                                        [&](std::uint32_t slot) { return state_->variables[slot].has_value(); });
         if (!ready) continue;
-        std::string text;
-        common::render_template(*header.value, *this, text);
-        req.set(header.name, text);
+        wire.append(header.name).append(": ");
+        common::render_template(*header.value, *this, wire);
+        wire.append("\r\n");
     }
-    if (!spec.body.constant()) {
-        req.body().clear();
-        common::render_template(spec.body, *this, req.body());
-        req.prepare_payload();
+    if (spec.body.constant()) {  // its Content-Length is among the constant headers
+        wire.append("\r\n").append(spec.body.text());
+        return;
     }
+    std::string body;
+    common::render_template(spec.body, *this, body);
+    wire.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n\r\n").append(body);
 }
 
 void http_user::fail(std::uint32_t endpoint, error_kind kind, int code, const std::string& detail) {
@@ -553,18 +561,14 @@ asio::awaitable<void> http_user::execute(const prepared_step& step) {
         co_return;
     }
     std::string rendered;
-    if (!step.constant) {
-        auto req = step.request;
-        render_request(step, req);
-        rendered = serialize(req);
-    }
+    if (!step.constant) render_request(step, rendered);
     const std::string_view wire = step.constant ? std::string_view(step.wire) : std::string_view(rendered);
     if (step.keeps_response && !inspected_) inspected_ = std::make_unique<inspected_response>();
     std::optional<response_reader> reader;
     const auto start = steady::now();
     last_status_ = 0;
     const outcome result =
-        co_await exchange(step, wire, step.request.method() == http::verb::head, reader, step.keeps_response);
+        co_await exchange(step, wire, step.head, reader, step.keeps_response);
     in_flight_ = false;
     if (result == outcome::cancelled) {
         ++thread_.shard.cancelled;
