@@ -52,12 +52,32 @@ void check_all_checks_pass(const json& result) {
     }
 }
 
+struct finished_run {
+    run_output run;
+    json result;  // null when the run wrote no result
+};
+
+// Runs `scenario` headless against `host` with `users` users for `run_time`.
+finished_run run_file(const std::string& scenario, const std::string& host, const temp_dir& dir,
+                      const std::string& users, const std::string& run_time) {
+    auto run = run_stampede({"run", "-f", scenario, "-H", host, "--headless", "-u", users, "-r", "100", "-t", run_time,
+                             "--json", dir.file("r.json")});
+    const auto text = read_file(dir.file("r.json"));
+    return {std::move(run), text.empty() ? json() : json::parse(text)};
+}
+
+// Writes a scenario made of `host: HOST` and `rest`, and runs it.
+finished_run run_scenario(const temp_dir& dir, const std::string& host, const std::string& rest,
+                          const std::string& users, const std::string& run_time) {
+    write_file(dir.file("s.yaml"), "host: " + host + rest);
+    return run_file(dir.file("s.yaml"), host, dir, users, run_time);
+}
+
 json run_example(const std::string& example, demo_target& target, const temp_dir& dir, const std::string& users = "6") {
-    auto run = run_stampede({"run", "-f", std::string(EXAMPLES_DIR) + "/" + example, "-H", target.url(), "--headless",
-                             "-u", users, "-r", "100", "-t", "3s", "--json", dir.file("r.json")});
+    auto [run, result] = run_file(std::string(EXAMPLES_DIR) + "/" + example, target.url(), dir, users, "3s");
     INFO(run.out << run.err);
     REQUIRE(run.code == 0);
-    return json::parse(read_file(dir.file("r.json")));
+    return result;
 }
 
 }  // namespace
@@ -126,7 +146,7 @@ TEST_CASE("training example: job ids chained from start to status, export and ca
 TEST_CASE("a failing check fails the request with its reason, a soft one only counts", "[language]") {
     demo_target target;
     temp_dir dir;
-    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+    const auto [run, result] = run_scenario(dir, target.url(), R"(
 user_classes:
   - wait_time: 20ms
     tasks:
@@ -136,12 +156,9 @@ user_classes:
         checks:
           - {json: result.answer, equals: "the wrong answer"}
           - {json: result.execution_trace.steps, gt: 100, soft: true}
-)");
-    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--headless", "-u", "2", "-r", "100", "-t", "2s",
-                             "--json", dir.file("r.json")});
+)", "2", "2s");
     INFO(run.out << run.err);
     CHECK(run.code == 1);
-    const auto result = json::parse(read_file(dir.file("r.json")));
     const auto requests = result["totals"]["requests"].get<std::uint64_t>();
     CHECK(requests > 10);
     CHECK(result["totals"]["failures"].get<std::uint64_t>() == requests);
@@ -160,7 +177,7 @@ user_classes:
 TEST_CASE("a failed extraction fails its step and skips the steps that need the value", "[language]") {
     demo_target target;
     temp_dir dir;
-    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+    const auto [run, result] = run_scenario(dir, target.url(), R"(
 user_classes:
   - wait_time: 20ms
     tasks:
@@ -171,12 +188,9 @@ user_classes:
             extract: {job_id: {json: no_such_field}}
           - name: status
             path: "/api/v1/training/jobs/{{ job_id }}"
-)");
-    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--headless", "-u", "2", "-r", "100", "-t", "2s",
-                             "--json", dir.file("r.json")});
+)", "2", "2s");
     INFO(run.out << run.err);
     CHECK(run.code == 1);
-    const auto result = json::parse(read_file(dir.file("r.json")));
     const auto starts = requests_of(result, "start");
     CHECK(starts > 10);
     const auto error = error_of_kind(result, "extract");
@@ -191,17 +205,14 @@ user_classes:
 TEST_CASE("a JSON-RPC error member fails the request with the error's message", "[language]") {
     demo_target target;
     temp_dir dir;
-    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+    const auto [run, result] = run_scenario(dir, target.url(), R"(
 user_classes:
   - wait_time: 50ms
     tasks:
       - {path: /api/v1/jsonrpc, jsonrpc: {method: modular.unknown}}
-)");
-    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--headless", "-u", "1", "-r", "100", "-t", "1s",
-                             "--json", dir.file("r.json")});
+)", "1", "1s");
     INFO(run.out << run.err);
     CHECK(run.code == 1);
-    const auto result = json::parse(read_file(dir.file("r.json")));
     CHECK(endpoint(result, "modular.unknown")["failures"] == endpoint(result, "modular.unknown")["requests"]);
     CHECK(error_of_kind(result, "jsonrpc")["message"] == "JSON-RPC error -32601: method not found");
 }
@@ -209,7 +220,7 @@ user_classes:
 TEST_CASE("on_start logs in once per user and on_stop runs when the user stops", "[language]") {
     demo_target target;
     temp_dir dir;
-    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+    const auto [run, result] = run_scenario(dir, target.url(), R"(
 user_classes:
   - wait_time: {pacing: 100ms}
     headers: {X-Session: "{{ session }}"}   # left out until the login has set it
@@ -219,12 +230,9 @@ user_classes:
       - {name: logout, method: POST, path: "/api/v1/training/jobs/{{ session }}/cancel"}
     tasks:
       - {name: work, path: "/api/v1/training/jobs/{{ session }}", checks: [{json: job_id, equals: "{{ session }}"}]}
-)");
-    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--headless", "-u", "3", "-r", "100", "-t", "2s",
-                             "--json", dir.file("r.json")});
+)", "3", "2s");
     INFO(run.out << run.err);
     REQUIRE(run.code == 0);
-    const auto result = json::parse(read_file(dir.file("r.json")));
     CHECK(requests_of(result, "login") == 3);
     CHECK(requests_of(result, "logout") == 3);
     // Pacing: one iteration per 100 ms per user, whatever the response time.
