@@ -525,10 +525,10 @@ bool http_user::inspect(const prepared_step& step, unsigned status, micros laten
         }
     }
     for (const auto& check : spec.checks) {
-        std::string expected;
-        if (check.expected.text.constant()) expected = check.expected.text.text();
-        else common::render_template(check.expected.text, *this, expected);
-        const auto why = inspector.check(check, expected);
+        std::string rendered;  // only a templated expected value is rendered; a constant one is read in place
+        if (!check.expected.text.constant()) common::render_template(check.expected.text, *this, rendered);
+        const auto why =
+            inspector.check(check, check.expected.text.constant() ? std::string_view(check.expected.text.text()) : rendered);
         auto& tally = thread_.shard.checks[check.id];
         if (why.empty()) {
             ++tally.passed;
