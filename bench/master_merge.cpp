@@ -17,6 +17,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "common/control_transport.hpp"
 #include "common/histogram.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
@@ -60,6 +61,7 @@ public:
         h->set_name("bench-" + std::to_string(index));
         h->set_host("bench");
         h->set_threads(1);
+        h->set_master_timeout_ms(5000);  // a worker's default
         send(hello);
         StartRead(&incoming_);
         StartCall();
@@ -141,6 +143,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     grpc::ChannelArguments args;
+    common::configure_worker_channel(args);  // the transport a real worker uses
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     // Streams spread over several connections, as workers on many hosts would bring.
     std::vector<std::shared_ptr<grpc::Channel>> channels;

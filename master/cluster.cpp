@@ -40,7 +40,9 @@ struct cluster::worker {
     std::uint64_t rss_bytes = 0;
     std::uint32_t reported_users = 0;
     bool warned_cpu = false;
-    steady::time_point last_sent{};  // any message: a worker needs one per interval to trust us
+    steady::time_point last_sent{};  // any message: a worker stops its users after a long silence
+    steady::duration quiet_limit{};  // the longest this worker may go without a word from us
+    bool ack_owed = false;           // snapshots applied since the last acknowledgement
 
     bool active() const { return state == worker_state::ready || state == worker_state::running; }
     std::string label() const { return name + " (" + host + ")"; }
@@ -57,6 +59,7 @@ cluster::~cluster() {
         shutdown_ = true;
     }
     changed_.notify_all();
+    shutdown_requested_.notify_all();
     heartbeat_.join();
 }
 
@@ -120,6 +123,7 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
         attach(*slot, nullptr);
     }
     auto& w = *slot;
+    w.quiet_limit = quiet_limit_for(hello.master_timeout_ms());
     w.name = hello.name();
     w.host = hello.host();
     w.threads = std::max<int>(1, static_cast<int>(hello.threads()));
@@ -147,6 +151,8 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     welcome->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count() / 1000));
     welcome->set_master_timeout_ms(static_cast<std::uint32_t>(config_.master_timeout.count() / 1000));
     link.send(m);
+    w.last_sent = steady::now();
+    w.ack_owed = false;  // the welcome says what the master has
     changed_.notify_all();
 }
 
@@ -167,7 +173,7 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
             break;
         default: break;
     }
-    changed_.notify_all();
+    if (message.kind_case() != v1::WorkerMessage::kSnapshot || stopping_) changed_.notify_all();
 }
 
 void cluster::handle_heartbeat(worker& w, const v1::Heartbeat& hb) {
@@ -202,12 +208,40 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
         }
         w.applied_sequence = sequence;
     }
+    w.ack_owed = true;
+    const auto now = steady::now();
+    if (stopping_ || speak_due(w, now)) send_ack(w, now);
+}
+
+// Acknowledgements are cumulative, so one may wait until the worker is due to hear from the
+// master anyway: at one snapshot a second that halves the master's writes, and the worker
+// only holds a snapshot or two longer. While stopping they go at once.
+void cluster::send_ack(worker& w, steady::time_point now) {
+    if (!w.link) return;
     v1::MasterMessage ack;
     ack.mutable_ack()->set_sequence(w.applied_sequence);
-    if (w.link) {
-        w.link->send(ack);
-        w.last_sent = steady::now();
-    }
+    w.link->send(ack);
+    w.last_sent = now;
+    w.ack_owed = false;
+}
+
+// Due when waiting one more tick of the heartbeat loop could leave the worker longer than its
+// quiet limit without a word.
+bool cluster::speak_due(const worker& w, steady::time_point now) const {
+    return now - w.last_sent + pacing_tick() >= w.quiet_limit;
+}
+
+// A worker stops its users after its master timeout without a word from the master (the
+// hello says how long): speak at least every 40 % of it, and at least every 2 s, which keeps
+// the worker's resend buffer short. A worker that does not say gets a word each half interval.
+steady::duration cluster::quiet_limit_for(std::uint32_t master_timeout_ms) const {
+    if (master_timeout_ms == 0) return config_.heartbeat_interval / 2;
+    const auto limit = std::chrono::milliseconds(master_timeout_ms) * 2 / 5;
+    return std::clamp<steady::duration>(limit, 2 * pacing_tick(), 2s);
+}
+
+steady::duration cluster::pacing_tick() const {
+    return std::min<steady::duration>(config_.heartbeat_interval, 250ms);
 }
 
 void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
@@ -305,17 +339,21 @@ cluster_status cluster::status() {
 
 void cluster::heartbeat_loop() {
     std::unique_lock lock(mutex_);
-    auto next = steady::now() + config_.heartbeat_interval;
+    auto next = steady::now() + pacing_tick();
     while (!shutdown_) {
-        if (changed_.wait_until(lock, next, [&] { return shutdown_; })) break;
-        next += config_.heartbeat_interval;
-        // Workers stop their users when the master goes quiet: make sure each hears from us
-        // every interval; an acknowledgement sent since the last tick serves as well.
+        if (shutdown_requested_.wait_until(lock, next, [&] { return shutdown_; })) break;
+        next += pacing_tick();
+        // Workers stop their users when the master goes quiet: each hears from us within its
+        // quiet limit, an acknowledgement if one is owed, else a ping.
         v1::MasterMessage ping;
         ping.mutable_ping();
         const auto now = steady::now();
         for (auto& [id, w] : workers_) {
-            if (!w->link || now - w->last_sent < config_.heartbeat_interval / 2) continue;
+            if (!w->link || !speak_due(*w, now)) continue;
+            if (w->ack_owed) {
+                send_ack(*w, now);
+                continue;
+            }
             w->link->send(ping);
             w->last_sent = now;
         }

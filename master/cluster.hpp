@@ -100,6 +100,10 @@ private:
     void handle_state(worker& w, const v1::WorkerMessage& message);
     void refuse(worker_link& link, const std::string& reason);
     void rebalance_locked();
+    void send_ack(worker& w, std::chrono::steady_clock::time_point now);
+    bool speak_due(const worker& w, std::chrono::steady_clock::time_point now) const;
+    std::chrono::steady_clock::duration quiet_limit_for(std::uint32_t master_timeout_ms) const;
+    std::chrono::steady_clock::duration pacing_tick() const;
     void event(const std::string& type, const worker& w, const std::string& detail = {});
     worker* find(worker_link& link);
     void attach(worker& w, worker_link* link);
@@ -107,7 +111,10 @@ private:
 
     cluster_config config_;
     std::mutex mutex_;
+    // Woken on changes of workers' states; a plain snapshot wakes it only while stopping
+    // (nobody waits on snapshots before), so a thousand streams do not wake a thread each.
     std::condition_variable changed_;
+    std::condition_variable shutdown_requested_;  // the heartbeat loop's sleep; only shutdown cuts it short
     std::map<std::string, std::unique_ptr<worker>> workers_;  // by worker id
     std::unordered_map<const worker_link*, worker*> by_link_;  // the stream each worker is on
     common::snapshot_scratch scratch_;

@@ -5,6 +5,7 @@
 
 #include <deque>
 
+#include "common/control_transport.hpp"
 #include "common/text_file.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
@@ -126,17 +127,7 @@ coordinator_server::~coordinator_server() { shutdown(); }
 
 std::string coordinator_server::start(const std::string& bind, const tls_files& tls) {
     grpc::ServerBuilder builder;
-    // Liveness is the application's heartbeat (every second, both ways); transport pings only
-    // back it up for connections that carry nothing, so they can be rare and cheap.
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
-    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 500);
-    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
-    builder.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-    // gRPC would share a port with another process (SO_REUSEPORT): a second master on the
-    // same port would split the workers between two runs. Refuse it instead.
-    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    common::configure_master_server(builder);
     if (!bind.empty()) {
         std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
         if (tls.enabled()) {

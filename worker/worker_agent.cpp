@@ -12,6 +12,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/control_transport.hpp"
 #include "common/load_plan.hpp"
 #include "common/scenario_loader.hpp"
 #include "common/snapshot_codec.hpp"
@@ -52,15 +53,10 @@ std::shared_ptr<grpc::Channel> make_channel(const agent_options& o, std::string&
         return text.value_or("");
     };
     grpc::ChannelArguments args;
-    // The watchdog and the heartbeats detect a silent master; transport pings back them up.
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
-    args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-    args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+    common::configure_worker_channel(args);
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-    args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
     std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
     if (!o.tls_ca.empty()) {
         grpc::SslCredentialsOptions ssl;
@@ -217,6 +213,7 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
     h->set_cores(std::thread::hardware_concurrency());
     h->set_token(options.token);
     h->set_run_id(run_id);
+    h->set_master_timeout_ms(static_cast<std::uint32_t>(options.master_timeout.count() / 1000));
     return write(hello);
 }
 

@@ -168,6 +168,25 @@ TEST_CASE("workers stop loading when their master dies, and keep trying to recon
     CHECK(w2->wait(10s) == 5);
 }
 
+// The master paces its acknowledgements and pings by what each worker's hello says it
+// tolerates: a worker with a short master timeout hears from it often enough to keep loading.
+TEST_CASE("a worker with a short --master-timeout keeps running under a live master", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "1", "-u", "3", "-r", "100",
+                                "-t", "4s", "--json", dir.file("r.json")},
+                               port);
+    auto worker = start_worker(port, "w1", {"--master-timeout", "1s"});
+    REQUIRE(master->wait(30s) == 0);
+    REQUIRE(worker->wait(10s) == 0);
+    INFO(worker->err());
+    CHECK(worker->err().find("no word from the master") == std::string::npos);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == counted_by(*worker));
+}
+
 TEST_CASE("a worker cut off and restored: no request lost or counted twice", "[cluster]") {
     demo_target target;
     temp_dir dir;
