@@ -209,8 +209,10 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
         w.applied_sequence = sequence;
     }
     w.ack_owed = true;
+    // Sent with this snapshot if waiting for the next one (an interval later) could leave the
+    // worker too long without a word; else it waits, and the next snapshot or a tick sends it.
     const auto now = steady::now();
-    if (stopping_ || speak_due(w, now)) send_ack(w, now);
+    if (stopping_ || speak_due(w, now + config_.snapshot_interval)) send_ack(w, now);
 }
 
 // Acknowledgements are cumulative, so one may wait until the worker is due to hear from the
@@ -225,19 +227,20 @@ void cluster::send_ack(worker& w, steady::time_point now) {
     w.ack_owed = false;
 }
 
-// Due when waiting one more tick of the heartbeat loop could leave the worker longer than its
-// quiet limit without a word.
-bool cluster::speak_due(const worker& w, steady::time_point now) const {
-    return now - w.last_sent + pacing_tick() >= w.quiet_limit;
+// Due when waiting from `at` for one more tick of the heartbeat loop could leave the worker
+// longer than its quiet limit without a word.
+bool cluster::speak_due(const worker& w, steady::time_point at) const {
+    return at - w.last_sent + pacing_tick() >= w.quiet_limit;
 }
 
 // A worker stops its users after its master timeout without a word from the master (the
-// hello says how long): speak at least every 40 % of it, and at least every 2 s, which keeps
-// the worker's resend buffer short. A worker that does not say gets a word each half interval.
+// hello says how long): speak at least every half of it, as the master's own heartbeat
+// timeout allows a worker three intervals; and at least every 2.5 s, which keeps the worker's
+// resend buffer short. A worker that does not say gets a word each half heartbeat interval.
 steady::duration cluster::quiet_limit_for(std::uint32_t master_timeout_ms) const {
     if (master_timeout_ms == 0) return config_.heartbeat_interval / 2;
-    const auto limit = std::chrono::milliseconds(master_timeout_ms) * 2 / 5;
-    return std::clamp<steady::duration>(limit, 2 * pacing_tick(), 2s);
+    const auto limit = std::chrono::milliseconds(master_timeout_ms) / 2;
+    return std::clamp<steady::duration>(limit, 2 * pacing_tick(), 2500ms);
 }
 
 steady::duration cluster::pacing_tick() const {
