@@ -19,22 +19,23 @@ std::string read_pem(const std::string& path, std::string* error) {
     return text.value_or("");
 }
 
-// One worker's stream. Reads drive the cluster; writes queue behind one in flight. The
-// reactor deletes itself in OnDone, after telling the cluster it is gone.
-class worker_stream final : public grpc::ServerBidiReactor<v1::WorkerMessage, v1::MasterMessage>,
-                            public worker_link {
+// One worker's stream on the server's completion queue. All its completions run on the one
+// thread that drives the queue; `send` and `close` may come from any thread (the cluster's).
+// It deletes itself once the call is over and no operation of its own is still in flight.
+class worker_stream final : public worker_link {
 public:
-    worker_stream(cluster& c, grpc::CallbackServerContext* context)
-        : cluster_(c), context_(context), arena_block_(std::make_unique<char[]>(arena_block_size)),
-          arena_(arena_options()) {
-        next_read();
+    worker_stream(cluster& c, v1::Coordinator::AsyncService& service, grpc::ServerCompletionQueue& queue)
+        : cluster_(c), service_(service), queue_(queue), stream_(&context_),
+          arena_block_(std::make_unique<char[]>(arena_block_size)), arena_(arena_options()) {
+        context_.AsyncNotifyWhenDone(&done_op_);  // delivered only once the call has started
+        service_.RequestConnect(&context_, &stream_, &queue_, &queue_, &accept_op_);
     }
 
     void send(const v1::MasterMessage& message) override {
         std::lock_guard lock(mutex_);
         if (finishing_) return;
         outgoing_.push_back(message);
-        if (outgoing_.size() == 1) StartWrite(&outgoing_.front());
+        if (outgoing_.size() == 1) start_write();
     }
 
     void close(bool run_over) override {
@@ -42,49 +43,113 @@ public:
         if (finishing_) return;
         finishing_ = true;
         final_status_ = run_over ? grpc::Status::OK : grpc::Status(grpc::StatusCode::ABORTED, "closed by the master");
-        if (outgoing_.empty()) Finish(final_status_);
+        if (outgoing_.empty()) start_finish();
     }
 
-    std::string peer() const override { return context_->peer(); }
+    std::string peer() const override { return context_.peer(); }
 
-    void OnReadDone(bool ok) override {
+    // A completion from the queue, by the operation it belongs to.
+    struct operation {
+        worker_stream* stream;
+        void (worker_stream::*complete)(bool ok);
+    };
+
+private:
+    void on_accepted(bool ok) {
+        if (!ok) {  // the server is shutting down: the call never started, nothing else will come
+            delete this;
+            return;
+        }
+        new worker_stream(cluster_, service_, queue_);  // the next worker's stream
+        {
+            std::lock_guard lock(mutex_);
+            started_ = true;
+        }
+        start_read();
+    }
+
+    void on_read(bool ok) {
+        {
+            std::lock_guard lock(mutex_);
+            reading_ = false;
+        }
         if (!ok) {
             cluster_.on_disconnect(*this);
             close(false);
-            return;
+            return release_if_idle();
         }
         if (!said_hello_) {
             said_hello_ = true;
-            if (incoming_->has_hello()) cluster_.on_hello(*this, incoming_->hello());
-            else {
+            if (!incoming_->has_hello()) {
                 spdlog::warn("a peer at {} spoke before saying hello: closing", peer());
                 close(false);
-                return;
+                return release_if_idle();
             }
+            cluster_.on_hello(*this, incoming_->hello());
         } else {
             cluster_.on_message(*this, *incoming_);
         }
-        next_read();
+        start_read();
     }
 
-    void OnWriteDone(bool ok) override {
+    void on_written(bool ok) {
+        {
+            std::lock_guard lock(mutex_);
+            writing_ = false;
+            outgoing_.pop_front();
+            if (!ok) outgoing_.clear();
+            if (!outgoing_.empty()) start_write();
+            else if (finishing_) start_finish();
+        }
+        release_if_idle();
+    }
+
+    void on_finished(bool) {
+        {
+            std::lock_guard lock(mutex_);
+            finish_pending_ = false;
+        }
+        release_if_idle();
+    }
+
+    void on_done(bool) {
+        cluster_.on_disconnect(*this);  // after this the cluster no longer calls send or close
+        {
+            std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        release_if_idle();
+    }
+
+    // Under mutex_. One write in flight; Finish only once nothing is queued.
+    void start_write() {
+        writing_ = true;
+        stream_.Write(outgoing_.front(), &write_op_);
+    }
+    void start_finish() {
+        if (finish_started_ || !started_) return;
+        finish_started_ = finish_pending_ = true;
+        stream_.Finish(final_status_, &finish_op_);
+    }
+
+    // Each message is parsed into an arena that starts in a block this stream owns and is
+    // reset after the message is handled: a busy stream parses without touching malloc.
+    void start_read() {
+        arena_.Reset();
+        incoming_ = google::protobuf::Arena::CreateMessage<v1::WorkerMessage>(&arena_);
         std::lock_guard lock(mutex_);
-        outgoing_.pop_front();
-        if (!ok) outgoing_.clear();
-        if (!outgoing_.empty()) StartWrite(&outgoing_.front());
-        else if (finishing_) Finish(final_status_);
+        reading_ = true;
+        stream_.Read(incoming_, &read_op_);
     }
 
-    void OnDone() override {
-        cluster_.on_disconnect(*this);
+    void release_if_idle() {
+        {
+            std::lock_guard lock(mutex_);
+            if (!done_ || reading_ || writing_ || finish_pending_) return;
+        }
         delete this;
     }
 
-    void OnCancel() override { cluster_.on_disconnect(*this); }
-
-private:
-    // Each message is parsed into an arena that starts in a block this stream owns and is
-    // reset after the message is handled: a busy stream parses without touching malloc.
     static constexpr std::size_t arena_block_size = 32 * 1024;
     google::protobuf::ArenaOptions arena_options() {
         google::protobuf::ArenaOptions options;
@@ -92,36 +157,49 @@ private:
         options.initial_block_size = arena_block_size;
         return options;
     }
-    void next_read() {
-        arena_.Reset();
-        incoming_ = google::protobuf::Arena::CreateMessage<v1::WorkerMessage>(&arena_);
-        StartRead(incoming_);
-    }
 
     cluster& cluster_;
-    grpc::CallbackServerContext* context_;
+    v1::Coordinator::AsyncService& service_;
+    grpc::ServerCompletionQueue& queue_;
+    grpc::ServerContext context_;
+    grpc::ServerAsyncReaderWriter<v1::MasterMessage, v1::WorkerMessage> stream_;
+    operation accept_op_{this, &worker_stream::on_accepted};
+    operation read_op_{this, &worker_stream::on_read};
+    operation write_op_{this, &worker_stream::on_written};
+    operation finish_op_{this, &worker_stream::on_finished};
+    operation done_op_{this, &worker_stream::on_done};
     std::unique_ptr<char[]> arena_block_;
     google::protobuf::Arena arena_;
     v1::WorkerMessage* incoming_ = nullptr;
-    std::mutex mutex_;
+    bool said_hello_ = false;  // only the queue's thread reads and writes it
+    std::mutex mutex_;         // the rest, below, also from the cluster's threads
     std::deque<v1::MasterMessage> outgoing_;
-    bool finishing_ = false;
+    bool started_ = false, reading_ = false, writing_ = false;
+    bool finishing_ = false, finish_started_ = false, finish_pending_ = false, done_ = false;
     grpc::Status final_status_;
-    bool said_hello_ = false;
 };
 
 }  // namespace
 
-struct coordinator_server::service final : v1::Coordinator::CallbackService {
-    explicit service(cluster& c) : cluster_(c) {}
-    grpc::ServerBidiReactor<v1::WorkerMessage, v1::MasterMessage>* Connect(
-        grpc::CallbackServerContext* context) override {
-        return new worker_stream(cluster_, context);
+// One thread drives every stream: it polls the sockets itself and runs each completion
+// where it lands. A thousand workers sending a snapshot a second then cost one wake-up per
+// message, not a hand-off between gRPC's threads for each read and each write.
+struct coordinator_server::service {
+    v1::Coordinator::AsyncService async;
+    std::unique_ptr<grpc::ServerCompletionQueue> queue;
+    std::thread driver;
+
+    void drive() {
+        void* tag = nullptr;
+        bool ok = false;
+        while (queue->Next(&tag, &ok)) {
+            auto* op = static_cast<worker_stream::operation*>(tag);
+            (op->stream->*op->complete)(ok);
+        }
     }
-    cluster& cluster_;
 };
 
-coordinator_server::coordinator_server(cluster& c) : cluster_(c), service_(std::make_unique<service>(c)) {}
+coordinator_server::coordinator_server(cluster& c) : cluster_(c), service_(std::make_unique<service>()) {}
 
 coordinator_server::~coordinator_server() { shutdown(); }
 
@@ -143,9 +221,15 @@ std::string coordinator_server::start(const std::string& bind, const tls_files& 
         }
         builder.AddListeningPort(bind, credentials, &port_);
     }
-    builder.RegisterService(service_.get());
+    builder.RegisterService(&service_->async);
+    service_->queue = builder.AddCompletionQueue();
     server_ = builder.BuildAndStart();
-    if (!server_ || (!bind.empty() && port_ == 0)) return "--bind: cannot listen on " + bind;
+    if (!server_ || (!bind.empty() && port_ == 0)) {
+        server_.reset();
+        return "--bind: cannot listen on " + bind;
+    }
+    new worker_stream(cluster_, service_->async, *service_->queue);  // waits for the first worker
+    service_->driver = std::thread([s = service_.get()] { s->drive(); });
     return {};
 }
 
@@ -157,6 +241,8 @@ std::shared_ptr<grpc::Channel> coordinator_server::in_process_channel() {
 void coordinator_server::shutdown() {
     if (!server_) return;
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    service_->queue->Shutdown();  // the driver runs every stream's last completions, then ends
+    service_->driver.join();
     server_->Wait();
     server_.reset();
 }

@@ -1,6 +1,7 @@
 #pragma once
-// The gRPC side of the master: the Coordinator service, one reactor per worker stream, and
-// the server that hosts it (on a TCP port, and in-process for `stampede run`).
+// The gRPC side of the master: the Coordinator service on one completion queue and the thread
+// that drives it, one stream object per worker, and the server that hosts them (on a TCP port,
+// and in-process for `stampede run`).
 #include <memory>
 #include <string>
 
