@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
+#include <mutex>
+#include <thread>
 
 #include "common/control_transport.hpp"
 #include "common/text_file.hpp"
@@ -19,16 +21,31 @@ std::string read_pem(const std::string& path, std::string* error) {
     return text.value_or("");
 }
 
+// The service's completion queue, and whether it still takes new streams: once the server
+// shuts down, no new request may reach the queue.
+struct stream_queue {
+    v1::Coordinator::AsyncService service;
+    std::unique_ptr<grpc::ServerCompletionQueue> queue;
+    std::mutex mutex;
+    bool accepting = true;
+
+    void accept_next(cluster& c);  // a stream object waiting for the next worker
+    void stop_accepting() {
+        std::lock_guard lock(mutex);
+        accepting = false;
+    }
+};
+
 // One worker's stream on the server's completion queue. All its completions run on the one
 // thread that drives the queue; `send` and `close` may come from any thread (the cluster's).
 // It deletes itself once the call is over and no operation of its own is still in flight.
 class worker_stream final : public worker_link {
 public:
-    worker_stream(cluster& c, v1::Coordinator::AsyncService& service, grpc::ServerCompletionQueue& queue)
-        : cluster_(c), service_(service), queue_(queue), stream_(&context_),
+    worker_stream(cluster& c, stream_queue& streams)
+        : cluster_(c), streams_(streams), stream_(&context_),
           arena_block_(std::make_unique<char[]>(arena_block_size)), arena_(arena_options()) {
         context_.AsyncNotifyWhenDone(&done_op_);  // delivered only once the call has started
-        service_.RequestConnect(&context_, &stream_, &queue_, &queue_, &accept_op_);
+        streams.service.RequestConnect(&context_, &stream_, streams.queue.get(), streams.queue.get(), &accept_op_);
     }
 
     void send(const v1::MasterMessage& message) override {
@@ -60,7 +77,7 @@ private:
             delete this;
             return;
         }
-        new worker_stream(cluster_, service_, queue_);  // the next worker's stream
+        streams_.accept_next(cluster_);
         {
             std::lock_guard lock(mutex_);
             started_ = true;
@@ -159,8 +176,7 @@ private:
     }
 
     cluster& cluster_;
-    v1::Coordinator::AsyncService& service_;
-    grpc::ServerCompletionQueue& queue_;
+    stream_queue& streams_;
     grpc::ServerContext context_;
     grpc::ServerAsyncReaderWriter<v1::MasterMessage, v1::WorkerMessage> stream_;
     operation accept_op_{this, &worker_stream::on_accepted};
@@ -179,22 +195,33 @@ private:
     grpc::Status final_status_;
 };
 
+void stream_queue::accept_next(cluster& c) {
+    std::lock_guard lock(mutex);
+    if (accepting) new worker_stream(c, *this);
+}
+
 }  // namespace
 
 // One thread drives every stream: it polls the sockets itself and runs each completion
 // where it lands. A thousand workers sending a snapshot a second then cost one wake-up per
 // message, not a hand-off between gRPC's threads for each read and each write.
 struct coordinator_server::service {
-    v1::Coordinator::AsyncService async;
-    std::unique_ptr<grpc::ServerCompletionQueue> queue;
+    stream_queue streams;
     std::thread driver;
 
     void drive() {
         void* tag = nullptr;
         bool ok = false;
-        while (queue->Next(&tag, &ok)) {
+        auto asked = std::chrono::steady_clock::now();
+        while (streams.queue->Next(&tag, &ok)) {
+            // Next had to wait: this thread was asleep and a message woke it. Handle it, then
+            // pause before asking again, so that the next wake-up finds several messages ready
+            // (they wait at most a pause, in the socket buffers) instead of one each.
+            const bool woke = std::chrono::steady_clock::now() - asked > std::chrono::microseconds(200);
             auto* op = static_cast<worker_stream::operation*>(tag);
             (op->stream->*op->complete)(ok);
+            if (woke) std::this_thread::sleep_for(std::chrono::milliseconds(getenv("PAUSE") ? atoi(getenv("PAUSE")) : 0));
+            asked = std::chrono::steady_clock::now();
         }
     }
 };
@@ -221,14 +248,14 @@ std::string coordinator_server::start(const std::string& bind, const tls_files& 
         }
         builder.AddListeningPort(bind, credentials, &port_);
     }
-    builder.RegisterService(&service_->async);
-    service_->queue = builder.AddCompletionQueue();
+    builder.RegisterService(&service_->streams.service);
+    service_->streams.queue = builder.AddCompletionQueue();
     server_ = builder.BuildAndStart();
     if (!server_ || (!bind.empty() && port_ == 0)) {
         server_.reset();
         return "--bind: cannot listen on " + bind;
     }
-    new worker_stream(cluster_, service_->async, *service_->queue);  // waits for the first worker
+    service_->streams.accept_next(cluster_);  // waits for the first worker
     service_->driver = std::thread([s = service_.get()] { s->drive(); });
     return {};
 }
@@ -240,8 +267,9 @@ std::shared_ptr<grpc::Channel> coordinator_server::in_process_channel() {
 
 void coordinator_server::shutdown() {
     if (!server_) return;
+    service_->streams.stop_accepting();
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    service_->queue->Shutdown();  // the driver runs every stream's last completions, then ends
+    service_->streams.queue->Shutdown();  // the driver runs every stream's last completions, then ends
     service_->driver.join();
     server_->Wait();
     server_.reset();
