@@ -177,10 +177,10 @@ int main(int argc, char** argv) {
     const int total_s = o.warmup_s + o.measure_s;
     for (int second = 0; second < total_s; ++second) {
         if (second == o.warmup_s) cpu_start = cpu_seconds_of(o.master_pid);
-        // Each worker at its own phase within the second, as workers started at different
-        // moments send: the master sees a steady stream, not one burst a second.
+        // As real workers send: each at the interval boundary plus its own offset within the
+        // first tenth of the interval (worker_agent's aligned_snapshot_time).
         for (std::size_t i = 0; i < workers.size(); ++i) {
-            std::this_thread::sleep_until(tick + std::chrono::microseconds(1'000'000 * i / workers.size()));
+            std::this_thread::sleep_until(tick + std::chrono::microseconds(100'000 * i / workers.size()));
             auto& w = *workers[i];
             auto m = variants[(i + static_cast<std::size_t>(second)) % variants.size()];
             m.mutable_snapshot()->set_sequence(w.next_sequence++);

@@ -205,6 +205,8 @@ void stream_queue::accept_next(cluster& c) {
 // One thread drives every stream: it polls the sockets itself and runs each completion
 // where it lands. A thousand workers sending a snapshot a second then cost one wake-up per
 // message, not a hand-off between gRPC's threads for each read and each write.
+constexpr int waiting_streams = 64;
+
 struct coordinator_server::service {
     stream_queue streams;
     std::thread driver;
@@ -212,16 +214,9 @@ struct coordinator_server::service {
     void drive() {
         void* tag = nullptr;
         bool ok = false;
-        auto asked = std::chrono::steady_clock::now();
         while (streams.queue->Next(&tag, &ok)) {
-            // Next had to wait: this thread was asleep and a message woke it. Handle it, then
-            // pause before asking again, so that the next wake-up finds several messages ready
-            // (they wait at most a pause, in the socket buffers) instead of one each.
-            const bool woke = std::chrono::steady_clock::now() - asked > std::chrono::microseconds(200);
             auto* op = static_cast<worker_stream::operation*>(tag);
             (op->stream->*op->complete)(ok);
-            if (woke) std::this_thread::sleep_for(std::chrono::milliseconds(getenv("PAUSE") ? atoi(getenv("PAUSE")) : 0));
-            asked = std::chrono::steady_clock::now();
         }
     }
 };
@@ -255,7 +250,9 @@ std::string coordinator_server::start(const std::string& bind, const tls_files& 
         server_.reset();
         return "--bind: cannot listen on " + bind;
     }
-    service_->streams.accept_next(cluster_);  // waits for the first worker
+    // Stream objects waiting for workers, each replaced as it is taken: a thousand workers
+    // arriving together are matched many at a time, not one per turn of the queue.
+    for (int i = 0; i < waiting_streams; ++i) service_->streams.accept_next(cluster_);
     service_->driver = std::thread([s = service_.get()] { s->drive(); });
     return {};
 }

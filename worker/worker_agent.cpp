@@ -76,6 +76,21 @@ struct unacked_snapshot {
 
 enum class session_end { quit, refused, broken, interrupted, failed };
 
+// Snapshots leave every worker at the same moments: at the wall clock's interval boundaries,
+// plus this worker's own offset within the first tenth of the interval. Every worker's
+// intervals then cover the same spans of time, so the master's per-interval figures add up
+// like with like; and the master receives a round of snapshots in one short window, handling
+// many per wake-up instead of being woken once per snapshot all through the interval.
+steady::time_point aligned_snapshot_time(common::micros interval, const std::string& worker_id) {
+    const auto since_epoch =
+        std::chrono::duration_cast<common::micros>(std::chrono::system_clock::now().time_since_epoch());
+    const auto offset = common::micros(static_cast<common::micros::rep>(
+        std::hash<std::string>{}(worker_id) % static_cast<std::size_t>(interval.count() / 10 + 1)));
+    auto wait = interval - since_epoch % interval + offset;
+    if (wait > interval) wait -= interval;
+    return steady::now() + std::chrono::duration_cast<steady::duration>(wait);
+}
+
 }  // namespace
 
 struct worker_agent::impl {
@@ -394,7 +409,7 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
 }
 
 session_end worker_agent::impl::serve() {
-    auto next_snapshot = steady::now() + snapshot_interval;
+    auto next_snapshot = aligned_snapshot_time(snapshot_interval, worker_id);
     auto next_heartbeat = steady::now();
     auto next_progress_check = steady::now();
     int last_reported_users = -1;
