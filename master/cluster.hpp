@@ -29,7 +29,7 @@ namespace stampede::master {
 
 inline constexpr std::uint32_t protocol_version = 1;
 
-// One worker's stream, as the cluster sees it. Implemented by the gRPC reactor.
+// One worker's stream, as the cluster sees it. Implemented by the gRPC service's stream object.
 class worker_link {
 public:
     virtual ~worker_link() = default;
