@@ -1,7 +1,6 @@
 #include "common/histogram.hpp"
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -227,30 +226,6 @@ bool walk_buckets(std::string_view in, std::uint64_t limit, F on_bucket, std::st
 
 }  // namespace
 
-namespace {
-
-// Adds to counters in batches: each counter is prefetched when its token is decoded and
-// the additions follow, so the cache misses of a batch overlap instead of queuing. (A master
-// merges thousands of histograms a second; their counters are rarely still in cache.)
-class batched_adder {
-public:
-    void add(std::uint64_t* counter, std::uint64_t c) {
-        __builtin_prefetch(counter, 1);
-        pending_[size_++] = {counter, c};
-        if (size_ == pending_.size()) flush();
-    }
-    void flush() {
-        for (std::size_t i = 0; i < size_; ++i) *pending_[i].first += pending_[i].second;
-        size_ = 0;
-    }
-
-private:
-    std::array<std::pair<std::uint64_t*, std::uint64_t>, 16> pending_;
-    std::size_t size_ = 0;
-};
-
-}  // namespace
-
 bool histogram::merge_encoded(std::string_view bytes, std::optional<std::uint64_t> expected_count,
                               encoded_summary& summary, std::string* error) {
     std::string_view in = bytes;
@@ -259,16 +234,14 @@ bool histogram::merge_encoded(std::string_view bytes, std::optional<std::uint64_
     int first = -1, last = -1;
     std::uint64_t applied = 0;
     bool overflow = false;
-    batched_adder adder;
     const bool ok = walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) {
         overflow = overflow || summary.count + c < summary.count;
         summary.count += c;
-        adder.add(&block_for(index)[index & (block_size - 1)], c);
+        block_for(index)[index & (block_size - 1)] += c;
         if (first < 0) first = index;
         last = index;
         ++applied;
     }, error);
-    adder.flush();  // every bucket walked is applied, so a rollback takes back exactly `applied`
     const char* why = nullptr;
     if (!ok) why = nullptr;  // walk_buckets said why
     else if (overflow) why = "histogram: count overflow";
