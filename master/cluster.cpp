@@ -234,9 +234,9 @@ bool cluster::speak_due(const worker& w, steady::time_point at) const {
 }
 
 // A worker stops its users after its master timeout without a word from the master (the
-// hello says how long): speak at least every half of it, as the master's own heartbeat
-// timeout allows a worker three intervals; and at least every 2.5 s, which keeps the worker's
-// resend buffer short. A worker that does not say gets a word each half heartbeat interval.
+// hello says how long): speak at least every half of it, so that a word delayed by as much
+// again still arrives in time; and at least every 2.5 s, which keeps the worker's resend
+// buffer short. A worker that does not say gets a word each half heartbeat interval.
 steady::duration cluster::quiet_limit_for(std::uint32_t master_timeout_ms) const {
     if (master_timeout_ms == 0) return config_.heartbeat_interval / 2;
     const auto limit = std::chrono::milliseconds(master_timeout_ms) / 2;

@@ -101,7 +101,7 @@ private:
     void refuse(worker_link& link, const std::string& reason);
     void rebalance_locked();
     void send_ack(worker& w, std::chrono::steady_clock::time_point now);
-    bool speak_due(const worker& w, std::chrono::steady_clock::time_point now) const;
+    bool speak_due(const worker& w, std::chrono::steady_clock::time_point at) const;
     std::chrono::steady_clock::duration quiet_limit_for(std::uint32_t master_timeout_ms) const;
     std::chrono::steady_clock::duration pacing_tick() const;
     void event(const std::string& type, const worker& w, const std::string& detail = {});
