@@ -3,15 +3,26 @@
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <regex>
+#include <re2/re2.h>
 #include <sstream>
+
+#include "common/utf8.hpp"
 
 namespace stampede::common {
 
 using nlohmann::json;
 
+// RE2 matches in time linear in the text and never recurses, so a hostile pattern or body
+// cannot blow the stack or stall an event loop (std::regex did both).
 struct compiled_regex {
-    std::regex pattern;
+    explicit compiled_regex(const std::string& source) : pattern(source, options()) {}
+    static RE2::Options options() {
+        RE2::Options o;
+        o.set_log_errors(false);
+        o.set_max_mem(8 << 20);  // per pattern; past it RE2 refuses the pattern at load
+        return o;
+    }
+    RE2 pattern;
 };
 
 struct response_inspector::parsed_json {
@@ -56,15 +67,15 @@ std::optional<json_path> parse_json_path(std::string_view text, std::string* err
 }
 
 std::shared_ptr<const compiled_regex> compile_regex(const std::string& pattern, std::string* error) {
-    try {
-        return std::make_shared<const compiled_regex>(compiled_regex{std::regex(pattern, std::regex::ECMAScript)});
-    } catch (const std::regex_error& e) {
-        if (error) *error = "bad regular expression '" + pattern + "': " + e.what();
-        return nullptr;
-    }
+    auto compiled = std::make_shared<const compiled_regex>(pattern);
+    if (compiled->pattern.ok()) return compiled;
+    if (error) *error = "bad regular expression '" + pattern + "': " + compiled->pattern.error();
+    return nullptr;
 }
 
-std::size_t regex_groups(const compiled_regex& r) { return r.pattern.mark_count(); }
+std::size_t regex_groups(const compiled_regex& r) {
+    return static_cast<std::size_t>(std::max(0, r.pattern.NumberOfCapturingGroups()));
+}
 
 std::string expected_value::display() const {
     switch (type) {
@@ -101,10 +112,13 @@ const json* find(const json& root, const json_path& path) {
 // A JSON value as text: strings without quotes, anything else as JSON.
 std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-std::string shorten(std::string text) {
+// A quote of a response for a failure message: at most 80 bytes, cut on a character
+// boundary, invalid UTF-8 replaced (the message travels in a protobuf string).
+std::string shorten(std::string_view text) {
     constexpr std::size_t limit = 80;
-    if (text.size() > limit) text = text.substr(0, limit) + "...";
-    return text;
+    std::string out = valid_utf8_prefix(text, limit);
+    if (out.size() < text.size()) out += "...";
+    return out;
 }
 
 bool equals(const json& found, const expected_value& expected, std::string_view expected_text) {
@@ -139,7 +153,7 @@ bool text_holds(std::string_view text, const check_spec& spec, std::string_view 
         case check_spec::predicate::not_equals: return text != expected_text;
         case check_spec::predicate::contains: return text.find(expected_text) != std::string_view::npos;
         case check_spec::predicate::matches:
-            return std::regex_search(text.begin(), text.end(), spec.regex->pattern);
+            return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), spec.regex->pattern);
         default: return true;
     }
 }
@@ -170,13 +184,13 @@ std::string response_inspector::check(const check_spec& spec, std::string_view e
             return "took " + format_duration(response_.latency);
         case check_spec::subject::body:
             if (text_holds(response_.body, spec, expected_text)) return {};
-            return "the body was '" + shorten(std::string(response_.body)) + "'";
+            return "the body was '" + shorten(response_.body) + "'";
         case check_spec::subject::header: {
             auto value = response_.header ? response_.header(spec.header) : std::nullopt;
             if (spec.how == p::absent) return value ? "the header is present" : "";
             if (!value) return "no such header";
             if (text_holds(*value, spec, expected_text)) return {};
-            return "got '" + shorten(std::string(*value)) + "'";
+            return "got '" + shorten(*value) + "'";
         }
         case check_spec::subject::json: {
             const auto* doc = parsed();
@@ -226,13 +240,16 @@ std::optional<std::string> response_inspector::extract(const extract_spec& spec,
             return std::string(*value);
         }
         case extract_spec::source::regex: {
-            std::match_results<std::string_view::const_iterator> match;
-            if (!std::regex_search(response_.body.begin(), response_.body.end(), match, spec.regex->pattern) ||
-                static_cast<std::size_t>(spec.group) >= match.size() || !match[spec.group].matched) {
+            const auto& re = spec.regex->pattern;
+            const re2::StringPiece body(response_.body.data(), response_.body.size());
+            const int wanted = spec.group + 1;  // the whole match, then the groups up to the one taken
+            std::vector<re2::StringPiece> groups(static_cast<std::size_t>(wanted));
+            if (!re.Match(body, 0, body.size(), RE2::UNANCHORED, groups.data(), wanted) ||
+                groups[spec.group].data() == nullptr) {
                 why = "the regular expression found no match in the body";
                 return std::nullopt;
             }
-            return match[spec.group].str();
+            return std::string(groups[spec.group].data(), groups[spec.group].size());
         }
     }
     return std::nullopt;

@@ -1,10 +1,12 @@
 #include "common/scenario_loader.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "common/step_loader.hpp"
 #include "common/text_file.hpp"
+#include "common/utf8.hpp"
 
 namespace stampede::common {
 
@@ -238,6 +240,30 @@ std::string directory_of(const std::string& path) {
     return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
 }
 
+// Scenarios are UTF-8: their names and messages end up in results and on the control channel.
+// A file in another encoding is refused where its first offending byte is, with the reason.
+std::optional<diagnostic> encoding_problem(std::string_view text) {
+    const auto starts = [&](std::string_view bom) { return text.substr(0, bom.size()) == bom; };
+    if (starts("\xFF\xFE") || starts("\xFE\xFF"))
+        return diagnostic{1, 1, "the file is UTF-16 (it starts with a byte-order mark); save it as UTF-8"};
+    if (starts(std::string_view("\x00\x00\xFE\xFF", 4)))
+        return diagnostic{1, 1, "the file is UTF-32 (it starts with a byte-order mark); save it as UTF-8"};
+    const auto at = first_invalid_utf8(text);
+    if (at == utf8_all) return std::nullopt;
+    const auto before = text.substr(0, at);
+    const auto line_start = before.rfind('\n');
+    const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    // Columns count characters, as an editor shows them.
+    const auto line_text = before.substr(line_start == std::string_view::npos ? 0 : line_start + 1);
+    const int column = 1 + static_cast<int>(std::count_if(line_text.begin(), line_text.end(), [](char c) {
+                           return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+                       }));
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[at]));
+    return diagnostic{line, column, std::string("the file is not valid UTF-8 (byte ") + byte +
+                                        "); save it as UTF-8"};
+}
+
 }  // namespace
 
 std::string scenario_load_result::format() const {
@@ -253,6 +279,10 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
                                         const load_options& options) {
     scenario_load_result result;
     result.path = display_path;
+    if (auto problem = encoding_problem(text)) {
+        result.problems.push_back(std::move(*problem));
+        return result;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(text);

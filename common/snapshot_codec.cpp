@@ -1,8 +1,14 @@
 #include "common/snapshot_codec.hpp"
 
+#include "common/utf8.hpp"
 #include "stampede/v1/cluster.pb.h"
 
 namespace stampede::common {
+
+namespace {
+// Longest error message kept: a message quotes at most a part of a response.
+constexpr std::size_t max_error_message = 1024;
+}  // namespace
 
 bool is_empty(const stats_delta& delta) {
     if (!delta.errors.empty() || delta.cancelled) return false;
@@ -50,14 +56,12 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint
         wire->set_endpoint(key.endpoint);
         wire->set_kind(static_cast<std::uint32_t>(key.kind));
         wire->set_code(key.code);
-        wire->set_message(record.message);
+        wire->set_message(valid_utf8_prefix(record.message, max_error_message));
         wire->set_count(record.count);
     }
 }
 
 namespace {
-
-constexpr std::size_t max_error_message = 1024;
 
 std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count) {
     for (const auto& c : snapshot.checks())
@@ -116,7 +120,7 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
     }
     for (const auto& e : snapshot.errors()) {
         const error_key key{e.endpoint(), static_cast<error_kind>(e.kind()), e.code()};
-        into.add_error(key, e.message().substr(0, max_error_message), e.count());
+        into.add_error(key, valid_utf8_prefix(e.message(), max_error_message), e.count());
     }
     for (const auto& c : snapshot.checks()) {
         into.checks[c.check()].passed += c.passed();

@@ -7,7 +7,7 @@ packages=(
     g++ cmake ninja-build pkg-config ccache
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libboost-dev libssl-dev libspdlog-dev libyaml-cpp-dev catch2
-    nlohmann-json3-dev libcli11-dev
+    nlohmann-json3-dev libcli11-dev libre2-dev
     openssl iproute2
 )
 

@@ -9,6 +9,7 @@
 
 #include "common/control_transport.hpp"
 #include "common/text_file.hpp"
+#include "common/wire_text.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
 namespace stampede::master {
@@ -52,6 +53,8 @@ public:
         std::lock_guard lock(mutex_);
         if (finishing_) return;
         outgoing_.push_back(message);
+        if (const auto repaired = common::repair_text_fields(outgoing_.back()))
+            spdlog::warn("replaced invalid UTF-8 in {} field(s) of a message to worker {}", repaired, peer());
         if (outgoing_.size() == 1) start_write();
     }
 

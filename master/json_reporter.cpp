@@ -160,7 +160,8 @@ std::string result_to_json(const run_result& result) {
         {"workers", workers_json(result)},
         {"refused_snapshots", result.refused_snapshots},
     };
-    return doc.dump(2) + "\n";
+    // Texts from the command line or a worker may hold invalid UTF-8: replaced, never thrown.
+    return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string write_json_file(const run_result& result, const std::string& path) {

@@ -197,6 +197,18 @@ namespace {
 
 enum class outcome { ok, failed, cancelled };
 
+// Transport errors that are the server's protocol violations, not the socket's: codes of
+// their own (negative, apart from errno values), each its own row in the errors table.
+constexpr int unsolicited_code = -1;
+constexpr int unexpected_upgrade_code = -2;
+constexpr int too_many_interim_code = -3;
+constexpr const char* unsolicited_message =
+    "the server sent bytes with no request outstanding (a response sent twice, or before its request): "
+    "connection closed";
+// Servers send one or two interim responses (100 Continue, 103 Early Hints); far more is a
+// server looping, which would otherwise hold the request until its timeout.
+constexpr int max_interim_responses = 16;
+
 // A user's variables and data rows; only users of scenarios that have any carry one.
 struct user_state {
     std::vector<std::optional<std::string>> variables;
@@ -252,6 +264,8 @@ private:
     void arm_deadline(micros timeout);
     void wait_for_deadline();
     bool parse_buffered(response_reader& reader, beast::error_code& ec);
+    void start_response(std::optional<response_reader>& reader, bool keep, bool head);
+    bool unsolicited_bytes_waiting();
     void end_of_input(response_reader& reader, beast::error_code& ec);
     // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
     std::size_t read_room() const { return std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, 65536); }
@@ -441,22 +455,50 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
             socket_.set_option(tcp::no_delay(true), ignored);
             connected_ = true;
         }
+        // Bytes waiting on a connection with no request outstanding (a response sent twice,
+        // or before its request) would be read as this request's answer: the connection is
+        // closed and the request fails unsent, so no response is paired with the wrong request.
+        if (reused && unsolicited_bytes_waiting()) {
+            close();
+            fail(endpoint, error_kind::transport, unsolicited_code, unsolicited_message);
+            co_return outcome::failed;
+        }
         // Written and read straight on the socket, in this frame: one coroutine frame per
         // request, none of http::async_read's composed operations.
         for (auto rest = wire; !ec && !rest.empty();)
             rest.remove_prefix(co_await socket_.async_write_some(asio::buffer(rest.data(), rest.size()), token));
-        reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
-        reader->body_limit(scenario_->max_body_bytes);
-        reader->eager(true);
-        if (head) reader->skip(true);
-        while (!ec && !parse_buffered(*reader, ec)) {
-            const auto n = co_await socket_.async_read_some(buffer_.prepare(read_room()), token);
-            buffer_.commit(n);
-            if (ec == asio::error::eof) end_of_input(*reader, ec);
+        int interim = 0;
+        for (;;) {
+            start_response(reader, keep, head);
+            while (!ec && !parse_buffered(*reader, ec)) {
+                const auto n = co_await socket_.async_read_some(buffer_.prepare(read_room()), token);
+                buffer_.commit(n);
+                if (ec == asio::error::eof) end_of_input(*reader, ec);
+            }
+            // 1xx responses before the final one are interim (RFC 9110, 15.2): skipped. A 101
+            // answers an upgrade, which a plain HTTP step never asks for.
+            if (ec || reader->status() < 100 || reader->status() > 199 || reader->status() == 101) break;
+            if (++interim > max_interim_responses) break;
+        }
+        if (!ec && (interim > max_interim_responses || reader->status() == 101)) {
+            close();
+            if (reader->status() == 101)
+                fail(endpoint, error_kind::transport, unexpected_upgrade_code,
+                     "HTTP 101 Switching Protocols, but no upgrade was asked for");
+            else
+                fail(endpoint, error_kind::transport, too_many_interim_code,
+                     "more than " + std::to_string(max_interim_responses) + " interim (1xx) responses");
+            co_return outcome::failed;
         }
         if (!ec) {
             last_status_ = reader->status();
-            if (!reader->keep_alive()) close();
+            if (!reader->keep_alive()) {
+                close();
+            } else if (buffer_.size() > 0) {  // more bytes came after the response than it holds
+                close();
+                fail(endpoint, error_kind::transport, unsolicited_code, unsolicited_message);
+                co_return outcome::failed;
+            }
             co_return outcome::ok;
         }
         close();
@@ -472,6 +514,20 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
         co_return outcome::failed;
     }
     co_return outcome::failed;
+}
+
+void http_user::start_response(std::optional<response_reader>& reader, bool keep, bool head) {
+    reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
+    reader->body_limit(scenario_->max_body_bytes);
+    reader->eager(true);
+    if (head) reader->skip(true);
+}
+
+// One ioctl: whether the kernel holds bytes for this connection while no request is out.
+bool http_user::unsolicited_bytes_waiting() {
+    if (buffer_.size() > 0) return true;
+    beast::error_code ec;
+    return socket_.available(ec) > 0 && !ec;
 }
 
 // Feeds what the buffer holds to the parser. True when the response is complete (or `ec` is

@@ -17,6 +17,7 @@
 #include "common/scenario_loader.hpp"
 #include "common/snapshot_codec.hpp"
 #include "common/text_file.hpp"
+#include "common/wire_text.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 #include "worker/load_engine.hpp"
 #include "worker/process_usage.hpp"
@@ -147,7 +148,11 @@ struct worker_agent::impl {
     }
     std::optional<session_end> handle(const v1::MasterMessage& m);
     std::optional<session_end> on_welcome(const v1::Welcome& w);
-    bool write(const v1::WorkerMessage& m) { return stream && stream->Write(m); }
+    bool write(v1::WorkerMessage& m) {
+        if (const auto repaired = common::repair_text_fields(m))
+            spdlog::warn("replaced invalid UTF-8 in {} field(s) of a message to the master", repaired);
+        return stream && stream->Write(m);
+    }
     bool send_state(v1::StateChange::State state, const std::string& detail = {});
     void collect();          // takes the engine's delta into a new unacked snapshot
     void fill_heartbeat(v1::Heartbeat& hb, int& reported_users) {

@@ -1,0 +1,209 @@
+// Responses no well-behaved server sends, from a scripted server on loopback: bodies that are
+// not ASCII, interim 1xx responses, answers sent twice or with no request outstanding, and
+// bodies that make a backtracking regex engine crash or stall. Each run must end on time,
+// count what the server served, and pair every response with its own request.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/integration/hostile_server.hpp"
+#include "tests/integration/process.hpp"
+
+using namespace stampede::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+// Answers every request on a connection with `respond(request index)`.
+hostile_server::handler answering(std::function<std::string(std::uint64_t)> respond,
+                                  std::chrono::milliseconds delay = 0ms) {
+    return [respond, delay](hostile_connection& c) {
+        for (std::uint64_t i = 0;; ++i) {
+            if (c.read_request().empty()) return;
+            if (delay.count()) std::this_thread::sleep_for(delay);
+            if (!c.write(respond(i))) return;
+        }
+    };
+}
+
+struct run_result {
+    int code;
+    json doc;
+};
+
+run_result run_scenario(const temp_dir& dir, const std::string& scenario, std::vector<std::string> extra = {}) {
+    write_file(dir.file("s.yaml"), scenario);
+    std::vector<std::string> args = {"run", "-f", dir.file("s.yaml"), "--headless", "--json", dir.file("r.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto run = run_stampede(args, 30s);
+    INFO(run.out << run.err);
+    REQUIRE((run.code == 0 || run.code == 1));
+    return {run.code, json::parse(read_file(dir.file("r.json")))};
+}
+
+std::uint64_t total(const json& doc, const char* what) { return doc["totals"][what].get<std::uint64_t>(); }
+
+}  // namespace
+
+TEST_CASE("a failing check on a body that is not ASCII is counted, its message cut on a character boundary",
+          "[hostile]") {
+    std::string body(79, 'x');
+    for (int i = 0; i < 20; ++i) body += "\xC3\xA9";  // é
+    hostile_server server(answering([&](auto) { return http_ok(body); }));
+    temp_dir dir;
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+user_classes:
+  - wait_time: 100ms
+    tasks: [{name: page, path: /, checks: [{body_contains: zzz}]}]
+)", {"-u", "1", "-r", "10", "-t", "2s"});
+    CHECK(r.code == 1);
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 5);
+    CHECK(requests == server.requests());
+    CHECK(total(r.doc, "failures") == requests);
+    REQUIRE(r.doc["errors"].size() == 1);
+    const auto message = r.doc["errors"][0]["message"].get<std::string>();
+    // 79 x and half of the 80th byte's character would be a cut é: the quote stops before it.
+    CHECK(message.find(std::string(79, 'x') + "...") != std::string::npos);
+}
+
+TEST_CASE("invalid UTF-8 in a body is quoted with replacement characters, and the run keeps its counts",
+          "[hostile]") {
+    hostile_server server(answering([](auto) { return http_ok("\xFF\xFE binary \x80 tail"); }));
+    temp_dir dir;
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+user_classes:
+  - wait_time: 100ms
+    tasks: [{name: page, path: /, checks: [{body_contains: zzz}]}]
+)", {"-u", "1", "-r", "10", "-t", "2s"});
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 5);
+    CHECK(requests == server.requests());
+    REQUIRE(r.doc["errors"].size() == 1);
+    CHECK(r.doc["errors"][0]["message"].get<std::string>().find("\xEF\xBF\xBD\xEF\xBF\xBD binary \xEF\xBF\xBD tail") !=
+          std::string::npos);
+}
+
+TEST_CASE("interim 100 and 103 responses are skipped: the final response is the request's", "[hostile]") {
+    hostile_server server(answering([](std::uint64_t i) {
+        const std::string interim = i % 2 ? "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n"
+                                          : "HTTP/1.1 100 Continue\r\n\r\n";
+        return interim + interim + http_ok("{\"n\": " + std::to_string(i) + "}", "application/json");
+    }));
+    temp_dir dir;
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+user_classes:
+  - wait_time: 20ms
+    tasks: [{name: page, path: /, checks: [{json: n, exists: true}]}]
+)", {"-u", "1", "-r", "10", "-t", "2s"});
+    CHECK(r.code == 0);
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 10);
+    CHECK(requests == server.requests());
+    CHECK(total(r.doc, "failures") == 0);
+}
+
+TEST_CASE("an endless stream of 100 Continue is one failed request, not many successes", "[hostile]") {
+    hostile_server server([](hostile_connection& c) {
+        if (c.read_request().empty()) return;
+        const auto until = std::chrono::steady_clock::now() + 3s;
+        while (std::chrono::steady_clock::now() < until && c.write("HTTP/1.1 100 Continue\r\n\r\n"))
+            std::this_thread::sleep_for(1ms);
+    });
+    temp_dir dir;
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+user_classes:
+  - wait_time: 1s
+    tasks: [{name: page, path: /, timeout: 500ms}]
+)", {"-u", "1", "-r", "10", "-t", "2s"});
+    CHECK(r.code == 1);
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 1);
+    CHECK(requests <= server.requests());
+    CHECK(total(r.doc, "failures") == requests);
+}
+
+TEST_CASE("a 101 that nobody asked for fails the request", "[hostile]") {
+    hostile_server server(answering([](auto) {
+        return std::string("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+    }));
+    temp_dir dir;
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+user_classes:
+  - wait_time: 100ms
+    tasks: [{name: page, path: /}]
+)", {"-u", "1", "-r", "10", "-t", "1s"});
+    CHECK(r.code == 1);
+    CHECK(total(r.doc, "requests") >= 1);
+    CHECK(total(r.doc, "failures") == total(r.doc, "requests"));
+    REQUIRE(r.doc["errors"].size() == 1);
+    CHECK(r.doc["errors"][0]["message"].get<std::string>().find("101") != std::string::npos);
+}
+
+TEST_CASE("a response sent twice is caught: no later request is paired with the copy", "[hostile]") {
+    // Each answer comes 5 ms after its request, and again 30 ms later, while the user thinks.
+    hostile_server server([](hostile_connection& c) {
+        for (;;) {
+            if (c.read_request().empty()) return;
+            std::this_thread::sleep_for(5ms);
+            if (!c.write(http_ok("once"))) return;
+            std::this_thread::sleep_for(30ms);
+            if (!c.write(http_ok("twice"))) return;
+        }
+    });
+    temp_dir dir;
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+user_classes:
+  - wait_time: 100ms
+    tasks: [{name: page, path: /, checks: [{body_contains: once}]}]
+)", {"-u", "1", "-r", "10", "-t", "2s"});
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 5);
+    // Every answer read as a request's is its own: no check sees the copy, and none is fast.
+    for (const auto& c : r.doc["checks"]) CHECK(c["failed"] == 0);
+    const auto& page = r.doc["endpoints"][0];
+    bool unsolicited = false;
+    for (const auto& e : r.doc["errors"]) {
+        unsolicited = unsolicited || e["message"].get<std::string>().find("no request outstanding") != std::string::npos;
+    }
+    CHECK(unsolicited);
+    // The requests that found the copy waiting failed without being sent: the rest were served.
+    CHECK(requests - total(r.doc, "failures") <= server.requests());
+    CHECK(page["name"] == "page");
+}
+
+TEST_CASE("regex checks take linear time: no crash on long bodies, no stall on nested repeats", "[hostile]") {
+    const std::string long_a(200 * 1024, 'a');
+    hostile_server server(answering([&](std::uint64_t i) {
+        switch (i % 3) {
+            case 0: return http_ok(std::string(50 * 1024, 'a') + "c");
+            case 1: return http_ok(long_a);
+            default: return http_ok(std::string(40, 'a') + "!");
+        }
+    }));
+    temp_dir dir;
+    const auto started = std::chrono::steady_clock::now();
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+user_classes:
+  - tasks:
+      - name: page
+        path: /
+        checks:
+          - {body_matches: "a.*c", soft: true}
+          - {body_matches: "(a|b)*c", soft: true}
+          - {body_matches: "(a+)+$", soft: true}
+)", {"-u", "1", "-r", "10", "-t", "2s"});
+    CHECK(std::chrono::steady_clock::now() - started < 15s);
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 30);
+    CHECK(requests == server.requests());
+    // Every third body ends in c (checks 1 and 2 pass); every other third has only a's (check 3 passes).
+    const auto& checks = r.doc["checks"];
+    REQUIRE(checks.size() == 3);
+    const auto third = [&](int check, const char* field) { return checks[check][field].get<std::uint64_t>(); };
+    CHECK(third(0, "passed") + third(0, "failed") == requests);
+    CHECK(third(0, "passed") == (requests + 2) / 3);
+    CHECK(third(1, "passed") == (requests + 2) / 3);
+    CHECK(third(2, "passed") == (requests + 1) / 3);
+}
