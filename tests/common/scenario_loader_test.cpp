@@ -184,3 +184,23 @@ TEST_CASE("host URLs are checked", "[scenario]") {
     CHECK_FALSE(parse_host_url("https://h", &error));
     CHECK(error == "host 'https://h': https is not supported yet; use http://");
 }
+
+TEST_CASE("a scenario that is not UTF-8 is refused where its first bad byte is", "[loader]") {
+    CHECK(problems_of("host: http://127.0.0.1:1\nuser_classes:\n  - tasks: [{path: /caf\xE9}]\n") ==
+          "s.yaml:3:24: the file is not valid UTF-8 (byte 0xE9); save it as UTF-8\n");
+    CHECK(problems_of(std::string("\xFF\xFEh\0o\0", 6)) ==
+          "s.yaml:1:1: the file is UTF-16 (it starts with a byte-order mark); save it as UTF-8\n");
+    // A UTF-8 byte-order mark and non-ASCII names are fine.
+    load_ok("\xEF\xBB\xBFhost: http://127.0.0.1:1\nuser_classes:\n  - tasks: [{name: caf\xC3\xA9, path: /}]\n");
+}
+
+TEST_CASE("a regular expression RE2 cannot take is refused at load with its position", "[loader]") {
+    const auto problems = problems_of(R"(host: http://127.0.0.1:1
+user_classes:
+  - tasks:
+      - path: /
+        checks: [{body_matches: '(a)\1'}]
+)");
+    CHECK(problems.rfind("s.yaml:5:", 0) == 0);
+    CHECK(problems.find("bad regular expression '(a)\\1'") != std::string::npos);
+}
