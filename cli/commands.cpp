@@ -66,7 +66,8 @@ int run_command(const run_command_options& options) {
     run.load = plan.load;
     run.profile = options.overrides.profile;
     run.overrides = options.overrides;
-    run.scenario_yaml = common::read_text_file(options.scenario_path).value_or("");  // it just loaded
+    run.scenario_yaml =  // it just loaded
+        common::read_text_file(options.scenario_path, common::max_scenario_bundle_bytes).value_or("");
     run.seed = options.seed;
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <yaml-cpp/depthguard.h>
+
 #include "common/step_loader.hpp"
 #include "common/text_file.hpp"
 #include "common/utf8.hpp"
@@ -18,13 +20,12 @@ const keys scenario_keys = {"host", "headers", "timeout", "load", "profiles", "d
 const keys load_keys = {"users", "spawn_rate", "run_time"};
 const keys class_keys = {"name", "weight", "fixed_count", "wait_time", "headers", "vars", "on_start", "on_stop", "tasks"};
 const keys data_keys = {"file", "order", "scope"};
-constexpr std::size_t max_data_file_bytes = 64 * 1024 * 1024;
 
 // Walks the YAML tree, building the model and collecting every problem on the way.
 class loader : public detail::step_reader {
 public:
-    loader(std::vector<diagnostic>& problems, scenario& sc, const load_options& options)
-        : step_reader(problems, sc), options_(options) {}
+    loader(std::vector<diagnostic>& problems, scenario& sc, const load_options& options, std::size_t text_bytes)
+        : step_reader(problems, sc), options_(options), bundle_bytes_(text_bytes) {}
 
     void load(const YAML::Node& root);
 
@@ -39,6 +40,7 @@ private:
     std::uint32_t slot(const std::string& name);
 
     const load_options& options_;
+    std::size_t bundle_bytes_;  // the scenario's text and its data files so far
 };
 
 load_spec loader::get_load(const YAML::Node& n) {
@@ -83,13 +85,16 @@ void loader::get_data(const YAML::Node& n) {
         auto file = get_string(file_node, "data file");
         if (!file) continue;
         set.file = *file;
-        auto content = options_.read_file ? options_.read_file(*file) : std::nullopt;
+        std::string why;
+        auto content = options_.read_file ? options_.read_file(*file, why) : std::nullopt;
         if (!content) {
-            problem(file_node, "cannot read data file '" + *file + "'");
+            problem(file_node, "cannot read data file '" + *file + "'" + (why.empty() ? "" : ": " + why));
             continue;
         }
-        if (content->size() > max_data_file_bytes) {
-            problem(file_node, "data file '" + *file + "' is larger than 64 MiB");
+        bundle_bytes_ += content->size();
+        if (bundle_bytes_ > max_scenario_bundle_bytes) {
+            problem(file_node, "data file '" + *file + "' takes the scenario and its data files past " +
+                                   format_bytes(max_scenario_bundle_bytes) + ", the most sent to workers");
             continue;
         }
         std::string error;
@@ -286,12 +291,16 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     YAML::Node root;
     try {
         root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+        result.problems.push_back({e.mark.line + 1, e.mark.column + 1,
+                                   "nested deeper than " + std::to_string(e.depth() - 1) + " levels, the most a scenario may"});
+        return result;
     } catch (const YAML::ParserException& e) {
         result.problems.push_back({e.mark.line + 1, e.mark.column + 1, e.msg});
         return result;
     }
     scenario sc;
-    loader l(result.problems, sc, options);
+    loader l(result.problems, sc, options, text.size());
     try {
         l.load(root);
     } catch (const YAML::Exception& e) {  // a shape the loader did not foresee: still a clear error
@@ -308,16 +317,18 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
 }
 
 scenario_load_result load_scenario_file(const std::string& path) {
-    auto text = read_text_file(path);
+    std::string why;
+    auto text = read_text_file(path, max_scenario_bundle_bytes, &why);
     if (!text) {
         scenario_load_result result;
         result.path = path;
-        result.problems.push_back({0, 0, "cannot open the scenario file"});
+        result.problems.push_back({0, 0, "cannot read the scenario file: " + why});
         return result;
     }
     load_options options;
-    options.read_file = [dir = directory_of(path)](const std::string& name) {
-        return read_text_file(!name.empty() && name.front() == '/' ? name : dir + name);
+    options.read_file = [dir = directory_of(path)](const std::string& name, std::string& error) {
+        return read_text_file(!name.empty() && name.front() == '/' ? name : dir + name, max_scenario_bundle_bytes,
+                              &error);
     };
     options.environment = [](const std::string& name) -> std::optional<std::string> {
         const char* value = std::getenv(name.c_str());

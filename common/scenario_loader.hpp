@@ -28,8 +28,13 @@ struct scenario_load_result {
 
 // Where a scenario's data files and environment values come from. A master reads them from
 // its disk and environment; its workers get the same from the master.
+// A scenario and its data files travel to every worker in one control message (at most
+// 64 MiB): together they may be at most this large.
+inline constexpr std::size_t max_scenario_bundle_bytes = 60u << 20;
+
 struct load_options {
-    std::function<std::optional<std::string>(const std::string& name)> read_file;
+    // The file's content, or nullopt with the reason in `error`.
+    std::function<std::optional<std::string>(const std::string& name, std::string& error)> read_file;
     std::function<std::optional<std::string>(const std::string& name)> environment;
 };
 

@@ -177,6 +177,18 @@ template_headers yaml_reader::get_headers(const YAML::Node& n, const template_sc
 
 std::optional<json> yaml_reader::to_json(const YAML::Node& n, const template_scope* scope,
                                          std::vector<text_template>* leaves) {
+    std::size_t budget = max_json_values;
+    return to_json_within(n, scope, leaves, budget);
+}
+
+std::optional<json> yaml_reader::to_json_within(const YAML::Node& n, const template_scope* scope,
+                                                std::vector<text_template>* leaves, std::size_t& budget) {
+    if (budget == 0) return std::nullopt;  // already reported
+    if (--budget == 0) {
+        problem(n, "json body has more than " + std::to_string(max_json_values) +
+                       " values (do YAML aliases repeat a large part?)");
+        return std::nullopt;
+    }
     if (n.IsNull()) return json(nullptr);
     if (n.IsScalar()) {
         const auto& s = n.Scalar();
@@ -197,7 +209,7 @@ std::optional<json> yaml_reader::to_json(const YAML::Node& n, const template_sco
     if (n.IsSequence()) {
         json arr = json::array();
         for (const auto& item : n) {
-            auto v = to_json(item, scope, leaves);
+            auto v = to_json_within(item, scope, leaves, budget);
             if (!v) return std::nullopt;
             arr.push_back(std::move(*v));
         }
@@ -206,7 +218,7 @@ std::optional<json> yaml_reader::to_json(const YAML::Node& n, const template_sco
     if (n.IsMap()) {
         json obj = json::object();
         for (auto it = n.begin(); it != n.end(); ++it) {
-            auto v = to_json(it->second, scope, leaves);
+            auto v = to_json_within(it->second, scope, leaves, budget);
             if (!v) return std::nullopt;
             obj[it->first.Scalar()] = std::move(*v);
         }

@@ -44,10 +44,15 @@ public:
     // Builds a body template from a JSON document whose string leaves may be markers made by
     // json_marker (see step_loader.cpp for JSON-RPC envelopes).
     text_template body_from_json(const nlohmann::json& doc, std::vector<text_template>& leaves);
+    // At most max_json_values values: YAML aliases can make a short file expand without
+    // bound (nine aliases of nine make 387 million values), so the count is kept as it goes.
     std::optional<nlohmann::json> to_json(const YAML::Node& n, const template_scope* scope,
                                           std::vector<text_template>* leaves);
+    static constexpr std::size_t max_json_values = 100'000;
 
 private:
+    std::optional<nlohmann::json> to_json_within(const YAML::Node& n, const template_scope* scope,
+                                                 std::vector<text_template>* leaves, std::size_t& budget);
     std::vector<diagnostic>& problems_;
 };
 

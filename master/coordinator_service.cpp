@@ -17,8 +17,10 @@ namespace stampede::master {
 namespace {
 
 std::string read_pem(const std::string& path, std::string* error) {
-    auto text = common::read_text_file(path);
-    if (!text) *error = "cannot read " + path;
+    constexpr std::size_t max_pem_bytes = 1u << 20;
+    std::string why;
+    auto text = common::read_text_file(path, max_pem_bytes, &why);
+    if (!text) *error = "cannot read " + path + ": " + why;
     return text.value_or("");
 }
 

@@ -46,11 +46,14 @@ std::string host_name() {
     return name;
 }
 
+constexpr std::size_t max_pem_bytes = 1u << 20;
+
 // TLS files are read when the agent starts; a missing one is a configuration error.
 std::shared_ptr<grpc::Channel> make_channel(const agent_options& o, std::string& error) {
     auto pem = [&](const std::string& path, const char* flag) {
-        auto text = common::read_text_file(path);
-        if (!text && error.empty()) error = std::string(flag) + ": cannot read " + path;
+        std::string why;
+        auto text = common::read_text_file(path, max_pem_bytes, &why);
+        if (!text && error.empty()) error = std::string(flag) + ": cannot read " + path + ": " + why;
         return text.value_or("");
     };
     grpc::ChannelArguments args;
@@ -335,7 +338,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         // Data files and environment values come from the master, so every worker runs the
         // scenario the master validated.
         common::load_options sources;
-        sources.read_file = [&w](const std::string& name) -> std::optional<std::string> {
+        sources.read_file = [&w](const std::string& name, std::string&) -> std::optional<std::string> {
             auto it = w.files().find(name);
             return it == w.files().end() ? std::nullopt : std::optional<std::string>(it->second);
         };

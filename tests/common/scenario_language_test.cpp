@@ -12,7 +12,7 @@ namespace {
 
 load_options sources() {
     load_options o;
-    o.read_file = [](const std::string& name) -> std::optional<std::string> {
+    o.read_file = [](const std::string& name, std::string&) -> std::optional<std::string> {
         if (name == "q.csv") return "query,complexity\nq1,simple\nq2,complex\n";
         return std::nullopt;
     };

@@ -170,7 +170,7 @@ TEST_CASE("YAML syntax errors carry their position", "[scenario]") {
 TEST_CASE("a missing file is reported, not thrown", "[scenario]") {
     auto r = load_scenario_file("/nonexistent/scenario.yaml");
     CHECK_FALSE(r.ok());
-    CHECK(r.format() == "/nonexistent/scenario.yaml:0:0: cannot open the scenario file\n");
+    CHECK(r.format() == "/nonexistent/scenario.yaml:0:0: cannot read the scenario file: No such file or directory\n");
 }
 
 TEST_CASE("host URLs are checked", "[scenario]") {
@@ -203,4 +203,21 @@ user_classes:
 )");
     CHECK(problems.rfind("s.yaml:5:", 0) == 0);
     CHECK(problems.find("bad regular expression '(a)\\1'") != std::string::npos);
+}
+
+TEST_CASE("YAML aliases that expand without bound are refused, as is nesting past the limit", "[loader]") {
+    std::string bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i < 10; ++i) {
+        bomb += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+        for (int j = 0; j < 9; ++j) bomb += (j ? ", *a" : "*a") + std::to_string(i - 1);
+        bomb += "]\n";
+    }
+    const auto problems =
+        problems_of("host: http://127.0.0.1:1\nx: " + bomb.substr(3) + "user_classes:\n  - tasks: [{path: /, json: *a9}]\n");
+    CHECK(problems.find("json body has more than 100000 values") != std::string::npos);
+
+    const std::string deep = std::string(3000, '[') + std::string(3000, ']');
+    const auto nested = problems_of("host: http://127.0.0.1:1\nuser_classes:\n  - tasks: [{path: /, json: " + deep + "}]\n");
+    CHECK(nested.find("nested deeper than") != std::string::npos);
+    CHECK(nested.find("levels") != std::string::npos);
 }
