@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include "cli/flag_checks.hpp"
+
 #include <pthread.h>
 #include <signal.h>
 
@@ -55,6 +57,11 @@ common::micros duration_flag(const std::string& text) { return *common::parse_du
 int run_command(const run_command_options& options) {
     // In one process the workers' joins and goodbyes are noise; a master reports them.
     if (options.bind.empty() && !std::getenv("SPDLOG_LEVEL")) spdlog::set_level(spdlog::level::warn);
+    if (options.bind.empty() && options.workers * options.threads > max_threads) {
+        std::cerr << "--threads: " << options.workers << " workers of " << options.threads << " threads exceed the "
+                  << max_threads << " load threads one process may run\n";
+        return exit_usage;
+    }
     auto sc = load_or_report(options.scenario_path);
     if (!sc) return exit_usage;
     auto plan = common::apply_load_plan(*sc, options.overrides);
@@ -82,13 +89,17 @@ int run_command(const run_command_options& options) {
     run.token = options.token;
     run.tls = options.tls;
     auto outcome = master::execute_run(std::move(*sc), run, std::cout);
-    if (!outcome.error.empty()) {
+    if (!outcome.error.empty() && !outcome.started) {
         std::cerr << "error: " << outcome.error << "\n";
         return outcome.error_code;
     }
     const auto& result = outcome.result;
     master::print_summary(result, std::cout);
     const bool written = write_results(result, options);
+    if (!outcome.error.empty()) {  // it started, then could not go on: what ran is reported above
+        std::cerr << "error: " << outcome.error << "\n";
+        return outcome.error_code;
+    }
     if (result.totals.total().failures > 0) return options.exit_code_on_error;
     return written ? exit_ok : 1;
 }

@@ -7,16 +7,12 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.hpp"
+#include "cli/flag_checks.hpp"
 #include "common/duration.hpp"
 
 namespace {
 
 using namespace stampede;
-
-std::string check_duration(const std::string& text) {
-    std::string error;
-    return common::parse_duration(text, &error) ? std::string() : error;
-}
 
 std::string joined_command_line(int argc, char** argv) {
     std::string out;
@@ -24,51 +20,68 @@ std::string joined_command_line(int argc, char** argv) {
     return out;
 }
 
+CLI::Validator whole(long long low, long long high) {
+    return {[=](std::string& text) { return cli::check_whole(text, low, high); }, ""};
+}
+CLI::Validator positive(double max) {
+    return {[=](std::string& text) { return cli::check_positive(text, max); }, ""};
+}
+CLI::Validator address(bool any_port) {
+    return {[=](std::string& text) { return cli::check_address(text, any_port); }, ""};
+}
+CLI::Validator duration() { return {[](std::string& text) { return cli::check_duration(text); }, ""}; }
+
 void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run_time) {
     cmd.add_option("-f,--scenario", o.scenario_path, "Scenario file (YAML)")->required();
     cmd.add_option("-H,--host", o.overrides.host, "Target base URL, overrides the scenario's host");
-    cmd.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users")->check(CLI::NonNegativeNumber);
-    cmd.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second")
-        ->check(CLI::PositiveNumber);
+    cmd.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users (at most 10000000)")
+        ->check(whole(0, 10'000'000));
+    cmd.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second (at most 1000000)")
+        ->check(positive(1e6));
     cmd.add_option("-t,--run-time", run_time, "Stop after this long, e.g. 90s, 10m, 1h30m (default: until Ctrl-C)")
-        ->check(check_duration);
-    cmd.add_option("-T,--tags", o.overrides.tags, "Run only tasks with any of these tags")->expected(1, -1);
-    cmd.add_option("-E,--exclude-tags", o.overrides.exclude_tags, "Skip tasks with any of these tags")->expected(1, -1);
+        ->check(duration());
+    cmd.add_option("-T,--tags", o.overrides.tags, "Run only tasks with any of these tags (space- or comma-separated)")
+        ->expected(1, -1)->delimiter(',');
+    cmd.add_option("-E,--exclude-tags", o.overrides.exclude_tags,
+                   "Skip tasks with any of these tags (space- or comma-separated)")->expected(1, -1)->delimiter(',');
     cmd.add_option("--profile", o.overrides.profile, "Use a load profile named in the scenario (quick, standard, ...)");
     cmd.add_option("--csv", o.csv_prefix, "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv");
     cmd.add_option("--json", o.json_path, "Write the complete result as JSON");
     cmd.add_flag("--headless", o.headless, "No web UI, status on the console (Stampede has no web UI yet: always so)");
     cmd.add_option("--stop-timeout", o.stop_timeout, "On stop, let requests in flight finish for this long (default 5s)")
-        ->check(check_duration);
+        ->check(duration());
     cmd.add_option("--exit-code-on-error", o.exit_code_on_error, "Exit code when any request failed (default 1)")
-        ->check(CLI::Range(0, 255));
+        ->check(whole(0, 255));
     cmd.add_option("--seed", o.seed, "Seed for task choice and wait times (default: random)");
 }
 
 void add_master_flags(CLI::App& cmd, cli::run_command_options& o) {
-    cmd.add_option("--bind", o.bind, "Address for workers to connect to (default 0.0.0.0:5557)");
+    cmd.add_option("--bind", o.bind, "Address for workers to connect to, HOST:PORT (default 0.0.0.0:5557)")
+        ->check(address(true));
     cmd.add_option("--token", o.token, "Shared secret workers must present")->envname("STAMPEDE_TOKEN");
     cmd.add_option("--expect-workers", o.expect_workers, "Start once this many workers have joined (default 1)")
-        ->check(CLI::PositiveNumber);
+        ->check(whole(1, 5000));
     cmd.add_option("--expect-workers-max-wait", o.expect_workers_max_wait,
                    "Give up (exit 3) if they have not joined within this long (default 0: wait forever)")
-        ->check(check_duration);
+        ->check(duration());
     cmd.add_option("--heartbeat-timeout", o.heartbeat_timeout,
-                   "Mark a worker lost after this long without a word (default 3s)")->check(check_duration);
+                   "Mark a worker lost after this long without a word (default 3s)")->check(duration());
     cmd.add_option("--tls-cert", o.tls.cert, "PEM certificate for the control channel (enables TLS)");
     cmd.add_option("--tls-key", o.tls.key, "PEM private key of --tls-cert");
     cmd.add_option("--tls-ca", o.tls.ca, "PEM CA that worker certificates must chain to (enables mutual TLS)");
 }
 
 void add_worker_flags(CLI::App& cmd, worker::agent_options& o, std::string& master_wait, std::string& master_timeout) {
-    cmd.add_option("--master", o.master, "The master's address, HOST:PORT")->required()->envname("STAMPEDE_MASTER");
-    cmd.add_option("--threads", o.threads, "Load threads (default: one per core)")->check(CLI::NonNegativeNumber);
+    cmd.add_option("--master", o.master, "The master's address, HOST:PORT")
+        ->required()->envname("STAMPEDE_MASTER")->check(address(false));
+    cmd.add_option("--threads", o.threads, "Load threads (default: one per core; at most 1024)")
+        ->check(whole(0, cli::max_threads));
     cmd.add_option("--name", o.name, "Name shown by the master (default: host name and pid)");
     cmd.add_option("--token", o.token, "Shared secret the master requires")->envname("STAMPEDE_TOKEN");
     cmd.add_option("--master-wait", master_wait,
-                   "Exit 3 if no master answers within this long (default 0: keep trying)")->check(check_duration);
+                   "Exit 3 if no master answers within this long (default 0: keep trying)")->check(duration());
     cmd.add_option("--master-timeout", master_timeout,
-                   "Stop all users after this long without a word from the master (default 5s)")->check(check_duration);
+                   "Stop all users after this long without a word from the master (default 5s)")->check(duration());
     cmd.add_option("--tls-ca", o.tls_ca, "PEM CA the master's certificate must chain to (enables TLS)");
     cmd.add_option("--tls-cert", o.tls_cert, "PEM client certificate, for a master requiring mutual TLS");
     cmd.add_option("--tls-key", o.tls_key, "PEM private key of --tls-cert");
@@ -89,9 +102,11 @@ int main(int argc, char** argv) {
     std::string run_time;
     auto* run = app.add_subcommand("run", "Run a load test here: a master and its workers in one process");
     add_load_flags(*run, run_options, run_time);
-    run->add_option("--workers", run_options.workers, "Workers in this process (default 1)")->check(CLI::PositiveNumber);
-    run->add_option("--threads", run_options.threads, "Load threads per worker (default: cores / workers)")
-        ->check(CLI::NonNegativeNumber);
+    run->add_option("--workers", run_options.workers, "Workers in this process (default 1; at most 256)")
+        ->check(whole(1, cli::max_local_workers));
+    run->add_option("--threads", run_options.threads,
+                    "Load threads per worker (default: cores / workers; at most 1024 in all)")
+        ->check(whole(0, cli::max_threads));
 
     cli::run_command_options master_options;
     master_options.bind = "0.0.0.0:5557";

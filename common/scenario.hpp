@@ -13,19 +13,13 @@
 #include "common/data_set.hpp"
 #include "common/endpoint_stats.hpp"
 #include "common/response_checks.hpp"
+#include "common/target_host.hpp"
 #include "common/template.hpp"
 
 namespace stampede::common {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 using template_headers = std::vector<std::pair<std::string, text_template>>;
-
-struct target_host {
-    std::string scheme = "http";
-    std::string host;
-    std::string port = "80";
-    std::string base_path;  // prefix for every request path, without trailing slash
-};
 
 struct wait_time {
     enum class kind { none, constant, between, pacing };  // pacing: iterations start every `low`
@@ -114,8 +108,5 @@ struct scenario {
     std::map<std::string, std::string> files;
     std::map<std::string, std::string> environment;
 };
-
-// Parses "http://host:port/base". Returns nullopt with a reason.
-std::optional<target_host> parse_host_url(const std::string& url, std::string* error);
 
 }  // namespace stampede::common

@@ -337,34 +337,4 @@ scenario_load_result load_scenario_file(const std::string& path) {
     return load_scenario_text(*text, path, options);
 }
 
-std::optional<target_host> parse_host_url(const std::string& url, std::string* error) {
-    auto fail = [&](std::string why) -> std::optional<target_host> {
-        if (error) *error = "host '" + url + "': " + why;
-        return std::nullopt;
-    };
-    target_host h;
-    std::string_view rest(url);
-    const auto scheme_end = rest.find("://");
-    if (scheme_end == std::string_view::npos) return fail("must start with http:// (for example http://127.0.0.1:8080)");
-    h.scheme = std::string(rest.substr(0, scheme_end));
-    if (h.scheme == "https") return fail("https is not supported yet; use http://");
-    if (h.scheme != "http") return fail("unsupported scheme '" + h.scheme + "'; use http://");
-    rest.remove_prefix(scheme_end + 3);
-    const auto path_start = rest.find('/');
-    std::string_view authority = rest.substr(0, path_start);
-    if (path_start != std::string_view::npos) h.base_path = std::string(rest.substr(path_start));
-    while (!h.base_path.empty() && h.base_path.back() == '/') h.base_path.pop_back();
-    const auto colon = authority.rfind(':');
-    if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-        h.port = std::string(authority.substr(colon + 1));
-        authority = authority.substr(0, colon);
-        const bool digits = !h.port.empty() && std::all_of(h.port.begin(), h.port.end(), ::isdigit);
-        if (!digits || h.port.size() > 5 || std::stoi(h.port) == 0 || std::stoi(h.port) > 65535)
-            return fail("invalid port '" + h.port + "'");
-    }
-    if (authority.empty()) return fail("has no host name");
-    h.host = std::string(authority);
-    return h;
-}
-
 }  // namespace stampede::common

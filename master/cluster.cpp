@@ -263,12 +263,23 @@ void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
             w.state = worker_state::stopped;
             w.stopped_at_sequence = s.last_sequence();
             break;
-        case v1::StateChange::FAILED:
+        case v1::StateChange::FAILED: {
             w.state = worker_state::failed;
             event("worker_failed", w, s.detail());
-            spdlog::error("worker {} failed: {}", w.label(), s.detail());
+            spdlog::error("worker {} cannot run the scenario: {}", w.label(), s.detail());
+            // The same scenario fails the same way on the other workers: before the start, the
+            // run ends with the reason instead of waiting for workers that will never be ready.
+            if (failure_.empty() && (!started_ || active_workers().empty()))
+                failure_ = "worker " + w.label() + " cannot run the scenario: " + s.detail();
+            if (w.link) {
+                v1::MasterMessage quit;
+                quit.mutable_quit()->set_reason("this worker cannot run the scenario");
+                w.link->send(quit);
+                w.link->close(true);
+            }
             if (started_ && !stopping_) rebalance_locked();
             break;
+        }
         default: break;
     }
 }
@@ -305,12 +316,17 @@ void cluster::rebalance_locked() {
 
 bool cluster::wait_for_workers(int count, common::micros max_wait) {
     std::unique_lock lock(mutex_);
-    auto enough = [&] { return static_cast<int>(active_workers().size()) >= count; };
+    auto enough = [&] { return static_cast<int>(active_workers().size()) >= count || !failure_.empty(); };
     if (max_wait.count() <= 0) {
         changed_.wait(lock, [&] { return enough() || shutdown_; });
-        return enough();
+        return enough() && failure_.empty();
     }
-    return changed_.wait_for(lock, max_wait, enough);
+    return changed_.wait_for(lock, max_wait, enough) && failure_.empty();
+}
+
+std::string cluster::failure() {
+    std::lock_guard lock(mutex_);
+    return failure_;
 }
 
 void cluster::start(std::vector<int> class_totals, double spawn_rate) {

@@ -82,6 +82,9 @@ public:
     void start(std::vector<int> class_totals, double spawn_rate);
     common::stats_delta take_delta();
     cluster_status status();
+    // Why the run cannot go on, once it cannot: a worker that cannot run the scenario before
+    // the start, or every worker failed after it. Empty while the run can go on.
+    std::string failure();
     // Stops every worker's users and waits until each has sent all it counted (or is gone).
     void stop(common::micros grace);
     void quit(const std::string& reason);
@@ -123,6 +126,7 @@ private:
     std::vector<int> class_totals_;
     double spawn_rate_ = 1.0;
     bool started_ = false, stopping_ = false, quitting_ = false;
+    std::string failure_;
     std::uint64_t refused_snapshots_ = 0;
     std::vector<std::pair<wall_clock::time_point, run_event>> events_;
     std::thread heartbeat_;

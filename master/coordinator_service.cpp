@@ -264,6 +264,7 @@ std::string coordinator_server::start(const std::string& bind, const tls_files& 
 
 std::shared_ptr<grpc::Channel> coordinator_server::in_process_channel() {
     grpc::ChannelArguments args;
+    common::configure_worker_channel(args);  // the same limits as a worker's channel over TCP
     return server_->InProcessChannel(args);
 }
 

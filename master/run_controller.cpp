@@ -37,7 +37,7 @@ run_result describe_run(const common::scenario& sc, const run_options& options) 
     run_result r;
     r.scenario_path = sc.source_path;
     r.command_line = options.command_line;
-    r.host = sc.host->scheme + "://" + sc.host->host + ":" + sc.host->port + sc.host->base_path;
+    r.host = sc.host->url();
     r.profile = options.profile;
     r.load = options.load;
     for (const auto& cls : sc.user_classes) r.user_classes.push_back(cls.name);
@@ -125,6 +125,7 @@ private:
         snapshot_.expires_after(options_.snapshot_interval);
         snapshot_.async_wait([this](auto ec) {
             if (ec) return;
+            if (!cluster_.failure().empty()) return io_.stop();  // no worker is left to run it
             const auto status = cluster_.status();
             users_ = status.running_users;
             aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
@@ -189,12 +190,20 @@ run_outcome execute_run(common::scenario sc, const run_options& options, std::os
     std::unique_ptr<local_workers> locals;
     if (options.bind.empty()) locals = std::make_unique<local_workers>(server, options);
     if (!await_workers(cl, options, server.port(), console)) {
-        outcome.error = fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
-                                    cl.status().workers_active, common::format_duration(options.expect_workers_max_wait));
-        outcome.error_code = exit_workers_missing;
-        cl.quit("not enough workers");
+        if (auto failure = cl.failure(); !failure.empty()) {
+            outcome.error = failure;
+            outcome.error_code = exit_cannot_run;
+        } else {
+            outcome.error = fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
+                                        cl.status().workers_active,
+                                        common::format_duration(options.expect_workers_max_wait));
+            outcome.error_code = exit_workers_missing;
+        }
+        cl.quit(outcome.error_code == exit_cannot_run ? "a worker cannot run the scenario" : "not enough workers");
+        cl.await_disconnects(std::chrono::seconds(2));
         return outcome;
     }
+    outcome.started = true;
     result.start = wall_clock::now();
     run_loop loop(cl, result, options, console);
     console << "Starting " << options.load.users << " user(s) at " << options.load.spawn_rate << "/s on "
@@ -210,7 +219,12 @@ run_outcome execute_run(common::scenario sc, const run_options& options, std::os
     server.shutdown();
     cl.describe(result);
     for (const auto& w : result.workers) result.threads += w.threads;
-    result.events.push_back({result.duration_s(), "stopped", result.interrupted ? "interrupted" : "run time reached"});
+    if (auto failure = cl.failure(); !failure.empty()) {
+        outcome.error = failure;
+        outcome.error_code = exit_cannot_run;
+    }
+    const std::string why = !outcome.error.empty() ? outcome.error : result.interrupted ? "interrupted" : "run time reached";
+    result.events.push_back({result.duration_s(), "stopped", why});
     return outcome;
 }
 

@@ -39,10 +39,14 @@ struct run_options {
 // Exit code for a master whose expected workers did not come in time.
 inline constexpr int exit_workers_missing = 3;
 
+// Exit code for a run whose workers cannot run the scenario (told by a worker).
+inline constexpr int exit_cannot_run = 2;
+
 struct run_outcome {
     run_result result;
-    std::string error;  // non-empty: the run could not start
+    std::string error;     // non-empty: the run could not start, or could not go on
     int error_code = 2;
+    bool started = false;  // the result holds what ran before the error
 };
 
 run_outcome execute_run(common::scenario sc, const run_options& options, std::ostream& console);

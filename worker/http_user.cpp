@@ -123,8 +123,7 @@ prepared_step prepare_step(const common::scenario& sc, const common::user_class_
     http::request<http::string_body> req;
     req.method(to_verb(spec.method));
     req.version(11);
-    const bool default_port = sc.host->port == "80";
-    req.set(http::field::host, default_port ? sc.host->host : sc.host->host + ":" + sc.host->port);
+    req.set(http::field::host, sc.host->authority());
     req.set(http::field::user_agent, "stampede/" STAMPEDE_VERSION);
     if (!spec.content_type.empty()) req.set(http::field::content_type, spec.content_type);
     for (const auto& [name, value] : merge_headers(sc, cls, spec)) {

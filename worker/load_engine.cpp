@@ -1,5 +1,7 @@
 #include "worker/load_engine.hpp"
 
+#include <system_error>
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -114,12 +116,21 @@ std::string load_engine::start() {
     std::string error;
     impl_->prepared = prepare_scenario(impl_->sc, impl_->options.max_body_bytes, &error);
     if (!impl_->prepared) return error;
-    for (int i = 0; i < impl_->options.threads; ++i) {
-        auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size(), impl_->sc.checks.size());
-        t->runner = std::thread([&io = t->io] { io.run(); });
-        impl_->threads.push_back(std::move(t));
+    try {
+        for (int i = 0; i < impl_->options.threads; ++i) {
+            auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size(), impl_->sc.checks.size());
+            t->runner = std::thread([&io = t->io] { io.run(); });
+            impl_->threads.push_back(std::move(t));
+        }
+        impl_->control_runner = std::thread([this] { impl_->control.run(); });
+    } catch (const std::system_error& e) {  // the system's thread limit: a clear error, not an abort
+        for (auto& t : impl_->threads) {
+            t->io.stop();
+            t->runner.join();
+        }
+        impl_->threads.clear();
+        return "cannot start " + std::to_string(impl_->options.threads) + " load threads: " + e.what();
     }
-    impl_->control_runner = std::thread([this] { impl_->control.run(); });
     impl_->open_files_limit = process_usage::raise_open_files_limit();
     impl_->started = true;
     return {};

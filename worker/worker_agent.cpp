@@ -134,6 +134,7 @@ struct worker_agent::impl {
     bool stream_ended = false;
     bool welcomed = false;
     bool ended_by_master = false;  // the master closed the stream with OK: the run is over
+    grpc::StatusCode last_status = grpc::StatusCode::OK;
 
     bool open_stream(common::micros wait_limit);
     void close_stream();
@@ -151,6 +152,7 @@ struct worker_agent::impl {
     }
     std::optional<session_end> handle(const v1::MasterMessage& m);
     std::optional<session_end> on_welcome(const v1::Welcome& w);
+    session_end cannot_run(const std::string& why);
     bool write(v1::WorkerMessage& m) {
         if (const auto repaired = common::repair_text_fields(m))
             spdlog::warn("replaced invalid UTF-8 in {} field(s) of a message to the master", repaired);
@@ -252,6 +254,7 @@ void worker_agent::impl::close_stream() {
     reader.join();
     const auto status = stream->Finish();
     ended_by_master = status.ok();
+    last_status = status.error_code();
     if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED)
         spdlog::debug("stream to the master ended: {}", status.error_message());
     stream.reset();
@@ -323,6 +326,17 @@ void worker_agent::impl::stop_if_master_silent() {
     users_running = false;
 }
 
+// This worker cannot run the scenario: it says so here and tells the master, which ends the
+// run with the reason; the stream stays open until the master has it (or a second passes).
+session_end worker_agent::impl::cannot_run(const std::string& why) {
+    spdlog::error("cannot run the scenario: {}", why);
+    if (send_state(v1::StateChange::FAILED, why)) {
+        const auto until = steady::now() + 2s;
+        while (!take_inbox(until).second && steady::now() < until) {}
+    }
+    return session_end::failed;
+}
+
 std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) {
     snapshot_interval = common::micros(std::max<std::uint32_t>(50, w.snapshot_interval_ms()) * 1000LL);
     heartbeat_interval = common::micros(std::max<std::uint32_t>(50, w.heartbeat_interval_ms()) * 1000LL);
@@ -347,27 +361,18 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
             return it == w.environment().end() ? std::nullopt : std::optional<std::string>(it->second);
         };
         auto loaded = common::load_scenario_text(w.scenario_yaml(), w.scenario_path(), sources);
-        if (!loaded.ok()) {
-            send_state(v1::StateChange::FAILED, "the scenario does not load here:\n" + loaded.format());
-            return session_end::failed;
-        }
+        if (!loaded.ok()) return cannot_run("the scenario does not load here:\n" + loaded.format());
         common::load_overrides overrides;
         if (!w.plan().host().empty()) overrides.host = w.plan().host();
         overrides.tags.assign(w.plan().tags().begin(), w.plan().tags().end());
         overrides.exclude_tags.assign(w.plan().exclude_tags().begin(), w.plan().exclude_tags().end());
         auto plan = common::apply_load_plan(*loaded.value, overrides);
-        if (!plan.error.empty()) {
-            send_state(v1::StateChange::FAILED, plan.error);
-            return session_end::failed;
-        }
+        if (!plan.error.empty()) return cannot_run(plan.error);
         engine_options eo;
         eo.threads = options.threads;
         eo.seed = w.plan().seed() ? w.plan().seed() ^ std::hash<std::string>{}(worker_id) : 0;
         auto fresh = std::make_unique<load_engine>(std::move(*loaded.value), eo);
-        if (auto error = fresh->start(); !error.empty()) {
-            send_state(v1::StateChange::FAILED, error);
-            return session_end::failed;
-        }
+        if (auto error = fresh->start(); !error.empty()) return cannot_run(error);
         std::lock_guard lock(engine_mutex);
         engine = std::move(fresh);
         spdlog::info("joined run {}: {}", run_id, w.scenario_path());
@@ -535,10 +540,16 @@ int worker_agent::run() {
             s.stop_users(common::micros(0));
             return agent_done;
         }
+        // A message past the channel's size limit fails the same way on every attempt.
+        if (end == session_end::broken && s.last_status == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+            spdlog::error("a message from the master is larger than the control channel carries");
+            s.stop_users(common::micros(0));
+            return agent_cannot_run;
+        }
         switch (end) {
             case session_end::quit: return agent_done;
-            case session_end::refused:
-            case session_end::failed: s.stop_users(common::micros(0)); return agent_refused;
+            case session_end::refused: s.stop_users(common::micros(0)); return agent_refused;
+            case session_end::failed: s.stop_users(common::micros(0)); return agent_cannot_run;
             case session_end::interrupted: return agent_interrupted;
             case session_end::broken: break;
         }

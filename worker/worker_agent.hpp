@@ -34,6 +34,7 @@ inline constexpr int agent_bad_configuration = 2;  // e.g. a TLS file that canno
 inline constexpr int agent_unreachable = 3; // no master within --master-wait
 inline constexpr int agent_refused = 4;     // refused: token, protocol version, ...
 inline constexpr int agent_interrupted = 5; // stopped by a signal (users stopped, results sent)
+inline constexpr int agent_cannot_run = 6;  // the scenario does not load or start here (told to the master)
 
 class worker_agent {
 public:

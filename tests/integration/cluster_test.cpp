@@ -257,3 +257,45 @@ TEST_CASE("a second master on a busy port is refused", "[cluster]") {
     CHECK(second.code == 2);
     CHECK(second.err.find("--bind: cannot listen on 127.0.0.1:" + std::to_string(port)) != std::string::npos);
 }
+
+TEST_CASE("a worker that cannot run the scenario says why, and its master ends the run with the reason", "[cluster]") {
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: http://no-such-host.invalid:8080\nuser_classes:\n  - tasks: [{path: /}]\n");
+    int port = 0;
+    auto master = start_master({"-f", dir.file("s.yaml"), "-t", "30s"}, port);
+    auto worker = start_worker(port, "w1");
+    const auto worker_code = worker->wait(15s);
+    const auto master_code = master->wait(15s);
+    REQUIRE(worker_code);
+    REQUIRE(master_code);
+    CHECK(*worker_code == 6);
+    CHECK(worker->err().find("cannot run the scenario: cannot resolve host 'no-such-host.invalid'") != std::string::npos);
+    CHECK(*master_code == 2);
+    CHECK(master->err().find("error: worker w1") != std::string::npos);
+    CHECK(master->err().find("cannot resolve host") != std::string::npos);
+}
+
+TEST_CASE("a scenario whose data files pass 4 MiB reaches in-process and remote workers", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    std::string csv = "query\n";
+    while (csv.size() < 5u << 20) csv += "a-question-that-is-long-enough-to-fill-the-file-quickly-" + std::to_string(csv.size()) + "\n";
+    write_file(dir.file("q.csv"), csv);
+    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+data: {q: q.csv}
+user_classes:
+  - wait_time: 50ms
+    tasks: [{name: ask, path: "/health?q={{ data.q.query }}"}]
+)");
+    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--headless", "-u", "1", "-r", "10", "-t", "1s",
+                             "--json", dir.file("r.json")}, 30s);
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(json::parse(read_file(dir.file("r.json")))["totals"]["requests"].get<std::uint64_t>() > 5);
+
+    int port = 0;
+    auto master = start_master({"-f", dir.file("s.yaml"), "-u", "1", "-r", "10", "-t", "1s", "--json", dir.file("m.json")}, port);
+    auto worker = start_worker(port, "w1");
+    REQUIRE(master->wait(30s) == 0);
+    CHECK(json::parse(read_file(dir.file("m.json")))["totals"]["requests"].get<std::uint64_t>() > 5);
+}

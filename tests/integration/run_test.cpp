@@ -290,3 +290,21 @@ user_classes:
     CHECK(history[1]["users"].get<int>() <= 6);
     CHECK(history[3]["users"] == 6);
 }
+
+TEST_CASE("an IPv6 literal host is reached, with the Host header in brackets", "[run]") {
+    child_process target({DEMO_TARGET_BIN, "--host", "::1", "--port", "0"});
+    REQUIRE(target.wait_for_output("listening on ::1:", 10s));
+    const auto out = target.out();
+    const int port = std::stoi(out.substr(out.find("::1:") + 4));
+    temp_dir dir;
+    auto run = run_stampede({"run", "-f", scenario_file(dir, "http://[::1]:" + std::to_string(port), R"(
+user_classes:
+  - tasks: [{name: health, path: /health}]
+)"), "--headless", "-u", "2", "-r", "100", "-t", "1s", "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["host"] == "http://[::1]:" + std::to_string(port));
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() > 10);
+    CHECK(result["totals"]["failures"] == 0);
+}

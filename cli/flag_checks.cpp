@@ -1,0 +1,46 @@
+#include "cli/flag_checks.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "common/duration.hpp"
+
+namespace stampede::cli {
+
+std::string check_duration(const std::string& text) {
+    std::string error;
+    return common::parse_duration(text, &error) ? std::string() : error;
+}
+
+std::string check_positive(const std::string& text, double max) {
+    double value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || !std::isfinite(value) || value <= 0 || value > max)
+        return fmt::format("must be a number above 0 and at most {}, got '{}'", max, text);
+    return {};
+}
+
+std::string check_whole(const std::string& text, long long low, long long high) {
+    long long value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec != std::errc() || ptr != end || value < low || value > high)
+        return fmt::format("must be a whole number from {} to {}, got '{}'", low, high, text);
+    return {};
+}
+
+std::string check_address(const std::string& text, bool any_port) {
+    const auto colon = text.rfind(':');
+    const auto usage = fmt::format("expected HOST:PORT (for example 10.0.0.5:5557), got '{}'", text);
+    if (colon == std::string::npos || colon == 0) return usage;
+    const auto host = text.substr(0, colon);
+    if (host.find(':') != std::string::npos && (host.front() != '[' || host.back() != ']'))
+        return "an IPv6 address goes in brackets, as in [::1]:5557";
+    if (!check_whole(text.substr(colon + 1), any_port ? 0 : 1, 65535).empty())
+        return fmt::format("the port must be from {} to 65535, got '{}'", any_port ? 0 : 1, text.substr(colon + 1));
+    return {};
+}
+
+}  // namespace stampede::cli

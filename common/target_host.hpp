@@ -1,0 +1,24 @@
+#pragma once
+// The target's base URL: scheme, host, port and a path prefix for every request.
+#include <optional>
+#include <string>
+
+namespace stampede::common {
+
+struct target_host {
+    std::string scheme = "http";
+    std::string host;        // a name, an IPv4 address, or an IPv6 address without brackets
+    std::string port = "80";
+    std::string base_path;   // prefix for every request path, without trailing slash
+
+    bool ipv6() const { return host.find(':') != std::string::npos; }
+    // As the Host header and URLs write it: IPv6 in brackets, the port unless it is 80.
+    std::string authority() const;
+    std::string url() const { return scheme + "://" + authority() + base_path; }
+};
+
+// Parses "http://host:port/base" (host may be "[::1]"). A query, a fragment or user info has
+// no meaning for a base URL every request path is appended to: refused, with the reason.
+std::optional<target_host> parse_host_url(const std::string& url, std::string* error);
+
+}  // namespace stampede::common

@@ -1,0 +1,53 @@
+#include "common/target_host.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace stampede::common;
+
+namespace {
+
+std::string refusal(const std::string& url) {
+    std::string error;
+    CHECK_FALSE(parse_host_url(url, &error));
+    return error;
+}
+
+}  // namespace
+
+TEST_CASE("a base URL gives host, port and path prefix", "[target_host]") {
+    auto h = parse_host_url("http://agents.local:8080/api/v1/", nullptr);
+    REQUIRE(h);
+    CHECK(h->host == "agents.local");
+    CHECK(h->port == "8080");
+    CHECK(h->base_path == "/api/v1");
+    CHECK(h->authority() == "agents.local:8080");
+    auto plain = parse_host_url("http://example", nullptr);
+    REQUIRE(plain);
+    CHECK(plain->port == "80");
+    CHECK(plain->authority() == "example");
+}
+
+TEST_CASE("IPv6 literals go in brackets and come out of them", "[target_host]") {
+    auto h = parse_host_url("http://[::1]:18080/base", nullptr);
+    REQUIRE(h);
+    CHECK(h->host == "::1");
+    CHECK(h->port == "18080");
+    CHECK(h->authority() == "[::1]:18080");
+    CHECK(h->url() == "http://[::1]:18080/base");
+    auto no_port = parse_host_url("http://[fe80::1]", nullptr);
+    REQUIRE(no_port);
+    CHECK(no_port->authority() == "[fe80::1]");
+    CHECK(refusal("http://::1:8080").find("in brackets") != std::string::npos);
+    CHECK(refusal("http://[::1").find("without ']'") != std::string::npos);
+    CHECK(refusal("http://[nothex]:1").find("is not an IPv6 address") != std::string::npos);
+}
+
+TEST_CASE("user info, queries, fragments and bad ports are refused with the reason", "[target_host]") {
+    CHECK(refusal("http://user:pw@host:8080").find("user info") != std::string::npos);
+    CHECK(refusal("http://host:8080/base?x=1#frag").find("no query or fragment") != std::string::npos);
+    CHECK(refusal("http://host/#frag").find("no query or fragment") != std::string::npos);
+    CHECK(refusal("http://host:99999") == "host 'http://host:99999': invalid port '99999' (1 to 65535)");
+    CHECK(refusal("http://host:").find("invalid port ''") != std::string::npos);
+    CHECK(refusal("http://:80").find("no host name") != std::string::npos);
+    CHECK(refusal("https://host").find("https is not supported yet") != std::string::npos);
+}
