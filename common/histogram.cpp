@@ -38,6 +38,10 @@ bool get_varint(std::string_view& in, std::uint64_t& v) {
 
 constexpr std::uint8_t wire_version = 1;
 
+// The sum of latencies, merged from many workers over a long run, must not wrap: it stops
+// at the largest value (a mean then reads as a bound, not as garbage).
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
+
 }  // namespace
 
 histogram::histogram(const histogram& other) { *this = other; }
@@ -115,7 +119,7 @@ void histogram::merge(const histogram& other) {
         for (int i = 0; i < block_size; ++i) mine[i] += theirs[i];
     }
     total_count_ += other.total_count_;
-    sum_ += other.sum_;
+    sum_ = saturating_add(sum_, other.sum_);
     clamped_ += other.clamped_;
     min_ = std::min(min_, other.min_);
     max_ = std::max(max_, other.max_);
@@ -234,9 +238,14 @@ bool histogram::merge_encoded(std::string_view bytes, std::optional<std::uint64_
     int first = -1, last = -1;
     std::uint64_t applied = 0;
     bool overflow = false;
+    // The sum of the values lies between every bucket's lowest and highest value times its
+    // count: a sum outside says the header lies (a mean of 1.8e16 ms with a max of 0.5 ms).
+    unsigned __int128 lowest_sum = 0, highest_sum = 0;
     const bool ok = walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) {
         overflow = overflow || summary.count + c < summary.count;
         summary.count += c;
+        lowest_sum += static_cast<unsigned __int128>(c) * lowest_at(index);
+        highest_sum += static_cast<unsigned __int128>(c) * (lowest_at(index) + width_at(index) - 1);
         block_for(index)[index & (block_size - 1)] += c;
         if (first < 0) first = index;
         last = index;
@@ -251,12 +260,16 @@ bool histogram::merge_encoded(std::string_view bytes, std::optional<std::uint64_
                                    index_of(summary.min) != first || index_of(summary.max) != last ||
                                    summary.clamped > summary.count))
         why = "histogram: min/max inconsistent with counts";
+    else if (summary.sum < lowest_sum || summary.sum > highest_sum)
+        why = "histogram: sum outside what its buckets allow";
+    else if (total_count_ + summary.count < total_count_)
+        why = "histogram: count overflow";
     else if (expected_count && summary.count != *expected_count)
         why = "histogram count differs from the request count";
     if (ok && !why) {
         if (summary.count == 0) return true;
         total_count_ += summary.count;
-        sum_ += summary.sum;
+        sum_ = saturating_add(sum_, summary.sum);
         clamped_ += summary.clamped;
         min_ = std::min(min_, summary.min);
         max_ = std::max(max_, summary.max);

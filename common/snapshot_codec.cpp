@@ -10,6 +10,26 @@ namespace {
 constexpr std::size_t max_error_message = 1024;
 }  // namespace
 
+namespace {
+// Sums of many bounded counts still might not fit: they stop at the largest value instead.
+void add_to(std::uint64_t& sum, std::uint64_t value) {
+    sum = value > UINT64_MAX - sum ? UINT64_MAX : sum + value;
+}
+}  // namespace
+
+snapshot_counts count_snapshot(const v1::Snapshot& snapshot) {
+    snapshot_counts out;
+    out.others = snapshot.cancelled();
+    for (const auto& e : snapshot.endpoints()) {
+        add_to(out.requests, e.requests());
+        add_to(out.bytes, e.bytes());
+    }
+    for (const auto& c : snapshot.checks()) add_to(out.others, c.passed()), add_to(out.others, c.failed());
+    for (const auto& s : snapshot.skipped()) add_to(out.others, s.count());
+    for (const auto& e : snapshot.errors()) add_to(out.others, e.count());
+    return out;
+}
+
 bool is_empty(const stats_delta& delta) {
     if (!delta.errors.empty() || delta.cancelled) return false;
     for (const auto& c : delta.checks)
@@ -63,21 +83,37 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint
 
 namespace {
 
-std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count) {
-    for (const auto& c : snapshot.checks())
+bool implausible(std::uint64_t count) { return count > max_count_per_snapshot; }
+
+std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count,
+                         std::vector<bool>& seen) {
+    const std::string too_large = " count is larger than any worker counts in one interval";
+    if (implausible(snapshot.cancelled())) return "a cancelled" + too_large;
+    for (const auto& c : snapshot.checks()) {
         if (c.check() >= check_count) return "check " + std::to_string(c.check()) + " is outside the scenario's checks";
-    for (const auto& s : snapshot.skipped())
+        if (implausible(c.passed()) || implausible(c.failed())) return "a check" + too_large;
+    }
+    for (const auto& s : snapshot.skipped()) {
         if (s.endpoint() >= endpoint_count) return "skipped steps for an unknown endpoint";
+        if (implausible(s.count())) return "a skipped-steps" + too_large;
+    }
+    seen.assign(endpoint_count, false);
     for (const auto& e : snapshot.endpoints()) {
         if (e.endpoint() >= endpoint_count)
             return "endpoint " + std::to_string(e.endpoint()) + " is outside the scenario's " +
                    std::to_string(endpoint_count) + " endpoints";
+        if (seen[e.endpoint()]) return "endpoint " + std::to_string(e.endpoint()) + " appears twice";
+        seen[e.endpoint()] = true;
+        if (implausible(e.requests())) return "a request" + too_large;
         if (e.failures() > e.requests()) return "more failures than requests";
+        // A body is at most 4 GiB to a step (its limit is 32 bits): more per request is a lie.
+        if (e.bytes() / (std::uint64_t{1} << 32) > e.requests()) return "more bytes than the requests could carry";
     }
     for (const auto& e : snapshot.errors()) {
         if (e.endpoint() >= endpoint_count) return "error for an unknown endpoint";
         if (e.kind() > static_cast<std::uint32_t>(error_kind::jsonrpc)) return "unknown error kind";
         if (e.count() == 0) return "error with no occurrences";
+        if (implausible(e.count())) return "an error" + too_large;
     }
     return {};
 }
@@ -93,7 +129,8 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
 // before it are taken back, so a refused snapshot leaves no trace.
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
                            snapshot_scratch& scratch) {
-    if (auto error = check_fields(snapshot, endpoint_count, into.checks.size()); !error.empty()) return error;
+    if (auto error = check_fields(snapshot, endpoint_count, into.checks.size(), scratch.endpoint_seen); !error.empty())
+        return error;
     if (into.endpoints.size() < endpoint_count) into.endpoints.resize(endpoint_count);
     if (into.skipped.size() < endpoint_count) into.skipped.resize(endpoint_count);
     const auto n = static_cast<std::size_t>(snapshot.endpoints_size());

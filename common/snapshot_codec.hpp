@@ -17,11 +17,25 @@ namespace stampede::common {
 void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint32_t users,
                      v1::Snapshot& out);
 
+// No worker counts this much of anything in one interval (10^12): a larger count is a lie or
+// a wrapped number, and refused before it can wrap a total.
+inline constexpr std::uint64_t max_count_per_snapshot = std::uint64_t{1} << 40;
+
 // Reusable decoding space, so that merging allocates nothing once warm.
 struct snapshot_scratch {
     std::vector<encoded_summary> summaries;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> min_max_before;
+    std::vector<bool> endpoint_seen;  // each endpoint at most once per snapshot
 };
+
+// What a snapshot adds up to, for limits a receiver keeps per sender.
+struct snapshot_counts {
+    std::uint64_t requests = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t others = 0;  // check tallies, skipped steps, errors, cancelled requests
+};
+// Valid only for a snapshot merge_snapshot accepted (each count is then bounded).
+snapshot_counts count_snapshot(const v1::Snapshot& snapshot);
 
 // Merges `snapshot` into `into` (sized for `endpoint_count` endpoints; its `checks` sized for
 // the scenario's checks). Returns "" or the reason the snapshot was refused; on refusal

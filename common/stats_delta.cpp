@@ -1,5 +1,8 @@
 #include "common/stats_delta.hpp"
 
+#include <climits>
+#include <algorithm>
+
 namespace stampede::common {
 
 std::string_view to_string(error_kind kind) {
@@ -38,9 +41,26 @@ void stats_delta::reset() {
 }
 
 void stats_delta::add_error(const error_key& key, std::string_view message, std::uint64_t count) {
+    if (auto it = errors.find(key); it != errors.end()) {
+        it->second.count += count;
+        return;
+    }
+    // A new row: past the endpoint's limit it goes to the endpoint's row for the rest of its
+    // kind, so that a worker or a server inventing messages cannot grow the result unbounded.
+    const auto first = errors.lower_bound({key.endpoint, error_kind{}, INT32_MIN});
+    const auto end = errors.lower_bound({key.endpoint + 1, error_kind{}, INT32_MIN});
+    const auto listed = std::count_if(first, end, [](const auto& row) { return row.first.code != error_key::others_code; });
+    if (key.code != error_key::others_code && static_cast<std::size_t>(listed) >= max_error_rows) {
+        auto& others = errors[{key.endpoint, key.kind, error_key::others_code}];
+        if (others.count == 0)
+            others.message = "further " + std::string(to_string(key.kind)) + " errors, past the " +
+                             std::to_string(max_error_rows) + " distinct ones listed for this endpoint";
+        others.count += count;
+        return;
+    }
     auto& record = errors[key];
-    if (record.count == 0) record.message = message;
-    record.count += count;
+    record.message = message;
+    record.count = count;
 }
 
 endpoint_stats stats_delta::total() const {

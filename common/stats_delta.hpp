@@ -23,7 +23,12 @@ struct error_key {
     error_kind kind = error_kind::transport;
     std::int32_t code = 0;
     auto operator<=>(const error_key&) const = default;
+    // The row that counts, per endpoint and kind, the errors past max_error_rows distinct ones.
+    static constexpr std::int32_t others_code = INT32_MIN;
 };
+
+// Distinct error rows kept per endpoint; occurrences past them are counted, not listed.
+inline constexpr std::size_t max_error_rows = 100;
 
 struct error_record {
     std::uint64_t count = 0;

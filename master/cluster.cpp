@@ -35,7 +35,7 @@ struct cluster::worker {
     std::uint64_t stopped_at_sequence = 0;  // STOPPED: every snapshot up to here was sent
     std::vector<int> users;                 // assigned, per class
     std::vector<int> last_users;            // the last non-empty assignment, for the result
-    std::uint64_t requests = 0, failures = 0;
+    std::uint64_t requests = 0, failures = 0, bytes = 0, other_counts = 0;  // applied so far
     double cpu_percent = 0, max_cpu_percent = 0;
     std::uint64_t rss_bytes = 0;
     std::uint32_t reported_users = 0;
@@ -126,7 +126,11 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     w.quiet_limit = quiet_limit_for(hello.master_timeout_ms());
     w.name = hello.name();
     w.host = hello.host();
-    w.threads = std::max<int>(1, static_cast<int>(hello.threads()));
+    // Users are spread by threads: a worker announcing two billion would take them all.
+    w.threads = static_cast<int>(std::clamp<std::uint32_t>(hello.threads(), 1, max_worker_threads));
+    if (hello.threads() > max_worker_threads)
+        spdlog::warn("worker {} announced {} threads: counted as {}, the most a worker may run", w.label(),
+                     hello.threads(), max_worker_threads);
     attach(w, &link);
     w.state = worker_state::joining;
     w.last_seen = steady::now();
@@ -194,17 +198,18 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     const auto& snapshot = message.snapshot();
     if (snapshot.has_heartbeat()) handle_heartbeat(w, snapshot.heartbeat());
     const auto sequence = snapshot.sequence();
-    if (sequence > w.applied_sequence) {
+    // A worker holds at most max_unacked_snapshots; a sequence further ahead is no sequence
+    // of its own (and taking it would make every later snapshot look old).
+    if (sequence > w.applied_sequence + max_sequence_ahead) {
+        ++refused_snapshots_;
+        spdlog::warn("refused snapshot {} from worker {}: more than {} ahead of the last applied ({})", sequence,
+                     w.label(), max_sequence_ahead, w.applied_sequence);
+    } else if (sequence > w.applied_sequence) {
         if (sequence != w.applied_sequence + 1)
             spdlog::warn("worker {}: snapshot {} follows {}: a gap", w.label(), sequence, w.applied_sequence);
-        if (auto error = common::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_); !error.empty()) {
+        if (auto error = admit_snapshot(w, snapshot); !error.empty()) {
             ++refused_snapshots_;
             spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), error);
-        } else {
-            for (const auto& e : snapshot.endpoints()) {
-                w.requests += e.requests();
-                w.failures += e.failures();
-            }
         }
         w.applied_sequence = sequence;
     }
@@ -213,6 +218,28 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     // worker too long without a word; else it waits, and the next snapshot or a tick sends it.
     const auto now = steady::now();
     if (stopping_ || speak_due(w, now + config_.snapshot_interval)) send_ack(w, now);
+}
+
+// What one worker may add up to over a run: beyond what any worker counts (2^48 requests is
+// nine years at a million a second), so only a lie reaches them, and the totals of the
+// largest cluster (max_workers of them) still fit 64 bits.
+constexpr std::uint64_t max_worker_requests = std::uint64_t{1} << 48;
+constexpr std::uint64_t max_worker_counts = std::uint64_t{1} << 50;
+
+// Merges a snapshot into the interval's pending delta when it is whole and within the
+// worker's limits; otherwise nothing of it counts. Returns "" or why it was refused.
+std::string cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) {
+    const auto c = common::count_snapshot(snapshot);
+    if (c.requests > max_worker_requests - w.requests || c.bytes > max_worker_counts - w.bytes ||
+        c.others > max_worker_counts - w.other_counts)
+        return "its counts would take the worker's totals past what any worker counts in a run";
+    if (auto error = common::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_); !error.empty())
+        return error;
+    w.requests += c.requests;
+    w.bytes += c.bytes;
+    w.other_counts += c.others;
+    for (const auto& e : snapshot.endpoints()) w.failures += e.failures();
+    return {};
 }
 
 // Acknowledgements are cumulative, so one may wait until the worker is due to hear from the

@@ -22,12 +22,19 @@ namespace stampede::v1 {
 class Heartbeat;
 class Hello;
 class MasterMessage;
+class Snapshot;
 class WorkerMessage;
 }  // namespace stampede::v1
 
 namespace stampede::master {
 
 inline constexpr std::uint32_t protocol_version = 1;
+// The most threads a worker's hello may announce (as `--threads` allows): users are spread
+// by threads.
+inline constexpr std::uint32_t max_worker_threads = 1024;
+// How far ahead of the last applied snapshot a worker's sequence may be: it keeps at most
+// 600 unacknowledged ones (agent_options::max_unacked).
+inline constexpr std::uint64_t max_sequence_ahead = 1000;
 
 // One worker's stream, as the cluster sees it. Implemented by the gRPC service's stream object.
 class worker_link {
@@ -99,6 +106,7 @@ private:
     void heartbeat_loop();
     void check_liveness(std::chrono::steady_clock::time_point now);
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
+    std::string admit_snapshot(worker& w, const v1::Snapshot& snapshot);
     void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
     void handle_state(worker& w, const v1::WorkerMessage& message);
     void refuse(worker_link& link, const std::string& reason);

@@ -179,7 +179,7 @@ TEST_CASE("host URLs are checked", "[scenario]") {
     REQUIRE(h);
     CHECK(h->port == "80");
     CHECK_FALSE(parse_host_url("http://h:99999", &error));
-    CHECK(error == "host 'http://h:99999': invalid port '99999'");
+    CHECK(error == "host 'http://h:99999': invalid port '99999' (1 to 65535)");
     CHECK_FALSE(parse_host_url("127.0.0.1:8080", &error));
     CHECK_FALSE(parse_host_url("https://h", &error));
     CHECK(error == "host 'https://h': https is not supported yet; use http://");

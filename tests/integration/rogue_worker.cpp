@@ -1,0 +1,75 @@
+#include "tests/integration/rogue_worker.hpp"
+
+#include "common/histogram.hpp"
+
+namespace stampede::testing {
+
+rogue_worker::rogue_worker(int port, const std::string& name, std::uint32_t threads) {
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+    stub_ = v1::Coordinator::NewStub(channel);
+    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    stream_ = stub_->Connect(&context_);
+    v1::WorkerMessage hello;
+    auto* h = hello.mutable_hello();
+    h->set_protocol_version(1);
+    h->set_worker_id("rogue-" + name);
+    h->set_name(name);
+    h->set_host("rogue-host");
+    h->set_threads(threads);
+    h->set_master_timeout_ms(60000);
+    if (!stream_->Write(hello)) return;
+    v1::MasterMessage m;
+    welcomed_ = stream_->Read(&m) && m.has_welcome();
+}
+
+rogue_worker::~rogue_worker() {
+    context_.TryCancel();
+    stream_->Finish();
+}
+
+std::uint32_t rogue_worker::ready() {
+    v1::WorkerMessage state;
+    state.mutable_state()->set_state(v1::StateChange::READY);
+    stream_->Write(state);
+    v1::MasterMessage m;
+    while (stream_->Read(&m)) {
+        if (!m.has_assignment()) continue;
+        std::uint32_t users = 0;
+        for (auto n : m.assignment().users_per_class()) users += n;
+        return users;
+    }
+    return 0;
+}
+
+bool rogue_worker::send(const v1::Snapshot& snapshot) {
+    v1::WorkerMessage m;
+    *m.mutable_snapshot() = snapshot;
+    return stream_->Write(m);
+}
+
+void rogue_worker::finish(std::uint64_t last_sequence) {
+    v1::MasterMessage m;
+    while (stream_->Read(&m)) {
+        if (m.has_stop()) {
+            v1::WorkerMessage state;
+            state.mutable_state()->set_state(v1::StateChange::STOPPED);
+            state.mutable_state()->set_last_sequence(last_sequence);
+            stream_->Write(state);
+        }
+        if (m.has_quit()) return;
+    }
+}
+
+v1::Snapshot honest_snapshot(std::uint64_t sequence, std::uint64_t requests, std::uint64_t latency_us) {
+    v1::Snapshot s;
+    s.set_sequence(sequence);
+    auto* e = s.add_endpoints();
+    e->set_endpoint(0);
+    e->set_requests(requests);
+    common::histogram h;
+    h.record(latency_us, requests);
+    e->set_histogram(h.encode());
+    return s;
+}
+
+}  // namespace stampede::testing
