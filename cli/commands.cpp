@@ -100,6 +100,7 @@ int run_command(const run_command_options& options) {
         std::cerr << "error: " << outcome.error << "\n";
         return outcome.error_code;
     }
+    if (result.incomplete()) return exit_incomplete;
     if (result.totals.total().failures > 0) return options.exit_code_on_error;
     return written ? exit_ok : 1;
 }

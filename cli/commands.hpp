@@ -13,6 +13,9 @@ namespace stampede::cli {
 // Exit codes, documented in docs/cli.md.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_usage = 2;
+// Counts a worker made did not reach the master (refused, or lost on the way): the result
+// says which and how many, and cannot pass.
+inline constexpr int exit_incomplete = 4;
 
 struct run_command_options {
     std::string scenario_path;

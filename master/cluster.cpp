@@ -31,7 +31,14 @@ struct cluster::worker {
     worker_link* link = nullptr;
     worker_state state = worker_state::joining;
     steady::time_point last_seen = steady::now();
+    wall_clock::time_point last_seen_wall = wall_clock::now();
     std::uint64_t applied_sequence = 0;
+    // What the worker says it has counted (heartbeats), and when its last snapshot was applied.
+    std::uint64_t reported_sequence = 0, reported_requests = 0;
+    std::optional<wall_clock::time_point> last_applied_wall;
+    std::uint64_t last_snapshot_requests = 0;
+    std::uint64_t refused = 0;
+    wall_clock::time_point lost_at{};
     std::uint64_t stopped_at_sequence = 0;  // STOPPED: every snapshot up to here was sent
     std::vector<int> users;                 // assigned, per class
     std::vector<int> last_users;            // the last non-empty assignment, for the result
@@ -165,6 +172,7 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
     worker* w = find(link);
     if (!w) return;  // a stream the cluster already let go of
     w->last_seen = steady::now();
+    w->last_seen_wall = wall_clock::now();
     switch (message.kind_case()) {
         case v1::WorkerMessage::kSnapshot: handle_snapshot(*w, message); break;
         case v1::WorkerMessage::kState: handle_state(*w, message); break;
@@ -181,6 +189,8 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
 }
 
 void cluster::handle_heartbeat(worker& w, const v1::Heartbeat& hb) {
+    w.reported_sequence = std::max(w.reported_sequence, hb.last_sequence());
+    w.reported_requests = std::max(w.reported_requests, hb.requests_counted());
     w.cpu_percent = hb.cpu_percent();
     w.max_cpu_percent = std::max(w.max_cpu_percent, hb.cpu_percent());
     w.rss_bytes = hb.rss_bytes();
@@ -209,6 +219,7 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
             spdlog::warn("worker {}: snapshot {} follows {}: a gap", w.label(), sequence, w.applied_sequence);
         if (auto error = admit_snapshot(w, snapshot); !error.empty()) {
             ++refused_snapshots_;
+            ++w.refused;
             spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), error);
         }
         w.applied_sequence = sequence;
@@ -236,6 +247,8 @@ std::string cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) {
     if (auto error = common::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_); !error.empty())
         return error;
     w.requests += c.requests;
+    w.last_snapshot_requests = c.requests;
+    w.last_applied_wall = wall_clock::now();
     w.bytes += c.bytes;
     w.other_counts += c.others;
     for (const auto& e : snapshot.endpoints()) w.failures += e.failures();
@@ -388,7 +401,8 @@ void cluster::heartbeat_loop() {
     auto next = steady::now() + pacing_tick();
     while (!shutdown_) {
         if (shutdown_requested_.wait_until(lock, next, [&] { return shutdown_; })) break;
-        next += pacing_tick();
+        forgive_own_stall(steady::now() - (next - pacing_tick()));
+        next = std::max(next + pacing_tick(), steady::now());
         // Workers stop their users when the master goes quiet: each hears from us within its
         // quiet limit, an acknowledgement if one is owed, else a ping.
         v1::MasterMessage ping;
@@ -407,12 +421,29 @@ void cluster::heartbeat_loop() {
     }
 }
 
+// A master that was itself stopped (SIGSTOP, a suspended VM, swapping) heard nobody in that
+// time: the silence is its own, so no worker is judged by it. Each gets a fresh timeout,
+// counted from now, to be heard from again.
+void cluster::forgive_own_stall(steady::duration since_last_tick) {
+    const auto stalled = since_last_tick - pacing_tick();
+    if (stalled < std::max<steady::duration>(config_.heartbeat_timeout / 3, 500ms)) return;
+    const auto now = steady::now();
+    spdlog::warn("the master was stalled for {}: workers get a fresh {} to be heard from",
+                 common::format_duration(std::chrono::duration_cast<common::micros>(stalled)),
+                 common::format_duration(config_.heartbeat_timeout));
+
+    for (auto& [id, w] : workers_) w->last_seen = std::max(w->last_seen, now);
+    const auto length = common::format_duration(std::chrono::duration_cast<common::micros>(stalled));
+    events_.push_back({wall_clock::now(), {0, "master_stalled", "heard nothing for " + length + ": its own pause"}});
+}
+
 void cluster::check_liveness(steady::time_point now) {
     bool lost_any = false;
     for (auto& [id, w] : workers_) {
         const bool live_state = w->active() || w->state == worker_state::joining;
         if (!live_state || now - w->last_seen < config_.heartbeat_timeout) continue;
         w->state = worker_state::lost;
+        w->lost_at = wall_clock::now();
         lost_any = true;
         event("worker_lost", *w, "silent for " + common::format_duration(config_.heartbeat_timeout));
         spdlog::warn("worker {} lost: silent for {}", w->label(), common::format_duration(config_.heartbeat_timeout));
@@ -473,6 +504,42 @@ void cluster::describe(run_result& result) {
     std::stable_sort(result.events.begin(), result.events.end(),
                      [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
     result.refused_snapshots = refused_snapshots_;
+    for (const auto& id : join_order_)
+        if (auto gap = data_gap_of(*workers_.at(id), result.start)) result.data_gaps.push_back(std::move(*gap));
+}
+
+// What of a worker's counts may be missing from the result, if anything. A worker lost for
+// good took with it what it counted since its last snapshot that arrived: at most that span,
+// estimated at its last rate. Counts it says it made that never arrived (refused, or lost on
+// the way) are known exactly, and leave the result untrustworthy.
+std::optional<data_gap> cluster::data_gap_of(const worker& w, wall_clock::time_point start) const {
+    const auto since_start = [&](wall_clock::time_point t) { return std::chrono::duration<double>(t - start).count(); };
+    data_gap gap;
+    gap.worker = w.label();
+    gap.known_missing = w.reported_requests > w.requests ? w.reported_requests - w.requests : 0;
+    gap.from_s = std::max(0.0, since_start(w.last_applied_wall.value_or(start)));
+    if (w.state == worker_state::lost) {
+        gap.to_s = std::max(gap.from_s, since_start(w.last_seen_wall));
+        const double interval_s = std::chrono::duration<double>(config_.snapshot_interval).count();
+        const double rate = static_cast<double>(w.last_snapshot_requests) / interval_s;
+        gap.estimated_missing = static_cast<std::uint64_t>(rate * (gap.to_s - gap.from_s + interval_s) + 0.5);
+        gap.reason = fmt::format("lost at {:.1f}s (silent for {}) and did not come back: what it counted after its "
+                                 "last snapshot that arrived died with it",
+                                 since_start(w.lost_at), common::format_duration(config_.heartbeat_timeout));
+        return gap;
+    }
+    const bool unconfirmed = w.state == worker_state::stopped && w.applied_sequence < w.stopped_at_sequence;
+    if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed) return std::nullopt;
+    gap.to_s = since_start(w.last_seen_wall);
+    gap.fails_run = true;
+    if (w.refused > 0)
+        gap.reason = fmt::format("{} of its snapshots were refused as malformed", w.refused);
+    else if (unconfirmed)
+        gap.reason = "it stopped, but not every snapshot it made reached the master";
+    else
+        gap.reason = fmt::format("it counted {} request(s), of which {} reached the master", w.reported_requests,
+                                 w.requests);
+    return gap;
 }
 
 }  // namespace stampede::master

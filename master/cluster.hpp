@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -105,8 +106,10 @@ private:
     struct worker;
     void heartbeat_loop();
     void check_liveness(std::chrono::steady_clock::time_point now);
+    void forgive_own_stall(std::chrono::steady_clock::duration since_last_tick);
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
     std::string admit_snapshot(worker& w, const v1::Snapshot& snapshot);
+    std::optional<data_gap> data_gap_of(const worker& w, wall_clock::time_point start) const;
     void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
     void handle_state(worker& w, const v1::WorkerMessage& message);
     void refuse(worker_link& link, const std::string& reason);

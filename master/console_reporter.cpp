@@ -104,6 +104,24 @@ void print_summary(const run_result& result, std::ostream& out) {
         out << fmt::format("{} request(s) in flight were cut off by the stop timeout and not counted\n\n",
                            result.totals.cancelled);
     }
+    print_data_gaps(result, out);
+}
+
+// Said last, where it is read: the totals above may be short by these.
+void print_data_gaps(const run_result& result, std::ostream& out) {
+    if (result.data_gaps.empty()) return;
+    out << "Counts that may be missing from this result:\n";
+    for (const auto& g : result.data_gaps) {
+        out << fmt::format("  worker {}: {}; ", g.worker, g.reason);
+        if (g.known_missing > 0) out << fmt::format("{} request(s) known missing", g.known_missing);
+        if (g.known_missing > 0 && g.estimated_missing > 0) out << ", and ";
+        if (g.estimated_missing > 0 || g.known_missing == 0)
+            out << fmt::format("its counts from {:.1f}s to {:.1f}s (about {} request(s) at its last rate)", g.from_s,
+                               g.to_s, g.estimated_missing);
+        out << "\n";
+    }
+    if (result.incomplete()) out << "The result is incomplete: the run fails.\n";
+    out << "\n";
 }
 
 }  // namespace stampede::master

@@ -124,6 +124,15 @@ json workers_json(const run_result& result) {
     return out;
 }
 
+json data_gaps_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& g : result.data_gaps)
+        out.push_back({{"worker", g.worker}, {"reason", g.reason}, {"from", g.from_s}, {"to", g.to_s},
+                       {"known_missing_requests", g.known_missing}, {"estimated_missing_requests", g.estimated_missing},
+                       {"fails_run", g.fails_run}});
+    return out;
+}
+
 json events_json(const run_result& result) {
     json out = json::array();
     for (const auto& e : result.events) out.push_back({{"time", e.at_s}, {"type", e.type}, {"detail", e.detail}});
@@ -159,6 +168,8 @@ std::string result_to_json(const run_result& result) {
         {"events", events_json(result)},
         {"workers", workers_json(result)},
         {"refused_snapshots", result.refused_snapshots},
+        {"complete", !result.incomplete()},
+        {"data_gaps", data_gaps_json(result)},
     };
     // Texts from the command line or a worker may hold invalid UTF-8: replaced, never thrown.
     return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

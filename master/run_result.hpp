@@ -40,6 +40,17 @@ struct worker_record {
     std::vector<int> users;  // assigned per user class when the run ended (or the worker left)
 };
 
+// Counts that may be missing from the result, and why: a worker lost for good (its last
+// interval died with it), or counts a worker made that never reached the master.
+struct data_gap {
+    std::string worker;
+    std::string reason;
+    double from_s = 0, to_s = 0;           // the span whose counts may be missing (since the start)
+    std::uint64_t known_missing = 0;       // requests the worker said it counted that never arrived
+    std::uint64_t estimated_missing = 0;   // at most about this many more, at its last rate
+    bool fails_run = false;                // unexplained: the result cannot be trusted
+};
+
 struct run_result {
     std::string version = STAMPEDE_VERSION;
     std::string scenario_path;
@@ -59,8 +70,14 @@ struct run_result {
     std::vector<run_event> events;
     std::vector<worker_record> workers;
     std::uint64_t refused_snapshots = 0;  // malformed snapshots from workers, not merged
+    std::vector<data_gap> data_gaps;
 
     double duration_s() const { return std::chrono::duration<double>(end - start).count(); }
+    bool incomplete() const {
+        for (const auto& g : data_gaps)
+            if (g.fails_run) return true;
+        return false;
+    }
     // Rows for endpoints that saw requests, sorted by name then method (Locust's order).
     std::vector<stats_row> endpoint_rows() const;
     stats_row aggregated_row() const;

@@ -114,6 +114,7 @@ struct worker_agent::impl {
     std::unique_ptr<load_engine> engine;
     std::deque<unacked_snapshot> unacked;
     std::uint64_t next_sequence = 1;
+    std::uint64_t run_requests = 0;  // in the snapshots made for this run
     std::mutex engine_mutex;  // the agent thread and the watchdog both steer the engine
     std::atomic<bool> users_running{false};
     common::micros snapshot_interval{1s}, heartbeat_interval{1s};
@@ -165,6 +166,8 @@ struct worker_agent::impl {
         hb.set_cpu_percent(usage.cpu_percent());
         hb.set_rss_bytes(process_usage::rss_bytes());
         hb.set_users(static_cast<std::uint32_t>(reported_users));
+        hb.set_last_sequence(next_sequence - 1);
+        hb.set_requests_counted(run_requests);
     }
     int current_users() {
         std::lock_guard lock(engine_mutex);
@@ -281,6 +284,7 @@ void worker_agent::impl::collect() {
     const auto total = delta.total();
     requests += total.requests;
     failures += total.failures;
+    run_requests += total.requests;
     if (unacked.size() >= options.max_unacked && !unacked.back().sent) {
         // Never sent, so no master has it: merging it with the new delta cannot double count.
         common::stats_delta merged(engine->plan().endpoints.size(), engine->plan().checks.size());
@@ -288,11 +292,16 @@ void worker_agent::impl::collect() {
         merged.merge(delta);
         common::encode_snapshot(merged, unacked.back().message.snapshot().sequence(), 0,
                                 *unacked.back().message.mutable_snapshot());
+        int reported = 0;
+        fill_heartbeat(*unacked.back().message.mutable_snapshot()->mutable_heartbeat(), reported);
         return;
     }
     unacked_snapshot s;
     common::encode_snapshot(delta, next_sequence++, static_cast<std::uint32_t>(current_users()),
                             *s.message.mutable_snapshot());
+    // Every snapshot says what the worker has counted so far, the last one of a run too.
+    int reported = 0;
+    fill_heartbeat(*s.message.mutable_snapshot()->mutable_heartbeat(), reported);
     unacked.push_back(std::move(s));
 }
 
@@ -348,6 +357,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         }
         unacked.clear();  // they belong to a run whose master is gone
         next_sequence = w.acked_sequence() + 1;
+        run_requests = 0;
         run_id = w.run_id();
         // Data files and environment values come from the master, so every worker runs the
         // scenario the master validated.
@@ -434,9 +444,9 @@ session_end worker_agent::impl::serve() {
         if (welcomed && now >= next_snapshot) {
             next_snapshot += snapshot_interval;
             collect();
-            // The newest snapshot carries this interval's heartbeat when it is sent now.
+            // The newest snapshot carries this interval's heartbeat (collect fills it).
             if (!unacked.empty() && !unacked.back().sent) {
-                fill_heartbeat(*unacked.back().message.mutable_snapshot()->mutable_heartbeat(), last_reported_users);
+                last_reported_users = static_cast<int>(unacked.back().message.snapshot().heartbeat().users());
                 next_heartbeat = now + heartbeat_interval;
             }
             if (!send_unsent()) return drain();

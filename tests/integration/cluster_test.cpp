@@ -139,6 +139,50 @@ TEST_CASE("a killed worker is marked lost and its users move to the others", "[c
     CHECK(history[history.size() - 1]["users"] == 6);
     CHECK(worker_named(result, "w1")["users"][0].get<int>() + worker_named(result, "w1")["users"][1].get<int>() == 3);
     CHECK(result["totals"]["failures"] == 0);
+    // What w2 counted after its last snapshot that arrived is missing, and the result says so:
+    // which worker, when, and a bound that covers the shortfall against what the target served.
+    REQUIRE(result["data_gaps"].size() == 1);
+    const auto& gap = result["data_gaps"][0];
+    CHECK(gap["worker"].get<std::string>().rfind("w2", 0) == 0);
+    CHECK(gap["reason"].get<std::string>().find("lost at") != std::string::npos);
+    CHECK(gap["fails_run"] == false);
+    CHECK(result["complete"] == true);
+    const double span = gap["to"].get<double>() - gap["from"].get<double>();
+    CHECK(span >= 0);
+    CHECK(span < 2.5);  // its last interval, plus the time to its death
+    const auto served = target.served();
+    const auto total = result["totals"]["requests"].get<std::uint64_t>();
+    CHECK(total <= served);
+    // w2 ran 2 users at about 45 requests a second each: the estimate is of that order.
+    CHECK(served - total <= gap["estimated_missing_requests"].get<std::uint64_t>() + 20);
+    CHECK(master->out().find("Counts that may be missing from this result:") != std::string::npos);
+}
+
+TEST_CASE("a master that was itself paused does not mark its workers lost", "[cluster]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", write_scenario(dir, target), "--expect-workers", "2", "-u", "4", "-r", "100",
+                                "-t", "10s", "--json", dir.file("p.json")},
+                               port);
+    // Workers that would wait out the pause: the master's judgement is what is tested.
+    auto w1 = start_worker(port, "w1", {"--master-timeout", "20s"});
+    auto w2 = start_worker(port, "w2", {"--master-timeout", "20s"});
+    REQUIRE(master->wait_for_output("All users spawned", 10s));
+    master->send(SIGSTOP);
+    std::this_thread::sleep_for(5s);  // past the 3 s heartbeat timeout
+    master->send(SIGCONT);
+    REQUIRE(master->wait(30s) == 0);
+    INFO(master->out() << master->err());
+    const auto result = json::parse(read_file(dir.file("p.json")));
+    bool stalled = false;
+    for (const auto& e : result["events"]) {
+        CHECK(e["type"] != "worker_lost");
+        stalled = stalled || e["type"] == "master_stalled";
+    }
+    CHECK(stalled);
+    CHECK(result["data_gaps"].empty());
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
 }
 
 TEST_CASE("workers stop loading when their master dies, and keep trying to reconnect", "[cluster]") {

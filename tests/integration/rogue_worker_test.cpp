@@ -26,10 +26,12 @@ struct lying_run {
         args.insert(args.end(), extra.begin(), extra.end());
         master = start_master(args, port);
     }
+    int code = -1;
     json result() {
-        const auto code = master->wait(30s);
+        const auto exit = master->wait(30s);
         INFO(master->err());
-        REQUIRE(code);
+        REQUIRE(exit);
+        code = *exit;
         return json::parse(read_file(dir.file("r.json")));
     }
 };
@@ -55,6 +57,28 @@ TEST_CASE("counts that would wrap the totals are refused", "[rogue]") {
     CHECK(result["totals"]["requests"] == 10);
     CHECK(result["cancelled_requests"] == 0);
     CHECK(result["refused_snapshots"] == 3);
+    // Refused counts are counts missing: the result says so and the run fails.
+    CHECK(run.code == 4);
+    CHECK(result["complete"] == false);
+    REQUIRE(result["data_gaps"].size() == 1);
+    CHECK(result["data_gaps"][0]["reason"] == "3 of its snapshots were refused as malformed");
+}
+
+TEST_CASE("a worker that counted more than reached the master fails the run, saying how much", "[rogue]") {
+    lying_run run;
+    rogue_worker rogue(run.port, "leaky");
+    rogue.ready();
+    auto s = honest_snapshot(1, 10);
+    s.mutable_heartbeat()->set_last_sequence(3);
+    s.mutable_heartbeat()->set_requests_counted(250);  // snapshots 2 and 3 never arrive
+    CHECK(rogue.send(s));
+    rogue.finish(3);
+    const auto result = run.result();
+    CHECK(run.code == 4);
+    REQUIRE(result["data_gaps"].size() == 1);
+    CHECK(result["data_gaps"][0]["known_missing_requests"] == 240);
+    CHECK(result["data_gaps"][0]["fails_run"] == true);
+    CHECK(run.master->out().find("240 request(s) known missing") != std::string::npos);
 }
 
 TEST_CASE("a histogram whose sum its buckets cannot hold is refused", "[rogue]") {
