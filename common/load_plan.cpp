@@ -28,6 +28,18 @@ void filter_tasks(scenario& sc, const std::vector<std::string>& tags,
         });
     }
     std::erase_if(sc.user_classes, [](const user_class_spec& c) { return c.tasks.empty(); });
+    // Checks keep their ids (the tallies are indexed by them); those no step runs any more are
+    // marked, so results list only what ran.
+    for (auto& c : sc.checks) c.in_run = false;
+    auto mark = [&](const std::vector<step_spec>& steps) {
+        for (const auto& step : steps)
+            for (const auto& check : step.checks) sc.checks[check.id].in_run = true;
+    };
+    for (const auto& cls : sc.user_classes) {
+        mark(cls.on_start);
+        mark(cls.on_stop);
+        for (const auto& task : cls.tasks) mark(task.steps);
+    }
 }
 
 std::string unknown_profile(const scenario& sc, const std::string& name) {

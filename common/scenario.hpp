@@ -35,6 +35,7 @@ struct request_spec {
     text_template body;
     std::string content_type;  // set for json and jsonrpc bodies
     std::optional<micros> timeout;
+    std::optional<std::uint64_t> max_body;  // bytes of a response body; past it the request fails
     std::vector<int> expect_status;  // empty: any status below 400 succeeds
     bool jsonrpc = false;            // the response must be a JSON-RPC result, not an error
     // Everything the request reads from the user: variable slots, data sets.
@@ -83,6 +84,7 @@ struct check_info {
     std::uint32_t endpoint_id = 0;
     std::string description;
     bool soft = false;
+    bool in_run = true;  // false when --tags or --exclude-tags dropped every step that has it
 };
 
 struct load_spec {
@@ -96,6 +98,7 @@ struct scenario {
     std::optional<target_host> host;
     template_headers headers;
     micros default_timeout{std::chrono::seconds(60)};
+    std::uint64_t default_max_body = std::uint64_t{16} << 20;  // `max_body`: 16 MiB unless set
     std::vector<user_class_spec> user_classes;
     load_spec load;
     std::map<std::string, load_spec> profiles;

@@ -16,7 +16,7 @@ namespace {
 
 using detail::keys;
 
-const keys scenario_keys = {"host", "headers", "timeout", "load", "profiles", "data", "user_classes"};
+const keys scenario_keys = {"host", "headers", "timeout", "max_body", "load", "profiles", "data", "user_classes"};
 const keys load_keys = {"users", "spawn_rate", "run_time"};
 const keys class_keys = {"name", "weight", "fixed_count", "wait_time", "headers", "vars", "on_start", "on_stop", "tasks"};
 const keys data_keys = {"file", "order", "scope"};
@@ -209,6 +209,7 @@ void loader::load(const YAML::Node& root) {
     if (const auto& v = root["data"]) get_data(v);
     if (const auto& v = root["headers"]) sc_.headers = get_headers(v, scope_for(nullptr));
     if (const auto& v = root["timeout"]) sc_.default_timeout = get_duration(v, "timeout").value_or(sc_.default_timeout);
+    if (const auto& v = root["max_body"]) sc_.default_max_body = get_body_limit(v, "max_body").value_or(sc_.default_max_body);
     if (const auto& v = root["load"]) sc_.load = get_load(v);
     if (const auto& v = root["profiles"]) {
         if (expect_map(v, "profiles")) {

@@ -106,7 +106,7 @@ std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_coun
         seen[e.endpoint()] = true;
         if (implausible(e.requests())) return "a request" + too_large;
         if (e.failures() > e.requests()) return "more failures than requests";
-        // A body is at most 4 GiB to a step (its limit is 32 bits): more per request is a lie.
+        // A body is at most 1 GiB (the largest max_body): 4 GiB per request is surely a lie.
         if (e.bytes() / (std::uint64_t{1} << 32) > e.requests()) return "more bytes than the requests could carry";
     }
     for (const auto& e : snapshot.errors()) {

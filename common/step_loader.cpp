@@ -9,8 +9,8 @@ using nlohmann::json;
 
 namespace {
 
-const keys step_keys = {"name",    "method",  "path",    "headers", "json",  "body",
-                        "jsonrpc", "timeout", "expect_status", "checks", "extract", "think"};
+const keys step_keys = {"name",    "method",  "path",          "headers", "json",    "body",  "jsonrpc",
+                        "timeout", "max_body", "expect_status", "checks", "extract", "think"};
 const keys sequence_keys = {"name", "weight", "tags", "steps"};
 const keys check_keys_all = {"status", "json",   "body_contains", "body_matches", "header", "latency_below",
                              "exists", "equals", "not_equals",    "lt",           "lte",    "gt",
@@ -179,6 +179,7 @@ void step_reader::read_request(const YAML::Node& n, const template_scope& scope,
     }
     if (const auto& v = n["expect_status"]) req.expect_status = get_statuses(v, "expect_status").value_or(std::vector<int>{});
     if (const auto& v = n["timeout"]) req.timeout = get_duration(v, "timeout");
+    if (const auto& v = n["max_body"]) req.max_body = get_body_limit(v, "max_body");
     add_unique(req.variables, req.path.variables());
     add_unique(req.variables, req.body.variables());
     add_unique(req.data_sets, req.path.data_sets());

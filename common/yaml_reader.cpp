@@ -1,5 +1,7 @@
 #include "common/yaml_reader.hpp"
 
+#include "common/byte_size.hpp"
+
 #include <algorithm>
 #include <sstream>
 
@@ -86,6 +88,18 @@ std::optional<bool> yaml_reader::get_bool(const YAML::Node& n, std::string_view 
         return std::nullopt;
     }
     return v;
+}
+
+std::optional<std::uint64_t> yaml_reader::get_body_limit(const YAML::Node& n, std::string_view what) {
+    auto text = get_string(n, what);
+    if (!text) return std::nullopt;
+    std::string error;
+    auto size = parse_byte_size(*text, &error);
+    if (!size) return problem(n, std::string(what) + ": " + error), std::nullopt;
+    constexpr std::uint64_t low = 1u << 10, high = 1u << 30;
+    if (*size < low || *size > high)
+        return problem(n, std::string(what) + " must be from 1KiB to 1GiB, got " + *text), std::nullopt;
+    return size;
 }
 
 std::optional<micros> yaml_reader::get_duration(const YAML::Node& n, std::string_view what) {

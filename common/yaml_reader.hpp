@@ -31,6 +31,8 @@ public:
     std::optional<double> get_number(const YAML::Node& n, std::string_view what, double lo);
     std::optional<bool> get_bool(const YAML::Node& n, std::string_view what);
     std::optional<micros> get_duration(const YAML::Node& n, std::string_view what);
+    // A size between 1 KiB and 1 GiB (16MiB, 512KiB, or bytes).
+    std::optional<std::uint64_t> get_body_limit(const YAML::Node& n, std::string_view what);
     // An HTTP status or a non-empty list of them; nullopt when any is wrong.
     std::optional<std::vector<int>> get_statuses(const YAML::Node& n, std::string_view what);
     wait_time get_wait(const YAML::Node& n, std::string_view what, bool allow_pacing);

@@ -338,6 +338,7 @@ void cluster::rebalance_locked() {
     std::vector<worker_share> shares;
     for (auto* w : active) shares.push_back({w->id, w->threads, w->users});
     rebalance(shares, class_totals_);
+    const auto ramp = worker_spawn_plan(shares, spawn_rate_);
     for (std::size_t i = 0; i < active.size(); ++i) {
         auto& w = *active[i];
         w.users = shares[i].users;
@@ -346,7 +347,8 @@ void cluster::rebalance_locked() {
         v1::MasterMessage m;
         auto* a = m.mutable_assignment();
         for (int n : w.users) a->add_users_per_class(static_cast<std::uint32_t>(n));
-        a->set_spawn_rate(worker_spawn_rate(shares, i, spawn_rate_));
+        a->set_spawn_rate(ramp[i].rate);
+        a->set_spawn_phase(ramp[i].phase);
         if (w.link) w.link->send(m);
     }
     // Users of workers that left are nobody's now.

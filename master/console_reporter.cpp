@@ -1,5 +1,7 @@
 #include "master/console_reporter.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace stampede::master {
@@ -69,11 +71,13 @@ void print_errors(const run_result& result, std::ostream& out) {
 
 // Each declared check's pass rate, and the steps skipped for want of a variable.
 void print_checks(const run_result& result, std::ostream& out) {
-    if (!result.checks.empty()) {
+    const bool any = std::any_of(result.checks.begin(), result.checks.end(), [](const auto& c) { return c.in_run; });
+    if (any) {
         out << "Checks\n" << fmt::format("{:>9} {:>10} {:>10}  {}\n", "pass rate", "passed", "failed", "endpoint: check");
         out << std::string(80, '-') << "\n";
         for (std::size_t i = 0; i < result.checks.size(); ++i) {
             const auto& check = result.checks[i];
+            if (!check.in_run) continue;
             const auto& tally = result.totals.checks[i];
             const auto runs = tally.passed + tally.failed;
             const auto rate = runs ? fmt::format("{:.2f}%", 100.0 * static_cast<double>(tally.passed) / static_cast<double>(runs))

@@ -84,6 +84,7 @@ json checks_json(const run_result& result) {
     json out = json::array();
     for (std::size_t i = 0; i < result.checks.size(); ++i) {
         const auto& check = result.checks[i];
+        if (!check.in_run) continue;
         const auto& tally = result.totals.checks[i];
         const auto& ep = result.endpoints[check.endpoint_id];
         const auto runs = tally.passed + tally.failed;

@@ -1,5 +1,7 @@
 #include "master/worker_dispatch.hpp"
 
+#include <climits>
+
 #include "master/user_dispatch.hpp"
 
 #include <algorithm>
@@ -80,8 +82,30 @@ void rebalance(std::vector<worker_share>& workers, const std::vector<int>& class
     }
 }
 
-double worker_spawn_rate(const std::vector<worker_share>& workers, std::size_t index, double total_rate) {
-    return total_rate * std::max(1, workers[index].threads) / total_threads(workers);
+std::vector<spawn_share> worker_spawn_plan(const std::vector<worker_share>& workers, double total_rate) {
+    std::vector<spawn_share> plan(workers.size(), {total_rate, 0.0});
+    // Turns go to the workers holding users, the larger shares first (they take the extra turn).
+    std::vector<std::size_t> order;
+    int least = INT_MAX, most = 0, users = 0;
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        const int n = workers[i].total();
+        if (n == 0) continue;
+        order.push_back(i);
+        least = std::min(least, n), most = std::max(most, n), users += n;
+    }
+    if (order.empty()) return plan;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return workers[a].total() > workers[b].total(); });
+    const double turns = static_cast<double>(order.size());
+    const bool even = most - least <= 1;
+    for (std::size_t rank = 0; rank < order.size(); ++rank) {
+        auto& share = plan[order[rank]];
+        const double fraction = even ? 1.0 / turns : static_cast<double>(workers[order[rank]].total()) / users;
+        share.rate = total_rate * fraction;
+        // The first user of the worker in turn `rank` starts rank / total_rate seconds in.
+        share.phase = std::min(0.999999, static_cast<double>(rank) * fraction);
+    }
+    return plan;
 }
 
 }  // namespace stampede::master

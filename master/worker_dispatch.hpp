@@ -17,7 +17,18 @@ struct worker_share {
 // Rewrites `workers[*].users` so that column sums equal `class_totals`.
 void rebalance(std::vector<worker_share>& workers, const std::vector<int>& class_totals);
 
-// The spawn rate each worker applies: the total rate split like the users (by threads).
-double worker_spawn_rate(const std::vector<worker_share>& workers, std::size_t index, double total_rate);
+// How one worker ramps: its rate, and how far into its first spawn period it starts (0: its
+// first user at once; 0.5: after half a period).
+struct spawn_share {
+    double rate = 0;
+    double phase = 0;
+};
+
+// Splits a spawn rate so that the cluster ramps as one process would: its users start one at
+// a time at the total rate (the first at once), taken by the workers in turn. When every
+// worker holds the same number of users, or one more, that is exact: each runs at the rate
+// divided by the workers holding users, offset by its turn. Otherwise (threads differ) each
+// worker's rate follows its users, so all finish together, and first users still interleave.
+std::vector<spawn_share> worker_spawn_plan(const std::vector<worker_share>& workers, double total_rate);
 
 }  // namespace stampede::master

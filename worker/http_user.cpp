@@ -57,6 +57,7 @@ struct prepared_step {
     bool keeps_response = false;  // and some of them read the body or headers
     std::vector<templated_header> templated_headers;
     micros timeout{0};
+    std::uint64_t max_body = 0;
 };
 
 struct prepared_task {
@@ -76,7 +77,6 @@ struct prepared_scenario {
     const common::scenario* sc = nullptr;
     std::vector<prepared_class> classes;
     tcp::resolver::results_type addresses;
-    std::size_t max_body_bytes = 0;
     bool stateful = false;  // any variables or data sets: users carry a user_state
     mutable std::atomic<std::uint64_t> global_counter{0};
     mutable std::atomic<std::uint64_t> users_started{0};
@@ -120,6 +120,7 @@ prepared_step prepare_step(const common::scenario& sc, const common::user_class_
     prepared_step out;
     out.spec = &step;
     out.timeout = spec.timeout.value_or(sc.default_timeout);
+    out.max_body = spec.max_body.value_or(sc.default_max_body);
     http::request<http::string_body> req;
     req.method(to_verb(spec.method));
     req.version(11);
@@ -161,12 +162,9 @@ std::vector<prepared_step> prepare_steps(const common::scenario& sc, const commo
 
 }  // namespace
 
-std::shared_ptr<const prepared_scenario> prepare_scenario(const common::scenario& sc,
-                                                          std::size_t max_body_bytes,
-                                                          std::string* error) {
+std::shared_ptr<const prepared_scenario> prepare_scenario(const common::scenario& sc, std::string* error) {
     auto out = std::make_shared<prepared_scenario>();
     out->sc = &sc;
-    out->max_body_bytes = max_body_bytes;
     out->stateful = !sc.variables.empty() || !sc.data.empty();
     out->data_cursors = std::make_unique<std::atomic<std::uint64_t>[]>(sc.data.size());
     asio::io_context io;
@@ -263,7 +261,7 @@ private:
     void arm_deadline(micros timeout);
     void wait_for_deadline();
     bool parse_buffered(response_reader& reader, beast::error_code& ec);
-    void start_response(std::optional<response_reader>& reader, bool keep, bool head);
+    void start_response(std::optional<response_reader>& reader, bool keep, bool head, std::uint64_t max_body);
     bool unsolicited_bytes_waiting();
     void end_of_input(response_reader& reader, beast::error_code& ec);
     // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
@@ -468,7 +466,7 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
             rest.remove_prefix(co_await socket_.async_write_some(asio::buffer(rest.data(), rest.size()), token));
         int interim = 0;
         for (;;) {
-            start_response(reader, keep, head);
+            start_response(reader, keep, head, step.max_body);
             while (!ec && !parse_buffered(*reader, ec)) {
                 const auto n = co_await socket_.async_read_some(buffer_.prepare(read_room()), token);
                 buffer_.commit(n);
@@ -507,6 +505,9 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
         if (reused && stale && attempt == 0 && !reader->got_some() && !timed_out_) continue;
         if (is_timeout(ec) || timed_out_) {
             fail(endpoint, error_kind::timeout, 0, "request timed out after " + common::format_duration(step.timeout));
+        } else if (ec == http::error::body_limit) {
+            fail(endpoint, error_kind::transport, ec.value(),
+                 "the response body is larger than max_body (" + std::to_string(step.max_body) + " bytes)");
         } else {
             fail(endpoint, error_kind::transport, ec.value(), ec.message());
         }
@@ -515,9 +516,9 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
     co_return outcome::failed;
 }
 
-void http_user::start_response(std::optional<response_reader>& reader, bool keep, bool head) {
+void http_user::start_response(std::optional<response_reader>& reader, bool keep, bool head, std::uint64_t max_body) {
     reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
-    reader->body_limit(scenario_->max_body_bytes);
+    reader->body_limit(max_body);
     reader->eager(true);
     if (head) reader->skip(true);
 }

@@ -114,7 +114,7 @@ load_engine::~load_engine() {
 
 std::string load_engine::start() {
     std::string error;
-    impl_->prepared = prepare_scenario(impl_->sc, impl_->options.max_body_bytes, &error);
+    impl_->prepared = prepare_scenario(impl_->sc, &error);
     if (!impl_->prepared) return error;
     try {
         for (int i = 0; i < impl_->options.threads; ++i) {
@@ -136,7 +136,7 @@ std::string load_engine::start() {
     return {};
 }
 
-void load_engine::assign(std::vector<int> users_per_class, double spawn_rate) {
+void load_engine::assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase) {
     // Each user holds a socket; a few dozen descriptors go to the process itself.
     const auto users = static_cast<std::uint64_t>(std::accumulate(users_per_class.begin(), users_per_class.end(), 0LL));
     const auto limit = impl_->open_files_limit;
@@ -148,7 +148,7 @@ void load_engine::assign(std::vector<int> users_per_class, double spawn_rate) {
     std::promise<void> done;
     asio::post(impl_->control, [&, counts = std::move(users_per_class)]() mutable {
         impl_->spawn_timer.cancel();
-        impl_->planner->assign(std::move(counts), spawn_rate, spawn_planner::clock::now());
+        impl_->planner->assign(std::move(counts), spawn_rate, spawn_planner::clock::now(), spawn_phase);
         for (const auto& action : impl_->planner->tick(spawn_planner::clock::now())) impl_->carry_out(action);
         if (!impl_->planner->done()) impl_->schedule_tick();
         done.set_value();

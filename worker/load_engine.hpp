@@ -14,7 +14,6 @@ namespace stampede::worker {
 struct engine_options {
     int threads = 0;  // io threads; 0 means one per core
     std::uint64_t seed = 0;  // 0 means random; fixed seeds make task choices repeatable
-    std::size_t max_body_bytes = 16 * 1024 * 1024;
 };
 
 struct engine_status {
@@ -34,7 +33,8 @@ public:
     // Resolves the host and starts the io threads; returns "" or a reason it cannot run.
     std::string start();
     // Moves toward `users_per_class` users, starting or ending `spawn_rate` users per second.
-    void assign(std::vector<int> users_per_class, double spawn_rate);
+    // `spawn_phase` in [0, 1): how far into its first spawn period this worker starts.
+    void assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase = 0);
     // Ends every user. Users in think time end at once; a request in flight may finish
     // within `grace`, after which it is cut off and counted as cancelled. Blocks until done.
     void stop(common::micros grace);

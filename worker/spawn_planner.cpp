@@ -9,11 +9,13 @@ spawn_planner::spawn_planner(int class_count, int thread_count)
     : target_(class_count, 0), running_(thread_count, std::vector<int>(class_count, 0)) {}
 
 void spawn_planner::assign(std::vector<int> users_per_class, double spawn_rate,
-                           clock::time_point now) {
+                           clock::time_point now, double phase) {
     users_per_class.resize(target_.size(), 0);
     target_ = std::move(users_per_class);
     rate_ = spawn_rate > 0 ? spawn_rate : 1.0;
-    allowance_ = 1.0;  // the first user starts at once, as in Locust
+    // The first user starts at once, as in Locust; a worker taking a later turn of the
+    // cluster's ramp starts `phase` of a period later.
+    allowance_ = 1.0 - std::clamp(phase, 0.0, 0.999999);
     last_ = now;
 }
 

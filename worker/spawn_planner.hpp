@@ -19,8 +19,10 @@ public:
     using clock = std::chrono::steady_clock;
 
     spawn_planner(int class_count, int thread_count);
-    void assign(std::vector<int> users_per_class, double spawn_rate, clock::time_point now);
-    // Actions due by `now`: spawn_rate per second since the last tick (the first one at once).
+    // `phase` in [0, 1): the part of a spawn period to wait before the first action (0: at once).
+    void assign(std::vector<int> users_per_class, double spawn_rate, clock::time_point now, double phase = 0);
+    // Actions due by `now`: spawn_rate per second since the last tick (the first one at once,
+    // or after `phase` of a period).
     std::vector<spawn_action> tick(clock::time_point now);
     // Drops every user (a stop): the counts go to zero without actions.
     void clear();

@@ -402,7 +402,7 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
             if (!engine) break;
             std::vector<int> users(m.assignment().users_per_class().begin(), m.assignment().users_per_class().end());
             std::lock_guard lock(engine_mutex);
-            engine->assign(users, m.assignment().spawn_rate());
+            engine->assign(users, m.assignment().spawn_rate(), m.assignment().spawn_phase());
             users_running = true;
             break;
         }

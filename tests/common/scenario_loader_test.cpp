@@ -221,3 +221,20 @@ TEST_CASE("YAML aliases that expand without bound are refused, as is nesting pas
     CHECK(nested.find("nested deeper than") != std::string::npos);
     CHECK(nested.find("levels") != std::string::npos);
 }
+
+TEST_CASE("max_body takes a size per scenario and per step, within 1 KiB and 1 GiB", "[loader]") {
+    const auto sc = load_ok(R"(host: http://127.0.0.1:1
+max_body: 64MiB
+user_classes:
+  - tasks:
+      - {path: /a}
+      - {path: /b, max_body: 512KiB}
+)");
+    CHECK(sc.default_max_body == 64u << 20);
+    CHECK_FALSE(sc.user_classes[0].tasks[0].steps[0].request.max_body);
+    CHECK(sc.user_classes[0].tasks[1].steps[0].request.max_body == 512u << 10);
+    CHECK(load_ok("host: http://h:1\nuser_classes: [{tasks: [{path: /}]}]\n").default_max_body == 16u << 20);
+    CHECK(problems_of("host: http://h:1\nmax_body: 2GiB\nuser_classes: [{tasks: [{path: /, max_body: lots}]}]\n") ==
+          "s.yaml:2:11: max_body must be from 1KiB to 1GiB, got 2GiB\n"
+          "s.yaml:3:45: max_body: invalid size 'lots' (examples: 16MiB, 512KiB, 1GiB, 4096)\n");
+}

@@ -125,7 +125,10 @@ user_classes:
     tasks:
       - {name: publish, path: /health, tags: [event-bus]}
       - {name: flood, path: /health, tags: [throughput]}
-      - {name: other, path: /health, tags: [other]}
+      - {name: other, path: /health, tags: [other], checks: [{body_contains: dropped-check}]}
+  - name: Dropped
+    tasks:
+      - {name: gone, path: /health, tags: [elsewhere], checks: [{body_contains: another-dropped-check}]}
 )");
     auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--tags", "event-bus,throughput", "-u", "1", "-r", "10",
                              "-t", "1s", "--json", dir.file("r.json")});
@@ -135,4 +138,8 @@ user_classes:
     std::set<std::string> names;
     for (const auto& e : result["endpoints"]) names.insert(e["name"].get<std::string>());
     CHECK(names == std::set<std::string>{"publish", "flood"});
+    // The checks of tasks and classes the tags dropped are not listed as if they had run.
+    CHECK(result["checks"].empty());
+    CHECK(run.out.find("dropped-check") == std::string::npos);
+    CHECK(run.out.find("Checks") == std::string::npos);
 }

@@ -207,3 +207,26 @@ user_classes:
     CHECK(third(1, "passed") == (requests + 2) / 3);
     CHECK(third(2, "passed") == (requests + 1) / 3);
 }
+
+TEST_CASE("max_body bounds a response body, per scenario and per step", "[hostile]") {
+    const std::string big(20u << 20, 'b');  // past the 16 MiB default
+    hostile_server server(answering([&](std::uint64_t) { return http_ok(big); }));
+    temp_dir dir;
+    const auto r = run_scenario(dir, "host: " + server.url() + R"(
+max_body: 2KiB
+user_classes:
+  - wait_time: 100ms
+    tasks:
+      - {name: default, path: /a}
+      - {name: raised, path: /b, max_body: 32MiB}
+)", {"-u", "1", "-r", "10", "-t", "2s"});
+    for (const auto& e : r.doc["endpoints"]) {
+        INFO(e["name"]);
+        if (e["name"] == "default") CHECK(e["failures"] == e["requests"]);
+        if (e["name"] == "raised") CHECK(e["failures"] == 0);
+    }
+    bool named = false;
+    for (const auto& e : r.doc["errors"])
+        named = named || e["message"] == "the response body is larger than max_body (2048 bytes)";
+    CHECK(named);
+}

@@ -308,3 +308,20 @@ user_classes:
     CHECK(result["totals"]["requests"].get<std::uint64_t>() > 10);
     CHECK(result["totals"]["failures"] == 0);
 }
+
+TEST_CASE("a ramp over several workers follows the one-process curve", "[run]") {
+    demo_target target;
+    temp_dir dir;
+    auto run = run_stampede({"run", "-f", scenario_file(dir, target.url(), R"(
+user_classes:
+  - wait_time: 100ms
+    tasks: [{name: health, path: /health}]
+)"), "--headless", "-u", "3", "-r", "0.5", "-t", "6s", "--workers", "3", "--threads", "1", "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    std::vector<int> users;
+    for (const auto& h : result["history"]) users.push_back(h["users"].get<int>());
+    users.resize(6);  // the last row is the partial interval after the stop
+    CHECK(users == std::vector<int>{1, 1, 2, 2, 3, 3});
+}
