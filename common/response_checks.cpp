@@ -163,9 +163,38 @@ bool text_holds(std::string_view text, const check_spec& spec, std::string_view 
 response_inspector::response_inspector(const response_view& response) : response_(response) {}
 response_inspector::~response_inspector() = default;
 
+namespace {
+
+// Writing a JSON value out (for a failure message, or to compare it as text) recurses once per
+// level: a body nested a million levels deep would overflow the stack. Bodies nested deeper
+// than any real API nests are taken as not JSON; the scan is linear and allocates nothing.
+constexpr int max_json_depth = 256;
+
+bool nests_too_deep(std::string_view body) {
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (const char c : body) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_json_depth) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 const response_inspector::parsed_json* response_inspector::parsed() {
     if (!json_tried_) {
         json_tried_ = true;
+        if (nests_too_deep(response_.body)) return nullptr;
         auto value = nlohmann::json::parse(response_.body.begin(), response_.body.end(), nullptr, false);
         if (!value.is_discarded()) json_ = std::make_unique<parsed_json>(parsed_json{std::move(value)});
     }

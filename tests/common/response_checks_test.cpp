@@ -176,3 +176,17 @@ TEST_CASE("a bad regular expression is refused with a reason", "[checks]") {
     CHECK_FALSE(compile_regex("(open", &error));
     CHECK_THAT(error, Catch::StartsWith("bad regular expression '(open': "));
 }
+
+TEST_CASE("a body nested deeper than any API nests is not JSON, and never overflows the stack", "[checks]") {
+    const std::string deep = "{\"a\": " + std::string(1'000'000, '[') + std::string(1'000'000, ']') + "}";
+    auto view = response(deep);
+    response_inspector inspector(view);
+    const auto c = expecting(json_check("a", check_spec::predicate::equals), expected_value::kind::number, 1);
+    CHECK(inspector.check(c, "") == "the response is not JSON");
+    // 200 levels, as deep as anything real, still reads; brackets inside strings do not count.
+    const std::string fine = "{\"a\": " + std::string(200, '[') + std::string(200, ']') + ", \"s\": \"" +
+                             std::string(1000, '[') + "\"}";
+    auto view2 = response(fine);
+    response_inspector inspector2(view2);
+    CHECK(inspector2.check(json_check("s"), "") == "");
+}
