@@ -1,5 +1,7 @@
 #include "common/control_transport.hpp"
 
+#include "common/scenario_loader.hpp"
+
 #include <grpcpp/grpcpp.h>
 
 #include <utility>
@@ -8,7 +10,7 @@ namespace stampede::common {
 
 namespace {
 
-constexpr int largest_message = 64 * 1024 * 1024;  // a welcome with its data files
+constexpr int largest_message = static_cast<int>(max_control_message_bytes);
 
 // Settings both ends apply alike.
 // * Control messages are small and steady: a thousand workers each send a snapshot a second
@@ -24,6 +26,9 @@ constexpr std::pair<const char*, int> both_ends[] = {
     {GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000},
     {GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1},
 };
+
+// The scenario and its data files travel in one welcome, with room to spare for the rest.
+static_assert(max_scenario_bundle_bytes + (4u << 20) <= max_control_message_bytes);
 
 }  // namespace
 

@@ -8,7 +8,12 @@ class ChannelArguments;
 class ServerBuilder;
 }  // namespace grpc
 
+#include <cstddef>
+
 namespace stampede::common {
+
+// The largest message either end takes: a welcome with its data files.
+inline constexpr std::size_t max_control_message_bytes = 64u << 20;
 
 void configure_worker_channel(grpc::ChannelArguments& args);
 void configure_master_server(grpc::ServerBuilder& builder);

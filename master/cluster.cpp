@@ -39,6 +39,8 @@ struct cluster::worker {
     std::uint64_t last_snapshot_requests = 0;
     std::uint64_t refused = 0;
     wall_clock::time_point lost_at{};
+    std::string failure;              // what it said when it failed
+    bool ran_before_failing = false;  // it may have counted what never arrived
     std::uint64_t stopped_at_sequence = 0;  // STOPPED: every snapshot up to here was sent
     std::vector<int> users;                 // assigned, per class
     std::vector<int> last_users;            // the last non-empty assignment, for the result
@@ -304,6 +306,8 @@ void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
             w.stopped_at_sequence = s.last_sequence();
             break;
         case v1::StateChange::FAILED: {
+            w.ran_before_failing = w.requests > 0 || w.reported_requests > 0 || w.state == worker_state::running;
+            w.failure = s.detail();
             w.state = worker_state::failed;
             event("worker_failed", w, s.detail());
             spdlog::error("worker {} cannot run the scenario: {}", w.label(), s.detail());
@@ -531,10 +535,14 @@ std::optional<data_gap> cluster::data_gap_of(const worker& w, wall_clock::time_p
         return gap;
     }
     const bool unconfirmed = w.state == worker_state::stopped && w.applied_sequence < w.stopped_at_sequence;
-    if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed) return std::nullopt;
+    const bool failed_running = w.state == worker_state::failed && w.ran_before_failing;
+    if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed && !failed_running) return std::nullopt;
     gap.to_s = since_start(w.last_seen_wall);
     gap.fails_run = true;
-    if (w.refused > 0)
+    if (failed_running)
+        gap.reason = "it failed during the run (" + w.failure + "): what it counted after its last snapshot that "
+                     "arrived is missing";
+    else if (w.refused > 0)
         gap.reason = fmt::format("{} of its snapshots were refused as malformed", w.refused);
     else if (unconfirmed)
         gap.reason = "it stopped, but not every snapshot it made reached the master";

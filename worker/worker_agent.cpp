@@ -136,6 +136,7 @@ struct worker_agent::impl {
     bool welcomed = false;
     bool ended_by_master = false;  // the master closed the stream with OK: the run is over
     grpc::StatusCode last_status = grpc::StatusCode::OK;
+    bool unsendable = false;  // a snapshot too large for the channel: the worker cannot go on
 
     bool open_stream(common::micros wait_limit);
     void close_stream();
@@ -308,6 +309,17 @@ void worker_agent::impl::collect() {
 bool worker_agent::impl::send_unsent() {
     for (auto& s : unacked) {
         if (s.sent) continue;
+        // Past the channel's limit the master would refuse it on every attempt: its counts
+        // would never arrive. Said loudly, and the run is told this worker cannot go on.
+        if (const auto size = s.message.ByteSizeLong(); size > common::max_control_message_bytes) {
+            const auto why = "snapshot " + std::to_string(s.message.snapshot().sequence()) + " is " +
+                             std::to_string(size) + " bytes, past the control channel's " +
+                             std::to_string(common::max_control_message_bytes) + ": its counts cannot be sent";
+            spdlog::error("{}", why);
+            send_state(v1::StateChange::FAILED, why);
+            unsendable = true;
+            return false;
+        }
         if (!write(s.message)) return false;
         s.sent = true;
     }
@@ -549,6 +561,10 @@ int worker_agent::run() {
             spdlog::info("the master ended the run");
             s.stop_users(common::micros(0));
             return agent_done;
+        }
+        if (s.unsendable) {
+            s.stop_users(common::micros(0));
+            return agent_cannot_run;
         }
         // A message past the channel's size limit fails the same way on every attempt.
         if (end == session_end::broken && s.last_status == grpc::StatusCode::RESOURCE_EXHAUSTED) {

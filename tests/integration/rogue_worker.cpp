@@ -47,6 +47,13 @@ bool rogue_worker::send(const v1::Snapshot& snapshot) {
     return stream_->Write(m);
 }
 
+bool rogue_worker::fail(const std::string& why) {
+    v1::WorkerMessage m;
+    m.mutable_state()->set_state(v1::StateChange::FAILED);
+    m.mutable_state()->set_detail(why);
+    return stream_->Write(m);
+}
+
 void rogue_worker::finish(std::uint64_t last_sequence) {
     v1::MasterMessage m;
     while (stream_->Read(&m)) {

@@ -20,6 +20,8 @@ public:
     // Says it is ready and waits for its assignment; the users it was given.
     std::uint32_t ready();
     bool send(const v1::Snapshot& snapshot);
+    // Says it failed, as a worker that cannot go on does.
+    bool fail(const std::string& why);
     // Answers the master's stop with `last_sequence` and waits for its quit.
     void finish(std::uint64_t last_sequence);
 

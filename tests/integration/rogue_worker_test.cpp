@@ -168,3 +168,18 @@ TEST_CASE("distinct error rows are capped per endpoint, the rest counted in one 
     CHECK(occurrences == 200'000);
     CHECK(others == 199'900);
 }
+
+TEST_CASE("a worker that fails during the run leaves a gap the result names, and the run fails", "[rogue]") {
+    lying_run run;
+    rogue_worker rogue(run.port, "fragile");
+    rogue.ready();
+    CHECK(rogue.send(honest_snapshot(1, 10)));
+    CHECK(rogue.fail("snapshot 2 is too large to send"));
+    const auto result = run.result();
+    CHECK(run.code == 2);  // its only worker cannot go on
+    REQUIRE(result["data_gaps"].size() == 1);
+    CHECK(result["data_gaps"][0]["reason"].get<std::string>().find("snapshot 2 is too large to send") !=
+          std::string::npos);
+    CHECK(result["complete"] == false);
+    CHECK(result["totals"]["requests"] == 10);
+}
