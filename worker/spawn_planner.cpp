@@ -1,6 +1,7 @@
 #include "worker/spawn_planner.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace stampede::worker {
@@ -15,7 +16,7 @@ void spawn_planner::assign(std::vector<int> users_per_class, double spawn_rate,
     rate_ = spawn_rate > 0 ? spawn_rate : 1.0;
     // The first user starts at once, as in Locust; a worker taking a later turn of the
     // cluster's ramp starts `phase` of a period later.
-    allowance_ = 1.0 - std::clamp(phase, 0.0, 0.999999);
+    allowance_ = 1.0 - (std::isfinite(phase) ? std::clamp(phase, 0.0, 0.999999) : 0.0);
     last_ = now;
 }
 

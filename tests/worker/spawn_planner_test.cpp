@@ -1,5 +1,7 @@
 #include "worker/spawn_planner.hpp"
 
+#include <limits>
+
 #include <catch2/catch.hpp>
 
 using namespace stampede::worker;
@@ -56,4 +58,17 @@ TEST_CASE("lowering the count ends users at the spawn rate", "[spawn]") {
     CHECK(p.users() == 2);
     p.clear();
     CHECK(p.users() == 0);
+}
+
+TEST_CASE("a phase delays the first user by that part of a period, and a bad one is ignored", "[spawn]") {
+    using clock = spawn_planner::clock;
+    const auto t0 = clock::time_point{} + std::chrono::hours(1);
+    spawn_planner p(1, 1);
+    p.assign({3}, 2.0, t0, 0.5);  // periods of 500 ms: the first user 250 ms in
+    CHECK(p.tick(t0 + std::chrono::milliseconds(200)).empty());
+    CHECK(p.tick(t0 + std::chrono::milliseconds(260)).size() == 1);
+    CHECK(p.tick(t0 + std::chrono::milliseconds(760)).size() == 1);
+    spawn_planner q(1, 1);
+    q.assign({3}, 2.0, t0, std::numeric_limits<double>::quiet_NaN());
+    CHECK(q.tick(t0).size() == 1);  // as with no phase: the first user at once
 }
