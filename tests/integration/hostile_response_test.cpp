@@ -44,6 +44,14 @@ run_result run_scenario(const temp_dir& dir, const std::string& scenario, std::v
 
 std::uint64_t total(const json& doc, const char* what) { return doc["totals"][what].get<std::uint64_t>(); }
 
+// One user asking for one page every `wait`, with `checks` on it, for `seconds`.
+run_result run_one_page(const temp_dir& dir, const hostile_server& server, const std::string& checks,
+                        const std::string& wait = "100ms", const std::string& seconds = "2s") {
+    return run_scenario(dir, "host: " + server.url() + "\nuser_classes:\n  - wait_time: " + wait +
+                                 "\n    tasks: [{name: page, path: /, checks: [" + checks + "]}]\n",
+                        {"-u", "1", "-r", "10", "-t", seconds});
+}
+
 }  // namespace
 
 TEST_CASE("a failing check on a body that is not ASCII is counted, its message cut on a character boundary",
@@ -52,11 +60,7 @@ TEST_CASE("a failing check on a body that is not ASCII is counted, its message c
     for (int i = 0; i < 20; ++i) body += "\xC3\xA9";  // é
     hostile_server server(answering([&](auto) { return http_ok(body); }));
     temp_dir dir;
-    const auto r = run_scenario(dir, "host: " + server.url() + R"(
-user_classes:
-  - wait_time: 100ms
-    tasks: [{name: page, path: /, checks: [{body_contains: zzz}]}]
-)", {"-u", "1", "-r", "10", "-t", "2s"});
+    const auto r = run_one_page(dir, server, "{body_contains: zzz}");
     CHECK(r.code == 1);
     const auto requests = total(r.doc, "requests");
     CHECK(requests >= 5);
@@ -72,11 +76,7 @@ TEST_CASE("invalid UTF-8 in a body is quoted with replacement characters, and th
           "[hostile]") {
     hostile_server server(answering([](auto) { return http_ok("\xFF\xFE binary \x80 tail"); }));
     temp_dir dir;
-    const auto r = run_scenario(dir, "host: " + server.url() + R"(
-user_classes:
-  - wait_time: 100ms
-    tasks: [{name: page, path: /, checks: [{body_contains: zzz}]}]
-)", {"-u", "1", "-r", "10", "-t", "2s"});
+    const auto r = run_one_page(dir, server, "{body_contains: zzz}");
     const auto requests = total(r.doc, "requests");
     CHECK(requests >= 5);
     CHECK(requests == server.requests());
@@ -92,11 +92,7 @@ TEST_CASE("interim 100 and 103 responses are skipped: the final response is the 
         return interim + interim + http_ok("{\"n\": " + std::to_string(i) + "}", "application/json");
     }));
     temp_dir dir;
-    const auto r = run_scenario(dir, "host: " + server.url() + R"(
-user_classes:
-  - wait_time: 20ms
-    tasks: [{name: page, path: /, checks: [{json: n, exists: true}]}]
-)", {"-u", "1", "-r", "10", "-t", "2s"});
+    const auto r = run_one_page(dir, server, "{json: n, exists: true}", "20ms", "2s");
     CHECK(r.code == 0);
     const auto requests = total(r.doc, "requests");
     CHECK(requests >= 10);
@@ -153,11 +149,7 @@ TEST_CASE("a response sent twice is caught: no later request is paired with the 
         }
     });
     temp_dir dir;
-    const auto r = run_scenario(dir, "host: " + server.url() + R"(
-user_classes:
-  - wait_time: 100ms
-    tasks: [{name: page, path: /, checks: [{body_contains: once}]}]
-)", {"-u", "1", "-r", "10", "-t", "2s"});
+    const auto r = run_one_page(dir, server, "{body_contains: once}");
     const auto requests = total(r.doc, "requests");
     CHECK(requests >= 5);
     // Every answer read as a request's is its own: no check sees the copy, and none is fast.
