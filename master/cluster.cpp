@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/snapshot_codec.hpp"
+#include "common/utf8.hpp"
 #include "stampede/v1/cluster.pb.h"
 
 namespace stampede::master {
@@ -11,6 +12,18 @@ using steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 enum class worker_state { joining, ready, running, stopped, lost, quit, failed };
+
+namespace {
+
+// What a worker says of itself goes into logs and the result: bounded, whatever it sends.
+constexpr std::size_t max_name_bytes = 256;
+constexpr std::size_t max_reason_bytes = 8192;  // a loader's report of several problems fits
+std::string short_text(const std::string& text, std::size_t limit) {
+    if (text.size() <= limit) return text;
+    return common::valid_utf8_prefix(text, limit) + "...";
+}
+
+}  // namespace
 
 std::string_view state_name(worker_state s) {
     switch (s) {
@@ -117,6 +130,8 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
                                                   : "wrong token");
     }
     if (quitting_) return refuse(link, "the run has ended");
+    if (hello.worker_id().empty() || hello.worker_id().size() > max_name_bytes)
+        return refuse(link, "a worker id is 1 to " + std::to_string(max_name_bytes) + " bytes");
     auto& slot = workers_[hello.worker_id()];
     const bool returning = slot != nullptr;
     if (!returning) {
@@ -133,8 +148,8 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     }
     auto& w = *slot;
     w.quiet_limit = quiet_limit_for(hello.master_timeout_ms());
-    w.name = hello.name();
-    w.host = hello.host();
+    w.name = short_text(hello.name(), max_name_bytes);
+    w.host = short_text(hello.host(), max_name_bytes);
     // Users are spread by threads: a worker announcing two billion would take them all.
     w.threads = static_cast<int>(std::clamp<std::uint32_t>(hello.threads(), 1, max_worker_threads));
     if (hello.threads() > max_worker_threads)
@@ -181,8 +196,8 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
         case v1::WorkerMessage::kHeartbeat: handle_heartbeat(*w, message.heartbeat()); break;
         case v1::WorkerMessage::kGoodbye:
             w->state = worker_state::quit;
-            event("worker_quit", *w, message.goodbye().reason());
-            spdlog::info("worker {} quit: {}", w->label(), message.goodbye().reason());
+            event("worker_quit", *w, short_text(message.goodbye().reason(), max_reason_bytes));
+            spdlog::info("worker {} quit: {}", w->label(), short_text(message.goodbye().reason(), max_reason_bytes));
             if (started_ && !stopping_) rebalance_locked();
             break;
         default: break;
@@ -307,14 +322,14 @@ void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
             break;
         case v1::StateChange::FAILED: {
             w.ran_before_failing = w.requests > 0 || w.reported_requests > 0 || w.state == worker_state::running;
-            w.failure = s.detail();
+            w.failure = short_text(s.detail(), max_reason_bytes);
             w.state = worker_state::failed;
-            event("worker_failed", w, s.detail());
-            spdlog::error("worker {} cannot run the scenario: {}", w.label(), s.detail());
+            event("worker_failed", w, w.failure);
+            spdlog::error("worker {} cannot run the scenario: {}", w.label(), w.failure);
             // The same scenario fails the same way on the other workers: before the start, the
             // run ends with the reason instead of waiting for workers that will never be ready.
             if (failure_.empty() && (!started_ || active_workers().empty()))
-                failure_ = "worker " + w.label() + " cannot run the scenario: " + s.detail();
+                failure_ = "worker " + w.label() + " cannot run the scenario: " + w.failure;
             if (w.link) {
                 v1::MasterMessage quit;
                 quit.mutable_quit()->set_reason("this worker cannot run the scenario");

@@ -12,7 +12,7 @@ rogue_worker::rogue_worker(int port, const std::string& name, std::uint32_t thre
     v1::WorkerMessage hello;
     auto* h = hello.mutable_hello();
     h->set_protocol_version(1);
-    h->set_worker_id("rogue-" + name);
+    h->set_worker_id("rogue-" + name.substr(0, 32));
     h->set_name(name);
     h->set_host("rogue-host");
     h->set_threads(threads);

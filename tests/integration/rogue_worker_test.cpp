@@ -183,3 +183,13 @@ TEST_CASE("a worker that fails during the run leaves a gap the result names, and
     CHECK(result["complete"] == false);
     CHECK(result["totals"]["requests"] == 10);
 }
+
+TEST_CASE("what a worker says of itself is bounded in the result", "[rogue]") {
+    lying_run run;
+    rogue_worker rogue(run.port, std::string(1u << 20, 'n'));
+    rogue.ready();
+    rogue.finish(0);
+    const auto result = run.result();
+    REQUIRE(result["workers"].size() == 1);
+    CHECK(result["workers"][0]["name"].get<std::string>().size() <= 260);
+}
