@@ -17,7 +17,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "common/control_transport.hpp"
+#include "proto/control_transport.hpp"
 #include "common/histogram.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
@@ -143,7 +143,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     grpc::ChannelArguments args;
-    common::configure_worker_channel(args);  // the transport a real worker uses
+    wire::configure_worker_channel(args);  // the transport a real worker uses
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     // Streams spread over several connections, as workers on many hosts would bring.
     std::vector<std::shared_ptr<grpc::Channel>> channels;

@@ -1,6 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cli/flag_checks.hpp"
+#include "cli/local_cluster.hpp"
 
 #include <pthread.h>
 #include <signal.h>
@@ -79,8 +80,7 @@ int run_command(const run_command_options& options) {
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
     run.command_line = options.command_line;
-    run.local_workers = options.workers;
-    run.local_threads = options.threads;
+    if (options.bind.empty()) run.start_local_workers = local_worker_agents(options.workers, options.threads, options.token);
     run.bind = options.bind;
     run.expect_workers = options.bind.empty() ? options.workers : options.expect_workers;
     run.expect_workers_max_wait = duration_flag(options.expect_workers_max_wait);

@@ -2,7 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/snapshot_codec.hpp"
+#include "proto/protocol.hpp"
+#include "proto/snapshot_codec.hpp"
 #include "common/utf8.hpp"
 #include "stampede/v1/cluster.pb.h"
 
@@ -116,12 +117,12 @@ void cluster::refuse(worker_link& link, const std::string& reason) {
 
 void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     std::lock_guard lock(mutex_);
-    if (hello.protocol_version() != protocol_version) {
+    if (hello.protocol_version() != wire::protocol_version) {
         spdlog::warn("refused worker {} from {}: protocol version {} (this master speaks {})", hello.name(),
-                     link.peer(), hello.protocol_version(), protocol_version);
+                     link.peer(), hello.protocol_version(), wire::protocol_version);
         return refuse(link, "protocol version " + std::to_string(hello.protocol_version()) +
                                 " is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version " +
-                                std::to_string(protocol_version));
+                                std::to_string(wire::protocol_version));
     }
     if (!config_.token.empty() && hello.token() != config_.token) {
         spdlog::warn("refused worker {} from {}: {} token", hello.name(), link.peer(),
@@ -257,11 +258,11 @@ constexpr std::uint64_t max_worker_counts = std::uint64_t{1} << 50;
 // Merges a snapshot into the interval's pending delta when it is whole and within the
 // worker's limits; otherwise nothing of it counts. Returns "" or why it was refused.
 std::string cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) {
-    const auto c = common::count_snapshot(snapshot);
+    const auto c = wire::count_snapshot(snapshot);
     if (c.requests > max_worker_requests - w.requests || c.bytes > max_worker_counts - w.bytes ||
         c.others > max_worker_counts - w.other_counts)
         return "its counts would take the worker's totals past what any worker counts in a run";
-    if (auto error = common::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_); !error.empty())
+    if (auto error = wire::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_); !error.empty())
         return error;
     w.requests += c.requests;
     w.last_snapshot_requests = c.requests;

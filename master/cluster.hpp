@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/snapshot_codec.hpp"
+#include "proto/snapshot_codec.hpp"
 #include "common/stats_delta.hpp"
 #include "master/run_result.hpp"
 #include "master/worker_dispatch.hpp"
@@ -29,7 +29,6 @@ class WorkerMessage;
 
 namespace stampede::master {
 
-inline constexpr std::uint32_t protocol_version = 1;
 // The most threads a worker's hello may announce (as `--threads` allows): users are spread
 // by threads.
 inline constexpr std::uint32_t max_worker_threads = 1024;
@@ -131,7 +130,7 @@ private:
     std::condition_variable shutdown_requested_;  // the heartbeat loop's sleep; only shutdown cuts it short
     std::map<std::string, std::unique_ptr<worker>> workers_;  // by worker id
     std::unordered_map<const worker_link*, worker*> by_link_;  // the stream each worker is on
-    common::snapshot_scratch scratch_;
+    wire::snapshot_scratch scratch_;
     std::vector<std::string> join_order_;
     common::stats_delta pending_;
     std::vector<int> class_totals_;

@@ -7,22 +7,14 @@
 #include <mutex>
 #include <thread>
 
-#include "common/control_transport.hpp"
-#include "common/text_file.hpp"
-#include "common/wire_text.hpp"
+#include "proto/control_transport.hpp"
+#include "proto/tls_credentials.hpp"
+#include "proto/wire_text.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
 namespace stampede::master {
 
 namespace {
-
-std::string read_pem(const std::string& path, std::string* error) {
-    constexpr std::size_t max_pem_bytes = 1u << 20;
-    std::string why;
-    auto text = common::read_text_file(path, max_pem_bytes, &why);
-    if (!text) *error = "cannot read " + path + ": " + why;
-    return text.value_or("");
-}
 
 // The service's completion queue, and whether it still takes new streams: once the server
 // shuts down, no new request may reach the queue.
@@ -55,7 +47,7 @@ public:
         std::lock_guard lock(mutex_);
         if (finishing_) return;
         outgoing_.push_back(message);
-        if (const auto repaired = common::repair_text_fields(outgoing_.back()))
+        if (const auto repaired = wire::repair_text_fields(outgoing_.back()))
             spdlog::warn("replaced invalid UTF-8 in {} field(s) of a message to worker {}", repaired, peer());
         if (outgoing_.size() == 1) start_write();
     }
@@ -232,19 +224,13 @@ coordinator_server::~coordinator_server() { shutdown(); }
 
 std::string coordinator_server::start(const std::string& bind, const tls_files& tls) {
     grpc::ServerBuilder builder;
-    common::configure_master_server(builder);
+    wire::configure_master_server(builder);
     if (!bind.empty()) {
         std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
         if (tls.enabled()) {
             std::string error;
-            grpc::SslServerCredentialsOptions options(
-                tls.ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                               : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-            grpc::SslServerCredentialsOptions::PemKeyCertPair pair{read_pem(tls.key, &error), read_pem(tls.cert, &error)};
-            if (!tls.ca.empty()) options.pem_root_certs = read_pem(tls.ca, &error);
-            if (!error.empty()) return "--tls-cert/--tls-key/--tls-ca: " + error;
-            options.pem_key_cert_pairs.push_back(pair);
-            credentials = grpc::SslServerCredentials(options);
+            credentials = wire::server_credentials(tls.cert, tls.key, tls.ca, error);
+            if (!credentials) return error;
         }
         builder.AddListeningPort(bind, credentials, &port_);
     }
@@ -264,7 +250,7 @@ std::string coordinator_server::start(const std::string& bind, const tls_files& 
 
 std::shared_ptr<grpc::Channel> coordinator_server::in_process_channel() {
     grpc::ChannelArguments args;
-    common::configure_worker_channel(args);  // the same limits as a worker's channel over TCP
+    wire::configure_worker_channel(args);  // the same limits as a worker's channel over TCP
     return server_->InProcessChannel(args);
 }
 

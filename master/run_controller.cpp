@@ -13,7 +13,6 @@
 #include "master/console_reporter.hpp"
 #include "master/stats_aggregator.hpp"
 #include "master/user_dispatch.hpp"
-#include "worker/worker_agent.hpp"
 
 namespace stampede::master {
 
@@ -65,30 +64,6 @@ cluster_config make_cluster_config(const common::scenario& sc, const run_options
     c.heartbeat_timeout = o.heartbeat_timeout;
     return c;
 }
-
-// The in-process workers of `stampede run`: real worker agents on an in-process channel.
-class local_workers {
-public:
-    local_workers(coordinator_server& server, const run_options& o) {
-        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-        for (int i = 0; i < o.local_workers; ++i) {
-            worker::agent_options a;
-            a.name = "local-" + std::to_string(i + 1);
-            a.threads = o.local_threads > 0 ? o.local_threads : std::max(1, cores / o.local_workers);
-            a.token = o.token;
-            agents_.push_back(std::make_unique<worker::worker_agent>(a, server.in_process_channel()));
-        }
-        for (auto& agent : agents_) threads_.emplace_back([&a = *agent] { a.run(); });
-    }
-    ~local_workers() {
-        for (auto& agent : agents_) agent->stop();
-        for (auto& t : threads_) t.join();
-    }
-
-private:
-    std::vector<std::unique_ptr<worker::worker_agent>> agents_;
-    std::vector<std::thread> threads_;
-};
 
 // The control loop on the calling thread: timers for snapshots, status and run time, and
 // the signals that end a run early.
@@ -188,7 +163,7 @@ run_outcome execute_run(common::scenario sc, const run_options& options, std::os
         return outcome;
     }
     std::unique_ptr<local_workers> locals;
-    if (options.bind.empty()) locals = std::make_unique<local_workers>(server, options);
+    if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
     if (!await_workers(cl, options, server.port(), console)) {
         if (auto failure = cl.failure(); !failure.empty()) {
             outcome.error = failure;

@@ -3,7 +3,9 @@
 // `stampede run` with its local workers), waits for the expected workers, hands out users,
 // collects merged stats every interval, prints the status line, ends at the run time or on
 // SIGINT/SIGTERM, and returns the result.
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -13,6 +15,14 @@
 #include "master/run_result.hpp"
 
 namespace stampede::master {
+
+// Workers living in this process (`stampede run`). Destroying them stops and joins them.
+class local_workers {
+public:
+    virtual ~local_workers() = default;
+};
+using local_workers_factory =
+    std::function<std::unique_ptr<local_workers>(std::shared_ptr<grpc::Channel> in_process_channel)>;
 
 struct run_options {
     common::run_load load;
@@ -26,10 +36,10 @@ struct run_options {
     common::micros heartbeat_timeout{std::chrono::seconds(3)};
     std::string command_line;
 
-    // Where workers come from: in-process ones (`run`), or remote ones connecting to `bind`.
-    int local_workers = 1;
-    int local_threads = 0;  // per local worker; 0: cores divided among them
-    std::string bind;       // empty: no network listener
+    // Where workers come from: in-process ones (`run`, started by `start_local_workers` on
+    // the server's in-process channel), or remote ones connecting to `bind`.
+    local_workers_factory start_local_workers;
+    std::string bind;  // empty: no network listener
     int expect_workers = 1;
     common::micros expect_workers_max_wait{0};  // 0: wait forever
     std::string token;

@@ -12,12 +12,14 @@
 #include <thread>
 #include <utility>
 
-#include "common/control_transport.hpp"
+#include "proto/control_transport.hpp"
+#include "proto/protocol.hpp"
+#include "proto/tls_credentials.hpp"
 #include "common/load_plan.hpp"
 #include "common/scenario_loader.hpp"
-#include "common/snapshot_codec.hpp"
+#include "proto/snapshot_codec.hpp"
 #include "common/text_file.hpp"
-#include "common/wire_text.hpp"
+#include "proto/wire_text.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 #include "worker/load_engine.hpp"
 #include "worker/process_usage.hpp"
@@ -29,7 +31,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::uint32_t protocol_version = 1;
 // A master that does not answer a hello within this long is treated as unreachable.
 constexpr common::micros hello_timeout = std::chrono::seconds(5);
 
@@ -46,28 +47,17 @@ std::string host_name() {
     return name;
 }
 
-constexpr std::size_t max_pem_bytes = 1u << 20;
-
 // TLS files are read when the agent starts; a missing one is a configuration error.
 std::shared_ptr<grpc::Channel> make_channel(const agent_options& o, std::string& error) {
-    auto pem = [&](const std::string& path, const char* flag) {
-        std::string why;
-        auto text = common::read_text_file(path, max_pem_bytes, &why);
-        if (!text && error.empty()) error = std::string(flag) + ": cannot read " + path + ": " + why;
-        return text.value_or("");
-    };
     grpc::ChannelArguments args;
-    common::configure_worker_channel(args);
+    wire::configure_worker_channel(args);
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
     args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
     std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
     if (!o.tls_ca.empty()) {
-        grpc::SslCredentialsOptions ssl;
-        ssl.pem_root_certs = pem(o.tls_ca, "--tls-ca");
-        if (!o.tls_cert.empty()) ssl.pem_cert_chain = pem(o.tls_cert, "--tls-cert");
-        if (!o.tls_key.empty()) ssl.pem_private_key = pem(o.tls_key, "--tls-key");
-        credentials = grpc::SslCredentials(ssl);
+        credentials = wire::channel_credentials(o.tls_ca, o.tls_cert, o.tls_key, error);
+        if (!credentials) credentials = grpc::InsecureChannelCredentials();  // unused: run() reports the error
         if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
     }
     return grpc::CreateCustomChannel(o.master, credentials, args);
@@ -156,7 +146,7 @@ struct worker_agent::impl {
     std::optional<session_end> on_welcome(const v1::Welcome& w);
     session_end cannot_run(const std::string& why);
     bool write(v1::WorkerMessage& m) {
-        if (const auto repaired = common::repair_text_fields(m))
+        if (const auto repaired = wire::repair_text_fields(m))
             spdlog::warn("replaced invalid UTF-8 in {} field(s) of a message to the master", repaired);
         return stream && stream->Write(m);
     }
@@ -233,7 +223,7 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
     });
     v1::WorkerMessage hello;
     auto* h = hello.mutable_hello();
-    h->set_protocol_version(protocol_version);
+    h->set_protocol_version(wire::protocol_version);
     h->set_stampede_version(STAMPEDE_VERSION);
     h->set_worker_id(worker_id);
     h->set_name(options.name);
@@ -281,7 +271,7 @@ void worker_agent::impl::collect() {
         std::lock_guard lock(engine_mutex);
         delta = engine->take_delta();
     }
-    if (common::is_empty(delta)) return;
+    if (wire::is_empty(delta)) return;
     const auto total = delta.total();
     requests += total.requests;
     failures += total.failures;
@@ -289,16 +279,16 @@ void worker_agent::impl::collect() {
     if (unacked.size() >= options.max_unacked && !unacked.back().sent) {
         // Never sent, so no master has it: merging it with the new delta cannot double count.
         common::stats_delta merged(engine->plan().endpoints.size(), engine->plan().checks.size());
-        common::merge_snapshot(unacked.back().message.snapshot(), merged.endpoints.size(), merged);
+        wire::merge_snapshot(unacked.back().message.snapshot(), merged.endpoints.size(), merged);
         merged.merge(delta);
-        common::encode_snapshot(merged, unacked.back().message.snapshot().sequence(), 0,
+        wire::encode_snapshot(merged, unacked.back().message.snapshot().sequence(), 0,
                                 *unacked.back().message.mutable_snapshot());
         int reported = 0;
         fill_heartbeat(*unacked.back().message.mutable_snapshot()->mutable_heartbeat(), reported);
         return;
     }
     unacked_snapshot s;
-    common::encode_snapshot(delta, next_sequence++, static_cast<std::uint32_t>(current_users()),
+    wire::encode_snapshot(delta, next_sequence++, static_cast<std::uint32_t>(current_users()),
                             *s.message.mutable_snapshot());
     // Every snapshot says what the worker has counted so far, the last one of a run too.
     int reported = 0;
@@ -311,10 +301,10 @@ bool worker_agent::impl::send_unsent() {
         if (s.sent) continue;
         // Past the channel's limit the master would refuse it on every attempt: its counts
         // would never arrive. Said loudly, and the run is told this worker cannot go on.
-        if (const auto size = s.message.ByteSizeLong(); size > common::max_control_message_bytes) {
+        if (const auto size = s.message.ByteSizeLong(); size > wire::max_control_message_bytes) {
             const auto why = "snapshot " + std::to_string(s.message.snapshot().sequence()) + " is " +
                              std::to_string(size) + " bytes, past the control channel's " +
-                             std::to_string(common::max_control_message_bytes) + ": its counts cannot be sent";
+                             std::to_string(wire::max_control_message_bytes) + ": its counts cannot be sent";
             spdlog::error("{}", why);
             send_state(v1::StateChange::FAILED, why);
             unsendable = true;

@@ -1,4 +1,4 @@
-#include "common/snapshot_codec.hpp"
+#include "proto/snapshot_codec.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -6,6 +6,7 @@
 
 using namespace stampede;
 using namespace stampede::common;
+using namespace stampede::wire;
 
 namespace {
 stats_delta sample() {

@@ -10,7 +10,7 @@ class ServerBuilder;
 
 #include <cstddef>
 
-namespace stampede::common {
+namespace stampede::wire {
 
 // The largest message either end takes: a welcome with its data files.
 inline constexpr std::size_t max_control_message_bytes = 64u << 20;
@@ -18,4 +18,4 @@ inline constexpr std::size_t max_control_message_bytes = 64u << 20;
 void configure_worker_channel(grpc::ChannelArguments& args);
 void configure_master_server(grpc::ServerBuilder& builder);
 
-}  // namespace stampede::common
+}  // namespace stampede::wire

@@ -1,9 +1,11 @@
-#include "common/snapshot_codec.hpp"
+#include "proto/snapshot_codec.hpp"
 
 #include "common/utf8.hpp"
 #include "stampede/v1/cluster.pb.h"
 
-namespace stampede::common {
+namespace stampede::wire {
+
+using namespace common;
 
 namespace {
 // Longest error message kept: a message quotes at most a part of a response.
@@ -168,4 +170,4 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
     return {};
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::wire

@@ -1,4 +1,4 @@
-#include "common/control_transport.hpp"
+#include "proto/control_transport.hpp"
 
 #include "common/scenario_loader.hpp"
 
@@ -6,7 +6,9 @@
 
 #include <utility>
 
-namespace stampede::common {
+namespace stampede::wire {
+
+using namespace common;
 
 namespace {
 
@@ -49,4 +51,4 @@ void configure_master_server(grpc::ServerBuilder& builder) {
     builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::wire

@@ -1,4 +1,4 @@
-#include "common/wire_text.hpp"
+#include "proto/wire_text.hpp"
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/message.h>
@@ -8,7 +8,9 @@
 
 #include "common/utf8.hpp"
 
-namespace stampede::common {
+namespace stampede::wire {
+
+using namespace common;
 
 namespace {
 
@@ -73,4 +75,4 @@ std::size_t repair_text_fields(Message& message) {
     return repaired;
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::wire

@@ -11,7 +11,10 @@ namespace stampede::v1 {
 class Snapshot;
 }
 
-namespace stampede::common {
+namespace stampede::wire {
+
+using common::encoded_summary;
+using common::stats_delta;
 
 // Fills `out` with the non-empty parts of `delta`.
 void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint32_t users,
@@ -46,4 +49,4 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
 
 bool is_empty(const stats_delta& delta);
 
-}  // namespace stampede::common
+}  // namespace stampede::wire

@@ -11,10 +11,10 @@ namespace google::protobuf {
 class Message;
 }
 
-namespace stampede::common {
+namespace stampede::wire {
 
 // Repairs every `string` field of `message`, nested messages included. Returns how many
 // fields it had to repair (0 for every message Stampede builds itself).
 std::size_t repair_text_fields(google::protobuf::Message& message);
 
-}  // namespace stampede::common
+}  // namespace stampede::wire
