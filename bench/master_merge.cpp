@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "proto/control_transport.hpp"
-#include "common/histogram.hpp"
+#include "common/histogram_codec.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
 namespace {
@@ -108,7 +108,7 @@ v1::WorkerMessage make_snapshot(const options& o, std::mt19937_64& random) {
         d->set_endpoint(static_cast<std::uint32_t>(e));
         d->set_requests(static_cast<std::uint64_t>(o.requests_per_endpoint));
         d->set_bytes(static_cast<std::uint64_t>(o.requests_per_endpoint) * 100);
-        d->set_histogram(h.encode());
+        d->set_histogram(common::encode_histogram(h));
     }
     return m;
 }

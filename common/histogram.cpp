@@ -9,35 +9,6 @@ namespace stampede::common {
 
 namespace {
 
-void put_varint(std::string& out, std::uint64_t v) {
-    while (v >= 0x80) {
-        out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-        v >>= 7;
-    }
-    out.push_back(static_cast<char>(v));
-}
-
-bool get_varint(std::string_view& in, std::uint64_t& v) {
-    // Most values (gaps and small counts) fit one byte: take them without the loop.
-    if (!in.empty() && static_cast<std::uint8_t>(in.front()) < 0x80) {
-        v = static_cast<std::uint8_t>(in.front());
-        in.remove_prefix(1);
-        return true;
-    }
-    v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (in.empty()) return false;
-        auto byte = static_cast<std::uint8_t>(in.front());
-        in.remove_prefix(1);
-        if (shift == 63 && byte > 1) return false;  // would overflow 64 bits
-        v |= std::uint64_t{byte & 0x7fu} << shift;
-        if ((byte & 0x80) == 0) return true;
-    }
-    return false;
-}
-
-constexpr std::uint8_t wire_version = 1;
-
 // The sum of latencies, merged from many workers over a long run, must not wrap: it stops
 // at the largest value (a mean then reads as a bound, not as garbage).
 std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
@@ -160,145 +131,21 @@ std::uint64_t histogram::percentile(double p) const {
     return max_;
 }
 
-std::string histogram::encode() const {
-    std::string out;
-    out.push_back(static_cast<char>(wire_version));
-    put_varint(out, min());
-    put_varint(out, max_);
-    put_varint(out, sum_);
-    put_varint(out, clamped_);
-    int next = 0;  // first index not yet covered by a token
-    for (int b = 0; b < block_count; ++b) {
-        if (!blocks_[b]) continue;
-        for (int i = 0; i < block_size; ++i) {
-            const std::uint64_t c = blocks_[b][i];
-            if (c == 0) continue;
-            const int index = (b << sub_bucket_bits) + i;
-            if (index > next) put_varint(out, 2 * static_cast<std::uint64_t>(index - next) - 1);
-            put_varint(out, 2 * c);
-            next = index + 1;
-        }
-    }
-    return out;
+histogram_bucket histogram::bucket_iterator::operator*() const {
+    const auto low = lowest_at(index_);
+    return {index_, low, low + width_at(index_) - 1, h_->count_at(index_)};
 }
 
-namespace {
-bool fail(std::string* error, const char* why) {
-    if (error) *error = why;
-    return false;
-}
-}  // namespace
-
-namespace {
-
-bool read_header(std::string_view& in, encoded_summary& out, std::string* error) {
-    if (in.empty() || static_cast<std::uint8_t>(in.front()) != wire_version)
-        return fail(error, "histogram: unknown encoding version");
-    in.remove_prefix(1);
-    if (!get_varint(in, out.min) || !get_varint(in, out.max) || !get_varint(in, out.sum) ||
-        !get_varint(in, out.clamped))
-        return fail(error, "histogram: truncated header");
-    return true;
-}
-
-}  // namespace
-
-namespace {
-
-// Walks the bucket tokens of an encoded histogram (after its header), calling
-// on_bucket(index, count) for at most `limit` buckets. Returns false at the first damage.
-template <typename F>
-bool walk_buckets(std::string_view in, std::uint64_t limit, F on_bucket, std::string* error) {
-    std::uint64_t index = 0;
-    for (std::uint64_t seen = 0; !in.empty() && seen < limit;) {
-        std::uint64_t token;
-        if (!get_varint(in, token)) return fail(error, "histogram: truncated");
-        if (token & 1) {
-            index += token / 2 + 1;
-            if (index > static_cast<std::uint64_t>(histogram::counts_length))
-                return fail(error, "histogram: empty run past the last bucket");
+// Whole missing blocks are skipped at once: a histogram's values cluster in a few octaves.
+void histogram::bucket_iterator::skip_empty() {
+    while (index_ < counts_length) {
+        if (!h_->blocks_[index_ >> sub_bucket_bits]) {
+            index_ = ((index_ >> sub_bucket_bits) + 1) << sub_bucket_bits;
             continue;
         }
-        if (token == 0) return fail(error, "histogram: a bucket token without a count");
-        if (index >= static_cast<std::uint64_t>(histogram::counts_length))
-            return fail(error, "histogram: bucket past the last one");
-        on_bucket(static_cast<int>(index++), token / 2);
-        ++seen;
+        if (h_->count_at(index_) != 0) return;
+        ++index_;
     }
-    return true;
-}
-
-}  // namespace
-
-bool histogram::merge_encoded(std::string_view bytes, std::optional<std::uint64_t> expected_count,
-                              encoded_summary& summary, std::string* error) {
-    std::string_view in = bytes;
-    summary.count = 0;
-    if (!read_header(in, summary, error)) return false;
-    int first = -1, last = -1;
-    std::uint64_t applied = 0;
-    bool overflow = false;
-    // The sum of the values lies between every bucket's lowest and highest value times its
-    // count: a sum outside says the header lies (a mean of 1.8e16 ms with a max of 0.5 ms).
-    unsigned __int128 lowest_sum = 0, highest_sum = 0;
-    const bool ok = walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) {
-        overflow = overflow || summary.count + c < summary.count;
-        summary.count += c;
-        lowest_sum += static_cast<unsigned __int128>(c) * lowest_at(index);
-        highest_sum += static_cast<unsigned __int128>(c) * (lowest_at(index) + width_at(index) - 1);
-        block_for(index)[index & (block_size - 1)] += c;
-        if (first < 0) first = index;
-        last = index;
-        ++applied;
-    }, error);
-    const char* why = nullptr;
-    if (!ok) why = nullptr;  // walk_buckets said why
-    else if (overflow) why = "histogram: count overflow";
-    else if (summary.count == 0 && (summary.min || summary.max || summary.sum || summary.clamped))
-        why = "histogram: stats without counts";
-    else if (summary.count > 0 && (summary.min > summary.max || summary.max > max_trackable ||
-                                   index_of(summary.min) != first || index_of(summary.max) != last ||
-                                   summary.clamped > summary.count))
-        why = "histogram: min/max inconsistent with counts";
-    else if (summary.sum < lowest_sum || summary.sum > highest_sum)
-        why = "histogram: sum outside what its buckets allow";
-    else if (total_count_ + summary.count < total_count_)
-        why = "histogram: count overflow";
-    else if (expected_count && summary.count != *expected_count)
-        why = "histogram count differs from the request count";
-    if (ok && !why) {
-        if (summary.count == 0) return true;
-        total_count_ += summary.count;
-        sum_ = saturating_add(sum_, summary.sum);
-        clamped_ += summary.clamped;
-        min_ = std::min(min_, summary.min);
-        max_ = std::max(max_, summary.max);
-        return true;
-    }
-    // Damaged: take back the buckets already added (rare: only a broken or hostile worker).
-    walk_buckets(in, applied, [&](int index, std::uint64_t c) { blocks_[index >> sub_bucket_bits][index & (block_size - 1)] -= c; }, nullptr);
-    if (why) fail(error, why);
-    return false;
-}
-
-void histogram::unmerge_encoded(std::string_view bytes, const encoded_summary& summary, std::uint64_t min_before,
-                                std::uint64_t max_before) {
-    std::string_view in = bytes;
-    encoded_summary header;
-    if (!read_header(in, header, nullptr)) return;
-    walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) { blocks_[index >> sub_bucket_bits][index & (block_size - 1)] -= c; }, nullptr);
-    total_count_ -= summary.count;
-    sum_ -= summary.sum;
-    clamped_ -= summary.clamped;
-    min_ = min_before;
-    max_ = max_before;
-}
-
-std::optional<histogram> histogram::decode(std::string_view bytes, std::string* error) {
-    histogram h;
-    encoded_summary summary;
-    if (!h.merge_encoded(bytes, std::nullopt, summary, error)) return std::nullopt;
-    return h;
 }
 
 bool histogram::operator==(const histogram& other) const {

@@ -10,7 +10,9 @@
 // octaves (the usual case) costs a few KB instead of the full 96 KB. Fewer, narrower blocks
 // matter most to the master, which merges thousands of snapshots a second into them.
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,9 +20,11 @@
 
 namespace stampede::common {
 
-// What merging an encoded histogram learned: its header and total count.
-struct encoded_summary {
-    std::uint64_t min = 0, max = 0, sum = 0, clamped = 0, count = 0;
+// One bucket: the values it holds, from `low` to `high` inclusive, and how many there are.
+struct histogram_bucket {
+    int index = 0;
+    std::uint64_t low = 0, high = 0;
+    std::uint64_t count = 0;
 };
 
 class histogram {
@@ -42,15 +46,7 @@ public:
     void record(std::uint64_t value_us, std::uint64_t times = 1);
     // Exact: the merge of two histograms equals the histogram of all their samples.
     void merge(const histogram& other);
-    // Merges an encoded histogram straight from its bytes in one pass, touching no empty
-    // bucket. Damaged bytes, or a total other than `expected_count` (when given), leave this
-    // histogram unchanged and return false with a reason.
-    bool merge_encoded(std::string_view bytes, std::optional<std::uint64_t> expected_count,
-                       encoded_summary& summary, std::string* error = nullptr);
-    // Takes back a merge_encoded that succeeded, restoring the min and max from before it.
-    void unmerge_encoded(std::string_view bytes, const encoded_summary& summary, std::uint64_t min_before,
-                         std::uint64_t max_before);
-    std::uint64_t raw_min() const { return min_; }
+    std::uint64_t raw_min() const { return min_; }  // UINT64_MAX while empty
     void reset();
 
     std::uint64_t count() const { return total_count_; }
@@ -63,12 +59,41 @@ public:
     // Nearest-rank percentile (0 < p <= 100): the value whose rank is ceil(p/100 * count).
     std::uint64_t percentile(double p) const;
 
-    // Compact sparse wire form: a version byte, varints min, max, sum, clamped, then one
-    // varint token per bucket from index 0: even 2c is a bucket holding c, odd 2z-1 skips z
-    // empty buckets (HdrHistogram's log encoding does the same with zigzag signs).
-    std::string encode() const;
-    static std::optional<histogram> decode(std::string_view bytes, std::string* error = nullptr);
+    // The non-empty buckets in value order, for charts, Prometheus buckets and the codec.
+    class bucket_iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = histogram_bucket;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = histogram_bucket;  // made on the fly: a value, not a reference
 
+        bucket_iterator() = default;
+        bucket_iterator(const histogram* h, int index) : h_(h), index_(index) { skip_empty(); }
+        histogram_bucket operator*() const;
+        bucket_iterator& operator++() {
+            ++index_;
+            skip_empty();
+            return *this;
+        }
+        bucket_iterator operator++(int) {
+            auto before = *this;
+            ++*this;
+            return before;
+        }
+        bool operator==(const bucket_iterator& other) const { return index_ == other.index_; }
+
+    private:
+        void skip_empty();
+        const histogram* h_ = nullptr;
+        int index_ = 0;
+    };
+    struct bucket_range {
+        const histogram* h;
+        bucket_iterator begin() const { return {h, 0}; }
+        bucket_iterator end() const { return {h, counts_length}; }
+    };
+    bucket_range buckets() const { return {this}; }
 
     static int index_of(std::uint64_t value);
     static std::uint64_t lowest_at(int index);
@@ -78,6 +103,7 @@ public:
     bool operator==(const histogram& other) const;
 
 private:
+    friend struct histogram_codec;  // histogram_codec.cpp: merges straight from wire bytes
     std::uint64_t count_at(int index) const;
     std::uint64_t* block_for(int index);
 

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/histogram_codec.hpp"
+
 namespace stampede::master {
 
 using nlohmann::json;
@@ -53,7 +55,7 @@ json row_json(const stats_row& r, const common::endpoint_stats& stats) {
         {"p99", r.percentiles_ms[7]},
         {"percentiles", percentiles},
         {"histogram", {{"unit", "us"}, {"encoding", "stampede-sparse-v1+base64"},
-                       {"data", base64(stats.latency.encode())}}},
+                       {"data", base64(common::encode_histogram(stats.latency))}}},
     };
 }
 

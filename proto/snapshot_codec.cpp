@@ -57,7 +57,7 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint
         wire->set_requests(e.requests);
         wire->set_failures(e.failures);
         wire->set_bytes(e.bytes);
-        wire->set_histogram(e.latency.encode());
+        wire->set_histogram(encode_histogram(e.latency));
     }
     for (std::size_t i = 0; i < delta.checks.size(); ++i) {
         const auto& c = delta.checks[i];
@@ -143,10 +143,10 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
         auto& h = into.endpoints[e.endpoint()].latency;
         scratch.min_max_before[i] = {h.raw_min(), h.max()};
         std::string error;
-        if (h.merge_encoded(e.histogram(), e.requests(), scratch.summaries[i], &error)) continue;
+        if (merge_encoded(h, e.histogram(), e.requests(), scratch.summaries[i], &error)) continue;
         for (std::size_t j = i; j-- > 0;) {
             const auto& done = snapshot.endpoints(static_cast<int>(j));
-            into.endpoints[done.endpoint()].latency.unmerge_encoded(
+            unmerge_encoded(into.endpoints[done.endpoint()].latency,
                 done.histogram(), scratch.summaries[j], scratch.min_max_before[j].first, scratch.min_max_before[j].second);
         }
         return error;

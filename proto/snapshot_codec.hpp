@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/histogram_codec.hpp"
 #include "common/stats_delta.hpp"
 
 namespace stampede::v1 {

@@ -7,6 +7,7 @@
 #include <vector>
 
 using stampede::common::histogram;
+using stampede::common::histogram_bucket;
 
 namespace {
 
@@ -108,40 +109,25 @@ TEST_CASE("merging histograms equals recording the union of their samples", "[hi
     CHECK(other_order == both);
 }
 
-TEST_CASE("histogram encoding round-trips and stays compact", "[histogram]") {
-    std::mt19937_64 random(3);
-    std::lognormal_distribution<double> d(std::log(800.0), 0.5);
+TEST_CASE("the bucket iterator walks the non-empty buckets in value order, with their ranges", "[histogram]") {
     histogram h;
-    for (int i = 0; i < 50'000; ++i) h.record(static_cast<std::uint64_t>(d(random)) + 1);
-    const auto bytes = h.encode();
-    std::string error;
-    auto decoded = histogram::decode(bytes, &error);
-    REQUIRE(decoded);
-    CHECK(*decoded == h);
-    CHECK(bytes.size() < 4 * 1024);  // sparse: far below the 96 KB of a dense array
-
-    auto empty = histogram::decode(histogram().encode());
-    REQUIRE(empty);
-    CHECK(empty->count() == 0);
-}
-
-TEST_CASE("histogram decoding refuses damaged input", "[histogram]") {
-    histogram h;
-    h.record(10);
-    h.record(5000);
-    const auto bytes = h.encode();
-    std::string error;
-    CHECK_FALSE(histogram::decode("", &error));
-    CHECK_FALSE(histogram::decode(std::string(1, '\x09'), &error));
-    CHECK(error.find("version") != std::string::npos);
-    for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
-        INFO("truncated to " << cut << " bytes");
-        // Cut mid-varint: truncated. Cut between runs: the max no longer matches the counts.
-        CHECK_FALSE(histogram::decode(bytes.substr(0, cut), &error));
-    }
-    std::string out_of_range = bytes;
-    out_of_range += std::string("\xff\xff\x03\x01", 4);  // a run far past the last bucket
-    CHECK_FALSE(histogram::decode(out_of_range, &error));
-    std::string overlong = bytes.substr(0, 1) + std::string(11, '\xff');
-    CHECK_FALSE(histogram::decode(overlong, &error));
+    h.record(3, 2);
+    h.record(1500);
+    h.record(1501);         // the same 2-us bucket above 1024
+    h.record(3'000'000);    // an octave of its own, in another block
+    std::vector<histogram_bucket> seen(h.buckets().begin(), h.buckets().end());
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0].low == 3);
+    CHECK(seen[0].high == 3);
+    CHECK(seen[0].count == 2);
+    CHECK(seen[1].low == 1500);
+    CHECK(seen[1].high == 1501);
+    CHECK(seen[1].count == 2);
+    CHECK(seen[2].low <= 3'000'000);
+    CHECK(seen[2].high >= 3'000'000);
+    CHECK(seen[2].high - seen[2].low + 1 == histogram::width_at(seen[2].index));
+    std::uint64_t total = 0;
+    for (const auto& b : h.buckets()) total += b.count;
+    CHECK(total == h.count());
+    CHECK(histogram().buckets().begin() == histogram().buckets().end());
 }

@@ -1,6 +1,6 @@
 #include "tests/integration/rogue_worker.hpp"
 
-#include "common/histogram.hpp"
+#include "common/histogram_codec.hpp"
 
 namespace stampede::testing {
 
@@ -75,7 +75,7 @@ v1::Snapshot honest_snapshot(std::uint64_t sequence, std::uint64_t requests, std
     e->set_requests(requests);
     common::histogram h;
     h.record(latency_us, requests);
-    e->set_histogram(h.encode());
+    e->set_histogram(common::encode_histogram(h));
     return s;
 }
 

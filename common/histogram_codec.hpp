@@ -1,0 +1,32 @@
+#pragma once
+// The histogram's wire form (stampede-sparse-v1), shared by snapshots and the JSON result: a
+// version byte, varints min, max, sum, clamped, then one varint token per bucket from index 0:
+// even 2c is a bucket holding c, odd 2z-1 skips z empty buckets (HdrHistogram's log encoding
+// does the same with zigzag signs).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/histogram.hpp"
+
+namespace stampede::common {
+
+// What merging an encoded histogram learned: its header and total count.
+struct encoded_summary {
+    std::uint64_t min = 0, max = 0, sum = 0, clamped = 0, count = 0;
+};
+
+std::string encode_histogram(const histogram& h);
+std::optional<histogram> decode_histogram(std::string_view bytes, std::string* error = nullptr);
+
+// Merges an encoded histogram into `into` straight from its bytes in one pass, touching no
+// empty bucket. Damaged bytes, a header its buckets contradict, or a total other than
+// `expected_count` (when given) leave `into` unchanged and return false with a reason.
+bool merge_encoded(histogram& into, std::string_view bytes, std::optional<std::uint64_t> expected_count,
+                   encoded_summary& summary, std::string* error = nullptr);
+// Takes back a merge_encoded that succeeded, restoring the min and max from before it.
+void unmerge_encoded(histogram& from, std::string_view bytes, const encoded_summary& summary,
+                     std::uint64_t min_before, std::uint64_t max_before);
+
+}  // namespace stampede::common
