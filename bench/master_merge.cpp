@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "proto/control_transport.hpp"
-#include "common/histogram_codec.hpp"
+#include "stats/histogram_codec.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
 namespace {
@@ -102,13 +102,13 @@ v1::WorkerMessage make_snapshot(const options& o, std::mt19937_64& random) {
     s->mutable_heartbeat()->set_cpu_percent(50);
     s->mutable_heartbeat()->set_users(10);
     for (int e = 0; e < o.endpoints; ++e) {
-        common::histogram h;
+        stats::histogram h;
         for (int i = 0; i < o.requests_per_endpoint; ++i) h.record(static_cast<std::uint64_t>(latency(random)));
         auto* d = s->add_endpoints();
         d->set_endpoint(static_cast<std::uint32_t>(e));
         d->set_requests(static_cast<std::uint64_t>(o.requests_per_endpoint));
         d->set_bytes(static_cast<std::uint64_t>(o.requests_per_endpoint) * 100);
-        d->set_histogram(common::encode_histogram(h));
+        d->set_histogram(stats::encode_histogram(h));
     }
     return m;
 }

@@ -11,7 +11,6 @@
 
 #include "common/duration.hpp"
 #include "common/data_set.hpp"
-#include "common/endpoint_stats.hpp"
 #include "common/response_checks.hpp"
 #include "common/target_host.hpp"
 #include "common/template.hpp"
@@ -77,6 +76,13 @@ struct user_class_spec {
     std::vector<step_spec> on_start, on_stop;
     std::vector<task_spec> tasks;
     int line = 0;
+};
+
+// An endpoint groups requests by their declared name, else by their path *template*,
+// never by the rendered URL, so "/agent/{id}" stays one row.
+struct endpoint {
+    std::string method;
+    std::string name;
 };
 
 // A check's row in the result: its pass rate is reported per check.

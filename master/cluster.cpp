@@ -399,9 +399,9 @@ void cluster::start(std::vector<int> class_totals, double spawn_rate) {
     rebalance_locked();
 }
 
-common::stats_delta cluster::take_delta() {
+stats::stats_delta cluster::take_delta() {
     std::lock_guard lock(mutex_);
-    common::stats_delta out(config_.endpoint_count, config_.check_count);
+    stats::stats_delta out(config_.endpoint_count, config_.check_count);
     std::swap(out, pending_);
     return out;
 }

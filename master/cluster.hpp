@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "proto/snapshot_codec.hpp"
-#include "common/stats_delta.hpp"
+#include "stats/stats_delta.hpp"
 #include "master/run_result.hpp"
 #include "master/worker_dispatch.hpp"
 
@@ -87,7 +87,7 @@ public:
     // From the run controller.
     bool wait_for_workers(int count, common::micros max_wait);
     void start(std::vector<int> class_totals, double spawn_rate);
-    common::stats_delta take_delta();
+    stats::stats_delta take_delta();
     cluster_status status();
     // Why the run cannot go on, once it cannot: a worker that cannot run the scenario before
     // the start, or every worker failed after it. Empty while the run can go on.
@@ -132,7 +132,7 @@ private:
     std::unordered_map<const worker_link*, worker*> by_link_;  // the stream each worker is on
     wire::snapshot_scratch scratch_;
     std::vector<std::string> join_order_;
-    common::stats_delta pending_;
+    stats::stats_delta pending_;
     std::vector<int> class_totals_;
     double spawn_rate_ = 1.0;
     bool started_ = false, stopping_ = false, quitting_ = false;

@@ -63,7 +63,7 @@ void print_errors(const run_result& result, std::ostream& out) {
     out << std::string(80, '-') << "\n";
     for (const auto& [key, record] : result.totals.errors) {
         const auto& ep = result.endpoints[key.endpoint];
-        out << fmt::format("{:<14} {:<12} {} {}: {}\n", record.count, common::to_string(key.kind),
+        out << fmt::format("{:<14} {:<12} {} {}: {}\n", record.count, stats::to_string(key.kind),
                            ep.method, ep.name, record.message);
     }
     out << "\n";

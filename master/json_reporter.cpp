@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "common/histogram_codec.hpp"
+#include "stats/histogram_codec.hpp"
 
 namespace stampede::master {
 
@@ -34,7 +34,7 @@ std::string iso_time(wall_clock::time_point t) {
     return text;
 }
 
-json row_json(const stats_row& r, const common::endpoint_stats& stats) {
+json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
     json percentiles = json::object();
     for (std::size_t i = 0; i < reported_percentiles.size(); ++i)
         percentiles[percentile_label(reported_percentiles[i])] = r.percentiles_ms[i];
@@ -55,7 +55,7 @@ json row_json(const stats_row& r, const common::endpoint_stats& stats) {
         {"p99", r.percentiles_ms[7]},
         {"percentiles", percentiles},
         {"histogram", {{"unit", "us"}, {"encoding", "stampede-sparse-v1+base64"},
-                       {"data", base64(common::encode_histogram(stats.latency))}}},
+                       {"data", base64(stats::encode_histogram(stats.latency))}}},
     };
 }
 
@@ -76,7 +76,7 @@ json errors_json(const run_result& result) {
     for (const auto& [key, record] : result.totals.errors) {
         const auto& ep = result.endpoints[key.endpoint];
         out.push_back({{"method", ep.method}, {"name", ep.name},
-                       {"kind", std::string(common::to_string(key.kind))}, {"code", key.code},
+                       {"kind", std::string(stats::to_string(key.kind))}, {"code", key.code},
                        {"message", record.message}, {"occurrences", record.count}});
     }
     return out;

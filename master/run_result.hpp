@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/load_plan.hpp"
-#include "common/stats_delta.hpp"
+#include "stats/stats_delta.hpp"
 #include "master/stats_row.hpp"
 
 namespace stampede::master {
@@ -65,7 +65,7 @@ struct run_result {
 
     std::vector<common::endpoint> endpoints;  // indexed like totals.endpoints
     std::vector<common::check_info> checks;   // indexed like totals.checks
-    common::stats_delta totals;               // cumulative
+    stats::stats_delta totals;               // cumulative
     std::vector<history_row> history;
     std::vector<run_event> events;
     std::vector<worker_record> workers;

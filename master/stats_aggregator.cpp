@@ -6,16 +6,16 @@ namespace stampede::master {
 
 stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
     : result_(result), window_size_(std::max<std::size_t>(1, window)) {
-    result_.totals = common::stats_delta(result_.endpoints.size(), result_.checks.size());
+    result_.totals = stats::stats_delta(result_.endpoints.size(), result_.checks.size());
 }
 
-void stats_aggregator::add(const common::stats_delta& delta, wall_clock::time_point now, int users) {
+void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point now, int users) {
     result_.totals.merge(delta);
     const auto interval_start = window_.empty() ? result_.start : window_.back().end;
     window_.push_back({interval_start, now, delta.total()});
     if (window_.size() > window_size_) window_.pop_front();
 
-    common::endpoint_stats recent;
+    stats::endpoint_stats recent;
     for (const auto& entry : window_) recent.merge(entry.total);
     const double seconds = std::chrono::duration<double>(now - window_.front().start).count();
 

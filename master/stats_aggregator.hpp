@@ -13,14 +13,14 @@ public:
     explicit stats_aggregator(run_result& result, std::size_t window = 10);
 
     // Merges one interval's delta (every source's, already merged) and appends a history row.
-    void add(const common::stats_delta& delta, wall_clock::time_point now, int users);
+    void add(const stats::stats_delta& delta, wall_clock::time_point now, int users);
     const history_row& latest() const;
     bool has_history() const { return !result_.history.empty(); }
 
 private:
     struct window_entry {
         wall_clock::time_point start, end;
-        common::endpoint_stats total;
+        stats::endpoint_stats total;
     };
     run_result& result_;
     std::size_t window_size_;

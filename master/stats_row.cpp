@@ -12,7 +12,7 @@ std::string percentile_label(double p) {
 }
 
 stats_row make_row(const std::string& method, const std::string& name,
-                   const common::endpoint_stats& stats, double seconds) {
+                   const stats::endpoint_stats& stats, double seconds) {
     stats_row row;
     row.method = method;
     row.name = name;

@@ -4,7 +4,7 @@
 #include <array>
 #include <string>
 
-#include "common/endpoint_stats.hpp"
+#include "stats/endpoint_stats.hpp"
 
 namespace stampede::master {
 
@@ -26,7 +26,7 @@ struct stats_row {
 };
 
 stats_row make_row(const std::string& method, const std::string& name,
-                   const common::endpoint_stats& stats, double seconds);
+                   const stats::endpoint_stats& stats, double seconds);
 
 inline double to_ms(std::uint64_t us) { return static_cast<double>(us) / 1000.0; }
 

@@ -6,6 +6,7 @@
 namespace stampede::wire {
 
 using namespace common;
+using namespace stats;
 
 namespace {
 // Longest error message kept: a message quotes at most a part of a response.
@@ -113,7 +114,7 @@ std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_coun
     }
     for (const auto& e : snapshot.errors()) {
         if (e.endpoint() >= endpoint_count) return "error for an unknown endpoint";
-        if (e.kind() > static_cast<std::uint32_t>(error_kind::jsonrpc)) return "unknown error kind";
+        if (e.kind() >= error_kind_count) return "unknown error kind";
         if (e.count() == 0) return "error with no occurrences";
         if (implausible(e.count())) return "an error" + too_large;
     }

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "common/histogram_codec.hpp"
-#include "common/stats_delta.hpp"
+#include "stats/histogram_codec.hpp"
+#include "stats/stats_delta.hpp"
 
 namespace stampede::v1 {
 class Snapshot;
@@ -14,8 +14,8 @@ class Snapshot;
 
 namespace stampede::wire {
 
-using common::encoded_summary;
-using common::stats_delta;
+using stats::encoded_summary;
+using stats::stats_delta;
 
 // Fills `out` with the non-empty parts of `delta`.
 void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint32_t users,

@@ -33,7 +33,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using common::error_kind;
+using stats::error_kind;
 using common::micros;
 using steady = std::chrono::steady_clock;
 

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/stats_delta.hpp"
+#include "stats/stats_delta.hpp"
 
 namespace stampede::worker {
 
@@ -48,8 +48,8 @@ struct io_thread {
     // per-socket locks. Other threads only post to it, which stays safe.
     boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{io.get_executor()};
-    common::stats_delta shard;  // written only by this thread
-    common::stats_delta spare;  // swapped with shard at each take_delta
+    stats::stats_delta shard;  // written only by this thread
+    stats::stats_delta spare;  // swapped with shard at each take_delta
     user_list users;
     bool cutting_off = false;   // a forced stop: failures now are cancellations
     std::atomic<int> alive{0};  // users not yet ended, read by the engine while stopping

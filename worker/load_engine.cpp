@@ -176,7 +176,7 @@ void load_engine::stop(common::micros grace) {
     for (auto& t : impl_->threads) impl_->on_thread(*t, [&t = *t] { t.cutting_off = false; });
 }
 
-common::stats_delta load_engine::take_delta() {
+stats::stats_delta load_engine::take_delta() {
     std::vector<std::future<void>> swapped;
     for (auto& t : impl_->threads) {
         auto promise = std::make_shared<std::promise<void>>();
@@ -186,7 +186,7 @@ common::stats_delta load_engine::take_delta() {
             promise->set_value();
         });
     }
-    common::stats_delta out(impl_->sc.endpoints.size(), impl_->sc.checks.size());
+    stats::stats_delta out(impl_->sc.endpoints.size(), impl_->sc.checks.size());
     for (std::size_t i = 0; i < swapped.size(); ++i) {
         swapped[i].wait();
         auto& spare = impl_->threads[i]->spare;  // the thread no longer touches it

@@ -7,7 +7,7 @@
 
 #include "common/duration.hpp"
 #include "common/scenario.hpp"
-#include "common/stats_delta.hpp"
+#include "stats/stats_delta.hpp"
 
 namespace stampede::worker {
 
@@ -39,7 +39,7 @@ public:
     // within `grace`, after which it is cut off and counted as cancelled. Blocks until done.
     void stop(common::micros grace);
     // Everything counted since the previous call. Call from one thread at a time.
-    common::stats_delta take_delta();
+    stats::stats_delta take_delta();
     engine_status status() const;
     int thread_count() const;
     const common::scenario& plan() const;

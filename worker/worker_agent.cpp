@@ -266,7 +266,7 @@ bool worker_agent::impl::send_state(v1::StateChange::State state, const std::str
 
 void worker_agent::impl::collect() {
     if (!engine) return;
-    common::stats_delta delta;
+    stats::stats_delta delta;
     {
         std::lock_guard lock(engine_mutex);
         delta = engine->take_delta();
@@ -278,7 +278,7 @@ void worker_agent::impl::collect() {
     run_requests += total.requests;
     if (unacked.size() >= options.max_unacked && !unacked.back().sent) {
         // Never sent, so no master has it: merging it with the new delta cannot double count.
-        common::stats_delta merged(engine->plan().endpoints.size(), engine->plan().checks.size());
+        stats::stats_delta merged(engine->plan().endpoints.size(), engine->plan().checks.size());
         wire::merge_snapshot(unacked.back().message.snapshot(), merged.endpoints.size(), merged);
         merged.merge(delta);
         wire::encode_snapshot(merged, unacked.back().message.snapshot().sequence(), 0,

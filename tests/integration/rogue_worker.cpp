@@ -1,6 +1,6 @@
 #include "tests/integration/rogue_worker.hpp"
 
-#include "common/histogram_codec.hpp"
+#include "stats/histogram_codec.hpp"
 
 namespace stampede::testing {
 
@@ -73,9 +73,9 @@ v1::Snapshot honest_snapshot(std::uint64_t sequence, std::uint64_t requests, std
     auto* e = s.add_endpoints();
     e->set_endpoint(0);
     e->set_requests(requests);
-    common::histogram h;
+    stats::histogram h;
     h.record(latency_us, requests);
-    e->set_histogram(common::encode_histogram(h));
+    e->set_histogram(stats::encode_histogram(h));
     return s;
 }
 

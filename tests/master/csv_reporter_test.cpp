@@ -28,10 +28,10 @@ TEST_CASE("csv files carry Locust's headers and rows", "[csv]") {
     result.endpoints = {{"GET", "/a, with comma"}, {"POST", "unused"}};
     result.start = master::wall_clock::now();
     result.end = result.start + std::chrono::seconds(2);
-    result.totals = common::stats_delta(2);
+    result.totals = stats::stats_delta(2);
     result.totals.endpoints[0].record(1500, 100, false);
     result.totals.endpoints[0].record(2500, 100, true);
-    result.totals.add_error({0, common::error_kind::http_status, 503}, "HTTP 503 (expected 200)");
+    result.totals.add_error({0, stats::error_kind::http_status, 503}, "HTTP 503 (expected 200)");
 
     const auto prefix = (std::filesystem::temp_directory_path() / "stampede-csv-test").string();
     REQUIRE(master::write_csv_files(result, prefix).empty());

@@ -11,18 +11,18 @@ TEST_CASE("the aggregator keeps exact totals and a current window", "[aggregator
     result.start = master::wall_clock::time_point{} + 1000h;
     master::stats_aggregator agg(result, 2);
 
-    common::stats_delta d1(2);
+    stats::stats_delta d1(2);
     for (int i = 0; i < 100; ++i) d1.endpoints[0].record(1000, 10, false);
     d1.endpoints[1].record(5000, 0, true);
-    d1.add_error({1, common::error_kind::http_status, 500}, "HTTP 500");
+    d1.add_error({1, stats::error_kind::http_status, 500}, "HTTP 500");
     agg.add(d1, result.start + 1s, 4);
 
-    common::stats_delta d2(2);
+    stats::stats_delta d2(2);
     for (int i = 0; i < 50; ++i) d2.endpoints[0].record(3000, 10, false);
-    d2.add_error({1, common::error_kind::http_status, 500}, "ignored: not the first message");
+    d2.add_error({1, stats::error_kind::http_status, 500}, "ignored: not the first message");
     agg.add(d2, result.start + 2s, 4);
 
-    common::stats_delta d3(2);
+    stats::stats_delta d3(2);
     agg.add(d3, result.start + 3s, 4);
 
     CHECK(result.totals.endpoints[0].requests == 150);

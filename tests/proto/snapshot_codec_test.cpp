@@ -5,7 +5,7 @@
 #include "stampede/v1/cluster.pb.h"
 
 using namespace stampede;
-using namespace stampede::common;
+using namespace stampede::stats;
 using namespace stampede::wire;
 
 namespace {

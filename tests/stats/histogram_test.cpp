@@ -1,4 +1,4 @@
-#include "common/histogram.hpp"
+#include "stats/histogram.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -6,8 +6,8 @@
 #include <random>
 #include <vector>
 
-using stampede::common::histogram;
-using stampede::common::histogram_bucket;
+using stampede::stats::histogram;
+using stampede::stats::histogram_bucket;
 
 namespace {
 

@@ -8,12 +8,14 @@
 #include <string_view>
 #include <vector>
 
-#include "common/endpoint_stats.hpp"
+#include "stats/endpoint_stats.hpp"
 
-namespace stampede::common {
+namespace stampede::stats {
 
 // Why a request failed. Counted by kind on the data path, never thrown (as wrk does).
-enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc };
+// `count` is not a kind: it stays last, so a kind added before it is valid on the wire at once.
+enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc, count };
+inline constexpr std::uint32_t error_kind_count = static_cast<std::uint32_t>(error_kind::count);
 std::string_view to_string(error_kind kind);
 
 // Errors group by endpoint, kind and a small code (HTTP status, errno); the first message
@@ -58,4 +60,4 @@ struct stats_delta {
     endpoint_stats total() const;
 };
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

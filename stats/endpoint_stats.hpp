@@ -3,16 +3,9 @@
 #include <cstdint>
 #include <string>
 
-#include "common/histogram.hpp"
+#include "stats/histogram.hpp"
 
-namespace stampede::common {
-
-// An endpoint groups requests by their declared name, else by their path *template*,
-// never by the rendered URL, so "/agent/{id}" stays one row.
-struct endpoint {
-    std::string method;
-    std::string name;
-};
+namespace stampede::stats {
 
 struct endpoint_stats {
     std::uint64_t requests = 0;  // all completed requests, failures included (as Locust counts)
@@ -30,4 +23,4 @@ struct endpoint_stats {
     void reset();
 };
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

@@ -1,9 +1,9 @@
-#include "common/stats_delta.hpp"
+#include "stats/stats_delta.hpp"
 
 #include <climits>
 #include <algorithm>
 
-namespace stampede::common {
+namespace stampede::stats {
 
 std::string_view to_string(error_kind kind) {
     switch (kind) {
@@ -14,6 +14,7 @@ std::string_view to_string(error_kind kind) {
         case error_kind::check: return "check";
         case error_kind::extract: return "extract";
         case error_kind::jsonrpc: return "jsonrpc";
+        case error_kind::count: break;
     }
     return "unknown";
 }
@@ -69,4 +70,4 @@ endpoint_stats stats_delta::total() const {
     return sum;
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

@@ -1,8 +1,8 @@
-#include "common/histogram_codec.hpp"
+#include "stats/histogram_codec.hpp"
 
 #include <algorithm>
 
-namespace stampede::common {
+namespace stampede::stats {
 
 namespace {
 
@@ -193,4 +193,4 @@ void unmerge_encoded(histogram& from, std::string_view bytes, const encoded_summ
     histogram_codec::unmerge(from, bytes, summary, min_before, max_before);
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

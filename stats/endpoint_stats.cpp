@@ -1,6 +1,6 @@
-#include "common/endpoint_stats.hpp"
+#include "stats/endpoint_stats.hpp"
 
-namespace stampede::common {
+namespace stampede::stats {
 
 void endpoint_stats::merge(const endpoint_stats& other) {
     requests += other.requests;
@@ -14,4 +14,4 @@ void endpoint_stats::reset() {
     latency.reset();
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

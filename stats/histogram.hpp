@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-namespace stampede::common {
+namespace stampede::stats {
 
 // One bucket: the values it holds, from `low` to `high` inclusive, and how many there are.
 struct histogram_bucket {
@@ -115,4 +115,4 @@ private:
     std::uint64_t clamped_ = 0;
 };
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

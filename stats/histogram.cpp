@@ -1,11 +1,11 @@
-#include "common/histogram.hpp"
+#include "stats/histogram.hpp"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
 
-namespace stampede::common {
+namespace stampede::stats {
 
 namespace {
 
@@ -158,4 +158,4 @@ bool histogram::operator==(const histogram& other) const {
     return true;
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

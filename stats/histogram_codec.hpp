@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/histogram.hpp"
+#include "stats/histogram.hpp"
 
-namespace stampede::common {
+namespace stampede::stats {
 
 // What merging an encoded histogram learned: its header and total count.
 struct encoded_summary {
@@ -29,4 +29,4 @@ bool merge_encoded(histogram& into, std::string_view bytes, std::optional<std::u
 void unmerge_encoded(histogram& from, std::string_view bytes, const encoded_summary& summary,
                      std::uint64_t min_before, std::uint64_t max_before);
 
-}  // namespace stampede::common
+}  // namespace stampede::stats

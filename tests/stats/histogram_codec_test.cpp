@@ -1,10 +1,10 @@
-#include "common/histogram_codec.hpp"
+#include "stats/histogram_codec.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
-using namespace stampede::common;
+using namespace stampede::stats;
 
 TEST_CASE("histogram encoding round-trips and stays compact", "[histogram]") {
     std::mt19937_64 random(3);
