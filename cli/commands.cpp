@@ -12,7 +12,7 @@
 
 #include <iostream>
 
-#include "common/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "common/text_file.hpp"
 #include "master/console_reporter.hpp"
 #include "master/csv_reporter.hpp"
@@ -23,8 +23,8 @@ namespace stampede::cli {
 
 namespace {
 
-std::optional<common::scenario> load_or_report(const std::string& path) {
-    auto loaded = common::load_scenario_file(path);
+std::optional<lang::scenario> load_or_report(const std::string& path) {
+    auto loaded = lang::load_scenario_file(path);
     if (!loaded.ok()) {
         std::cerr << loaded.format();
         return std::nullopt;
@@ -65,7 +65,7 @@ int run_command(const run_command_options& options) {
     }
     auto sc = load_or_report(options.scenario_path);
     if (!sc) return exit_usage;
-    auto plan = common::apply_load_plan(*sc, options.overrides);
+    auto plan = lang::apply_load_plan(*sc, options.overrides);
     if (!plan.error.empty()) {
         std::cerr << "error: " << plan.error << "\n";
         return exit_usage;
@@ -75,7 +75,7 @@ int run_command(const run_command_options& options) {
     run.profile = options.overrides.profile;
     run.overrides = options.overrides;
     run.scenario_yaml =  // it just loaded
-        common::read_text_file(options.scenario_path, common::max_scenario_bundle_bytes).value_or("");
+        common::read_text_file(options.scenario_path, lang::max_scenario_bundle_bytes).value_or("");
     run.seed = options.seed;
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
@@ -106,7 +106,7 @@ int run_command(const run_command_options& options) {
 }
 
 int validate_command(const std::string& scenario_path) {
-    auto loaded = common::load_scenario_file(scenario_path);
+    auto loaded = lang::load_scenario_file(scenario_path);
     if (!loaded.ok()) {
         std::cerr << loaded.format();
         std::cerr << loaded.problems.size() << " problem(s) found in " << scenario_path << "\n";

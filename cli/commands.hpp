@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "common/load_plan.hpp"
+#include "scenario/load_plan.hpp"
 #include "master/coordinator_service.hpp"
 #include "worker/worker_agent.hpp"
 
@@ -19,7 +19,7 @@ inline constexpr int exit_incomplete = 4;
 
 struct run_command_options {
     std::string scenario_path;
-    common::load_overrides overrides;
+    lang::load_overrides overrides;
     std::string csv_prefix;
     std::string json_path;
     bool headless = false;

@@ -32,7 +32,7 @@ std::string new_run_id() {
     return fmt::format("{:08x}{:08x}", rd(), rd());
 }
 
-run_result describe_run(const common::scenario& sc, const run_options& options) {
+run_result describe_run(const lang::scenario& sc, const run_options& options) {
     run_result r;
     r.scenario_path = sc.source_path;
     r.command_line = options.command_line;
@@ -45,7 +45,7 @@ run_result describe_run(const common::scenario& sc, const run_options& options) 
     return r;
 }
 
-cluster_config make_cluster_config(const common::scenario& sc, const run_options& o) {
+cluster_config make_cluster_config(const lang::scenario& sc, const run_options& o) {
     cluster_config c;
     c.run_id = new_run_id();
     c.scenario_path = sc.source_path;
@@ -152,7 +152,7 @@ bool await_workers(cluster& c, const run_options& o, int port, std::ostream& con
 
 }  // namespace
 
-run_outcome execute_run(common::scenario sc, const run_options& options, std::ostream& console) {
+run_outcome execute_run(lang::scenario sc, const run_options& options, std::ostream& console) {
     run_outcome outcome;
     outcome.result = describe_run(sc, options);
     auto& result = outcome.result;

@@ -9,8 +9,8 @@
 #include <optional>
 #include <string>
 
-#include "common/load_plan.hpp"
-#include "common/scenario.hpp"
+#include "scenario/load_plan.hpp"
+#include "scenario/scenario.hpp"
 #include "master/coordinator_service.hpp"
 #include "master/run_result.hpp"
 
@@ -25,9 +25,9 @@ using local_workers_factory =
     std::function<std::unique_ptr<local_workers>(std::shared_ptr<grpc::Channel> in_process_channel)>;
 
 struct run_options {
-    common::run_load load;
+    lang::run_load load;
     std::optional<std::string> profile;
-    common::load_overrides overrides;  // host and tags, passed on to workers
+    lang::load_overrides overrides;  // host and tags, passed on to workers
     std::string scenario_yaml;         // the file as written, sent to workers
     std::uint64_t seed = 0;
     common::micros stop_timeout{std::chrono::seconds(5)};
@@ -59,6 +59,6 @@ struct run_outcome {
     bool started = false;  // the result holds what ran before the error
 };
 
-run_outcome execute_run(common::scenario sc, const run_options& options, std::ostream& console);
+run_outcome execute_run(lang::scenario sc, const run_options& options, std::ostream& console);
 
 }  // namespace stampede::master

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/load_plan.hpp"
+#include "scenario/load_plan.hpp"
 #include "stats/stats_delta.hpp"
 #include "master/stats_row.hpp"
 
@@ -57,14 +57,14 @@ struct run_result {
     std::string command_line;
     std::string host;
     std::optional<std::string> profile;
-    common::run_load load;
+    lang::run_load load;
     int threads = 0;
     std::vector<std::string> user_classes;
     wall_clock::time_point start, end;
     bool interrupted = false;  // stopped by a signal before its run time
 
-    std::vector<common::endpoint> endpoints;  // indexed like totals.endpoints
-    std::vector<common::check_info> checks;   // indexed like totals.checks
+    std::vector<lang::endpoint> endpoints;  // indexed like totals.endpoints
+    std::vector<lang::check_info> checks;   // indexed like totals.checks
     stats::stats_delta totals;               // cumulative
     std::vector<history_row> history;
     std::vector<run_event> events;

@@ -23,7 +23,7 @@ std::vector<int> split_by_weight(int total, const std::vector<double>& weights) 
     return parts;
 }
 
-std::vector<int> users_per_class(const std::vector<common::user_class_spec>& classes, int total) {
+std::vector<int> users_per_class(const std::vector<lang::user_class_spec>& classes, int total) {
     std::vector<int> counts(classes.size(), 0);
     int left = std::max(0, total);
     for (std::size_t i = 0; i < classes.size(); ++i) {

@@ -3,7 +3,7 @@
 // rest split by weight with the largest-remainder method, so small totals keep the mix.
 #include <vector>
 
-#include "common/scenario.hpp"
+#include "scenario/scenario.hpp"
 
 namespace stampede::master {
 
@@ -11,6 +11,6 @@ namespace stampede::master {
 // `total` exactly, and ties go to the earlier weight.
 std::vector<int> split_by_weight(int total, const std::vector<double>& weights);
 
-std::vector<int> users_per_class(const std::vector<common::user_class_spec>& classes, int total);
+std::vector<int> users_per_class(const std::vector<lang::user_class_spec>& classes, int total);
 
 }  // namespace stampede::master

@@ -1,6 +1,6 @@
 #include "proto/control_transport.hpp"
 
-#include "common/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 
 #include <grpcpp/grpcpp.h>
 
@@ -30,7 +30,7 @@ constexpr std::pair<const char*, int> both_ends[] = {
 };
 
 // The scenario and its data files travel in one welcome, with room to spare for the rest.
-static_assert(max_scenario_bundle_bytes + (4u << 20) <= max_control_message_bytes);
+static_assert(lang::max_scenario_bundle_bytes + (4u << 20) <= max_control_message_bytes);
 
 }  // namespace
 

@@ -37,18 +37,18 @@ using stats::error_kind;
 using common::micros;
 using steady = std::chrono::steady_clock;
 
-using header_templates = std::vector<std::pair<std::string, const common::text_template*>>;
+using header_templates = std::vector<std::pair<std::string, const lang::text_template*>>;
 
 struct templated_header {
     std::string name;
-    const common::text_template* value = nullptr;
+    const lang::text_template* value = nullptr;
     std::vector<std::uint32_t> variables;  // the header is left out while any has no value
 };
 
 // A step ready to send: when nothing in it is templated, its request is serialized once and
 // reused; otherwise its constant header lines are, and the rest is rendered per request.
 struct prepared_step {
-    const common::step_spec* spec = nullptr;
+    const lang::step_spec* spec = nullptr;
     std::string wire;          // the whole request, when it is constant
     std::string header_lines;  // else its constant headers, "Name: value\r\n" each
     bool constant = true;
@@ -65,7 +65,7 @@ struct prepared_task {
 };
 
 struct prepared_class {
-    const common::user_class_spec* spec = nullptr;
+    const lang::user_class_spec* spec = nullptr;
     std::vector<prepared_task> tasks;
     std::vector<std::uint64_t> cumulative_weight;  // for weighted choice by binary search
     std::vector<prepared_step> on_start, on_stop;
@@ -74,7 +74,7 @@ struct prepared_class {
 // Shared by every user of the worker process: counters and shared data cursors are atomics,
 // never locks.
 struct prepared_scenario {
-    const common::scenario* sc = nullptr;
+    const lang::scenario* sc = nullptr;
     std::vector<prepared_class> classes;
     tcp::resolver::results_type addresses;
     bool stateful = false;  // any variables or data sets: users carry a user_state
@@ -91,10 +91,10 @@ http::verb to_verb(const std::string& method) {
 }
 
 // Scenario, then class, then request headers: the nearest wins (names compare without case).
-header_templates merge_headers(const common::scenario& sc, const common::user_class_spec& cls,
-                               const common::request_spec& spec) {
+header_templates merge_headers(const lang::scenario& sc, const lang::user_class_spec& cls,
+                               const lang::request_spec& spec) {
     header_templates out;
-    auto add = [&](const common::template_headers& list) {
+    auto add = [&](const lang::template_headers& list) {
         for (const auto& [name, value] : list) {
             auto same = [&](const auto& h) { return beast::iequals(h.first, name); };
             std::erase_if(out, same);
@@ -115,7 +115,7 @@ std::string serialize(const http::request<http::string_body>& req) {
     return out.str();
 }
 
-prepared_step prepare_step(const common::scenario& sc, const common::user_class_spec& cls, const common::step_spec& step) {
+prepared_step prepare_step(const lang::scenario& sc, const lang::user_class_spec& cls, const lang::step_spec& step) {
     const auto& spec = step.request;
     prepared_step out;
     out.spec = &step;
@@ -146,15 +146,15 @@ prepared_step prepare_step(const common::scenario& sc, const common::user_class_
     }
     out.inspects = !step.checks.empty() || !step.extracts.empty() || spec.jsonrpc;
     out.keeps_response = !step.extracts.empty() || spec.jsonrpc ||
-                         std::any_of(step.checks.begin(), step.checks.end(), [](const common::check_spec& c) {
-                             return c.what != common::check_spec::subject::status &&
-                                    c.what != common::check_spec::subject::latency;
+                         std::any_of(step.checks.begin(), step.checks.end(), [](const lang::check_spec& c) {
+                             return c.what != lang::check_spec::subject::status &&
+                                    c.what != lang::check_spec::subject::latency;
                          });
     return out;
 }
 
-std::vector<prepared_step> prepare_steps(const common::scenario& sc, const common::user_class_spec& cls,
-                                         const std::vector<common::step_spec>& steps) {
+std::vector<prepared_step> prepare_steps(const lang::scenario& sc, const lang::user_class_spec& cls,
+                                         const std::vector<lang::step_spec>& steps) {
     std::vector<prepared_step> out;
     for (const auto& step : steps) out.push_back(prepare_step(sc, cls, step));
     return out;
@@ -162,7 +162,7 @@ std::vector<prepared_step> prepare_steps(const common::scenario& sc, const commo
 
 }  // namespace
 
-std::shared_ptr<const prepared_scenario> prepare_scenario(const common::scenario& sc, std::string* error) {
+std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error) {
     auto out = std::make_shared<prepared_scenario>();
     out->sc = &sc;
     out->stateful = !sc.variables.empty() || !sc.data.empty();
@@ -213,7 +213,7 @@ struct user_state {
     std::vector<std::uint64_t> own_cursors;       // per-user cursors (scope: per_user)
 };
 
-class http_user final : public user_handle, private common::template_context {
+class http_user final : public user_handle, private lang::template_context {
 public:
     http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
               std::uint64_t seed)
@@ -269,17 +269,17 @@ private:
     const prepared_task& pick_task();
     void start_iteration();
     void set_vars();
-    bool has_needed_variables(const common::step_spec& step) const;
+    bool has_needed_variables(const lang::step_spec& step) const;
     void render_request(const prepared_step& step, std::string& wire);
     asio::awaitable<void> run_steps(const std::vector<prepared_step>& steps);
     asio::awaitable<void> execute(const prepared_step& step);
     asio::awaitable<outcome> exchange(const prepared_step& step, std::string_view wire, bool head,
                                       std::optional<response_reader>& reader, bool keep);
     bool inspect(const prepared_step& step, unsigned status, micros latency, bool status_ok);
-    void forget_extracted(const common::step_spec& step);
-    asio::awaitable<void> pause(const common::wait_time& wait, micros since_start = micros(0));
+    void forget_extracted(const lang::step_spec& step);
+    asio::awaitable<void> pause(const lang::wait_time& wait, micros since_start = micros(0));
     void fail(std::uint32_t endpoint, error_kind kind, int code, const std::string& detail);
-    bool check_status(const common::request_spec& spec, unsigned status);
+    bool check_status(const lang::request_spec& spec, unsigned status);
     bool is_cancellation(const beast::error_code& ec) const {
         return thread_.cutting_off && (ec == asio::error::operation_aborted ||
                                        ec == asio::error::bad_descriptor);
@@ -363,7 +363,7 @@ void http_user::start_iteration() {
 void http_user::set_vars() {
     for (const auto& v : class_.spec->vars) {
         std::string value;
-        common::render_template(v.value, *this, value);
+        lang::render_template(v.value, *this, value);
         state_->variables[v.slot] = std::move(value);
     }
 }
@@ -374,15 +374,15 @@ std::string_view http_user::data_value(std::uint32_t set, std::uint32_t column) 
     if (row < 0) {
         const auto count = data.rows.size();
         std::uint64_t pick = 0;
-        if (data.pick == common::data_set::order::random) pick = rng_.below(count);
-        else if (data.sharing == common::data_set::scope::per_user) pick = state_->own_cursors[set]++ % count;
+        if (data.pick == lang::data_set::order::random) pick = rng_.below(count);
+        else if (data.sharing == lang::data_set::scope::per_user) pick = state_->own_cursors[set]++ % count;
         else pick = scenario_->data_cursors[set].fetch_add(1, std::memory_order_relaxed) % count;
         row = static_cast<std::int64_t>(pick);
     }
     return data.rows[static_cast<std::size_t>(row)][column];
 }
 
-bool http_user::has_needed_variables(const common::step_spec& step) const {
+bool http_user::has_needed_variables(const lang::step_spec& step) const {
     for (auto slot : step.request.variables)
         if (!state_->variables[slot]) return false;
     return true;
@@ -393,7 +393,7 @@ bool http_user::has_needed_variables(const common::step_spec& step) const {
 void http_user::render_request(const prepared_step& step, std::string& wire) {
     const auto& spec = step.spec->request;
     wire.append(spec.method).append(" ").append(scenario_->sc->host->base_path);
-    common::render_template(spec.path, *this, wire);
+    lang::render_template(spec.path, *this, wire);
     wire.append(" HTTP/1.1\r\n").append(step.header_lines);
     // A class or scenario header such as "Bearer {{ token }}" waits for its variable (set by
     // a login in on_start): until then it is left out, and the login itself can run.
@@ -402,7 +402,7 @@ void http_user::render_request(const prepared_step& step, std::string& wire) {
                                        [&](std::uint32_t slot) { return state_->variables[slot].has_value(); });
         if (!ready) continue;
         wire.append(header.name).append(": ");
-        common::render_template(*header.value, *this, wire);
+        lang::render_template(*header.value, *this, wire);
         wire.append("\r\n");
     }
     if (spec.body.constant()) {  // its Content-Length is among the constant headers
@@ -410,7 +410,7 @@ void http_user::render_request(const prepared_step& step, std::string& wire) {
         return;
     }
     std::string body;
-    common::render_template(spec.body, *this, body);
+    lang::render_template(spec.body, *this, body);
     wire.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n\r\n").append(body);
 }
 
@@ -419,7 +419,7 @@ void http_user::fail(std::uint32_t endpoint, error_kind kind, int code, const st
     if (record.count++ == 0) record.message = detail;  // the message is built once per interval
 }
 
-bool http_user::check_status(const common::request_spec& spec, unsigned status) {
+bool http_user::check_status(const lang::request_spec& spec, unsigned status) {
     const auto& expected = spec.expect_status;
     if (expected.empty()) return status < 400;
     return std::find(expected.begin(), expected.end(), static_cast<int>(status)) != expected.end();
@@ -563,7 +563,7 @@ void http_user::end_of_input(response_reader& reader, beast::error_code& ec) {
 // tallied; the request fails on the first hard reason, which is the one recorded.
 bool http_user::inspect(const prepared_step& step, unsigned status, micros latency, bool status_ok) {
     const auto& spec = *step.spec;
-    common::response_view view;
+    lang::response_view view;
     view.status = status;
     view.latency = latency;
     if (step.keeps_response) {  // else its checks read only the status and the latency
@@ -572,7 +572,7 @@ bool http_user::inspect(const prepared_step& step, unsigned status, micros laten
             return response_reader::find(*headers, name);
         };
     }
-    common::response_inspector inspector(view);
+    lang::response_inspector inspector(view);
     bool failed = !status_ok;
     if (spec.request.jsonrpc && !failed) {
         if (auto why = inspector.jsonrpc_failure()) {
@@ -582,7 +582,7 @@ bool http_user::inspect(const prepared_step& step, unsigned status, micros laten
     }
     for (const auto& check : spec.checks) {
         std::string rendered;  // only a templated expected value is rendered; a constant one is read in place
-        if (!check.expected.text.constant()) common::render_template(check.expected.text, *this, rendered);
+        if (!check.expected.text.constant()) lang::render_template(check.expected.text, *this, rendered);
         const auto why =
             inspector.check(check, check.expected.text.constant() ? std::string_view(check.expected.text.text()) : rendered);
         auto& tally = thread_.shard.checks[check.id];
@@ -606,7 +606,7 @@ bool http_user::inspect(const prepared_step& step, unsigned status, micros laten
     return !failed;
 }
 
-void http_user::forget_extracted(const common::step_spec& step) {
+void http_user::forget_extracted(const lang::step_spec& step) {
     for (const auto& e : step.extracts) state_->variables[e.slot].reset();
 }
 
@@ -658,10 +658,10 @@ asio::awaitable<void> http_user::run_steps(const std::vector<prepared_step>& ste
 }
 
 // Think time; with pacing, what remains of the interval since the iteration started.
-asio::awaitable<void> http_user::pause(const common::wait_time& wait, micros since_start) {
-    if (wait.type == common::wait_time::kind::none) co_return;
+asio::awaitable<void> http_user::pause(const lang::wait_time& wait, micros since_start) {
+    if (wait.type == lang::wait_time::kind::none) co_return;
     auto length = wait.low;
-    if (wait.type == common::wait_time::kind::pacing) {
+    if (wait.type == lang::wait_time::kind::pacing) {
         if (since_start >= wait.low) co_return;
         length = wait.low - since_start;
     } else if (wait.high > wait.low) {

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "common/scenario.hpp"
+#include "scenario/scenario.hpp"
 
 namespace stampede::worker {
 
@@ -12,7 +12,7 @@ struct io_thread;
 struct prepared_scenario;  // requests built once, host resolved: shared read-only by threads
 
 // Builds every task's request and resolves the host. Returns null with a reason on failure.
-std::shared_ptr<const prepared_scenario> prepare_scenario(const common::scenario& sc, std::string* error);
+std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error);
 
 // Starts one user of `class_index` on `thread`. Must run on that thread.
 void start_http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario,

@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 // Spawn decisions run on a control thread of their own, so a saturated io thread cannot
 // delay them; they reach the io threads by posting.
 struct load_engine::impl {
-    impl(common::scenario s, engine_options o)
+    impl(lang::scenario s, engine_options o)
         : sc(std::move(s)), options(o), spawn_timer(control) {
         if (options.threads <= 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
         if (options.seed == 0) options.seed = std::random_device{}() | 1;
@@ -39,7 +39,7 @@ struct load_engine::impl {
         asio::post(t.io, std::move(f));
     }
 
-    common::scenario sc;
+    lang::scenario sc;
     engine_options options;
     std::shared_ptr<const prepared_scenario> prepared;
     std::vector<std::unique_ptr<io_thread>> threads;
@@ -98,7 +98,7 @@ bool load_engine::impl::wait_for_users(common::micros limit) {
     }
 }
 
-load_engine::load_engine(common::scenario sc, engine_options options)
+load_engine::load_engine(lang::scenario sc, engine_options options)
     : impl_(std::make_unique<impl>(std::move(sc), options)) {}
 
 load_engine::~load_engine() {
@@ -209,6 +209,6 @@ engine_status load_engine::status() const {
 }
 
 int load_engine::thread_count() const { return impl_->options.threads; }
-const common::scenario& load_engine::plan() const { return impl_->sc; }
+const lang::scenario& load_engine::plan() const { return impl_->sc; }
 
 }  // namespace stampede::worker

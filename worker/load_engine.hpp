@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "common/duration.hpp"
-#include "common/scenario.hpp"
+#include "scenario/scenario.hpp"
 #include "stats/stats_delta.hpp"
 
 namespace stampede::worker {
@@ -25,7 +25,7 @@ struct engine_status {
 class load_engine {
 public:
     // The scenario must already be shaped by apply_load_plan (host set, tags applied).
-    load_engine(common::scenario sc, engine_options options);
+    load_engine(lang::scenario sc, engine_options options);
     ~load_engine();
     load_engine(const load_engine&) = delete;
     load_engine& operator=(const load_engine&) = delete;
@@ -42,7 +42,7 @@ public:
     stats::stats_delta take_delta();
     engine_status status() const;
     int thread_count() const;
-    const common::scenario& plan() const;
+    const lang::scenario& plan() const;
 
 private:
     struct impl;

@@ -15,8 +15,8 @@
 #include "proto/control_transport.hpp"
 #include "proto/protocol.hpp"
 #include "proto/tls_credentials.hpp"
-#include "common/load_plan.hpp"
-#include "common/scenario_loader.hpp"
+#include "scenario/load_plan.hpp"
+#include "scenario/scenario_loader.hpp"
 #include "proto/snapshot_codec.hpp"
 #include "common/text_file.hpp"
 #include "proto/wire_text.hpp"
@@ -363,7 +363,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         run_id = w.run_id();
         // Data files and environment values come from the master, so every worker runs the
         // scenario the master validated.
-        common::load_options sources;
+        lang::load_options sources;
         sources.read_file = [&w](const std::string& name, std::string&) -> std::optional<std::string> {
             auto it = w.files().find(name);
             return it == w.files().end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -372,13 +372,13 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
             auto it = w.environment().find(name);
             return it == w.environment().end() ? std::nullopt : std::optional<std::string>(it->second);
         };
-        auto loaded = common::load_scenario_text(w.scenario_yaml(), w.scenario_path(), sources);
+        auto loaded = lang::load_scenario_text(w.scenario_yaml(), w.scenario_path(), sources);
         if (!loaded.ok()) return cannot_run("the scenario does not load here:\n" + loaded.format());
-        common::load_overrides overrides;
+        lang::load_overrides overrides;
         if (!w.plan().host().empty()) overrides.host = w.plan().host();
         overrides.tags.assign(w.plan().tags().begin(), w.plan().tags().end());
         overrides.exclude_tags.assign(w.plan().exclude_tags().begin(), w.plan().exclude_tags().end());
-        auto plan = common::apply_load_plan(*loaded.value, overrides);
+        auto plan = lang::apply_load_plan(*loaded.value, overrides);
         if (!plan.error.empty()) return cannot_run(plan.error);
         engine_options eo;
         eo.threads = options.threads;

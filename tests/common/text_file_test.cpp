@@ -7,8 +7,6 @@
 #include <cstdio>
 #include <fstream>
 
-#include "common/scenario_loader.hpp"
-
 using namespace stampede::common;
 
 namespace {
@@ -39,24 +37,6 @@ TEST_CASE("devices, FIFOs and directories are refused, not read", "[text_file]")
     CHECK_FALSE(read_text_file("/tmp", 1u << 20, &why));
     CHECK_FALSE(read_text_file("/no/such/file", 1u << 20, &why));
     CHECK(why == "No such file or directory");
-}
-
-TEST_CASE("a data file past the bundle limit is refused with the limit, a sparse giant is never read whole",
-          "[text_file]") {
-    const auto dir = temp_path("dir");
-    ::mkdir(dir.c_str(), 0700);
-    const auto data = dir + "/big.csv";
-    {
-        std::ofstream out(data);
-        out << "a\n1\n";
-    }
-    REQUIRE(::truncate(data.c_str(), 3ll << 30) == 0);  // 3 GiB of holes: costs no disk
-    std::ofstream(dir + "/s.yaml") << "host: http://127.0.0.1:1\ndata: {d: big.csv}\nuser_classes:\n  - tasks: [{path: /}]\n";
-    const auto loaded = load_scenario_file(dir + "/s.yaml");
-    CHECK(loaded.format() == dir + "/s.yaml:2:11: cannot read data file 'big.csv': is larger than 60 MiB\n");
-    std::remove(data.c_str());
-    std::remove((dir + "/s.yaml").c_str());
-    ::rmdir(dir.c_str());
 }
 
 TEST_CASE("limits read as people write them", "[text_file]") {

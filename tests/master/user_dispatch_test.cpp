@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-using stampede::common::user_class_spec;
+using stampede::lang::user_class_spec;
 using stampede::master::users_per_class;
 
 namespace {

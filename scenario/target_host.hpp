@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-namespace stampede::common {
+namespace stampede::lang {
 
 struct target_host {
     std::string scheme = "http";
@@ -21,4 +21,4 @@ struct target_host {
 // no meaning for a base URL every request path is appended to: refused, with the reason.
 std::optional<target_host> parse_host_url(const std::string& url, std::string* error);
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

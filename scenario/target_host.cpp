@@ -1,9 +1,10 @@
-#include "common/target_host.hpp"
+#include "scenario/target_host.hpp"
 
 #include <algorithm>
 #include <string_view>
 
-namespace stampede::common {
+namespace stampede::lang {
+
 
 std::string target_host::authority() const {
     const std::string name = ipv6() ? "[" + host + "]" : host;
@@ -66,4 +67,4 @@ std::optional<target_host> parse_host_url(const std::string& url, std::string* e
     return h;
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -1,8 +1,15 @@
-#include "common/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 
 #include <catch2/catch.hpp>
 
 using namespace stampede::common;
+using namespace stampede::lang;
 using namespace std::chrono_literals;
 
 namespace {
@@ -237,4 +244,22 @@ user_classes:
     CHECK(problems_of("host: http://h:1\nmax_body: 2GiB\nuser_classes: [{tasks: [{path: /, max_body: lots}]}]\n") ==
           "s.yaml:2:11: max_body must be from 1KiB to 1GiB, got 2GiB\n"
           "s.yaml:3:45: max_body: invalid size 'lots' (examples: 16MiB, 512KiB, 1GiB, 4096)\n");
+}
+
+TEST_CASE("a data file past the bundle limit is refused with the limit, a sparse giant is never read whole",
+          "[text_file]") {
+    const auto dir = "/tmp/stampede-loader-" + std::to_string(getpid());
+    ::mkdir(dir.c_str(), 0700);
+    const auto data = dir + "/big.csv";
+    {
+        std::ofstream out(data);
+        out << "a\n1\n";
+    }
+    REQUIRE(::truncate(data.c_str(), 3ll << 30) == 0);  // 3 GiB of holes: costs no disk
+    std::ofstream(dir + "/s.yaml") << "host: http://127.0.0.1:1\ndata: {d: big.csv}\nuser_classes:\n  - tasks: [{path: /}]\n";
+    const auto loaded = load_scenario_file(dir + "/s.yaml");
+    CHECK(loaded.format() == dir + "/s.yaml:2:11: cannot read data file 'big.csv': is larger than 60 MiB\n");
+    std::remove(data.c_str());
+    std::remove((dir + "/s.yaml").c_str());
+    ::rmdir(dir.c_str());
 }

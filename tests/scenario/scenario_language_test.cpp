@@ -3,9 +3,10 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "common/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 
 using namespace stampede::common;
+using namespace stampede::lang;
 using namespace std::chrono_literals;
 
 namespace {

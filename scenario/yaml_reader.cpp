@@ -1,4 +1,4 @@
-#include "common/yaml_reader.hpp"
+#include "scenario/yaml_reader.hpp"
 
 #include "common/byte_size.hpp"
 
@@ -7,7 +7,9 @@
 
 #include "common/text_similarity.hpp"
 
-namespace stampede::common::detail {
+namespace stampede::lang::detail {
+
+using namespace common;
 
 using nlohmann::json;
 
@@ -284,4 +286,4 @@ std::optional<text_template> yaml_reader::get_json_body(const YAML::Node& n, con
     return body_from_json(*doc, leaves);
 }
 
-}  // namespace stampede::common::detail
+}  // namespace stampede::lang::detail

@@ -1,4 +1,4 @@
-#include "common/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -6,11 +6,13 @@
 
 #include <yaml-cpp/depthguard.h>
 
-#include "common/step_loader.hpp"
+#include "scenario/step_loader.hpp"
 #include "common/text_file.hpp"
 #include "common/utf8.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
+using namespace common;
 
 namespace {
 
@@ -338,4 +340,4 @@ scenario_load_result load_scenario_file(const std::string& path) {
     return load_scenario_text(*text, path, options);
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -1,8 +1,9 @@
-#include "common/response_checks.hpp"
+#include "scenario/response_checks.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace stampede::common;
+using namespace stampede::lang;
 using namespace std::chrono_literals;
 
 namespace {

@@ -1,10 +1,10 @@
-#include "common/template.hpp"
+#include "scenario/template.hpp"
 
 #include <catch2/catch.hpp>
 #include <regex>
 #include <set>
 
-using namespace stampede::common;
+using namespace stampede::lang;
 
 namespace {
 

@@ -1,8 +1,8 @@
-#include "common/data_set.hpp"
+#include "scenario/data_set.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace stampede::common;
+using namespace stampede::lang;
 
 TEST_CASE("CSV: header, quoted fields with commas, quotes and line breaks, CRLF", "[data]") {
     std::string error;

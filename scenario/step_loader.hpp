@@ -1,9 +1,9 @@
 #pragma once
 // Reads what a user does: tasks, steps (one request each), their checks, extractions and
 // JSON-RPC envelopes. Part of the scenario loader; see yaml_reader.hpp.
-#include "common/yaml_reader.hpp"
+#include "scenario/yaml_reader.hpp"
 
-namespace stampede::common::detail {
+namespace stampede::lang::detail {
 
 class step_reader : public yaml_reader {
 public:
@@ -27,4 +27,4 @@ private:
 // a user keeps its variables from one task to the next.
 void collect_extracted_names(const YAML::Node& class_node, std::vector<std::string>& out);
 
-}  // namespace stampede::common::detail
+}  // namespace stampede::lang::detail

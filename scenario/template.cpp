@@ -1,4 +1,4 @@
-#include "common/template.hpp"
+#include "scenario/template.hpp"
 
 #include <array>
 #include <cctype>
@@ -8,7 +8,9 @@
 
 #include "common/text_similarity.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
+using namespace common;
 
 namespace {
 
@@ -439,4 +441,4 @@ void append_json_escaped(std::string_view value, std::string& out) {
     }
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/scenario.hpp"
+#include "scenario/scenario.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
 
 struct diagnostic {
     int line = 0;    // 1-based
@@ -43,4 +43,4 @@ scenario_load_result load_scenario_file(const std::string& path);
 scenario_load_result load_scenario_text(const std::string& text, const std::string& display_path,
                                         const load_options& options = {});
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -1,4 +1,4 @@
-#include "common/response_checks.hpp"
+#include "scenario/response_checks.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -8,7 +8,9 @@
 
 #include "common/utf8.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
+using namespace common;
 
 using nlohmann::json;
 
@@ -302,4 +304,4 @@ std::optional<std::string> response_inspector::jsonrpc_failure() {
     return std::nullopt;
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "common/duration.hpp"
-#include "common/data_set.hpp"
-#include "common/response_checks.hpp"
-#include "common/target_host.hpp"
-#include "common/template.hpp"
+#include "scenario/data_set.hpp"
+#include "scenario/response_checks.hpp"
+#include "scenario/target_host.hpp"
+#include "scenario/template.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
+using common::micros;
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 using template_headers = std::vector<std::pair<std::string, text_template>>;
@@ -118,4 +120,4 @@ struct scenario {
     std::map<std::string, std::string> environment;
 };
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -12,9 +12,11 @@
 #include <vector>
 
 #include "common/duration.hpp"
-#include "common/template.hpp"
+#include "scenario/template.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
+using common::micros;
 
 // `result.items[0].id` (a leading `$.` is allowed).
 struct json_path {
@@ -103,4 +105,4 @@ private:
     bool json_tried_ = false;
 };
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

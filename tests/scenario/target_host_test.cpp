@@ -1,8 +1,8 @@
-#include "common/target_host.hpp"
+#include "scenario/target_host.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace stampede::common;
+using namespace stampede::lang;
 
 namespace {
 

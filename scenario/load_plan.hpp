@@ -5,9 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "common/scenario.hpp"
+#include "scenario/scenario.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
+using common::micros;
 
 struct load_overrides {
     std::optional<std::string> host;
@@ -33,4 +35,4 @@ struct load_plan_result {
 // Applies overrides to `sc` in place (host, task filters) and returns the effective load.
 load_plan_result apply_load_plan(scenario& sc, const load_overrides& overrides);
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -1,9 +1,11 @@
-#include "common/step_loader.hpp"
+#include "scenario/step_loader.hpp"
 
 #include <algorithm>
 #include <sstream>
 
-namespace stampede::common::detail {
+namespace stampede::lang::detail {
+
+using namespace common;
 
 using nlohmann::json;
 
@@ -395,4 +397,4 @@ std::optional<extract_spec> step_reader::read_extract(const std::string& name, c
     return e;
 }
 
-}  // namespace stampede::common::detail
+}  // namespace stampede::lang::detail

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace stampede::common {
+namespace stampede::lang {
 
 struct data_set {
     enum class order : std::uint8_t { sequential, random };
@@ -29,4 +29,4 @@ struct csv_table {
 // (doubled) and line breaks; blank lines are skipped. On error, `error` says which line.
 std::optional<csv_table> parse_csv(std::string_view text, std::string* error);
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

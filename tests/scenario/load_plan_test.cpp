@@ -1,10 +1,11 @@
-#include "common/load_plan.hpp"
+#include "scenario/load_plan.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "common/scenario_loader.hpp"
+#include "scenario/scenario_loader.hpp"
 
 using namespace stampede::common;
+using namespace stampede::lang;
 using namespace std::chrono_literals;
 
 namespace {

@@ -1,10 +1,12 @@
-#include "common/load_plan.hpp"
+#include "scenario/load_plan.hpp"
 
 #include <algorithm>
 
 #include "common/text_similarity.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
+using namespace common;
 
 namespace {
 
@@ -78,4 +80,4 @@ load_plan_result apply_load_plan(scenario& sc, const load_overrides& overrides) 
     return result;
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -1,6 +1,7 @@
-#include "common/data_set.hpp"
+#include "scenario/data_set.hpp"
 
-namespace stampede::common {
+namespace stampede::lang {
+
 
 std::optional<csv_table> parse_csv(std::string_view text, std::string* error) {
     csv_table table;
@@ -67,4 +68,4 @@ std::optional<csv_table> parse_csv(std::string_view text, std::string* error) {
     return table;
 }
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace stampede::common {
+namespace stampede::lang {
 
 enum class template_function : std::uint8_t {
     random_int,      // random_int(low, high): inclusive bounds
@@ -92,4 +92,4 @@ void render_template(const text_template& t, template_context& context, std::str
 // Appends `value` escaped for the inside of a JSON string.
 void append_json_escaped(std::string_view value, std::string& out);
 
-}  // namespace stampede::common
+}  // namespace stampede::lang

@@ -10,10 +10,12 @@
 #include <string_view>
 #include <vector>
 
-#include "common/scenario.hpp"
-#include "common/scenario_loader.hpp"
+#include "scenario/scenario.hpp"
+#include "scenario/scenario_loader.hpp"
 
-namespace stampede::common::detail {
+namespace stampede::lang::detail {
+
+using common::micros;
 
 using keys = std::vector<std::string_view>;
 
@@ -61,4 +63,4 @@ private:
 // The marker a JSON document holds in place of templated leaf `index`.
 std::string json_marker(std::size_t index);
 
-}  // namespace stampede::common::detail
+}  // namespace stampede::lang::detail
