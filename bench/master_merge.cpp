@@ -98,7 +98,6 @@ v1::WorkerMessage make_snapshot(const options& o, std::mt19937_64& random) {
     std::lognormal_distribution<double> latency(std::log(20'000.0), 0.6);
     v1::WorkerMessage m;
     auto* s = m.mutable_snapshot();
-    s->set_users(10);
     s->mutable_heartbeat()->set_cpu_percent(50);
     s->mutable_heartbeat()->set_users(10);
     for (int e = 0; e < o.endpoints; ++e) {

@@ -131,6 +131,10 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
                                                   : "wrong token");
     }
     if (quitting_) return refuse(link, "the run has ended");
+    if (hello.stampede_version() != STAMPEDE_VERSION)
+        spdlog::warn("worker {} from {} runs stampede {}, this master {}: the protocol is the same, results may differ",
+                     short_text(hello.name(), max_name_bytes), link.peer(),
+                     short_text(hello.stampede_version(), max_name_bytes), STAMPEDE_VERSION);
     if (hello.worker_id().empty() || hello.worker_id().size() > max_name_bytes)
         return refuse(link, "a worker id is 1 to " + std::to_string(max_name_bytes) + " bytes");
     auto& slot = workers_[hello.worker_id()];

@@ -33,22 +33,10 @@ snapshot_counts count_snapshot(const v1::Snapshot& snapshot) {
     return out;
 }
 
-bool is_empty(const stats_delta& delta) {
-    if (!delta.errors.empty() || delta.cancelled) return false;
-    for (const auto& c : delta.checks)
-        if (c.passed || c.failed) return false;
-    for (auto s : delta.skipped)
-        if (s) return false;
-    for (const auto& e : delta.endpoints)
-        if (e.requests) return false;
-    return true;
-}
 
-void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint32_t users,
-                     v1::Snapshot& out) {
+void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snapshot& out) {
     out.Clear();
     out.set_sequence(sequence);
-    out.set_users(users);
     out.set_cancelled(delta.cancelled);
     for (std::size_t i = 0; i < delta.endpoints.size(); ++i) {
         const auto& e = delta.endpoints[i];

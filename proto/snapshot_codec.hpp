@@ -18,8 +18,7 @@ using stats::encoded_summary;
 using stats::stats_delta;
 
 // Fills `out` with the non-empty parts of `delta`.
-void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, std::uint32_t users,
-                     v1::Snapshot& out);
+void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snapshot& out);
 
 // No worker counts this much of anything in one interval (10^12): a larger count is a lie or
 // a wrapped number, and refused before it can wrap a total.
@@ -47,7 +46,5 @@ snapshot_counts count_snapshot(const v1::Snapshot& snapshot);
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
                            snapshot_scratch& scratch);
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into);
-
-bool is_empty(const stats_delta& delta);
 
 }  // namespace stampede::wire

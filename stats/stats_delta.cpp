@@ -64,6 +64,21 @@ void stats_delta::add_error(const error_key& key, std::string_view message, std:
     record.count = count;
 }
 
+std::uint64_t stats_delta::total_requests() const {
+    std::uint64_t sum = 0;
+    for (const auto& e : endpoints) sum += e.requests;
+    return sum;
+}
+
+bool stats_delta::empty() const {
+    if (!errors.empty() || cancelled) return false;
+    for (const auto& c : checks)
+        if (c.passed || c.failed) return false;
+    for (auto s : skipped)
+        if (s) return false;
+    return total_requests() == 0;
+}
+
 endpoint_stats stats_delta::total() const {
     endpoint_stats sum;
     for (const auto& e : endpoints) sum.merge(e);

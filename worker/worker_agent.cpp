@@ -23,6 +23,7 @@
 #include "stampede/v1/cluster.grpc.pb.h"
 #include "worker/load_engine.hpp"
 #include "worker/process_usage.hpp"
+#include "worker/snapshot_outbox.hpp"
 
 namespace stampede::worker {
 
@@ -63,11 +64,6 @@ std::shared_ptr<grpc::Channel> make_channel(const agent_options& o, std::string&
     return grpc::CreateCustomChannel(o.master, credentials, args);
 }
 
-struct unacked_snapshot {
-    v1::WorkerMessage message;
-    bool sent = false;
-};
-
 enum class session_end { quit, refused, broken, interrupted, failed };
 
 // Snapshots leave every worker at the same moments: at the wall clock's interval boundaries,
@@ -102,9 +98,7 @@ struct worker_agent::impl {
     // The run this worker serves; kept across reconnects to the same master run.
     std::string run_id;
     std::unique_ptr<load_engine> engine;
-    std::deque<unacked_snapshot> unacked;
-    std::uint64_t next_sequence = 1;
-    std::uint64_t run_requests = 0;  // in the snapshots made for this run
+    snapshot_outbox outbox{600};
     std::mutex engine_mutex;  // the agent thread and the watchdog both steer the engine
     std::atomic<bool> users_running{false};
     common::micros snapshot_interval{1s}, heartbeat_interval{1s};
@@ -151,14 +145,15 @@ struct worker_agent::impl {
         return stream && stream->Write(m);
     }
     bool send_state(v1::StateChange::State state, const std::string& detail = {});
-    void collect();          // takes the engine's delta into a new unacked snapshot
+    void collect();          // takes the engine's delta into the outbox
+    int last_reported_users = -1;
     void fill_heartbeat(v1::Heartbeat& hb, int& reported_users) {
         reported_users = current_users();
         hb.set_cpu_percent(usage.cpu_percent());
         hb.set_rss_bytes(process_usage::rss_bytes());
         hb.set_users(static_cast<std::uint32_t>(reported_users));
-        hb.set_last_sequence(next_sequence - 1);
-        hb.set_requests_counted(run_requests);
+        hb.set_last_sequence(outbox.last_sequence());
+        hb.set_requests_counted(outbox.requests_counted());
     }
     int current_users() {
         std::lock_guard lock(engine_mutex);
@@ -229,7 +224,6 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
     h->set_name(options.name);
     h->set_host(host_name());
     h->set_threads(static_cast<std::uint32_t>(options.threads > 0 ? options.threads : std::thread::hardware_concurrency()));
-    h->set_cores(std::thread::hardware_concurrency());
     h->set_token(options.token);
     h->set_run_id(run_id);
     h->set_master_timeout_ms(static_cast<std::uint32_t>(options.master_timeout.count() / 1000));
@@ -259,7 +253,7 @@ void worker_agent::impl::close_stream() {
 bool worker_agent::impl::send_state(v1::StateChange::State state, const std::string& detail) {
     v1::WorkerMessage m;
     m.mutable_state()->set_state(state);
-    m.mutable_state()->set_last_sequence(next_sequence - 1);
+    m.mutable_state()->set_last_sequence(outbox.last_sequence());
     m.mutable_state()->set_detail(detail);
     return write(m);
 }
@@ -271,49 +265,32 @@ void worker_agent::impl::collect() {
         std::lock_guard lock(engine_mutex);
         delta = engine->take_delta();
     }
-    if (wire::is_empty(delta)) return;
-    const auto total = delta.total();
-    requests += total.requests;
-    failures += total.failures;
-    run_requests += total.requests;
-    if (unacked.size() >= options.max_unacked && !unacked.back().sent) {
-        // Never sent, so no master has it: merging it with the new delta cannot double count.
-        stats::stats_delta merged(engine->plan().endpoints.size(), engine->plan().checks.size());
-        wire::merge_snapshot(unacked.back().message.snapshot(), merged.endpoints.size(), merged);
-        merged.merge(delta);
-        wire::encode_snapshot(merged, unacked.back().message.snapshot().sequence(), 0,
-                                *unacked.back().message.mutable_snapshot());
-        int reported = 0;
-        fill_heartbeat(*unacked.back().message.mutable_snapshot()->mutable_heartbeat(), reported);
-        return;
-    }
-    unacked_snapshot s;
-    wire::encode_snapshot(delta, next_sequence++, static_cast<std::uint32_t>(current_users()),
-                            *s.message.mutable_snapshot());
-    // Every snapshot says what the worker has counted so far, the last one of a run too.
-    int reported = 0;
-    fill_heartbeat(*s.message.mutable_snapshot()->mutable_heartbeat(), reported);
-    unacked.push_back(std::move(s));
+    requests += delta.total_requests();
+    for (const auto& e : delta.endpoints) failures += e.failures;
+    outbox.add(std::move(delta));
 }
 
+// Snapshots are encoded as they go; the newest of a batch carries the heartbeat (what the
+// worker has counted so far, its CPU and memory).
 bool worker_agent::impl::send_unsent() {
-    for (auto& s : unacked) {
-        if (s.sent) continue;
+    return outbox.send_unsent([&](const outgoing_snapshot& s, bool last) {
+        v1::WorkerMessage m;
+        auto& snapshot = *m.mutable_snapshot();
+        wire::encode_snapshot(s.delta, s.sequence, snapshot);
+        if (last) fill_heartbeat(*snapshot.mutable_heartbeat(), last_reported_users);
         // Past the channel's limit the master would refuse it on every attempt: its counts
         // would never arrive. Said loudly, and the run is told this worker cannot go on.
-        if (const auto size = s.message.ByteSizeLong(); size > wire::max_control_message_bytes) {
-            const auto why = "snapshot " + std::to_string(s.message.snapshot().sequence()) + " is " +
-                             std::to_string(size) + " bytes, past the control channel's " +
+        if (const auto size = m.ByteSizeLong(); size > wire::max_control_message_bytes) {
+            const auto why = "snapshot " + std::to_string(s.sequence) + " is " + std::to_string(size) +
+                             " bytes, past the control channel's " +
                              std::to_string(wire::max_control_message_bytes) + ": its counts cannot be sent";
             spdlog::error("{}", why);
             send_state(v1::StateChange::FAILED, why);
             unsendable = true;
             return false;
         }
-        if (!write(s.message)) return false;
-        s.sent = true;
-    }
-    return true;
+        return write(m);
+    });
 }
 
 void worker_agent::impl::stop_users(common::micros grace) {
@@ -357,9 +334,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
             std::lock_guard lock(engine_mutex);
             engine.reset();
         }
-        unacked.clear();  // they belong to a run whose master is gone
-        next_sequence = w.acked_sequence() + 1;
-        run_requests = 0;
+        outbox.start_run(w.acked_sequence());  // what it kept belongs to a run whose master is gone
         run_id = w.run_id();
         // Data files and environment values come from the master, so every worker runs the
         // scenario the master validated.
@@ -389,8 +364,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         engine = std::move(fresh);
         spdlog::info("joined run {}: {}", run_id, w.scenario_path());
     }
-    while (!unacked.empty() && unacked.front().message.snapshot().sequence() <= w.acked_sequence()) unacked.pop_front();
-    for (auto& s : unacked) s.sent = false;  // the master has not applied them: send again
+    outbox.resend_after(w.acked_sequence());  // the master has not applied the rest: send again
     welcomed = true;
     if (!send_state(v1::StateChange::READY) || !send_unsent()) return session_end::broken;
     return std::nullopt;
@@ -422,8 +396,7 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
             return session_end::quit;
         }
         case v1::MasterMessage::kAck:
-            while (!unacked.empty() && unacked.front().message.snapshot().sequence() <= m.ack().sequence())
-                unacked.pop_front();
+            outbox.acknowledge(m.ack().sequence());
             break;
         case v1::MasterMessage::kRefusal:
             spdlog::error("the master refused this worker: {}", m.refusal().reason());
@@ -437,7 +410,7 @@ session_end worker_agent::impl::serve() {
     auto next_snapshot = aligned_snapshot_time(snapshot_interval, worker_id);
     auto next_heartbeat = steady::now();
     auto next_progress_check = steady::now();
-    int last_reported_users = -1;
+    last_reported_users = -1;
     for (;;) {
         auto [batch, ended] = take_inbox(steady::now() + 20ms);
         if (auto end = handle_all(batch)) return *end == session_end::broken ? drain() : *end;
@@ -446,11 +419,8 @@ session_end worker_agent::impl::serve() {
         if (welcomed && now >= next_snapshot) {
             next_snapshot += snapshot_interval;
             collect();
-            // The newest snapshot carries this interval's heartbeat (collect fills it).
-            if (!unacked.empty() && !unacked.back().sent) {
-                last_reported_users = static_cast<int>(unacked.back().message.snapshot().heartbeat().users());
-                next_heartbeat = now + heartbeat_interval;
-            }
+            // The newest snapshot carries this interval's heartbeat.
+            if (outbox.has_unsent()) next_heartbeat = now + heartbeat_interval;
             if (!send_unsent()) return drain();
         }
         // A heartbeat of its own in an interval without a snapshot, and early when the user
@@ -515,6 +485,7 @@ bool worker_agent::impl::wait_or_stop(common::micros d) {
 worker_agent::worker_agent(agent_options options, std::shared_ptr<grpc::Channel> channel)
     : impl_(std::make_unique<impl>()) {
     impl_->options = std::move(options);
+    impl_->outbox = snapshot_outbox(impl_->options.max_unacked);
     if (impl_->options.name.empty()) impl_->options.name = host_name() + "-" + std::to_string(getpid());
     impl_->channel = channel ? std::move(channel) : make_channel(impl_->options, impl_->config_error);
     impl_->stub = v1::Coordinator::NewStub(impl_->channel);

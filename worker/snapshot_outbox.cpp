@@ -1,0 +1,40 @@
+#include "worker/snapshot_outbox.hpp"
+
+namespace stampede::worker {
+
+void snapshot_outbox::start_run(std::uint64_t acknowledged) {
+    kept_.clear();
+    next_sequence_ = acknowledged + 1;
+    requests_ = 0;
+}
+
+void snapshot_outbox::add(stats::stats_delta delta) {
+    if (delta.empty()) return;
+    requests_ += delta.total_requests();
+    if (kept_.size() >= capacity_ && !kept_.back().sent) {
+        kept_.back().delta.merge(delta);
+        return;
+    }
+    kept_.push_back({next_sequence_++, std::move(delta), false});
+}
+
+void snapshot_outbox::acknowledge(std::uint64_t sequence) {
+    while (!kept_.empty() && kept_.front().sequence <= sequence) kept_.pop_front();
+}
+
+void snapshot_outbox::resend_after(std::uint64_t acknowledged) {
+    acknowledge(acknowledged);
+    for (auto& s : kept_) s.sent = false;
+}
+
+bool snapshot_outbox::send_unsent(const std::function<bool(const outgoing_snapshot&, bool last)>& write) {
+    for (std::size_t i = 0; i < kept_.size(); ++i) {
+        auto& s = kept_[i];
+        if (s.sent) continue;
+        if (!write(s, i + 1 == kept_.size())) return false;
+        s.sent = true;
+    }
+    return true;
+}
+
+}  // namespace stampede::worker
