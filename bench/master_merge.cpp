@@ -59,7 +59,7 @@ public:
         h->set_protocol_version(1);
         h->set_worker_id("bench-" + std::to_string(index));
         h->set_name("bench-" + std::to_string(index));
-        h->set_host("bench");
+        h->set_machine("bench");
         h->set_threads(1);
         h->set_master_timeout_ms(5000);  // a worker's default
         send(hello);

@@ -101,7 +101,7 @@ int run_command(const run_command_options& options) {
         return outcome.error_code;
     }
     if (result.incomplete()) return exit_incomplete;
-    if (result.totals.total().failures > 0) return options.exit_code_on_error;
+    if (result.aggregate.failures > 0) return options.exit_code_on_error;
     return written ? exit_ok : 1;
 }
 

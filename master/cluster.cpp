@@ -40,7 +40,7 @@ std::string_view state_name(worker_state s) {
 }
 
 struct cluster::worker {
-    std::string id, name, host;
+    std::string id, name, machine;  // machine: the host the worker runs on
     int threads = 1;
     worker_link* link = nullptr;
     worker_state state = worker_state::joining;
@@ -68,7 +68,7 @@ struct cluster::worker {
     bool ack_owed = false;           // snapshots applied since the last acknowledgement
 
     bool active() const { return state == worker_state::ready || state == worker_state::running; }
-    std::string label() const { return name + " (" + host + ")"; }
+    std::string label() const { return name + " (" + machine + ")"; }
 };
 
 cluster::cluster(cluster_config config) : config_(std::move(config)), pending_(config_.endpoint_count, config_.check_count) {
@@ -154,7 +154,7 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     auto& w = *slot;
     w.quiet_limit = quiet_limit_for(hello.master_timeout_ms());
     w.name = short_text(hello.name(), max_name_bytes);
-    w.host = short_text(hello.host(), max_name_bytes);
+    w.machine = short_text(hello.machine(), max_name_bytes);
     // Users are spread by threads: a worker announcing two billion would take them all.
     w.threads = static_cast<int>(std::clamp<std::uint32_t>(hello.threads(), 1, max_worker_threads));
     if (hello.threads() > max_worker_threads)
@@ -175,7 +175,7 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     for (const auto& [name, content] : config_.files) (*welcome->mutable_files())[name] = content;
     for (const auto& [name, value] : config_.environment) (*welcome->mutable_environment())[name] = value;
     auto* plan = welcome->mutable_plan();
-    plan->set_host(config_.host_override);
+    plan->set_target(config_.target_override);
     for (const auto& t : config_.tags) plan->add_tags(t);
     for (const auto& t : config_.exclude_tags) plan->add_exclude_tags(t);
     plan->set_seed(config_.seed);
@@ -519,7 +519,7 @@ void cluster::describe(run_result& result) {
     std::lock_guard lock(mutex_);
     for (const auto& id : join_order_) {
         const auto& w = *workers_.at(id);
-        result.workers.push_back({w.id, w.name, w.host, w.threads, std::string(state_name(w.state)), w.requests,
+        result.workers.push_back({w.id, w.name, w.machine, w.threads, std::string(state_name(w.state)), w.requests,
                                   w.failures, w.max_cpu_percent, w.rss_bytes, w.last_users});
     }
     for (const auto& [at, e] : events_) {

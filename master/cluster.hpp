@@ -52,7 +52,7 @@ struct cluster_config {
     std::string run_id;
     std::string scenario_path;
     std::string scenario_yaml;
-    std::string host_override;
+    std::string target_override;  // --host
     std::vector<std::string> tags, exclude_tags;
     std::uint64_t seed = 0;
     std::string token;  // empty: no token required

@@ -120,7 +120,7 @@ json history_json(const run_result& result) {
 json workers_json(const run_result& result) {
     json out = json::array();
     for (const auto& w : result.workers) {
-        out.push_back({{"id", w.id}, {"name", w.name}, {"host", w.host}, {"threads", w.threads}, {"state", w.state},
+        out.push_back({{"id", w.id}, {"name", w.name}, {"host", w.machine}, {"threads", w.threads}, {"state", w.state},
                        {"requests", w.requests}, {"failures", w.failures},
                        {"max_cpu_percent", w.max_cpu_percent}, {"rss_bytes", w.rss_bytes}, {"users", w.users}});
     }
@@ -145,14 +145,14 @@ json events_json(const run_result& result) {
 }  // namespace
 
 std::string result_to_json(const run_result& result) {
-    const auto total = result.totals.total();
+    const auto& total = result.aggregate;
     json load = {{"users", result.load.users}, {"spawn_rate", result.load.spawn_rate}};
     if (result.load.run_time) load["run_time_s"] = std::chrono::duration<double>(*result.load.run_time).count();
     json doc = {
         {"stampede_version", result.version},
         {"scenario", result.scenario_path},
         {"command_line", result.command_line},
-        {"host", result.host},
+        {"host", result.target_url},
         {"profile", result.profile ? json(*result.profile) : json(nullptr)},
         {"load", load},
         {"threads", result.threads},

@@ -18,7 +18,7 @@ std::vector<stats_row> run_result::endpoint_rows() const {
 }
 
 stats_row run_result::aggregated_row() const {
-    return make_row("", "Aggregated", totals.total(), duration_s());
+    return make_row("", "Aggregated", aggregate, duration_s());
 }
 
 }  // namespace stampede::master

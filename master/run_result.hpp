@@ -31,7 +31,8 @@ struct run_event {
 };
 
 struct worker_record {
-    std::string id, name, host;
+    std::string id, name;
+    std::string machine;  // the host the worker runs on
     int threads = 0;
     std::string state;  // joining, ready, running, stopped, lost, quit, failed
     std::uint64_t requests = 0, failures = 0;
@@ -55,7 +56,7 @@ struct run_result {
     std::string version = STAMPEDE_VERSION;
     std::string scenario_path;
     std::string command_line;
-    std::string host;
+    std::string target_url;  // the target's base URL (JSON: "host", as Locust names it)
     std::optional<std::string> profile;
     lang::run_load load;
     int threads = 0;
@@ -65,7 +66,8 @@ struct run_result {
 
     std::vector<lang::endpoint> endpoints;  // indexed like totals.endpoints
     std::vector<lang::check_info> checks;   // indexed like totals.checks
-    stats::stats_delta totals;               // cumulative
+    stats::stats_delta totals;               // cumulative, per endpoint
+    stats::endpoint_stats aggregate;         // cumulative, every endpoint together (the aggregator keeps it)
     std::vector<history_row> history;
     std::vector<run_event> events;
     std::vector<worker_record> workers;

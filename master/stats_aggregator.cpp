@@ -13,6 +13,7 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     result_.totals.merge(delta);
     const auto interval_start = window_.empty() ? result_.start : window_.back().end;
     window_.push_back({interval_start, now, delta.total()});
+    result_.aggregate.merge(window_.back().total);  // once here, not by every reader
     if (window_.size() > window_size_) window_.pop_front();
 
     stats::endpoint_stats recent;
@@ -29,7 +30,7 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     row.current_p50_ms = to_ms(recent.latency.percentile(50));
     row.current_p95_ms = to_ms(recent.latency.percentile(95));
     const double elapsed = std::chrono::duration<double>(now - result_.start).count();
-    row.total = make_row("", "Aggregated", result_.totals.total(), elapsed);
+    row.total = make_row("", "Aggregated", result_.aggregate, elapsed);
     result_.history.push_back(std::move(row));
 }
 

@@ -1,4 +1,5 @@
-// HTTP users as C++20 coroutines on Asio, with Beast's parser for HTTP/1.1. Each user owns one
+// HTTP users as C++20 coroutines on Asio, with Beast's parser for HTTP/1.1. They run the
+// requests prepared_scenario built, to the targets it resolved. Each user owns one
 // keep-alive connection, its read buffer, its timers, its RNG and (when the scenario has any)
 // its variables and data rows; it records into its thread's shard without locks. A constant
 // step whose response nobody inspects is written from a ready buffer and read without
@@ -8,7 +9,6 @@
 #include <algorithm>
 #include <atomic>
 #include <optional>
-#include <sstream>
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
@@ -24,6 +24,7 @@
 #include <spdlog/spdlog.h>
 
 #include "worker/io_thread.hpp"
+#include "worker/prepared_scenario.hpp"
 #include "worker/response_reader.hpp"
 #include "worker/rng.hpp"
 
@@ -36,159 +37,6 @@ using tcp = asio::ip::tcp;
 using stats::error_kind;
 using common::micros;
 using steady = std::chrono::steady_clock;
-
-using header_templates = std::vector<std::pair<std::string, const lang::text_template*>>;
-
-struct templated_header {
-    std::string name;
-    const lang::text_template* value = nullptr;
-    std::vector<std::uint32_t> variables;  // the header is left out while any has no value
-};
-
-// A step ready to send: when nothing in it is templated, its request is serialized once and
-// reused; otherwise its constant header lines are, and the rest is rendered per request.
-struct prepared_step {
-    const lang::step_spec* spec = nullptr;
-    std::string wire;          // the whole request, when it is constant
-    std::string header_lines;  // else its constant headers, "Name: value\r\n" each
-    bool constant = true;
-    bool head = false;  // a HEAD request: its response has no body
-    bool inspects = false;        // checks, extractions or JSON-RPC run on its responses
-    bool keeps_response = false;  // and some of them read the body or headers
-    std::vector<templated_header> templated_headers;
-    micros timeout{0};
-    std::uint64_t max_body = 0;
-};
-
-struct prepared_task {
-    std::vector<prepared_step> steps;
-};
-
-struct prepared_class {
-    const lang::user_class_spec* spec = nullptr;
-    std::vector<prepared_task> tasks;
-    std::vector<std::uint64_t> cumulative_weight;  // for weighted choice by binary search
-    std::vector<prepared_step> on_start, on_stop;
-};
-
-// Shared by every user of the worker process: counters and shared data cursors are atomics,
-// never locks.
-struct prepared_scenario {
-    const lang::scenario* sc = nullptr;
-    std::vector<prepared_class> classes;
-    tcp::resolver::results_type addresses;
-    bool stateful = false;  // any variables or data sets: users carry a user_state
-    mutable std::atomic<std::uint64_t> global_counter{0};
-    mutable std::atomic<std::uint64_t> users_started{0};
-    mutable std::unique_ptr<std::atomic<std::uint64_t>[]> data_cursors;  // one per data set
-};
-
-namespace {
-
-http::verb to_verb(const std::string& method) {
-    const auto verb = http::string_to_verb(method);
-    return verb == http::verb::unknown ? http::verb::get : verb;
-}
-
-// Scenario, then class, then request headers: the nearest wins (names compare without case).
-header_templates merge_headers(const lang::scenario& sc, const lang::user_class_spec& cls,
-                               const lang::request_spec& spec) {
-    header_templates out;
-    auto add = [&](const lang::template_headers& list) {
-        for (const auto& [name, value] : list) {
-            auto same = [&](const auto& h) { return beast::iequals(h.first, name); };
-            std::erase_if(out, same);
-            out.emplace_back(name, &value);
-        }
-    };
-    add(sc.headers);
-    add(cls.headers);
-    add(spec.headers);
-    return out;
-}
-
-// The request's bytes on the wire: written once per constant step, so sending is one
-// gather-free write of a ready buffer (Beast's serializer costs more than the write itself).
-std::string serialize(const http::request<http::string_body>& req) {
-    std::ostringstream out;
-    out << req;
-    return out.str();
-}
-
-prepared_step prepare_step(const lang::scenario& sc, const lang::user_class_spec& cls, const lang::step_spec& step) {
-    const auto& spec = step.request;
-    prepared_step out;
-    out.spec = &step;
-    out.timeout = spec.timeout.value_or(sc.default_timeout);
-    out.max_body = spec.max_body.value_or(sc.default_max_body);
-    http::request<http::string_body> req;
-    req.method(to_verb(spec.method));
-    req.version(11);
-    req.set(http::field::host, sc.host->authority());
-    req.set(http::field::user_agent, "stampede/" STAMPEDE_VERSION);
-    if (!spec.content_type.empty()) req.set(http::field::content_type, spec.content_type);
-    for (const auto& [name, value] : merge_headers(sc, cls, spec)) {
-        if (value->constant()) req.set(name, value->text());
-        else out.templated_headers.push_back({name, value, value->variables()});
-    }
-    req.keep_alive(true);
-    out.constant = spec.path.constant() && spec.body.constant() && out.templated_headers.empty();
-    if (spec.path.constant()) req.target(sc.host->base_path + spec.path.text());
-    if (spec.body.constant()) {
-        req.body() = spec.body.text();
-        req.prepare_payload();
-    }
-    out.head = req.method() == http::verb::head;
-    if (out.constant) {
-        out.wire = serialize(req);
-    } else {
-        for (const auto& field : req) out.header_lines.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
-    }
-    out.inspects = !step.checks.empty() || !step.extracts.empty() || spec.jsonrpc;
-    out.keeps_response = !step.extracts.empty() || spec.jsonrpc ||
-                         std::any_of(step.checks.begin(), step.checks.end(), [](const lang::check_spec& c) {
-                             return c.what != lang::check_spec::subject::status &&
-                                    c.what != lang::check_spec::subject::latency;
-                         });
-    return out;
-}
-
-std::vector<prepared_step> prepare_steps(const lang::scenario& sc, const lang::user_class_spec& cls,
-                                         const std::vector<lang::step_spec>& steps) {
-    std::vector<prepared_step> out;
-    for (const auto& step : steps) out.push_back(prepare_step(sc, cls, step));
-    return out;
-}
-
-}  // namespace
-
-std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error) {
-    auto out = std::make_shared<prepared_scenario>();
-    out->sc = &sc;
-    out->stateful = !sc.variables.empty() || !sc.data.empty();
-    out->data_cursors = std::make_unique<std::atomic<std::uint64_t>[]>(sc.data.size());
-    asio::io_context io;
-    tcp::resolver resolver(io);
-    beast::error_code ec;
-    out->addresses = resolver.resolve(sc.host->host, sc.host->port, ec);
-    if (ec) {
-        if (error) *error = "cannot resolve host '" + sc.host->host + "': " + ec.message();
-        return nullptr;
-    }
-    for (const auto& cls : sc.user_classes) {
-        prepared_class pc;
-        pc.spec = &cls;
-        std::uint64_t sum = 0;
-        for (const auto& task : cls.tasks) {
-            pc.tasks.push_back({prepare_steps(sc, cls, task.steps)});
-            pc.cumulative_weight.push_back(sum += static_cast<std::uint64_t>(task.weight));
-        }
-        pc.on_start = prepare_steps(sc, cls, cls.on_start);
-        pc.on_stop = prepare_steps(sc, cls, cls.on_stop);
-        out->classes.push_back(std::move(pc));
-    }
-    return out;
-}
 
 namespace {
 
@@ -392,7 +240,7 @@ bool http_user::has_needed_variables(const lang::step_spec& step) const {
 // templated ones, then the body with its length.
 void http_user::render_request(const prepared_step& step, std::string& wire) {
     const auto& spec = step.spec->request;
-    wire.append(spec.method).append(" ").append(scenario_->sc->host->base_path);
+    wire.append(spec.method).append(" ").append(scenario_->targets[step.target].url.base_path);
     lang::render_template(spec.path, *this, wire);
     wire.append(" HTTP/1.1\r\n").append(step.header_lines);
     // A class or scenario header such as "Bearer {{ token }}" waits for its variable (set by
@@ -436,7 +284,7 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused = connected_;
         if (!connected_) {
-            co_await asio::async_connect(socket_, scenario_->addresses, token);
+            co_await asio::async_connect(socket_, scenario_->targets[step.target].addresses, token);
             if (is_cancellation(ec)) co_return outcome::cancelled;
             if (is_timeout(ec) || timed_out_) {
                 close();

@@ -1,5 +1,5 @@
 #pragma once
-// HTTP users: the only part of the engine that sees Boost.Beast.
+// HTTP users: with prepared_scenario, the only parts of the engine that see Boost.Beast.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -9,10 +9,7 @@
 namespace stampede::worker {
 
 struct io_thread;
-struct prepared_scenario;  // requests built once, host resolved: shared read-only by threads
-
-// Builds every task's request and resolves the host. Returns null with a reason on failure.
-std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error);
+struct prepared_scenario;  // prepared_scenario.hpp
 
 // Starts one user of `class_index` on `thread`. Must run on that thread.
 void start_http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario,

@@ -10,6 +10,7 @@
 #include <random>
 
 #include "worker/http_user.hpp"
+#include "worker/prepared_scenario.hpp"
 #include "worker/io_thread.hpp"
 #include "worker/process_usage.hpp"
 #include "worker/rng.hpp"

@@ -222,7 +222,7 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
     h->set_stampede_version(STAMPEDE_VERSION);
     h->set_worker_id(worker_id);
     h->set_name(options.name);
-    h->set_host(host_name());
+    h->set_machine(host_name());
     h->set_threads(static_cast<std::uint32_t>(options.threads > 0 ? options.threads : std::thread::hardware_concurrency()));
     h->set_token(options.token);
     h->set_run_id(run_id);
@@ -350,7 +350,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         auto loaded = lang::load_scenario_text(w.scenario_yaml(), w.scenario_path(), sources);
         if (!loaded.ok()) return cannot_run("the scenario does not load here:\n" + loaded.format());
         lang::load_overrides overrides;
-        if (!w.plan().host().empty()) overrides.host = w.plan().host();
+        if (!w.plan().target().empty()) overrides.host = w.plan().target();
         overrides.tags.assign(w.plan().tags().begin(), w.plan().tags().end());
         overrides.exclude_tags.assign(w.plan().exclude_tags().begin(), w.plan().exclude_tags().end());
         auto plan = lang::apply_load_plan(*loaded.value, overrides);

@@ -14,7 +14,7 @@ rogue_worker::rogue_worker(int port, const std::string& name, std::uint32_t thre
     h->set_protocol_version(1);
     h->set_worker_id("rogue-" + name.substr(0, 32));
     h->set_name(name);
-    h->set_host("rogue-host");
+    h->set_machine("rogue-host");
     h->set_threads(threads);
     h->set_master_timeout_ms(60000);
     if (!stream_->Write(hello)) return;

@@ -27,6 +27,8 @@ TEST_CASE("the aggregator keeps exact totals and a current window", "[aggregator
 
     CHECK(result.totals.endpoints[0].requests == 150);
     CHECK(result.totals.endpoints[1].failures == 1);
+    CHECK(result.aggregate.requests == 151);  // kept once, every endpoint together
+    CHECK(result.aggregate.latency.count() == 151);
     const auto& errors = result.totals.errors;
     REQUIRE(errors.size() == 1);
     CHECK(errors.begin()->second.count == 2);

@@ -1,0 +1,29 @@
+#include "master/console_progress.hpp"
+
+#include "master/console_reporter.hpp"
+
+namespace stampede::master {
+
+console_progress::console_progress(std::ostream& out, common::micros status_interval, int target_users,
+                                   bool show_workers)
+    : out_(out), status_interval_(status_interval), target_users_(target_users), show_workers_(show_workers) {}
+
+void console_progress::on_interval(const run_result& result, const cluster_status& status) {
+    workers_ = status.workers_active;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_status_ < status_interval_ || result.history.empty()) return;
+    last_status_ = now;
+    out_ << status_line(result, result.history.back(), target_users_);
+    if (show_workers_) out_ << " | workers " << status.workers_active;
+    out_ << std::endl;
+}
+
+void console_progress::on_event(const run_result&, const run_event& event) {
+    if (event.type == "spawning_complete")
+        out_ << "All users spawned: " << event.detail.substr(0, event.detail.find(' ')) << " user(s) on " << workers_
+             << " worker(s)\n";
+}
+
+void console_progress::on_stopping(const std::string& why) { out_ << "\n" << why << ": stopping the users\n"; }
+
+}  // namespace stampede::master

@@ -1,0 +1,28 @@
+#pragma once
+// The console while a run goes: a status line every status interval, and the events people
+// watch for (all users spawned).
+#include <chrono>
+#include <ostream>
+
+#include "master/run_observer.hpp"
+
+namespace stampede::master {
+
+class console_progress final : public run_observer {
+public:
+    // `show_workers`: add the number of workers to the status line (a master with remote ones).
+    console_progress(std::ostream& out, common::micros status_interval, int target_users, bool show_workers);
+    void on_interval(const run_result& result, const cluster_status& status) override;
+    void on_event(const run_result& result, const run_event& event) override;
+    void on_stopping(const std::string& why) override;
+
+private:
+    std::ostream& out_;
+    common::micros status_interval_;
+    int target_users_;
+    bool show_workers_;
+    int workers_ = 0;  // as of the last interval
+    std::chrono::steady_clock::time_point last_status_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace stampede::master

@@ -1,0 +1,56 @@
+#pragma once
+// A run's control loop, on the calling thread: each interval it takes the cluster's merged
+// delta into the aggregator, ticks the load schedule, and tells the observers; it ends at the
+// run time, on SIGINT/SIGTERM (a second one exits at once), or when no worker can go on.
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "master/cluster.hpp"
+#include "master/load_schedule.hpp"
+#include "master/run_observer.hpp"
+#include "master/run_result.hpp"
+#include "master/stats_aggregator.hpp"
+
+namespace stampede::master {
+
+class run_loop {
+public:
+    run_loop(cluster& c, run_result& result, load_schedule schedule, common::micros interval,
+             std::optional<common::micros> run_time);
+    void observe(run_observer& observer) { observers_.push_back(&observer); }
+    // Runs until the run time, a signal, or a failure; the cluster is still running after.
+    void run();
+    // The last partial interval, taken after the users have stopped. It is recorded with the
+    // users that ran during it, not the zero left after the stop.
+    void take_last_interval();
+    // The result is complete: observers finish.
+    void finish();
+    // An event on the run's clock, appended to the result and told to the observers.
+    void emit(const std::string& type, const std::string& detail);
+
+private:
+    void schedule_tick();
+    void tick();
+    double elapsed_s() const;
+
+    cluster& cluster_;
+    run_result& result_;
+    load_schedule schedule_;
+    common::micros interval_;
+    std::optional<common::micros> run_time_;
+    stats_aggregator aggregator_;
+    std::vector<run_observer*> observers_;
+    boost::asio::io_context io_{1};
+    boost::asio::steady_timer ticker_;
+    boost::asio::steady_timer deadline_;
+    boost::asio::signal_set signals_;
+    int users_ = 0;
+    bool announced_spawned_ = false;
+};
+
+}  // namespace stampede::master

@@ -1,0 +1,126 @@
+#include "worker/prepared_scenario.hpp"
+
+#include <sstream>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace stampede::worker {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+using header_templates = std::vector<std::pair<std::string, const lang::text_template*>>;
+
+namespace {
+
+http::verb to_verb(const std::string& method) {
+    const auto verb = http::string_to_verb(method);
+    return verb == http::verb::unknown ? http::verb::get : verb;
+}
+
+// Scenario, then class, then request headers: the nearest wins (names compare without case).
+header_templates merge_headers(const lang::scenario& sc, const lang::user_class_spec& cls,
+                               const lang::request_spec& spec) {
+    header_templates out;
+    auto add = [&](const lang::template_headers& list) {
+        for (const auto& [name, value] : list) {
+            auto same = [&](const auto& h) { return beast::iequals(h.first, name); };
+            std::erase_if(out, same);
+            out.emplace_back(name, &value);
+        }
+    };
+    add(sc.headers);
+    add(cls.headers);
+    add(spec.headers);
+    return out;
+}
+
+// The request's bytes on the wire: written once per constant step, so sending is one
+// gather-free write of a ready buffer (Beast's serializer costs more than the write itself).
+std::string serialize(const http::request<http::string_body>& req) {
+    std::ostringstream out;
+    out << req;
+    return out.str();
+}
+
+prepared_step prepare_step(const lang::scenario& sc, const lang::user_class_spec& cls, const lang::step_spec& step) {
+    const auto& spec = step.request;
+    prepared_step out;
+    out.spec = &step;
+    out.timeout = spec.timeout.value_or(sc.default_timeout);
+    out.max_body = spec.max_body.value_or(sc.default_max_body);
+    http::request<http::string_body> req;
+    req.method(to_verb(spec.method));
+    req.version(11);
+    req.set(http::field::host, sc.host->authority());
+    req.set(http::field::user_agent, "stampede/" STAMPEDE_VERSION);
+    if (!spec.content_type.empty()) req.set(http::field::content_type, spec.content_type);
+    for (const auto& [name, value] : merge_headers(sc, cls, spec)) {
+        if (value->constant()) req.set(name, value->text());
+        else out.templated_headers.push_back({name, value, value->variables()});
+    }
+    req.keep_alive(true);
+    out.constant = spec.path.constant() && spec.body.constant() && out.templated_headers.empty();
+    if (spec.path.constant()) req.target(sc.host->base_path + spec.path.text());
+    if (spec.body.constant()) {
+        req.body() = spec.body.text();
+        req.prepare_payload();
+    }
+    out.head = req.method() == http::verb::head;
+    if (out.constant) {
+        out.wire = serialize(req);
+    } else {
+        for (const auto& field : req) out.header_lines.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
+    }
+    out.inspects = !step.checks.empty() || !step.extracts.empty() || spec.jsonrpc;
+    out.keeps_response = !step.extracts.empty() || spec.jsonrpc ||
+                         std::any_of(step.checks.begin(), step.checks.end(), [](const lang::check_spec& c) {
+                             return c.what != lang::check_spec::subject::status &&
+                                    c.what != lang::check_spec::subject::latency;
+                         });
+    return out;
+}
+
+std::vector<prepared_step> prepare_steps(const lang::scenario& sc, const lang::user_class_spec& cls,
+                                         const std::vector<lang::step_spec>& steps) {
+    std::vector<prepared_step> out;
+    for (const auto& step : steps) out.push_back(prepare_step(sc, cls, step));
+    return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error) {
+    auto out = std::make_shared<prepared_scenario>();
+    out->sc = &sc;
+    out->stateful = !sc.variables.empty() || !sc.data.empty();
+    out->data_cursors = std::make_unique<std::atomic<std::uint64_t>[]>(sc.data.size());
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    beast::error_code ec;
+    target host{"host", *sc.host, resolver.resolve(sc.host->host, sc.host->port, ec)};
+    if (ec) {
+        if (error) *error = "cannot resolve host '" + sc.host->host + "': " + ec.message();
+        return nullptr;
+    }
+    out->targets.push_back(std::move(host));
+    for (const auto& cls : sc.user_classes) {
+        prepared_class pc;
+        pc.spec = &cls;
+        std::uint64_t sum = 0;
+        for (const auto& task : cls.tasks) {
+            pc.tasks.push_back({prepare_steps(sc, cls, task.steps)});
+            pc.cumulative_weight.push_back(sum += static_cast<std::uint64_t>(task.weight));
+        }
+        pc.on_start = prepare_steps(sc, cls, cls.on_start);
+        pc.on_stop = prepare_steps(sc, cls, cls.on_stop);
+        out->classes.push_back(std::move(pc));
+    }
+    return out;
+}
+
+}  // namespace stampede::worker

@@ -1,0 +1,74 @@
+#pragma once
+// A scenario ready to run, built once per worker and shared read-only by every user: each
+// step's request serialized (whole when constant, its constant headers otherwise), every
+// class's tasks with their cumulative weights, and the target table: each host the steps
+// send to, with its resolved addresses.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include "common/duration.hpp"
+#include "scenario/scenario.hpp"
+
+namespace stampede::worker {
+
+// A host steps send to: its base URL and the addresses it resolved to when the run started.
+struct target {
+    std::string name;  // "host" today: the scenario's one
+    lang::target_host url;
+    boost::asio::ip::tcp::resolver::results_type addresses;
+};
+
+struct templated_header {
+    std::string name;
+    const lang::text_template* value = nullptr;
+    std::vector<std::uint32_t> variables;  // the header is left out while any has no value
+};
+
+// A step ready to send: when nothing in it is templated, its request is serialized once and
+// reused; otherwise its constant header lines are, and the rest is rendered per request.
+struct prepared_step {
+    const lang::step_spec* spec = nullptr;
+    std::string wire;          // the whole request, when it is constant
+    std::string header_lines;  // else its constant headers, "Name: value\r\n" each
+    bool constant = true;
+    bool head = false;  // a HEAD request: its response has no body
+    bool inspects = false;        // checks, extractions or JSON-RPC run on its responses
+    bool keeps_response = false;  // and some of them read the body or headers
+    std::vector<templated_header> templated_headers;
+    common::micros timeout{0};
+    std::uint64_t max_body = 0;
+    std::size_t target = 0;  // index into prepared_scenario::targets
+};
+
+struct prepared_task {
+    std::vector<prepared_step> steps;
+};
+
+struct prepared_class {
+    const lang::user_class_spec* spec = nullptr;
+    std::vector<prepared_task> tasks;
+    std::vector<std::uint64_t> cumulative_weight;  // for weighted choice by binary search
+    std::vector<prepared_step> on_start, on_stop;
+};
+
+// Shared by every user of the worker process: counters and shared data cursors are atomics,
+// never locks.
+struct prepared_scenario {
+    const lang::scenario* sc = nullptr;
+    std::vector<prepared_class> classes;
+    std::vector<target> targets;  // the hosts steps send to; today one, the scenario's
+    bool stateful = false;  // any variables or data sets: users carry a user_state
+    mutable std::atomic<std::uint64_t> global_counter{0};
+    mutable std::atomic<std::uint64_t> users_started{0};
+    mutable std::unique_ptr<std::atomic<std::uint64_t>[]> data_cursors;  // one per data set
+};
+
+// Builds every task's request and resolves every target. Null with a reason on failure.
+std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error);
+
+}  // namespace stampede::worker
