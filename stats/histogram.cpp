@@ -35,38 +35,6 @@ histogram& histogram::operator=(const histogram& other) {
     return *this;
 }
 
-int histogram::index_of(std::uint64_t value) {
-    if (value > max_trackable) value = max_trackable;
-    const int msb = 63 - std::countl_zero(value | 1);
-    const int bucket = std::max(0, msb - sub_bucket_bits);
-    return (bucket << sub_bucket_bits) + static_cast<int>(value >> bucket);
-}
-
-std::uint64_t histogram::lowest_at(int index) {
-    if (index < 2 * block_size) return static_cast<std::uint64_t>(index);
-    const int bucket = (index >> sub_bucket_bits) - 1;
-    const std::uint64_t sub = static_cast<std::uint64_t>(index - (bucket << sub_bucket_bits));
-    return sub << bucket;
-}
-
-std::uint64_t histogram::width_at(int index) {
-    if (index < 2 * block_size) return 1;
-    return std::uint64_t{1} << ((index >> sub_bucket_bits) - 1);
-}
-
-std::uint64_t histogram::midpoint_at(int index) { return lowest_at(index) + width_at(index) / 2; }
-
-std::uint64_t* histogram::block_for(int index) {
-    auto& block = blocks_[index >> sub_bucket_bits];
-    if (!block) block = std::make_unique<std::uint64_t[]>(block_size);  // zero-initialised
-    return block.get();
-}
-
-std::uint64_t histogram::count_at(int index) const {
-    const auto& block = blocks_[index >> sub_bucket_bits];
-    return block ? block[index & (block_size - 1)] : 0;
-}
-
 void histogram::record(std::uint64_t value_us, std::uint64_t times) {
     if (times == 0) return;
     if (value_us > max_trackable) {

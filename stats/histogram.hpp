@@ -9,7 +9,9 @@
 // Counts live in lazily allocated blocks of 512, so a histogram whose values cluster in a few
 // octaves (the usual case) costs a few KB instead of the full 96 KB. Fewer, narrower blocks
 // matter most to the master, which merges thousands of snapshots a second into them.
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -114,5 +116,39 @@ private:
     std::uint64_t sum_ = 0;
     std::uint64_t clamped_ = 0;
 };
+
+// Bucket geometry and counter access, in the header: the codec's merge from the wire calls
+// them once per bucket, from another translation unit.
+inline int histogram::index_of(std::uint64_t value) {
+    if (value > max_trackable) value = max_trackable;
+    const int msb = 63 - std::countl_zero(value | 1);
+    const int bucket = std::max(0, msb - sub_bucket_bits);
+    return (bucket << sub_bucket_bits) + static_cast<int>(value >> bucket);
+}
+
+inline std::uint64_t histogram::lowest_at(int index) {
+    if (index < 2 * block_size) return static_cast<std::uint64_t>(index);
+    const int bucket = (index >> sub_bucket_bits) - 1;
+    const std::uint64_t sub = static_cast<std::uint64_t>(index - (bucket << sub_bucket_bits));
+    return sub << bucket;
+}
+
+inline std::uint64_t histogram::width_at(int index) {
+    if (index < 2 * block_size) return 1;
+    return std::uint64_t{1} << ((index >> sub_bucket_bits) - 1);
+}
+
+inline std::uint64_t histogram::midpoint_at(int index) { return lowest_at(index) + width_at(index) / 2; }
+
+inline std::uint64_t* histogram::block_for(int index) {
+    auto& block = blocks_[index >> sub_bucket_bits];
+    if (!block) block = std::make_unique<std::uint64_t[]>(block_size);  // zero-initialised
+    return block.get();
+}
+
+inline std::uint64_t histogram::count_at(int index) const {
+    const auto& block = blocks_[index >> sub_bucket_bits];
+    return block ? block[index & (block_size - 1)] : 0;
+}
 
 }  // namespace stampede::stats
