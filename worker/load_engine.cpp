@@ -28,7 +28,10 @@ struct load_engine::impl {
         : sc(std::move(s)), options(o), spawn_timer(control) {
         if (options.threads <= 0) options.threads = std::max(1u, std::thread::hardware_concurrency());
         if (options.seed == 0) options.seed = std::random_device{}() | 1;
-        planner = std::make_unique<spawn_planner>(static_cast<int>(sc.user_classes.size()), options.threads);
+        const int classes = static_cast<int>(sc.user_classes.size());
+        planner = options.make_scheduler ? options.make_scheduler(classes, options.threads)
+                                         : std::make_unique<spawn_planner>(classes, options.threads);
+        if (!options.start_user) options.start_user = start_http_user;
     }
 
     void schedule_tick();
@@ -48,7 +51,7 @@ struct load_engine::impl {
     asio::executor_work_guard<asio::io_context::executor_type> control_work{control.get_executor()};
     std::thread control_runner;
     asio::steady_timer spawn_timer;
-    std::unique_ptr<spawn_planner> planner;  // touched only on the control thread
+    std::unique_ptr<user_scheduler> planner;  // touched only on the control thread
     std::uint64_t users_started = 0;
     std::uint64_t open_files_limit = 0;
     bool started = false;
@@ -58,7 +61,9 @@ void load_engine::impl::carry_out(const spawn_action& action) {
     auto& t = *threads[action.thread];
     if (action.type == spawn_action::kind::start) {
         const auto seed = rng::splitmix(options.seed) ^ ++users_started;
-        on_thread(t, [&t, p = prepared, c = action.class_index, seed] { start_http_user(t, p, c, seed); });
+        on_thread(t, [&t, p = prepared, c = action.class_index, seed, start = &options.start_user] {
+            (*start)(t, p, c, seed);
+        });
         return;
     }
     on_thread(t, [&t, c = action.class_index] {
@@ -75,7 +80,7 @@ void load_engine::impl::schedule_tick() {
     spawn_timer.expires_after(20ms);
     spawn_timer.async_wait([this](boost::system::error_code ec) {
         if (ec) return;
-        for (const auto& action : planner->tick(spawn_planner::clock::now())) carry_out(action);
+        for (const auto& action : planner->tick(user_scheduler::clock::now())) carry_out(action);
         if (!planner->done()) schedule_tick();
     });
 }
@@ -149,8 +154,8 @@ void load_engine::assign(std::vector<int> users_per_class, double spawn_rate, do
     std::promise<void> done;
     asio::post(impl_->control, [&, counts = std::move(users_per_class)]() mutable {
         impl_->spawn_timer.cancel();
-        impl_->planner->assign(std::move(counts), spawn_rate, spawn_planner::clock::now(), spawn_phase);
-        for (const auto& action : impl_->planner->tick(spawn_planner::clock::now())) impl_->carry_out(action);
+        impl_->planner->assign(std::move(counts), spawn_rate, user_scheduler::clock::now(), spawn_phase);
+        for (const auto& action : impl_->planner->tick(user_scheduler::clock::now())) impl_->carry_out(action);
         if (!impl_->planner->done()) impl_->schedule_tick();
         done.set_value();
     });

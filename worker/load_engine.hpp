@@ -2,6 +2,7 @@
 // The load engine: what a worker runs. The master drives it through this interface only:
 // assign users per class and a spawn rate, stop, and take a stats delta each interval.
 // Beast and Asio stay behind it (one fat translation unit), so includers compile fast.
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -11,9 +12,21 @@
 
 namespace stampede::worker {
 
+struct io_thread;
+struct prepared_scenario;
+class user_scheduler;
+
+// The engine's two seams: which users to start or end when (the load model), and what a
+// user is (the protocol it speaks). Empty: the closed model (spawn_planner) and HTTP users.
+using scheduler_factory = std::function<std::unique_ptr<user_scheduler>(int class_count, int thread_count)>;
+using user_starter = std::function<void(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario,
+                                        int class_index, std::uint64_t seed)>;
+
 struct engine_options {
     int threads = 0;  // io threads; 0 means one per core
     std::uint64_t seed = 0;  // 0 means random; fixed seeds make task choices repeatable
+    scheduler_factory make_scheduler;
+    user_starter start_user;
 };
 
 struct engine_status {

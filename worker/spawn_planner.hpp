@@ -5,31 +5,27 @@
 #include <chrono>
 #include <vector>
 
+#include "worker/user_scheduler.hpp"
+
 namespace stampede::worker {
 
-struct spawn_action {
-    enum class kind { start, end };
-    kind type;
-    int class_index;
-    int thread;
-};
-
-class spawn_planner {
+// The closed model: each class moves toward its count at the spawn rate, on the least-loaded
+// thread.
+class spawn_planner final : public user_scheduler {
 public:
-    using clock = std::chrono::steady_clock;
-
     spawn_planner(int class_count, int thread_count);
     // `phase` in [0, 1): the part of a spawn period to wait before the first action (0: at once).
-    void assign(std::vector<int> users_per_class, double spawn_rate, clock::time_point now, double phase = 0);
+    void assign(std::vector<int> users_per_class, double spawn_rate, clock::time_point now,
+                double phase = 0) override;
     // Actions due by `now`: spawn_rate per second since the last tick (the first one at once,
     // or after `phase` of a period).
-    std::vector<spawn_action> tick(clock::time_point now);
+    std::vector<spawn_action> tick(clock::time_point now) override;
     // Drops every user (a stop): the counts go to zero without actions.
-    void clear();
+    void clear() override;
 
-    bool done() const;
-    std::vector<int> users_per_class() const;
-    int users() const;
+    bool done() const override;
+    std::vector<int> users_per_class() const override;
+    int users() const override;
 
 private:
     int next_class_to_start() const;
