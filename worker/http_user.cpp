@@ -110,6 +110,9 @@ private:
     void wait_for_deadline();
     bool parse_buffered(response_reader& reader, beast::error_code& ec);
     void start_response(std::optional<response_reader>& reader, bool keep, bool head, std::uint64_t max_body);
+    std::optional<outcome> connect_failure(const prepared_step& step, const beast::error_code& ec);
+    outcome response_outcome(const prepared_step& step, const response_reader& reader, int interim);
+    void record_exchange_failure(const prepared_step& step, const beast::error_code& ec);
     bool unsolicited_bytes_waiting();
     void end_of_input(response_reader& reader, beast::error_code& ec);
     // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
@@ -285,20 +288,7 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
         const bool reused = connected_;
         if (!connected_) {
             co_await asio::async_connect(socket_, scenario_->targets[step.target].addresses, token);
-            if (is_cancellation(ec)) co_return outcome::cancelled;
-            if (is_timeout(ec) || timed_out_) {
-                close();
-                fail(endpoint, error_kind::timeout, 0, "connect timed out after " + common::format_duration(step.timeout));
-                co_return outcome::failed;
-            }
-            if (ec) {
-                close();
-                fail(endpoint, error_kind::connect, ec.value(), "connect: " + ec.message());
-                co_return outcome::failed;
-            }
-            beast::error_code ignored;  // a socket without it still works
-            socket_.set_option(tcp::no_delay(true), ignored);
-            connected_ = true;
+            if (auto failed = connect_failure(step, ec)) co_return *failed;
         }
         // Bytes waiting on a connection with no request outstanding (a response sent twice,
         // or before its request) would be read as this request's answer: the connection is
@@ -325,43 +315,75 @@ asio::awaitable<outcome> http_user::exchange(const prepared_step& step, std::str
             if (ec || reader->status() < 100 || reader->status() > 199 || reader->status() == 101) break;
             if (++interim > max_interim_responses) break;
         }
-        if (!ec && (interim > max_interim_responses || reader->status() == 101)) {
-            close();
-            if (reader->status() == 101)
-                fail(endpoint, error_kind::transport, unexpected_upgrade_code,
-                     "HTTP 101 Switching Protocols, but no upgrade was asked for");
-            else
-                fail(endpoint, error_kind::transport, too_many_interim_code,
-                     "more than " + std::to_string(max_interim_responses) + " interim (1xx) responses");
-            co_return outcome::failed;
-        }
-        if (!ec) {
-            last_status_ = reader->status();
-            if (!reader->keep_alive()) {
-                close();
-            } else if (buffer_.size() > 0) {  // more bytes came after the response than it holds
-                close();
-                fail(endpoint, error_kind::transport, unsolicited_code, unsolicited_message);
-                co_return outcome::failed;
-            }
-            co_return outcome::ok;
-        }
+        if (!ec) co_return response_outcome(step, *reader, interim);
         close();
         if (is_cancellation(ec)) co_return outcome::cancelled;
         const bool stale = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
                            ec == asio::error::broken_pipe || ec == asio::error::eof;
         if (reused && stale && attempt == 0 && !reader->got_some() && !timed_out_) continue;
-        if (is_timeout(ec) || timed_out_) {
-            fail(endpoint, error_kind::timeout, 0, "request timed out after " + common::format_duration(step.timeout));
-        } else if (ec == http::error::body_limit) {
-            fail(endpoint, error_kind::transport, ec.value(),
-                 "the response body is larger than max_body (" + std::to_string(step.max_body) + " bytes)");
-        } else {
-            fail(endpoint, error_kind::transport, ec.value(), ec.message());
-        }
+        record_exchange_failure(step, ec);
         co_return outcome::failed;
     }
     co_return outcome::failed;
+}
+
+// After a connect: the outcome when it failed (the connection closed, the failure counted),
+// nothing when the connection is up.
+std::optional<outcome> http_user::connect_failure(const prepared_step& step, const beast::error_code& ec) {
+    if (is_cancellation(ec)) return outcome::cancelled;
+    const auto endpoint = step.spec->endpoint_id;
+    if (is_timeout(ec) || timed_out_) {
+        close();
+        fail(endpoint, error_kind::timeout, 0, "connect timed out after " + common::format_duration(step.timeout));
+        return outcome::failed;
+    }
+    if (ec) {
+        close();
+        fail(endpoint, error_kind::connect, ec.value(), "connect: " + ec.message());
+        return outcome::failed;
+    }
+    beast::error_code ignored;  // a socket without it still works
+    socket_.set_option(tcp::no_delay(true), ignored);
+    connected_ = true;
+    return std::nullopt;
+}
+
+// A response read whole: the final one unless the server broke HTTP (a 101 nobody asked for,
+// endless interim responses, bytes after the response with no request outstanding).
+outcome http_user::response_outcome(const prepared_step& step, const response_reader& reader, int interim) {
+    const auto endpoint = step.spec->endpoint_id;
+    if (interim > max_interim_responses || reader.status() == 101) {
+        close();
+        if (reader.status() == 101)
+            fail(endpoint, error_kind::transport, unexpected_upgrade_code,
+                 "HTTP 101 Switching Protocols, but no upgrade was asked for");
+        else
+            fail(endpoint, error_kind::transport, too_many_interim_code,
+                 "more than " + std::to_string(max_interim_responses) + " interim (1xx) responses");
+        return outcome::failed;
+    }
+    last_status_ = reader.status();
+    if (!reader.keep_alive()) {
+        close();
+    } else if (buffer_.size() > 0) {  // more bytes came after the response than it holds
+        close();
+        fail(endpoint, error_kind::transport, unsolicited_code, unsolicited_message);
+        return outcome::failed;
+    }
+    return outcome::ok;
+}
+
+// The request failed on the socket: counted by why (its deadline, its body limit, the socket).
+void http_user::record_exchange_failure(const prepared_step& step, const beast::error_code& ec) {
+    const auto endpoint = step.spec->endpoint_id;
+    if (is_timeout(ec) || timed_out_) {
+        fail(endpoint, error_kind::timeout, 0, "request timed out after " + common::format_duration(step.timeout));
+    } else if (ec == http::error::body_limit) {
+        fail(endpoint, error_kind::transport, ec.value(),
+             "the response body is larger than max_body (" + std::to_string(step.max_body) + " bytes)");
+    } else {
+        fail(endpoint, error_kind::transport, ec.value(), ec.message());
+    }
 }
 
 void http_user::start_response(std::optional<response_reader>& reader, bool keep, bool head, std::uint64_t max_body) {
