@@ -83,7 +83,10 @@ void rebalance(std::vector<worker_share>& workers, const std::vector<int>& class
 }
 
 std::vector<spawn_share> worker_spawn_plan(const std::vector<worker_share>& workers, double total_rate) {
-    std::vector<spawn_share> plan(workers.size(), {total_rate, 0.0});
+    // A worker holding no users takes no turn; it ends any it still runs at its threads' share.
+    std::vector<spawn_share> plan;
+    for (const auto& w : workers)
+        plan.push_back({total_rate * std::max(1, w.threads) / std::max(1, total_threads(workers)), 0.0});
     // Turns go to the workers holding users, the larger shares first (they take the extra turn).
     std::vector<std::size_t> order;
     int least = INT_MAX, most = 0, users = 0;

@@ -121,3 +121,11 @@ TEST_CASE("the cluster ramps as one process does, whatever the number of workers
         CHECK(cluster_ramp(workers, 20, 3.0, 8) == fast);
     }
 }
+
+TEST_CASE("a worker left without users ends the ones it runs at its threads' share of the rate", "[dispatch]") {
+    std::vector<worker_share> ws = {{"a", 1, {0}}, {"b", 1, {0}}};
+    const auto plan = worker_spawn_plan(ws, 10.0);  // both ramping down to nothing
+    CHECK(plan[0].rate == Approx(5.0));
+    CHECK(plan[1].rate == Approx(5.0));
+    CHECK(plan[0].phase == 0);
+}
