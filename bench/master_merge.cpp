@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "proto/control_transport.hpp"
+#include "proto/protocol.hpp"
 #include "stats/histogram_codec.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
@@ -56,7 +57,7 @@ public:
         stub.async()->Connect(&context_, this);
         v1::WorkerMessage hello;
         auto* h = hello.mutable_hello();
-        h->set_protocol_version(1);
+        h->set_protocol_version(wire::protocol_version);
         h->set_worker_id("bench-" + std::to_string(index));
         h->set_name("bench-" + std::to_string(index));
         h->set_machine("bench");

@@ -36,6 +36,7 @@ std::string check_address(const std::string& text, bool any_port) {
     const auto usage = fmt::format("expected HOST:PORT (for example 10.0.0.5:5557), got '{}'", text);
     if (colon == std::string::npos || colon == 0) return usage;
     const auto host = text.substr(0, colon);
+    if (host.size() > 255) return "a host name is at most 253 characters (RFC 1035)";
     if (host.find(':') != std::string::npos && (host.front() != '[' || host.back() != ']'))
         return "an IPv6 address goes in brackets, as in [::1]:5557";
     if (!check_whole(text.substr(colon + 1), any_port ? 0 : 1, 65535).empty())

@@ -58,4 +58,10 @@ std::string valid_utf8_prefix(std::string_view text, std::size_t max_bytes) {
     return out;
 }
 
+std::string shortened_utf8(std::string_view text, std::size_t max_bytes) {
+    std::string out = valid_utf8_prefix(text, max_bytes);
+    if (text.size() > max_bytes) out += "...";
+    return out;
+}
+
 }  // namespace stampede::common

@@ -20,4 +20,7 @@ inline bool is_valid_utf8(std::string_view text) { return first_invalid_utf8(tex
 // a character in two.
 std::string valid_utf8_prefix(std::string_view text, std::size_t max_bytes = utf8_all);
 
+// For quoting in a message: the valid prefix of at most `max_bytes`, and "..." when it was cut.
+std::string shortened_utf8(std::string_view text, std::size_t max_bytes);
+
 }  // namespace stampede::common

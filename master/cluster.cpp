@@ -19,10 +19,6 @@ namespace {
 // What a worker says of itself goes into logs and the result: bounded, whatever it sends.
 constexpr std::size_t max_name_bytes = 256;
 constexpr std::size_t max_reason_bytes = 8192;  // a loader's report of several problems fits
-std::string short_text(const std::string& text, std::size_t limit) {
-    if (text.size() <= limit) return text;
-    return common::valid_utf8_prefix(text, limit) + "...";
-}
 
 }  // namespace
 
@@ -133,8 +129,8 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     if (quitting_) return refuse(link, "the run has ended");
     if (hello.stampede_version() != STAMPEDE_VERSION)
         spdlog::warn("worker {} from {} runs stampede {}, this master {}: the protocol is the same, results may differ",
-                     short_text(hello.name(), max_name_bytes), link.peer(),
-                     short_text(hello.stampede_version(), max_name_bytes), STAMPEDE_VERSION);
+                     common::shortened_utf8(hello.name(), max_name_bytes), link.peer(),
+                     common::shortened_utf8(hello.stampede_version(), max_name_bytes), STAMPEDE_VERSION);
     if (hello.worker_id().empty() || hello.worker_id().size() > max_name_bytes)
         return refuse(link, "a worker id is 1 to " + std::to_string(max_name_bytes) + " bytes");
     auto& slot = workers_[hello.worker_id()];
@@ -153,8 +149,8 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     }
     auto& w = *slot;
     w.quiet_limit = quiet_limit_for(hello.master_timeout_ms());
-    w.name = short_text(hello.name(), max_name_bytes);
-    w.machine = short_text(hello.machine(), max_name_bytes);
+    w.name = common::shortened_utf8(hello.name(), max_name_bytes);
+    w.machine = common::shortened_utf8(hello.machine(), max_name_bytes);
     // Users are spread by threads: a worker announcing two billion would take them all.
     w.threads = static_cast<int>(std::clamp<std::uint32_t>(hello.threads(), 1, max_worker_threads));
     if (hello.threads() > max_worker_threads)
@@ -201,8 +197,8 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
         case v1::WorkerMessage::kHeartbeat: handle_heartbeat(*w, message.heartbeat()); break;
         case v1::WorkerMessage::kGoodbye:
             w->state = worker_state::quit;
-            event("worker_quit", *w, short_text(message.goodbye().reason(), max_reason_bytes));
-            spdlog::info("worker {} quit: {}", w->label(), short_text(message.goodbye().reason(), max_reason_bytes));
+            event("worker_quit", *w, common::shortened_utf8(message.goodbye().reason(), max_reason_bytes));
+            spdlog::info("worker {} quit: {}", w->label(), common::shortened_utf8(message.goodbye().reason(), max_reason_bytes));
             if (started_ && !stopping_) rebalance_locked();
             break;
         default: break;
@@ -260,20 +256,21 @@ constexpr std::uint64_t max_worker_requests = std::uint64_t{1} << 48;
 constexpr std::uint64_t max_worker_counts = std::uint64_t{1} << 50;
 
 // Merges a snapshot into the interval's pending delta when it is whole and within the
-// worker's limits; otherwise nothing of it counts. Returns "" or why it was refused.
+// worker's run limits (checked in the same pass that validates it); otherwise nothing of it
+// counts. Returns "" or why it was refused.
 std::string cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) {
-    const auto c = wire::count_snapshot(snapshot);
-    if (c.requests > max_worker_requests - w.requests || c.bytes > max_worker_counts - w.bytes ||
-        c.others > max_worker_counts - w.other_counts)
-        return "its counts would take the worker's totals past what any worker counts in a run";
-    if (auto error = wire::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_); !error.empty())
+    const wire::snapshot_counts allowance{max_worker_requests - w.requests, max_worker_requests - w.failures,
+                                          max_worker_counts - w.bytes, max_worker_counts - w.other_counts};
+    if (auto error = wire::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_, allowance);
+        !error.empty())
         return error;
+    const auto& c = scratch_.counts;
     w.requests += c.requests;
-    w.last_snapshot_requests = c.requests;
-    w.last_applied_wall = wall_clock::now();
+    w.failures += c.failures;
     w.bytes += c.bytes;
     w.other_counts += c.others;
-    for (const auto& e : snapshot.endpoints()) w.failures += e.failures();
+    w.last_snapshot_requests = c.requests;
+    w.last_applied_wall = wall_clock::now();
     return {};
 }
 
@@ -327,7 +324,7 @@ void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
             break;
         case v1::StateChange::FAILED: {
             w.ran_before_failing = w.requests > 0 || w.reported_requests > 0 || w.state == worker_state::running;
-            w.failure = short_text(s.detail(), max_reason_bytes);
+            w.failure = common::shortened_utf8(s.detail(), max_reason_bytes);
             w.state = worker_state::failed;
             event("worker_failed", w, w.failure);
             spdlog::error("worker {} cannot run the scenario: {}", w.label(), w.failure);

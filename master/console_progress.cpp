@@ -9,7 +9,7 @@ console_progress::console_progress(std::ostream& out, common::micros status_inte
     : out_(out), status_interval_(status_interval), target_users_(target_users), show_workers_(show_workers) {}
 
 void console_progress::on_interval(const run_result& result, const cluster_status& status) {
-    workers_ = status.workers_active;
+    last_status_seen_ = status;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_status_ < status_interval_ || result.history.empty()) return;
     last_status_ = now;
@@ -20,7 +20,7 @@ void console_progress::on_interval(const run_result& result, const cluster_statu
 
 void console_progress::on_event(const run_result&, const run_event& event) {
     if (event.type == "spawning_complete")
-        out_ << "All users spawned: " << event.detail.substr(0, event.detail.find(' ')) << " user(s) on " << workers_
+        out_ << "All users spawned: " << last_status_seen_.users << " user(s) on " << last_status_seen_.workers_active
              << " worker(s)\n";
 }
 

@@ -21,7 +21,7 @@ private:
     common::micros status_interval_;
     int target_users_;
     bool show_workers_;
-    int workers_ = 0;  // as of the last interval
+    cluster_status last_status_seen_;  // as of the last interval: events of a tick come after it
     std::chrono::steady_clock::time_point last_status_ = std::chrono::steady_clock::now();
 };
 

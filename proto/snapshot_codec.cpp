@@ -13,27 +13,6 @@ namespace {
 constexpr std::size_t max_error_message = 1024;
 }  // namespace
 
-namespace {
-// Sums of many bounded counts still might not fit: they stop at the largest value instead.
-void add_to(std::uint64_t& sum, std::uint64_t value) {
-    sum = value > UINT64_MAX - sum ? UINT64_MAX : sum + value;
-}
-}  // namespace
-
-snapshot_counts count_snapshot(const v1::Snapshot& snapshot) {
-    snapshot_counts out;
-    out.others = snapshot.cancelled();
-    for (const auto& e : snapshot.endpoints()) {
-        add_to(out.requests, e.requests());
-        add_to(out.bytes, e.bytes());
-    }
-    for (const auto& c : snapshot.checks()) add_to(out.others, c.passed()), add_to(out.others, c.failed());
-    for (const auto& s : snapshot.skipped()) add_to(out.others, s.count());
-    for (const auto& e : snapshot.errors()) add_to(out.others, e.count());
-    return out;
-}
-
-
 void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snapshot& out) {
     out.Clear();
     out.set_sequence(sequence);
@@ -76,17 +55,23 @@ namespace {
 
 bool implausible(std::uint64_t count) { return count > max_count_per_snapshot; }
 
+// Validates every field and adds up what the snapshot holds into `counts`, in one pass.
 std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count,
-                         std::vector<bool>& seen) {
+                         std::vector<bool>& seen, snapshot_counts& counts) {
     const std::string too_large = " count is larger than any worker counts in one interval";
+    counts = {};
+    auto other = [&](std::uint64_t n) { counts.others = saturating_add(counts.others, n); };
     if (implausible(snapshot.cancelled())) return "a cancelled" + too_large;
+    other(snapshot.cancelled());
     for (const auto& c : snapshot.checks()) {
         if (c.check() >= check_count) return "check " + std::to_string(c.check()) + " is outside the scenario's checks";
         if (implausible(c.passed()) || implausible(c.failed())) return "a check" + too_large;
+        other(c.passed()), other(c.failed());
     }
     for (const auto& s : snapshot.skipped()) {
         if (s.endpoint() >= endpoint_count) return "skipped steps for an unknown endpoint";
         if (implausible(s.count())) return "a skipped-steps" + too_large;
+        other(s.count());
     }
     seen.assign(endpoint_count, false);
     for (const auto& e : snapshot.endpoints()) {
@@ -99,14 +84,23 @@ std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_coun
         if (e.failures() > e.requests()) return "more failures than requests";
         // A body is at most 1 GiB (the largest max_body): 4 GiB per request is surely a lie.
         if (e.bytes() / (std::uint64_t{1} << 32) > e.requests()) return "more bytes than the requests could carry";
+        counts.requests = saturating_add(counts.requests, e.requests());
+        counts.failures = saturating_add(counts.failures, e.failures());
+        counts.bytes = saturating_add(counts.bytes, e.bytes());
     }
     for (const auto& e : snapshot.errors()) {
         if (e.endpoint() >= endpoint_count) return "error for an unknown endpoint";
         if (e.kind() >= error_kind_count) return "unknown error kind";
         if (e.count() == 0) return "error with no occurrences";
         if (implausible(e.count())) return "an error" + too_large;
+        other(e.count());
     }
     return {};
+}
+
+bool exceeds(const snapshot_counts& counts, const snapshot_counts& allowance) {
+    return counts.requests > allowance.requests || counts.failures > allowance.failures ||
+           counts.bytes > allowance.bytes || counts.others > allowance.others;
 }
 
 }  // namespace
@@ -119,9 +113,12 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
 // Histograms merge in one pass straight into `into`; if one is damaged, the ones merged
 // before it are taken back, so a refused snapshot leaves no trace.
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
-                           snapshot_scratch& scratch) {
-    if (auto error = check_fields(snapshot, endpoint_count, into.checks.size(), scratch.endpoint_seen); !error.empty())
+                           snapshot_scratch& scratch, const snapshot_counts& allowance) {
+    if (auto error = check_fields(snapshot, endpoint_count, into.checks.size(), scratch.endpoint_seen, scratch.counts);
+        !error.empty())
         return error;
+    if (exceeds(scratch.counts, allowance))
+        return "its counts would take the sender's totals past what any worker counts in a run";
     if (into.endpoints.size() < endpoint_count) into.endpoints.resize(endpoint_count);
     if (into.skipped.size() < endpoint_count) into.skipped.resize(endpoint_count);
     const auto n = static_cast<std::size_t>(snapshot.endpoints_size());

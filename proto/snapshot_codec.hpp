@@ -24,27 +24,30 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snaps
 // a wrapped number, and refused before it can wrap a total.
 inline constexpr std::uint64_t max_count_per_snapshot = std::uint64_t{1} << 40;
 
+// What a snapshot adds up to (sums stop at the largest value rather than wrap); also what a
+// receiver still allows a sender, for limits it keeps per sender.
+struct snapshot_counts {
+    std::uint64_t requests = 0;
+    std::uint64_t failures = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t others = 0;  // check tallies, skipped steps, errors, cancelled requests
+};
+inline constexpr snapshot_counts no_limit{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+
 // Reusable decoding space, so that merging allocates nothing once warm.
 struct snapshot_scratch {
     std::vector<encoded_summary> summaries;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> min_max_before;
     std::vector<bool> endpoint_seen;  // each endpoint at most once per snapshot
+    snapshot_counts counts;           // what the last snapshot merged held
 };
-
-// What a snapshot adds up to, for limits a receiver keeps per sender.
-struct snapshot_counts {
-    std::uint64_t requests = 0;
-    std::uint64_t bytes = 0;
-    std::uint64_t others = 0;  // check tallies, skipped steps, errors, cancelled requests
-};
-// Valid only for a snapshot merge_snapshot accepted (each count is then bounded).
-snapshot_counts count_snapshot(const v1::Snapshot& snapshot);
 
 // Merges `snapshot` into `into` (sized for `endpoint_count` endpoints; its `checks` sized for
-// the scenario's checks). Returns "" or the reason the snapshot was refused; on refusal
+// the scenario's checks) when it is whole and holds no more than `allowance`; its counts are
+// then in `scratch.counts`. Returns "" or the reason the snapshot was refused; on refusal
 // `into` is unchanged.
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
-                           snapshot_scratch& scratch);
+                           snapshot_scratch& scratch, const snapshot_counts& allowance = no_limit);
 std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into);
 
 }  // namespace stampede::wire

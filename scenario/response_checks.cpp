@@ -116,12 +116,7 @@ std::string as_text(const json& v) { return v.is_string() ? v.get<std::string>()
 
 // A quote of a response for a failure message: at most 80 bytes, cut on a character
 // boundary, invalid UTF-8 replaced (the message travels in a protobuf string).
-std::string shorten(std::string_view text) {
-    constexpr std::size_t limit = 80;
-    std::string out = valid_utf8_prefix(text, limit);
-    if (out.size() < text.size()) out += "...";
-    return out;
-}
+std::string shorten(std::string_view text) { return shortened_utf8(text, 80); }
 
 bool equals(const json& found, const expected_value& expected, std::string_view expected_text) {
     switch (expected.type) {

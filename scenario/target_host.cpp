@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/utf8.hpp"
+
 namespace stampede::lang {
 
 
@@ -12,6 +14,8 @@ std::string target_host::authority() const {
 }
 
 namespace {
+
+constexpr std::size_t max_host_name = 253;
 
 bool valid_port(const std::string& port) {
     if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit)) return false;
@@ -23,7 +27,8 @@ bool valid_port(const std::string& port) {
 
 std::optional<target_host> parse_host_url(const std::string& url, std::string* error) {
     auto fail = [&](std::string why) -> std::optional<target_host> {
-        if (error) *error = "host '" + url + "': " + why;
+        // The URL as written, shortened: it may be the oversized part.
+        if (error) *error = "host '" + common::shortened_utf8(url, 300) + "': " + why;
         return std::nullopt;
     };
     target_host h;
@@ -64,6 +69,7 @@ std::optional<target_host> parse_host_url(const std::string& url, std::string* e
         if (!valid_port(h.port)) return fail("invalid port '" + h.port + "' (1 to 65535)");
     }
     if (h.host.empty()) return fail("has no host name");
+    if (h.host.size() > max_host_name) return fail("a host name is at most 253 characters (RFC 1035)");
     return h;
 }
 

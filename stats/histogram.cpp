@@ -9,9 +9,6 @@ namespace stampede::stats {
 
 namespace {
 
-// The sum of latencies, merged from many workers over a long run, must not wrap: it stops
-// at the largest value (a mean then reads as a bound, not as garbage).
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
 
 }  // namespace
 

@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "stats/saturating.hpp"
+
 namespace stampede::stats {
 
 // One bucket: the values it holds, from `low` to `high` inclusive, and how many there are.

@@ -35,7 +35,6 @@ bool get_varint(std::string_view& in, std::uint64_t& v) {
 
 constexpr std::uint8_t wire_version = 1;
 
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) { return b > UINT64_MAX - a ? UINT64_MAX : a + b; }
 
 }  // namespace
 

@@ -59,9 +59,9 @@ double now_unix() {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::vector<std::unique_ptr<child_process>> start_workers(int port, int count) {
+std::vector<std::unique_ptr<child_process>> start_workers(int port, int count, std::vector<std::string> extra = {}) {
     std::vector<std::unique_ptr<child_process>> workers;
-    for (int i = 1; i <= count; ++i) workers.push_back(start_worker(port, "w" + std::to_string(i)));
+    for (int i = 1; i <= count; ++i) workers.push_back(start_worker(port, "w" + std::to_string(i), extra));
     return workers;
 }
 
@@ -166,8 +166,7 @@ TEST_CASE("a master that was itself paused does not mark its workers lost", "[cl
                                 "-t", "10s", "--json", dir.file("p.json")},
                                port);
     // Workers that would wait out the pause: the master's judgement is what is tested.
-    auto w1 = start_worker(port, "w1", {"--master-timeout", "20s"});
-    auto w2 = start_worker(port, "w2", {"--master-timeout", "20s"});
+    auto workers = start_workers(port, 2, {"--master-timeout", "20s"});
     REQUIRE(master->wait_for_output("All users spawned", 10s));
     master->send(SIGSTOP);
     std::this_thread::sleep_for(5s);  // past the 3 s heartbeat timeout

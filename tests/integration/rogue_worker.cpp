@@ -1,5 +1,6 @@
 #include "tests/integration/rogue_worker.hpp"
 
+#include "proto/protocol.hpp"
 #include "stats/histogram_codec.hpp"
 
 namespace stampede::testing {
@@ -11,7 +12,7 @@ rogue_worker::rogue_worker(int port, const std::string& name, std::uint32_t thre
     stream_ = stub_->Connect(&context_);
     v1::WorkerMessage hello;
     auto* h = hello.mutable_hello();
-    h->set_protocol_version(1);
+    h->set_protocol_version(wire::protocol_version);
     h->set_worker_id("rogue-" + name.substr(0, 32));
     h->set_name(name);
     h->set_machine("rogue-host");

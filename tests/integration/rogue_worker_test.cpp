@@ -189,3 +189,23 @@ TEST_CASE("what a worker says of itself is bounded in the result", "[rogue]") {
     REQUIRE(result["workers"].size() == 1);
     CHECK(result["workers"][0]["name"].get<std::string>().size() <= 260);
 }
+
+TEST_CASE("a message past the control channel's limit ends that stream, not the master", "[rogue]") {
+    lying_run run;
+    rogue_worker rogue(run.port, "flood");
+    rogue.ready();
+    CHECK(rogue.send(honest_snapshot(1, 10)));
+    auto huge = honest_snapshot(2, 1);
+    auto* e = huge.add_errors();
+    e->set_endpoint(0);
+    e->set_kind(2);
+    e->set_count(1);
+    e->set_message(std::string(65u << 20, 'x'));  // past the 64 MiB a master takes
+    rogue.send(huge);
+    const auto result = run.result();
+    CHECK(result["totals"]["requests"] == 10);  // what came before it counts
+    REQUIRE(result["workers"].size() == 1);
+    CHECK(result["workers"][0]["state"] == "lost");
+    // The worker's own word on what it counted never arrived with it: only its loss is known.
+    REQUIRE(result["data_gaps"].size() == 1);
+}

@@ -50,4 +50,7 @@ TEST_CASE("user info, queries, fragments and bad ports are refused with the reas
     CHECK(refusal("http://host:").find("invalid port ''") != std::string::npos);
     CHECK(refusal("http://:80").find("no host name") != std::string::npos);
     CHECK(refusal("https://host").find("https is not supported yet") != std::string::npos);
+    const auto long_name = refusal("http://" + std::string(100'000, 'a') + ":80");
+    CHECK(long_name.find("at most 253 characters") != std::string::npos);
+    CHECK(long_name.size() < 400);  // the URL is quoted shortened
 }
