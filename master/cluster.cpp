@@ -451,12 +451,10 @@ void cluster::forgive_own_stall(steady::duration since_last_tick) {
     const auto stalled = since_last_tick - pacing_tick();
     if (stalled < std::max<steady::duration>(config_.heartbeat_timeout / 3, 500ms)) return;
     const auto now = steady::now();
-    spdlog::warn("the master was stalled for {}: workers get a fresh {} to be heard from",
-                 common::format_duration(std::chrono::duration_cast<common::micros>(stalled)),
-                 common::format_duration(config_.heartbeat_timeout));
-
-    for (auto& [id, w] : workers_) w->last_seen = std::max(w->last_seen, now);
     const auto length = common::format_duration(std::chrono::duration_cast<common::micros>(stalled));
+    spdlog::warn("the master was stalled for {}: workers get a fresh {} to be heard from", length,
+                 common::format_duration(config_.heartbeat_timeout));
+    for (auto& [id, w] : workers_) w->last_seen = std::max(w->last_seen, now);
     events_.push_back({wall_clock::now(), {0, "master_stalled", "heard nothing for " + length + ": its own pause"}});
 }
 
@@ -551,7 +549,9 @@ std::optional<data_gap> cluster::data_gap_of(const worker& w, wall_clock::time_p
                                  since_start(w.lost_at), common::format_duration(config_.heartbeat_timeout));
         return gap;
     }
-    const bool unconfirmed = w.state == worker_state::stopped && w.applied_sequence < w.stopped_at_sequence;
+    // The newest snapshot it said it made, in a heartbeat or its stop, that never arrived.
+    const auto made = std::max(w.stopped_at_sequence, w.reported_sequence);
+    const bool unconfirmed = w.applied_sequence < made;
     const bool failed_running = w.state == worker_state::failed && w.ran_before_failing;
     if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed && !failed_running) return std::nullopt;
     gap.to_s = since_start(w.last_seen_wall);
@@ -562,7 +562,7 @@ std::optional<data_gap> cluster::data_gap_of(const worker& w, wall_clock::time_p
     else if (w.refused > 0)
         gap.reason = fmt::format("{} of its snapshots were refused as malformed", w.refused);
     else if (unconfirmed)
-        gap.reason = "it stopped, but not every snapshot it made reached the master";
+        gap.reason = fmt::format("it made {} snapshot(s), of which {} reached the master", made, w.applied_sequence);
     else
         gap.reason = fmt::format("it counted {} request(s), of which {} reached the master", w.reported_requests,
                                  w.requests);

@@ -209,3 +209,18 @@ TEST_CASE("a message past the control channel's limit ends that stream, not the 
     // The worker's own word on what it counted never arrived with it: only its loss is known.
     REQUIRE(result["data_gaps"].size() == 1);
 }
+
+TEST_CASE("snapshots a worker says it made but never sent are a gap the result names", "[rogue]") {
+    lying_run run;
+    rogue_worker rogue(run.port, "forgetful");
+    rogue.ready();
+    auto s = honest_snapshot(1, 10);
+    s.mutable_heartbeat()->set_last_sequence(4);  // 2, 3 and 4 were made; none arrives
+    s.mutable_heartbeat()->set_requests_counted(10);
+    CHECK(rogue.send(s));
+    rogue.finish(1);  // and it stops claiming only 1
+    const auto result = run.result();
+    CHECK(run.code == 4);
+    REQUIRE(result["data_gaps"].size() == 1);
+    CHECK(result["data_gaps"][0]["reason"] == "it made 4 snapshot(s), of which 1 reached the master");
+}
