@@ -81,6 +81,8 @@ public:
     virtual ~template_context() = default;
     virtual std::uint64_t random_below(std::uint64_t bound) = 0;  // uniform in [0, bound)
     virtual std::string_view variable(std::uint32_t slot) = 0;
+    // Whether the variable has a value (an empty one counts): a header waits for its variables.
+    virtual bool has_variable(std::uint32_t slot) = 0;
     virtual std::string_view data_value(std::uint32_t set, std::uint32_t column) = 0;
     virtual std::uint64_t next_counter() = 0;
     virtual std::uint64_t next_global_counter() = 0;

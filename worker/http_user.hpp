@@ -1,10 +1,8 @@
 #pragma once
-// HTTP users: with prepared_scenario, the only parts of the engine that see Boost.Beast.
+// HTTP users: the user runtime with an HTTP exchange over plain TCP. The engine's default
+// user starter (engine_options::start_user).
 #include <cstdint>
 #include <memory>
-#include <string>
-
-#include "scenario/scenario.hpp"
 
 namespace stampede::worker {
 

@@ -37,6 +37,7 @@ class fixed_context final : public template_context {
 public:
     std::uint64_t random_below(std::uint64_t bound) override { return bound - 1; }
     std::string_view variable(std::uint32_t) override { return "v\"1"; }
+    bool has_variable(std::uint32_t) override { return true; }
     std::string_view data_value(std::uint32_t, std::uint32_t column) override { return column ? "simple" : "q1"; }
     std::uint64_t next_counter() override { return 7; }
     std::uint64_t next_global_counter() override { return 8; }

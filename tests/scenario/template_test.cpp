@@ -14,6 +14,7 @@ public:
     std::uint64_t next_random = 0;
     std::uint64_t random_below(std::uint64_t bound) override { return next_random++ % bound; }
     std::string_view variable(std::uint32_t slot) override { return slot == 0 ? "job-7" : "a \"quoted\"\nvalue"; }
+    bool has_variable(std::uint32_t) override { return true; }
     std::string_view data_value(std::uint32_t set, std::uint32_t column) override { return column == 0 ? "q1" : "simple"; }
     std::uint64_t next_counter() override { return ++counter; }
     std::uint64_t next_global_counter() override { return 100 + ++counter; }
@@ -118,6 +119,7 @@ TEST_CASE("random_int stays within its bounds, both ends reached", "[template]")
             return (state >> 33) % bound;
         }
         std::string_view variable(std::uint32_t) override { return {}; }
+        bool has_variable(std::uint32_t) override { return false; }
         std::string_view data_value(std::uint32_t, std::uint32_t) override { return {}; }
         std::uint64_t next_counter() override { return 0; }
         std::uint64_t next_global_counter() override { return 0; }

@@ -1,0 +1,323 @@
+#include "worker/http_exchange.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/stream_traits.hpp>
+#include <boost/beast/http/error.hpp>
+
+#include "worker/response_reader.hpp"
+
+namespace stampede::worker {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using stats::error_kind;
+using common::micros;
+using steady = std::chrono::steady_clock;
+
+namespace {
+
+// Transport errors that are the server's protocol violations, not the socket's: codes of
+// their own (negative, apart from errno values), each its own row in the errors table.
+constexpr int unsolicited_code = -1;
+constexpr int unexpected_upgrade_code = -2;
+constexpr int too_many_interim_code = -3;
+constexpr const char* unsolicited_message =
+    "the server sent bytes with no request outstanding (a response sent twice, or before its request): "
+    "connection closed";
+// Servers send one or two interim responses (100 Continue, 103 Early Hints); far more is a
+// server looping, which would otherwise hold the request until its timeout.
+constexpr int max_interim_responses = 16;
+
+// Clears the in-flight mark however the exchange ends: the deadline's wake-up reads it.
+struct in_flight_scope {
+    bool& flag;
+    ~in_flight_scope() { flag = false; }
+};
+
+}  // namespace
+
+// Where a step that inspects its response gets the body and headers; made on first use.
+template <class Stream>
+struct http_exchange<Stream>::inspected_response {
+    std::string body;
+    response_reader::header_list headers;
+};
+
+template <class Stream>
+http_exchange<Stream>::http_exchange(io_thread& thread) : thread_(thread), stream_(thread.io), deadline_(thread.io) {}
+
+template <class Stream>
+http_exchange<Stream>::~http_exchange() = default;
+
+template <class Stream>
+void http_exchange<Stream>::close() {
+    error_code ignored;
+    beast::get_lowest_layer(stream_).close(ignored);
+}
+
+template <class Stream>
+void http_exchange<Stream>::drop_connection() {
+    close();
+    connected_ = false;
+    buffer_.clear();  // what a broken connection left unread is not the next response
+}
+
+template <class Stream>
+bool http_exchange<Stream>::is_cancellation(const error_code& ec) const {
+    return thread_.cutting_off && (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor);
+}
+
+template <class Stream>
+bool http_exchange<Stream>::is_timeout(const error_code& ec) const {
+    return timed_out_ && (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor);
+}
+
+// As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
+template <class Stream>
+std::size_t http_exchange<Stream>::read_room() const {
+    return std::clamp<std::size_t>(buffer_.capacity() - buffer_.size(), 512, 65536);
+}
+
+// One deadline per request covers connect, write and read. The timer is not re-armed per
+// request: while a wait is pending that fires no later than this request's deadline, the
+// request only records its deadline, and the wake-up re-arms for it. A user at full speed
+// thus touches its timer about once per timeout period, not once per request.
+template <class Stream>
+void http_exchange<Stream>::arm_deadline(micros timeout) {
+    in_flight_ = true;
+    timed_out_ = false;
+    deadline_at_ = steady::now() + timeout;
+    if (deadline_pending_ && deadline_.expiry() <= deadline_at_) return;
+    wait_for_deadline();
+}
+
+template <class Stream>
+void http_exchange<Stream>::wait_for_deadline() {
+    deadline_pending_ = true;
+    deadline_.expires_at(deadline_at_);  // cancels a later wait: its handler sees the abort
+    deadline_.async_wait([this](const error_code& ec) {
+        if (ec) return;  // re-armed earlier, or the user is gone: `this` is not touched then
+        deadline_pending_ = false;
+        if (!in_flight_) return;
+        if (steady::now() < deadline_at_) return wait_for_deadline();  // a later request's
+        timed_out_ = true;
+        close();
+    });
+}
+
+// Writes a templated step's request: request line, the constant headers prepared once, the
+// templated ones, then the body with its length.
+template <class Stream>
+void http_exchange<Stream>::render_request(const prepared_step& step, const target& to,
+                                           lang::template_context& context, std::string& wire) {
+    const auto& spec = step.spec->request;
+    wire.append(spec.method).append(" ").append(to.url.base_path);
+    lang::render_template(spec.path, context, wire);
+    wire.append(" HTTP/1.1\r\n").append(step.header_lines);
+    // A class or scenario header such as "Bearer {{ token }}" waits for its variable (set by
+    // a login in on_start): until then it is left out, and the login itself can run.
+    for (const auto& header : step.templated_headers) {
+        const bool ready = std::all_of(header.variables.begin(), header.variables.end(),
+                                       [&](std::uint32_t slot) { return context.has_variable(slot); });
+        if (!ready) continue;
+        wire.append(header.name).append(": ");
+        lang::render_template(*header.value, context, wire);
+        wire.append("\r\n");
+    }
+    if (spec.body.constant()) {  // its Content-Length is among the constant headers
+        wire.append("\r\n").append(spec.body.text());
+        return;
+    }
+    std::string body;
+    lang::render_template(spec.body, context, body);
+    wire.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n\r\n").append(body);
+}
+
+// Written and read straight on the stream, in this frame: one coroutine frame per request,
+// none of http::async_read's composed operations.
+template <class Stream>
+asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_step& step, const target& to,
+                                                                lang::template_context& context) {
+    std::string rendered;
+    if (!step.constant) render_request(step, to, context, rendered);
+    const std::string_view wire = step.constant ? std::string_view(step.wire) : std::string_view(rendered);
+    if (step.keeps_response && !inspected_) inspected_ = std::make_unique<inspected_response>();
+    std::optional<response_reader> reader;
+    error_code ec;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    arm_deadline(step.timeout);
+    const in_flight_scope in_flight{in_flight_};
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const bool reused = connected_;
+        if (!connected_) {
+            co_await asio::async_connect(beast::get_lowest_layer(stream_), to.addresses, token);
+            if (auto failed = connect_failure(step, ec)) co_return exchange_result{*failed};
+        }
+        // Bytes waiting on a connection with no request outstanding (a response sent twice,
+        // or before its request) would be read as this request's answer: the connection is
+        // closed and the request fails unsent, so no response is paired with the wrong request.
+        if (reused && unsolicited_bytes_waiting()) {
+            drop_connection();
+            count_failure(thread_, step.spec->endpoint_id, error_kind::transport, unsolicited_code, unsolicited_message);
+            co_return exchange_result{exchange_outcome::failed};
+        }
+        for (auto rest = wire; !ec && !rest.empty();)
+            rest.remove_prefix(co_await stream_.async_write_some(asio::buffer(rest.data(), rest.size()), token));
+        int interim = 0;
+        for (;;) {
+            start_response(reader, step);
+            while (!ec && !parse_buffered(*reader, ec)) {
+                const auto n = co_await stream_.async_read_some(buffer_.prepare(read_room()), token);
+                buffer_.commit(n);
+                if (ec == asio::error::eof) end_of_input(*reader, ec);
+            }
+            // 1xx responses before the final one are interim (RFC 9110, 15.2): skipped. A 101
+            // answers an upgrade, which a plain HTTP step never asks for.
+            if (ec || reader->status() < 100 || reader->status() > 199 || reader->status() == 101) break;
+            if (++interim > max_interim_responses) break;
+        }
+        if (!ec) {
+            const auto outcome = response_outcome(step, *reader, interim);
+            if (outcome != exchange_outcome::ok) co_return exchange_result{outcome};
+            co_return exchange_result{outcome, reader->status(), reader->body_bytes()};
+        }
+        drop_connection();
+        if (is_cancellation(ec)) co_return exchange_result{exchange_outcome::cancelled};
+        const bool stale = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
+                           ec == asio::error::broken_pipe || ec == asio::error::eof;
+        if (reused && stale && attempt == 0 && !reader->got_some() && !timed_out_) continue;
+        record_exchange_failure(step, ec);
+        co_return exchange_result{exchange_outcome::failed};
+    }
+    co_return exchange_result{exchange_outcome::failed};
+}
+
+// After a connect: the outcome when it failed (the connection closed, the failure counted),
+// nothing when the connection is up.
+template <class Stream>
+std::optional<exchange_outcome> http_exchange<Stream>::connect_failure(const prepared_step& step, const error_code& ec) {
+    if (is_cancellation(ec)) return exchange_outcome::cancelled;
+    const auto endpoint = step.spec->endpoint_id;
+    if (is_timeout(ec) || timed_out_) {
+        drop_connection();
+        count_failure(thread_, endpoint, error_kind::timeout, 0,
+                      "connect timed out after " + common::format_duration(step.timeout));
+        return exchange_outcome::failed;
+    }
+    if (ec) {
+        drop_connection();
+        count_failure(thread_, endpoint, error_kind::connect, ec.value(), "connect: " + ec.message());
+        return exchange_outcome::failed;
+    }
+    error_code ignored;  // a socket without it still works
+    beast::get_lowest_layer(stream_).set_option(tcp::no_delay(true), ignored);
+    connected_ = true;
+    return std::nullopt;
+}
+
+// A response read whole: the final one unless the server broke HTTP (a 101 nobody asked for,
+// endless interim responses, bytes after the response with no request outstanding).
+template <class Stream>
+exchange_outcome http_exchange<Stream>::response_outcome(const prepared_step& step, const response_reader& reader,
+                                                         int interim) {
+    const auto endpoint = step.spec->endpoint_id;
+    if (interim > max_interim_responses || reader.status() == 101) {
+        drop_connection();
+        if (reader.status() == 101)
+            count_failure(thread_, endpoint, error_kind::transport, unexpected_upgrade_code,
+                          "HTTP 101 Switching Protocols, but no upgrade was asked for");
+        else
+            count_failure(thread_, endpoint, error_kind::transport, too_many_interim_code,
+                          "more than " + std::to_string(max_interim_responses) + " interim (1xx) responses");
+        return exchange_outcome::failed;
+    }
+    if (!reader.keep_alive()) {
+        drop_connection();
+    } else if (buffer_.size() > 0) {  // more bytes came after the response than it holds
+        drop_connection();
+        count_failure(thread_, endpoint, error_kind::transport, unsolicited_code, unsolicited_message);
+        return exchange_outcome::failed;
+    }
+    return exchange_outcome::ok;
+}
+
+// The request failed on the stream: counted by why (its deadline, its body limit, the socket).
+template <class Stream>
+void http_exchange<Stream>::record_exchange_failure(const prepared_step& step, const error_code& ec) {
+    const auto endpoint = step.spec->endpoint_id;
+    if (is_timeout(ec) || timed_out_) {
+        count_failure(thread_, endpoint, error_kind::timeout, 0,
+                      "request timed out after " + common::format_duration(step.timeout));
+    } else if (ec == http::error::body_limit) {
+        count_failure(thread_, endpoint, error_kind::transport, ec.value(),
+                      "the response body is larger than max_body (" + std::to_string(step.max_body) + " bytes)");
+    } else {
+        count_failure(thread_, endpoint, error_kind::transport, ec.value(), ec.message());
+    }
+}
+
+template <class Stream>
+void http_exchange<Stream>::start_response(std::optional<response_reader>& reader, const prepared_step& step) {
+    const bool keep = step.keeps_response;
+    reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
+    reader->body_limit(step.max_body);
+    reader->eager(true);
+    if (step.head) reader->skip(true);
+}
+
+// One ioctl: whether the kernel holds bytes for this connection while no request is out.
+template <class Stream>
+bool http_exchange<Stream>::unsolicited_bytes_waiting() {
+    if (buffer_.size() > 0) return true;
+    error_code ec;
+    return beast::get_lowest_layer(stream_).available(ec) > 0 && !ec;
+}
+
+// Feeds what the buffer holds to the parser. True when the response is complete (or `ec` is
+// set); false when it needs more input.
+template <class Stream>
+bool http_exchange<Stream>::parse_buffered(response_reader& reader, error_code& ec) {
+    while (buffer_.size() > 0) {
+        const auto used = reader.put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == http::error::need_more) {
+            ec = {};
+            return false;
+        }
+        if (ec || reader.is_done()) return true;
+        if (used == 0) return false;
+    }
+    return reader.is_done();
+}
+
+// The server closed the connection: before any byte of the response, it had dropped an idle
+// keep-alive connection (retried on a new one); inside a body delimited by the close, the
+// response is complete; anywhere else, it is cut short.
+template <class Stream>
+void http_exchange<Stream>::end_of_input(response_reader& reader, error_code& ec) {
+    if (!reader.got_some()) {
+        ec = http::error::end_of_stream;
+        return;
+    }
+    ec = {};
+    reader.put_eof(ec);
+    if (!ec && !reader.is_done()) ec = http::error::partial_message;
+}
+
+template <class Stream>
+void http_exchange<Stream>::describe(lang::response_view& view) const {
+    view.body = inspected_->body;
+    view.header = [headers = &inspected_->headers](std::string_view name) {
+        return response_reader::find(*headers, name);
+    };
+}
+
+template class http_exchange<tcp::socket>;
+
+}  // namespace stampede::worker

@@ -1,0 +1,81 @@
+#pragma once
+// One HTTP/1.1 request and its response over a keep-alive connection, templated on the
+// stream: a plain TCP socket today; a TLS stream over one is a second instantiation (its
+// handshake after the connect), not a rewrite. Requests are written from the buffer
+// prepared_scenario built, or rendered from the step's templates; responses are read with
+// response_reader, which keeps the body and headers only for a step that inspects them.
+// One deadline per request covers connect, write and read. With response_reader, the only
+// Beast translation unit of the engine.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "scenario/response_checks.hpp"
+#include "scenario/template.hpp"
+#include "worker/io_thread.hpp"
+#include "worker/prepared_scenario.hpp"
+#include "worker/user_runtime.hpp"
+
+namespace stampede::worker {
+
+class response_reader;
+
+template <class Stream>
+class http_exchange {
+public:
+    explicit http_exchange(io_thread& thread);
+    ~http_exchange();
+
+    // Sends the step's request (connecting first when needed) and reads its final response.
+    // A request on a reused connection that the server had closed is retried once on a new one.
+    boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const target& to,
+                                                    lang::template_context& context);
+    // The body and headers of the last response, for a step that keeps them.
+    void describe(lang::response_view& view) const;
+    // Closes the connection now: a request in flight ends.
+    void close();
+
+private:
+    struct inspected_response;
+    using error_code = boost::system::error_code;
+
+    static void render_request(const prepared_step& step, const target& to, lang::template_context& context,
+                               std::string& wire);
+    void arm_deadline(common::micros timeout);
+    void wait_for_deadline();
+    bool parse_buffered(response_reader& reader, error_code& ec);
+    void start_response(std::optional<response_reader>& reader, const prepared_step& step);
+    std::optional<exchange_outcome> connect_failure(const prepared_step& step, const error_code& ec);
+    exchange_outcome response_outcome(const prepared_step& step, const response_reader& reader, int interim);
+    void record_exchange_failure(const prepared_step& step, const error_code& ec);
+    bool unsolicited_bytes_waiting();
+    void end_of_input(response_reader& reader, error_code& ec);
+    std::size_t read_room() const;
+    bool is_cancellation(const error_code& ec) const;
+    bool is_timeout(const error_code& ec) const;
+    void drop_connection();
+
+    io_thread& thread_;
+    Stream stream_;
+    boost::asio::steady_timer deadline_;  // the request in flight; closes the connection when it passes
+    boost::beast::flat_buffer buffer_;
+    std::unique_ptr<inspected_response> inspected_;
+    std::chrono::steady_clock::time_point deadline_at_{};
+    bool connected_ = false;
+    bool in_flight_ = false;
+    bool timed_out_ = false;
+    bool deadline_pending_ = false;
+};
+
+extern template class http_exchange<boost::asio::ip::tcp::socket>;
+
+}  // namespace stampede::worker

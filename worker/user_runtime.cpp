@@ -1,0 +1,237 @@
+#include "worker/user_runtime.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+namespace stampede::worker {
+
+namespace asio = boost::asio;
+using stats::error_kind;
+using common::micros;
+
+void count_failure(io_thread& thread, std::uint32_t endpoint, error_kind kind, int code, std::string_view detail) {
+    thread.shard.add_error({endpoint, kind, code}, detail);
+}
+
+user_runtime::user_runtime(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
+                           std::uint64_t seed)
+    : user_handle(class_index),
+      thread_(thread),
+      scenario_(std::move(scenario)),
+      class_(scenario_->classes[class_index]),
+      think_timer_(thread.io),
+      rng_(seed),
+      index_(scenario_->users_started.fetch_add(1, std::memory_order_relaxed)) {
+    if (scenario_->stateful) {
+        const auto& sc = *scenario_->sc;
+        state_ = std::make_unique<user_state>();
+        state_->variables.resize(sc.variables.size());
+        state_->rows.assign(sc.data.size(), -1);
+        state_->own_cursors.assign(sc.data.size(), 0);
+    }
+}
+
+std::string_view user_runtime::variable(std::uint32_t slot) {
+    const auto& v = state_->variables[slot];
+    return v ? std::string_view(*v) : std::string_view();
+}
+
+std::uint64_t user_runtime::next_global_counter() {
+    return scenario_->global_counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+std::string_view user_runtime::data_value(std::uint32_t set, std::uint32_t column) {
+    const auto& data = scenario_->sc->data[set];
+    auto& row = state_->rows[set];
+    if (row < 0) {
+        const auto count = data.rows.size();
+        std::uint64_t pick = 0;
+        if (data.pick == lang::data_set::order::random) pick = rng_.below(count);
+        else if (data.sharing == lang::data_set::scope::per_user) pick = state_->own_cursors[set]++ % count;
+        else pick = scenario_->data_cursors[set].fetch_add(1, std::memory_order_relaxed) % count;
+        row = static_cast<std::int64_t>(pick);
+    }
+    return data.rows[static_cast<std::size_t>(row)][column];
+}
+
+const prepared_task& user_runtime::pick_task() {
+    const auto& weights = class_.cumulative_weight;
+    if (weights.size() == 1) return class_.tasks.front();
+    const auto roll = rng_.below(weights.back());
+    const auto it = std::upper_bound(weights.begin(), weights.end(), roll);
+    return class_.tasks[static_cast<std::size_t>(it - weights.begin())];
+}
+
+// Each iteration draws fresh data rows, at most one per data set.
+void user_runtime::start_iteration() {
+    if (state_) std::fill(state_->rows.begin(), state_->rows.end(), -1);
+}
+
+void user_runtime::set_vars() {
+    for (const auto& v : class_.spec->vars) {
+        std::string value;
+        lang::render_template(v.value, *this, value);
+        state_->variables[v.slot] = std::move(value);
+    }
+}
+
+bool user_runtime::has_needed_variables(const lang::step_spec& step) const {
+    for (auto slot : step.request.variables)
+        if (!state_->variables[slot]) return false;
+    return true;
+}
+
+void user_runtime::record_status(const lang::step_spec& spec, unsigned status, bool status_ok) {
+    if (status_ok) return;
+    std::string expected = spec.request.expect_status.empty() ? "a status below 400" : "";
+    for (int s : spec.request.expect_status) expected += (expected.empty() ? "" : " or ") + std::to_string(s);
+    count_failure(thread_, spec.endpoint_id, error_kind::http_status, static_cast<int>(status),
+                  "HTTP " + std::to_string(status) + " (expected " + expected + ")");
+}
+
+// Runs the step's JSON-RPC, check and extraction rules on a response. Every check is
+// tallied; the request fails on the first hard reason, which is the one recorded.
+bool user_runtime::inspect(const prepared_step& step, unsigned status, micros latency, bool status_ok) {
+    const auto& spec = *step.spec;
+    lang::response_view view;
+    view.status = status;
+    view.latency = latency;
+    if (step.keeps_response) describe_response(view);  // else its checks read only the status and the latency
+    lang::response_inspector inspector(view);
+    bool failed = !status_ok;
+    if (spec.request.jsonrpc && !failed) {
+        if (auto why = inspector.jsonrpc_failure()) {
+            count_failure(thread_, spec.endpoint_id, error_kind::jsonrpc, 0, *why);
+            failed = true;
+        }
+    }
+    for (const auto& check : spec.checks) {
+        std::string rendered;  // only a templated expected value is rendered; a constant one is read in place
+        if (!check.expected.text.constant()) lang::render_template(check.expected.text, *this, rendered);
+        const auto why =
+            inspector.check(check, check.expected.text.constant() ? std::string_view(check.expected.text.text()) : rendered);
+        auto& tally = thread_.shard.checks[check.id];
+        if (why.empty()) {
+            ++tally.passed;
+            continue;
+        }
+        ++tally.failed;
+        if (check.soft || failed) continue;
+        count_failure(thread_, spec.endpoint_id, error_kind::check, static_cast<int>(check.id),
+                      "check failed: " + check.description + ": " + why);
+        failed = true;
+    }
+    for (const auto& e : spec.extracts) {
+        std::string why;
+        auto value = inspector.extract(e, why);
+        state_->variables[e.slot] = std::move(value);
+        if (state_->variables[e.slot] || failed) continue;
+        count_failure(thread_, spec.endpoint_id, error_kind::extract, static_cast<int>(e.slot),
+                      "extract " + e.variable + ": " + why);
+        failed = true;
+    }
+    return !failed;
+}
+
+void user_runtime::forget_extracted(const lang::step_spec& step) {
+    for (const auto& e : step.extracts) state_->variables[e.slot].reset();
+}
+
+asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
+    const auto& spec = *step.spec;
+    if (state_ && !has_needed_variables(spec)) {  // an extraction it depends on failed or has not run
+        ++thread_.shard.skipped[spec.endpoint_id];
+        co_return;
+    }
+    auto start = clock::now();
+    if (intended_start_) start = std::min(start, *std::exchange(intended_start_, std::nullopt));
+    const exchange_result result = co_await exchange(step);
+    if (result.outcome == exchange_outcome::cancelled) {
+        ++thread_.shard.cancelled;
+        co_return;
+    }
+    const auto elapsed = std::chrono::duration_cast<micros>(clock::now() - start);
+    bool failed = result.outcome == exchange_outcome::failed;
+    if (!failed) {
+        const auto& expected = spec.request.expect_status;
+        const bool status_ok = expected.empty() ? result.status < 400
+                                                : std::find(expected.begin(), expected.end(),
+                                                            static_cast<int>(result.status)) != expected.end();
+        record_status(spec, result.status, status_ok);
+        failed = step.inspects ? !inspect(step, result.status, elapsed, status_ok) : !status_ok;
+    } else if (state_) {
+        forget_extracted(spec);
+    }
+    thread_.shard.endpoints[spec.endpoint_id].record(static_cast<std::uint64_t>(elapsed.count()), result.body_bytes,
+                                                     failed);
+}
+
+asio::awaitable<void> user_runtime::run_steps(const std::vector<prepared_step>& steps) {
+    for (const auto& step : steps) {
+        co_await execute(step);
+        if (step.spec->think) co_await pause(*step.spec->think);
+        if (retiring() && thread_.cutting_off) co_return;
+    }
+}
+
+// Think time; with pacing, what remains of the interval since the iteration started.
+asio::awaitable<void> user_runtime::pause(const lang::wait_time& wait, micros since_start) {
+    if (wait.type == lang::wait_time::kind::none) co_return;
+    auto length = wait.low;
+    if (wait.type == lang::wait_time::kind::pacing) {
+        if (since_start >= wait.low) co_return;
+        length = wait.low - since_start;
+    } else if (wait.high > wait.low) {
+        length += micros(static_cast<long long>(rng_.below(static_cast<std::uint64_t>((wait.high - wait.low).count()) + 1)));
+    }
+    boost::system::error_code ec;
+    think_timer_.expires_after(length);
+    co_await think_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> user_runtime::run() {
+    if (state_) set_vars();
+    if (!class_.on_start.empty() && !retiring()) {
+        start_iteration();
+        co_await run_steps(class_.on_start);
+    }
+    while (!retiring()) {
+        const auto started = clock::now();
+        start_iteration();
+        const auto& task = pick_task();
+        for (const auto& step : task.steps) {
+            co_await execute(step);
+            if (retiring()) break;  // a stop ends a sequence between steps
+            if (step.spec->think) co_await pause(*step.spec->think);
+        }
+        if (retiring()) break;
+        co_await pause(class_.spec->wait, std::chrono::duration_cast<micros>(clock::now() - started));
+    }
+    if (!class_.on_stop.empty() && !thread_.cutting_off) {
+        start_iteration();
+        co_await run_steps(class_.on_stop);
+    }
+}
+
+void start_user(io_thread& thread, std::unique_ptr<user_runtime> user) {
+    thread.users.push_back(*user);
+    thread.alive.fetch_add(1, std::memory_order_release);
+    auto main = [](io_thread& t, std::unique_ptr<user_runtime> u) -> asio::awaitable<void> {
+        try {
+            co_await u->run();
+        } catch (const std::exception& ex) {  // a broken invariant, not a request failure
+            spdlog::error("a user ended on an unexpected error: {}", ex.what());
+        }
+        u.reset();  // unlinks itself from the thread's user list
+        t.alive.fetch_sub(1, std::memory_order_release);
+    };
+    asio::co_spawn(thread.io, main(thread, std::move(user)), asio::detached);
+}
+
+}  // namespace stampede::worker

@@ -1,0 +1,108 @@
+#pragma once
+// The user runtime: what a user does whatever protocol it speaks. It runs on_start, then
+// weighted tasks (one step or a sequence) with their think time or pacing, then on_stop; it
+// keeps the user's variables and data rows and answers templates from them. Each step goes
+// through the exchange (the protocol: HTTP today) and comes back as an outcome; the status
+// check, the response checks, the extractions and the latency are recorded here, into the
+// thread's shard, without locks.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "scenario/response_checks.hpp"
+#include "scenario/template.hpp"
+#include "worker/io_thread.hpp"
+#include "worker/prepared_scenario.hpp"
+#include "worker/rng.hpp"
+
+namespace stampede::worker {
+
+enum class exchange_outcome { ok, failed, cancelled };
+
+// What an exchange gives back for one step. A failure on the way (connect, timeout, the
+// server breaking the protocol) is already counted by the exchange, with its reason.
+struct exchange_result {
+    exchange_outcome outcome = exchange_outcome::failed;
+    unsigned status = 0;  // the response's, when ok
+    std::size_t body_bytes = 0;
+};
+
+// Counts one failed request of `endpoint` in the thread's shard; the message is kept for the
+// first of its row in the interval.
+void count_failure(io_thread& thread, std::uint32_t endpoint, stats::error_kind kind, int code,
+                   std::string_view detail);
+
+// A user's variables and data rows; only users of scenarios that have any carry one.
+struct user_state {
+    std::vector<std::optional<std::string>> variables;
+    std::vector<std::int64_t> rows;          // current row per data set; -1: none yet this iteration
+    std::vector<std::uint64_t> own_cursors;  // per-user cursors (scope: per_user)
+};
+
+class user_runtime : public user_handle, public lang::template_context {
+public:
+    using clock = std::chrono::steady_clock;
+
+    user_runtime(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
+                 std::uint64_t seed);
+
+    boost::asio::awaitable<void> run();
+
+    // For a scheduler that starts iterations at intended times: the next step's latency is
+    // measured from `intended` when that is earlier than the moment it is sent, so a late
+    // start counts as waiting (the coordinated-omission correction).
+    void measure_next_from(clock::time_point intended) { intended_start_ = intended; }
+
+    // template_context: the exchange renders requests with it.
+    std::uint64_t random_below(std::uint64_t bound) override { return rng_.below(bound); }
+    std::string_view variable(std::uint32_t slot) override;
+    bool has_variable(std::uint32_t slot) override { return state_->variables[slot].has_value(); }
+    std::string_view data_value(std::uint32_t set, std::uint32_t column) override;
+    std::uint64_t next_counter() override { return ++counter_; }
+    std::uint64_t next_global_counter() override;
+    std::uint64_t user_index() override { return index_; }
+
+protected:
+    // One step's request and response, in the protocol the user speaks.
+    virtual boost::asio::awaitable<exchange_result> exchange(const prepared_step& step) = 0;
+    // What the checks read of the last exchange's response (body, headers), for a step that
+    // keeps it; status and latency are filled in already.
+    virtual void describe_response(lang::response_view& view) = 0;
+    void wake() override { think_timer_.cancel(); }
+
+    io_thread& thread_;
+    std::shared_ptr<const prepared_scenario> scenario_;
+
+private:
+    const prepared_task& pick_task();
+    void start_iteration();
+    void set_vars();
+    bool has_needed_variables(const lang::step_spec& step) const;
+    boost::asio::awaitable<void> run_steps(const std::vector<prepared_step>& steps);
+    boost::asio::awaitable<void> execute(const prepared_step& step);
+    void record_status(const lang::step_spec& spec, unsigned status, bool status_ok);
+    bool inspect(const prepared_step& step, unsigned status, common::micros latency, bool status_ok);
+    void forget_extracted(const lang::step_spec& step);
+    boost::asio::awaitable<void> pause(const lang::wait_time& wait, common::micros since_start = common::micros(0));
+
+    const prepared_class& class_;
+    boost::asio::steady_timer think_timer_;
+    rng rng_;
+    std::uint64_t index_;
+    std::uint64_t counter_ = 0;
+    std::unique_ptr<user_state> state_;
+    std::optional<clock::time_point> intended_start_;
+};
+
+// Runs `user` on `thread` until it ends, then frees it. Must run on that thread.
+void start_user(io_thread& thread, std::unique_ptr<user_runtime> user);
+
+}  // namespace stampede::worker
