@@ -23,13 +23,10 @@ namespace stampede::cli {
 
 namespace {
 
-std::optional<lang::scenario> load_or_report(const std::string& path) {
-    auto loaded = lang::load_scenario_file(path);
-    if (!loaded.ok()) {
-        std::cerr << loaded.format();
-        return std::nullopt;
-    }
-    return std::move(loaded.value);
+// A plan that cannot run: the loader's located lines as they are, else one error sentence.
+void report_plan_failure(const std::string& reason) {
+    if (!reason.empty() && reason.back() == '\n') std::cerr << reason;
+    else std::cerr << "error: " << reason << "\n";
 }
 
 // Every result file is attempted even when one fails; returns false if any failed.
@@ -63,20 +60,12 @@ int run_command(const run_command_options& options) {
                   << max_threads << " load threads one process may run\n";
         return exit_usage;
     }
-    auto sc = load_or_report(options.scenario_path);
-    if (!sc) return exit_usage;
-    auto plan = lang::apply_load_plan(*sc, options.overrides);
-    if (!plan.error.empty()) {
-        std::cerr << "error: " << plan.error << "\n";
+    auto planned = lang::plan_run(options.scenario_path, options.overrides, options.seed);
+    if (!planned) {
+        report_plan_failure(planned.error());
         return exit_usage;
     }
     master::run_options run;
-    run.load = plan.load;
-    run.profile = options.overrides.profile;
-    run.overrides = options.overrides;
-    run.scenario_yaml =  // it just loaded
-        common::read_text_file(options.scenario_path, lang::max_scenario_bundle_bytes).value_or("");
-    run.seed = options.seed;
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
     run.command_line = options.command_line;
@@ -88,7 +77,7 @@ int run_command(const run_command_options& options) {
         run.expect_workers_max_wait = std::chrono::seconds(30);  // local workers join at once
     run.token = options.token;
     run.tls = options.tls;
-    auto outcome = master::execute_run(std::move(*sc), run, std::cout);
+    auto outcome = master::execute_run(*planned, run, std::cout);
     if (!outcome.error.empty() && !outcome.started) {
         std::cerr << "error: " << outcome.error << "\n";
         return outcome.error_code;

@@ -9,29 +9,20 @@
 
 namespace stampede::common {
 
-namespace {
-
-std::optional<std::string> failed(std::string* error, std::string why) {
-    if (error) *error = std::move(why);
-    return std::nullopt;
-}
-
-}  // namespace
-
 std::string format_bytes(std::size_t bytes) {
     if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
     if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
     return std::to_string(bytes) + " bytes";
 }
 
-std::optional<std::string> read_text_file(const std::string& path, std::size_t max_bytes, std::string* error) {
+result<std::string> read_text_file(const std::string& path, std::size_t max_bytes) {
     // O_NONBLOCK: opening a FIFO nobody writes to must not hang; it is refused below anyway.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return failed(error, std::strerror(errno));
+    if (fd < 0) return fail(std::strerror(errno));
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);
-        return failed(error, "is not a regular file");
+        return fail("is not a regular file");
     }
     std::string text;
     char chunk[65536];
@@ -41,13 +32,13 @@ std::optional<std::string> read_text_file(const std::string& path, std::size_t m
         if (n < 0) {
             const std::string why = std::strerror(errno);
             ::close(fd);
-            return failed(error, why);
+            return fail(why);
         }
         if (n == 0) break;
         text.append(chunk, static_cast<std::size_t>(n));
         if (text.size() > max_bytes) {  // the file grows while read, or st_size lied (procfs)
             ::close(fd);
-            return failed(error, "is larger than " + format_bytes(max_bytes));
+            return fail("is larger than " + format_bytes(max_bytes));
         }
     }
     ::close(fd);

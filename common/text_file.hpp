@@ -3,14 +3,15 @@
 // The size limit is enforced while reading (never more than limit + 1 bytes are read), and
 // only regular files are read, so /dev/zero or a FIFO ends in a clear error, not in memory.
 #include <cstddef>
-#include <optional>
 #include <string>
+
+#include "common/result.hpp"
 
 namespace stampede::common {
 
-// The whole file, or nullopt with the reason in `error` ("is not a regular file", "is larger
-// than 64 MiB", the system's reason for not opening it).
-std::optional<std::string> read_text_file(const std::string& path, std::size_t max_bytes, std::string* error = nullptr);
+// The whole file, or why not ("is not a regular file", "is larger than 64 MiB", the system's
+// reason for not opening it).
+result<std::string> read_text_file(const std::string& path, std::size_t max_bytes);
 
 // "64 MiB", "512 KiB", "100 bytes": a limit as messages state it.
 std::string format_bytes(std::size_t bytes);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "proto/protocol.hpp"
+#include "proto/run_plan_codec.hpp"
 #include "proto/snapshot_codec.hpp"
 #include "common/utf8.hpp"
 #include "stampede/v1/cluster.pb.h"
@@ -67,7 +68,11 @@ struct cluster::worker {
     std::string label() const { return name + " (" + machine + ")"; }
 };
 
-cluster::cluster(cluster_config config) : config_(std::move(config)), pending_(config_.endpoint_count, config_.check_count) {
+cluster::cluster(cluster_config config)
+    : config_(std::move(config)),
+      encoded_plan_(std::make_unique<v1::RunPlan>()),
+      pending_(config_.endpoint_count, config_.check_count) {
+    wire::encode_run_plan(config_.plan, *encoded_plan_);
     class_totals_.assign(config_.class_count, 0);
     heartbeat_ = std::thread([this] { heartbeat_loop(); });
 }
@@ -82,8 +87,8 @@ cluster::~cluster() {
     heartbeat_.join();
 }
 
-void cluster::event(const std::string& type, const worker& w, const std::string& detail) {
-    events_.push_back({wall_clock::now(), {0, type, w.name + (detail.empty() ? "" : ": " + detail)}});
+void cluster::event(event_kind kind, const worker& w, const std::string& detail) {
+    events_.push_back({wall_clock::now(), kind, w.name + (detail.empty() ? "" : ": " + detail)});
 }
 
 cluster::worker* cluster::find(worker_link& link) {
@@ -159,22 +164,14 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     attach(w, &link);
     w.state = worker_state::joining;
     w.last_seen = steady::now();
-    event(returning ? "worker_reconnected" : "worker_joined", w, std::to_string(w.threads) + " threads");
+    event(returning ? event_kind::worker_reconnected : event_kind::worker_joined, w, std::to_string(w.threads) + " threads");
     spdlog::info("worker {} {} from {} with {} thread(s)", w.label(), returning ? "reconnected" : "joined",
                  link.peer(), w.threads);
 
     v1::MasterMessage m;
     auto* welcome = m.mutable_welcome();
     welcome->set_run_id(config_.run_id);
-    welcome->set_scenario_path(config_.scenario_path);
-    welcome->set_scenario_yaml(config_.scenario_yaml);
-    for (const auto& [name, content] : config_.files) (*welcome->mutable_files())[name] = content;
-    for (const auto& [name, value] : config_.environment) (*welcome->mutable_environment())[name] = value;
-    auto* plan = welcome->mutable_plan();
-    plan->set_target(config_.target_override);
-    for (const auto& t : config_.tags) plan->add_tags(t);
-    for (const auto& t : config_.exclude_tags) plan->add_exclude_tags(t);
-    plan->set_seed(config_.seed);
+    *welcome->mutable_plan() = *encoded_plan_;
     welcome->set_acked_sequence(w.applied_sequence);
     welcome->set_snapshot_interval_ms(static_cast<std::uint32_t>(config_.snapshot_interval.count() / 1000));
     welcome->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count() / 1000));
@@ -197,7 +194,7 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
         case v1::WorkerMessage::kHeartbeat: handle_heartbeat(*w, message.heartbeat()); break;
         case v1::WorkerMessage::kGoodbye:
             w->state = worker_state::quit;
-            event("worker_quit", *w, common::shortened_utf8(message.goodbye().reason(), max_reason_bytes));
+            event(event_kind::worker_quit, *w, common::shortened_utf8(message.goodbye().reason(), max_reason_bytes));
             spdlog::info("worker {} quit: {}", w->label(), common::shortened_utf8(message.goodbye().reason(), max_reason_bytes));
             if (started_ && !stopping_) rebalance_locked();
             break;
@@ -218,7 +215,7 @@ void cluster::handle_heartbeat(worker& w, const v1::Heartbeat& hb) {
         w.warned_cpu = true;
         spdlog::warn("worker {} runs at {:.0f}% CPU: its latency figures may be inflated; add workers", w.label(),
                      hb.cpu_percent());
-        event("worker_cpu_high", w, fmt::format("{:.0f}% CPU", hb.cpu_percent()));
+        event(event_kind::worker_cpu_high, w, fmt::format("{:.0f}% CPU", hb.cpu_percent()));
     }
 }
 
@@ -326,7 +323,7 @@ void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
             w.ran_before_failing = w.requests > 0 || w.reported_requests > 0 || w.state == worker_state::running;
             w.failure = common::shortened_utf8(s.detail(), max_reason_bytes);
             w.state = worker_state::failed;
-            event("worker_failed", w, w.failure);
+            event(event_kind::worker_failed, w, w.failure);
             spdlog::error("worker {} cannot run the scenario: {}", w.label(), w.failure);
             // The same scenario fails the same way on the other workers: before the start, the
             // run ends with the reason instead of waiting for workers that will never be ready.
@@ -455,7 +452,7 @@ void cluster::forgive_own_stall(steady::duration since_last_tick) {
     spdlog::warn("the master was stalled for {}: workers get a fresh {} to be heard from", length,
                  common::format_duration(config_.heartbeat_timeout));
     for (auto& [id, w] : workers_) w->last_seen = std::max(w->last_seen, now);
-    events_.push_back({wall_clock::now(), {0, "master_stalled", "heard nothing for " + length + ": its own pause"}});
+    events_.push_back({wall_clock::now(), event_kind::master_stalled, "heard nothing for " + length + ": its own pause"});
 }
 
 void cluster::check_liveness(steady::time_point now) {
@@ -466,7 +463,7 @@ void cluster::check_liveness(steady::time_point now) {
         w->state = worker_state::lost;
         w->lost_at = wall_clock::now();
         lost_any = true;
-        event("worker_lost", *w, "silent for " + common::format_duration(config_.heartbeat_timeout));
+        event(event_kind::worker_lost, *w, "silent for " + common::format_duration(config_.heartbeat_timeout));
         spdlog::warn("worker {} lost: silent for {}", w->label(), common::format_duration(config_.heartbeat_timeout));
         if (w->link) w->link->close();
     }
@@ -517,13 +514,9 @@ void cluster::describe(run_result& result) {
         result.workers.push_back({w.id, w.name, w.machine, w.threads, std::string(state_name(w.state)), w.requests,
                                   w.failures, w.max_cpu_percent, w.rss_bytes, w.last_users});
     }
-    for (const auto& [at, e] : events_) {
-        auto copy = e;
-        copy.at_s = std::chrono::duration<double>(at - result.start).count();
-        result.events.push_back(copy);
-    }
+    result.events.insert(result.events.end(), events_.begin(), events_.end());
     std::stable_sort(result.events.begin(), result.events.end(),
-                     [](const auto& a, const auto& b) { return a.at_s < b.at_s; });
+                     [](const auto& a, const auto& b) { return a.at < b.at; });
     result.refused_snapshots = refused_snapshots_;
     for (const auto& id : join_order_)
         if (auto gap = data_gap_of(*workers_.at(id), result.start)) result.data_gaps.push_back(std::move(*gap));

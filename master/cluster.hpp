@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "proto/snapshot_codec.hpp"
+#include "scenario/run_plan.hpp"
 #include "stats/stats_delta.hpp"
 #include "master/run_result.hpp"
 #include "master/worker_dispatch.hpp"
@@ -23,6 +24,7 @@ namespace stampede::v1 {
 class Heartbeat;
 class Hello;
 class MasterMessage;
+class RunPlan;
 class Snapshot;
 class WorkerMessage;
 }  // namespace stampede::v1
@@ -50,14 +52,8 @@ public:
 
 struct cluster_config {
     std::string run_id;
-    std::string scenario_path;
-    std::string scenario_yaml;
-    std::string target_override;  // --host
-    std::vector<std::string> tags, exclude_tags;
-    std::uint64_t seed = 0;
-    std::string token;  // empty: no token required
-    std::map<std::string, std::string> files;        // data files, sent to every worker
-    std::map<std::string, std::string> environment;  // env() values the scenario read
+    lang::run_plan plan;  // sent whole to every worker in its welcome
+    std::string token;    // empty: no token required
     std::size_t endpoint_count = 0;
     std::size_t check_count = 0;
     std::size_t class_count = 0;
@@ -117,12 +113,13 @@ private:
     bool speak_due(const worker& w, std::chrono::steady_clock::time_point at) const;
     std::chrono::steady_clock::duration quiet_limit_for(std::uint32_t master_timeout_ms) const;
     std::chrono::steady_clock::duration pacing_tick() const;
-    void event(const std::string& type, const worker& w, const std::string& detail = {});
+    void event(event_kind kind, const worker& w, const std::string& detail = {});
     worker* find(worker_link& link);
     void attach(worker& w, worker_link* link);
     std::vector<worker*> active_workers();
 
     cluster_config config_;
+    std::unique_ptr<v1::RunPlan> encoded_plan_;  // encoded once, copied into each welcome
     std::mutex mutex_;
     // Woken on changes of workers' states; a plain snapshot wakes it only while stopping
     // (nobody waits on snapshots before), so a thousand streams do not wake a thread each.
@@ -138,7 +135,7 @@ private:
     bool started_ = false, stopping_ = false, quitting_ = false;
     std::string failure_;
     std::uint64_t refused_snapshots_ = 0;
-    std::vector<std::pair<wall_clock::time_point, run_event>> events_;
+    std::vector<run_event> events_;
     std::thread heartbeat_;
     bool shutdown_ = false;
 };

@@ -19,7 +19,7 @@ void console_progress::on_interval(const run_result& result, const cluster_statu
 }
 
 void console_progress::on_event(const run_result&, const run_event& event) {
-    if (event.type == "spawning_complete")
+    if (event.kind == event_kind::spawning_complete)
         out_ << "All users spawned: " << last_status_seen_.users << " user(s) on " << last_status_seen_.workers_active
              << " worker(s)\n";
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "master/result_view.hpp"
+
 namespace stampede::master {
 
 std::string status_line(const run_result& result, const history_row& row, int target_users) {
@@ -22,7 +24,7 @@ std::string short_name(const std::string& name, std::size_t width) {
     return name.size() <= width ? name : name.substr(0, width - 3) + "...";
 }
 
-void print_request_table(const run_result& result, std::ostream& out) {
+void print_request_table(const result_view& view, std::ostream& out) {
     const std::string header = fmt::format("{:<8} {:<40} {:>9} {:>14} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>10}",
                                            "Type", "Name", "# reqs", "# fails", "Avg", "Min", "Max", "Med", "req/s", "failures/s");
     const std::string rule(header.size(), '-');
@@ -34,13 +36,13 @@ void print_request_table(const run_result& result, std::ostream& out) {
                            r.max_ms, r.median_ms, r.rps, r.fps);
     };
     out << header << "\n" << rule << "\n";
-    for (const auto& r : result.endpoint_rows()) line(r);
+    for (const auto* e : view.table) line(e->row);
     out << rule << "\n";
-    line(result.aggregated_row());
+    line(view.aggregated.row);
     out << "\n";
 }
 
-void print_percentile_table(const run_result& result, std::ostream& out) {
+void print_percentile_table(const result_view& view, std::ostream& out) {
     out << "Response time percentiles (ms)\n";
     std::string header = fmt::format("{:<8} {:<40}", "Type", "Name");
     for (double p : reported_percentiles) header += fmt::format(" {:>9}", percentile_label(p));
@@ -51,59 +53,48 @@ void print_percentile_table(const run_result& result, std::ostream& out) {
         for (double v : r.percentiles_ms) text += fmt::format(" {:>9.2f}", v);
         out << text << fmt::format(" {:>9}\n", r.requests);
     };
-    for (const auto& r : result.endpoint_rows()) line(r);
+    for (const auto* e : view.table) line(e->row);
     out << std::string(header.size(), '-') << "\n";
-    line(result.aggregated_row());
+    line(view.aggregated.row);
     out << "\n";
 }
 
-void print_errors(const run_result& result, std::ostream& out) {
-    if (result.totals.errors.empty()) return;
+void print_errors(const result_view& view, std::ostream& out) {
+    if (view.errors.empty()) return;
     out << "Error report\n" << fmt::format("{:<14} {:<12} {}\n", "# occurrences", "kind", "endpoint: error");
     out << std::string(80, '-') << "\n";
-    for (const auto& [key, record] : result.totals.errors) {
-        const auto& ep = result.endpoints[key.endpoint];
-        out << fmt::format("{:<14} {:<12} {} {}: {}\n", record.count, stats::to_string(key.kind),
-                           ep.method, ep.name, record.message);
-    }
+    for (const auto& e : view.errors)
+        out << fmt::format("{:<14} {:<12} {} {}: {}\n", e.count, stats::to_string(e.kind), e.endpoint->method,
+                           e.endpoint->name, e.message);
     out << "\n";
 }
 
 // Each declared check's pass rate, and the steps skipped for want of a variable.
-void print_checks(const run_result& result, std::ostream& out) {
-    const bool any = std::any_of(result.checks.begin(), result.checks.end(), [](const auto& c) { return c.in_run; });
-    if (any) {
+void print_checks(const result_view& view, std::ostream& out) {
+    if (!view.checks.empty()) {
         out << "Checks\n" << fmt::format("{:>9} {:>10} {:>10}  {}\n", "pass rate", "passed", "failed", "endpoint: check");
         out << std::string(80, '-') << "\n";
-        for (std::size_t i = 0; i < result.checks.size(); ++i) {
-            const auto& check = result.checks[i];
-            if (!check.in_run) continue;
-            const auto& tally = result.totals.checks[i];
-            const auto runs = tally.passed + tally.failed;
-            const auto rate = runs ? fmt::format("{:.2f}%", 100.0 * static_cast<double>(tally.passed) / static_cast<double>(runs))
-                                   : std::string("-");
-            const auto& ep = result.endpoints[check.endpoint_id];
-            out << fmt::format("{:>9} {:>10} {:>10}  {} {}: {}{}\n", rate, tally.passed, tally.failed, ep.method, ep.name,
-                               check.description, check.soft ? " (soft)" : "");
+        for (const auto& c : view.checks) {
+            const auto rate = c.pass_rate ? fmt::format("{:.2f}%", 100.0 * *c.pass_rate) : std::string("-");
+            out << fmt::format("{:>9} {:>10} {:>10}  {} {}: {}{}\n", rate, c.passed, c.failed, c.endpoint->method,
+                               c.endpoint->name, c.check->description, c.check->soft ? " (soft)" : "");
         }
         out << "\n";
     }
-    for (std::size_t i = 0; i < result.totals.skipped.size(); ++i) {
-        if (result.totals.skipped[i] == 0) continue;
-        const auto& ep = result.endpoints[i];
-        out << fmt::format("{} step(s) {} {} skipped: a variable they need was not set\n", result.totals.skipped[i],
-                           ep.method, ep.name);
-    }
+    for (const auto& s : view.skipped)
+        out << fmt::format("{} step(s) {} {} skipped: a variable they need was not set\n", s.count, s.endpoint->method,
+                           s.endpoint->name);
 }
 
 }  // namespace
 
 void print_summary(const run_result& result, std::ostream& out) {
     out << "\n";
-    print_request_table(result, out);
-    print_percentile_table(result, out);
-    print_errors(result, out);
-    print_checks(result, out);
+    const auto view = make_result_view(result);
+    print_request_table(view, out);
+    print_percentile_table(view, out);
+    print_errors(view, out);
+    print_checks(view, out);
     if (result.totals.cancelled > 0) {
         out << fmt::format("{} request(s) in flight were cut off by the stop timeout and not counted\n\n",
                            result.totals.cancelled);

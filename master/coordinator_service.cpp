@@ -222,15 +222,15 @@ coordinator_server::coordinator_server(cluster& c) : cluster_(c), service_(std::
 
 coordinator_server::~coordinator_server() { shutdown(); }
 
-std::string coordinator_server::start(const std::string& bind, const tls_files& tls) {
+common::status coordinator_server::start(const std::string& bind, const tls_files& tls) {
     grpc::ServerBuilder builder;
     wire::configure_master_server(builder);
     if (!bind.empty()) {
         std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
         if (tls.enabled()) {
-            std::string error;
-            credentials = wire::server_credentials(tls.cert, tls.key, tls.ca, error);
-            if (!credentials) return error;
+            auto loaded = wire::server_credentials(tls.cert, tls.key, tls.ca);
+            if (!loaded) return loaded.why();
+            credentials = *loaded;
         }
         builder.AddListeningPort(bind, credentials, &port_);
     }
@@ -239,7 +239,7 @@ std::string coordinator_server::start(const std::string& bind, const tls_files& 
     server_ = builder.BuildAndStart();
     if (!server_ || (!bind.empty() && port_ == 0)) {
         server_.reset();
-        return "--bind: cannot listen on " + bind;
+        return common::fail("--bind: cannot listen on " + bind);
     }
     // Stream objects waiting for workers, each replaced as it is taken: a thousand workers
     // arriving together are matched many at a time, not one per turn of the queue.

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "common/result.hpp"
 #include "master/cluster.hpp"
 
 namespace grpc {
@@ -23,8 +24,8 @@ class coordinator_server {
 public:
     explicit coordinator_server(cluster& c);
     ~coordinator_server();
-    // Listens on `bind` ("host:port"; port 0 picks one) unless empty. Returns "" or the reason.
-    std::string start(const std::string& bind, const tls_files& tls);
+    // Listens on `bind` ("host:port"; port 0 picks one) unless empty.
+    common::status start(const std::string& bind, const tls_files& tls);
     int port() const { return port_; }
     // A channel to this server inside the process, for in-process workers.
     std::shared_ptr<grpc::Channel> in_process_channel();

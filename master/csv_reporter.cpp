@@ -1,5 +1,7 @@
 #include "master/csv_reporter.hpp"
 
+#include "master/result_view.hpp"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -7,8 +9,8 @@
 
 namespace stampede::master {
 
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+std::string csv_field(std::string_view text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return std::string(text);
     std::string out = "\"";
     for (char c : text) {
         if (c == '"') out += '"';
@@ -41,12 +43,12 @@ std::string stats_line(const stats_row& r) {
            percentile_fields(r);
 }
 
-std::string stats_csv(const run_result& result) {
+std::string stats_csv(const result_view& view) {
     std::string out = "Type,Name,Request Count,Failure Count,Median Response Time,"
                       "Average Response Time,Min Response Time,Max Response Time,"
                       "Average Content Size,Requests/s,Failures/s" + percentile_header() + "\r\n";
-    for (const auto& r : result.endpoint_rows()) out += stats_line(r) + "\r\n";
-    return out + stats_line(result.aggregated_row()) + "\r\n";
+    for (const auto* e : view.table) out += stats_line(e->row) + "\r\n";
+    return out + stats_line(view.aggregated.row) + "\r\n";
 }
 
 std::string history_csv(const run_result& result) {
@@ -64,13 +66,11 @@ std::string history_csv(const run_result& result) {
     return out;
 }
 
-std::string failures_csv(const run_result& result) {
+std::string failures_csv(const result_view& view) {
     std::string out = "Method,Name,Error,Occurrences\r\n";
-    for (const auto& [key, record] : result.totals.errors) {
-        const auto& ep = result.endpoints[key.endpoint];
-        out += csv_field(ep.method) + "," + csv_field(ep.name) + "," + csv_field(record.message) +
-               "," + std::to_string(record.count) + "\r\n";
-    }
+    for (const auto& e : view.errors)
+        out += csv_field(e.endpoint->method) + "," + csv_field(e.endpoint->name) + "," + csv_field(e.message) +
+               "," + std::to_string(e.count) + "\r\n";
     return out;
 }
 
@@ -81,10 +81,11 @@ std::string exceptions_csv() { return "Count,Message,Traceback,Nodes\r\n"; }
 }  // namespace
 
 std::string write_csv_files(const run_result& result, const std::string& prefix) {
+    const auto view = make_result_view(result);
     const std::pair<std::string, std::string> files[] = {
-        {prefix + "_stats.csv", stats_csv(result)},
+        {prefix + "_stats.csv", stats_csv(view)},
         {prefix + "_stats_history.csv", history_csv(result)},
-        {prefix + "_failures.csv", failures_csv(result)},
+        {prefix + "_failures.csv", failures_csv(view)},
         {prefix + "_exceptions.csv", exceptions_csv()},
     };
     for (const auto& [path, text] : files) {

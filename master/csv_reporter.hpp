@@ -8,7 +8,7 @@
 namespace stampede::master {
 
 // Quotes a field the way Python's csv module does (QUOTE_MINIMAL).
-std::string csv_field(const std::string& text);
+std::string csv_field(std::string_view text);
 // Writes the four files; returns "" or the reason a file could not be written.
 std::string write_csv_files(const run_result& result, const std::string& prefix);
 

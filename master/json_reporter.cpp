@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "master/result_view.hpp"
 #include "stats/histogram_codec.hpp"
 
 namespace stampede::master {
@@ -50,60 +51,43 @@ json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
         {"min", r.min_ms},
         {"max", r.max_ms},
         {"mean", r.avg_ms},
-        {"p50", r.percentiles_ms[0]},
-        {"p95", r.percentiles_ms[5]},
-        {"p99", r.percentiles_ms[7]},
+        {"p50", r.percentile_ms(50)},
+        {"p95", r.percentile_ms(95)},
+        {"p99", r.percentile_ms(99)},
         {"percentiles", percentiles},
         {"histogram", {{"unit", "us"}, {"encoding", "stampede-sparse-v1+base64"},
                        {"data", base64(stats::encode_histogram(stats.latency))}}},
     };
 }
 
-json endpoints_json(const run_result& result) {
+json endpoints_json(const result_view& view) {
     json out = json::array();
-    const double seconds = result.duration_s();
-    for (std::size_t i = 0; i < result.endpoints.size(); ++i) {
-        const auto& stats = result.totals.endpoints[i];
-        if (stats.requests == 0) continue;
-        const auto& ep = result.endpoints[i];
-        out.push_back(row_json(make_row(ep.method, ep.name, stats, seconds), stats));
-    }
+    for (const auto& e : view.endpoints) out.push_back(row_json(e.row, *e.stats));
     return out;
 }
 
-json errors_json(const run_result& result) {
+json errors_json(const result_view& view) {
     json out = json::array();
-    for (const auto& [key, record] : result.totals.errors) {
-        const auto& ep = result.endpoints[key.endpoint];
-        out.push_back({{"method", ep.method}, {"name", ep.name},
-                       {"kind", std::string(stats::to_string(key.kind))}, {"code", key.code},
-                       {"message", record.message}, {"occurrences", record.count}});
-    }
+    for (const auto& e : view.errors)
+        out.push_back({{"method", e.endpoint->method}, {"name", e.endpoint->name},
+                       {"kind", std::string(stats::to_string(e.kind))}, {"code", e.code},
+                       {"message", e.message}, {"occurrences", e.count}});
     return out;
 }
 
-json checks_json(const run_result& result) {
+json checks_json(const result_view& view) {
     json out = json::array();
-    for (std::size_t i = 0; i < result.checks.size(); ++i) {
-        const auto& check = result.checks[i];
-        if (!check.in_run) continue;
-        const auto& tally = result.totals.checks[i];
-        const auto& ep = result.endpoints[check.endpoint_id];
-        const auto runs = tally.passed + tally.failed;
-        out.push_back({{"method", ep.method}, {"name", ep.name}, {"check", check.description}, {"soft", check.soft},
-                       {"passed", tally.passed}, {"failed", tally.failed},
-                       {"pass_rate", runs ? json(static_cast<double>(tally.passed) / static_cast<double>(runs)) : json(nullptr)}});
-    }
+    for (const auto& c : view.checks)
+        out.push_back({{"method", c.endpoint->method}, {"name", c.endpoint->name}, {"check", c.check->description},
+                       {"soft", c.check->soft}, {"passed", c.passed}, {"failed", c.failed},
+                       {"pass_rate", c.pass_rate ? json(*c.pass_rate) : json(nullptr)}});
     return out;
 }
 
-json skipped_json(const run_result& result) {
+json skipped_json(const result_view& view) {
     json out = json::array();
-    for (std::size_t i = 0; i < result.totals.skipped.size(); ++i) {
-        if (result.totals.skipped[i] == 0) continue;
-        const auto& ep = result.endpoints[i];
-        out.push_back({{"method", ep.method}, {"name", ep.name}, {"count", result.totals.skipped[i]}});
-    }
+    for (const auto& s : view.skipped)
+        out.push_back({{"method", s.endpoint->method}, {"name", s.endpoint->name}, {"count", s.count}});
     return out;
 }
 
@@ -138,14 +122,15 @@ json data_gaps_json(const run_result& result) {
 
 json events_json(const run_result& result) {
     json out = json::array();
-    for (const auto& e : result.events) out.push_back({{"time", e.at_s}, {"type", e.type}, {"detail", e.detail}});
+    for (const auto& e : result.events)
+        out.push_back({{"time", result.seconds_since_start(e.at)}, {"type", std::string(to_string(e.kind))}, {"detail", e.detail}});
     return out;
 }
 
 }  // namespace
 
 std::string result_to_json(const run_result& result) {
-    const auto& total = result.aggregate;
+    const auto view = make_result_view(result);
     json load = {{"users", result.load.users}, {"spawn_rate", result.load.spawn_rate}};
     if (result.load.run_time) load["run_time_s"] = std::chrono::duration<double>(*result.load.run_time).count();
     json doc = {
@@ -162,11 +147,11 @@ std::string result_to_json(const run_result& result) {
         {"duration_s", result.duration_s()},
         {"interrupted", result.interrupted},
         {"cancelled_requests", result.totals.cancelled},
-        {"totals", row_json(result.aggregated_row(), total)},
-        {"endpoints", endpoints_json(result)},
-        {"errors", errors_json(result)},
-        {"checks", checks_json(result)},
-        {"skipped_steps", skipped_json(result)},
+        {"totals", row_json(view.aggregated.row, *view.aggregated.stats)},
+        {"endpoints", endpoints_json(view)},
+        {"errors", errors_json(view)},
+        {"checks", checks_json(view)},
+        {"skipped_steps", skipped_json(view)},
         {"history", history_json(result)},
         {"events", events_json(result)},
         {"workers", workers_json(result)},

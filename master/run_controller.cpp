@@ -17,31 +17,26 @@ std::string new_run_id() {
     return fmt::format("{:08x}{:08x}", rd(), rd());
 }
 
-run_result describe_run(const lang::scenario& sc, const run_options& options) {
+run_result describe_run(const lang::shaped_run& run, const run_options& options) {
+    const auto& sc = run.sc;
     run_result r;
     r.scenario_path = sc.source_path;
     r.command_line = options.command_line;
     r.target_url = sc.host->url();
-    r.profile = options.profile;
-    r.load = options.load;
+    r.profile = run.plan.overrides.profile;
+    r.load = run.load;
     for (const auto& cls : sc.user_classes) r.user_classes.push_back(cls.name);
     r.endpoints = sc.endpoints;
     r.checks = sc.checks;
     return r;
 }
 
-cluster_config make_cluster_config(const lang::scenario& sc, const run_options& o) {
+cluster_config make_cluster_config(const lang::shaped_run& run, const run_options& o) {
+    const auto& sc = run.sc;
     cluster_config c;
     c.run_id = new_run_id();
-    c.scenario_path = sc.source_path;
-    c.scenario_yaml = o.scenario_yaml;
-    c.target_override = o.overrides.host.value_or("");
-    c.tags = o.overrides.tags;
-    c.exclude_tags = o.overrides.exclude_tags;
-    c.seed = o.seed;
+    c.plan = run.plan;
     c.token = o.token;
-    c.files = sc.files;
-    c.environment = sc.environment;
     c.endpoint_count = sc.endpoints.size();
     c.check_count = sc.checks.size();
     c.class_count = sc.user_classes.size();
@@ -61,14 +56,15 @@ bool await_workers(cluster& c, const run_options& o, int port, std::ostream& con
 
 }  // namespace
 
-run_outcome execute_run(lang::scenario sc, const run_options& options, std::ostream& console) {
+run_outcome execute_run(const lang::shaped_run& run, const run_options& options, std::ostream& console) {
+    const auto& load = run.load;
     run_outcome outcome;
-    outcome.result = describe_run(sc, options);
+    outcome.result = describe_run(run, options);
     auto& result = outcome.result;
-    cluster cl(make_cluster_config(sc, options));
+    cluster cl(make_cluster_config(run, options));
     coordinator_server server(cl);
-    if (auto error = server.start(options.bind, options.tls); !error.empty()) {
-        outcome.error = error;
+    if (auto started = server.start(options.bind, options.tls); !started) {
+        outcome.error = started.error();
         return outcome;
     }
     std::unique_ptr<local_workers> locals;
@@ -89,11 +85,11 @@ run_outcome execute_run(lang::scenario sc, const run_options& options, std::ostr
     }
     outcome.started = true;
     result.start = wall_clock::now();
-    run_loop loop(cl, result, load_schedule(users_per_class(sc.user_classes, options.load.users), options.load.spawn_rate),
-                  options.snapshot_interval, options.load.run_time);
-    console_progress progress(console, options.status_interval, options.load.users, !options.bind.empty());
+    run_loop loop(cl, result, load_schedule(users_per_class(run.sc.user_classes, load.users), load.spawn_rate),
+                  options.snapshot_interval, load.run_time);
+    console_progress progress(console, options.status_interval, load.users, !options.bind.empty());
     loop.observe(progress);
-    console << "Starting " << options.load.users << " user(s) at " << options.load.spawn_rate << "/s on "
+    console << "Starting " << load.users << " user(s) at " << load.spawn_rate << "/s on "
             << cl.status().workers_active << " worker(s) against " << result.target_url << "\n";
     loop.run();
     cl.stop(options.stop_timeout);
@@ -110,7 +106,7 @@ run_outcome execute_run(lang::scenario sc, const run_options& options, std::ostr
         outcome.error_code = exit_cannot_run;
     }
     const std::string why = !outcome.error.empty() ? outcome.error : result.interrupted ? "interrupted" : "run time reached";
-    result.events.push_back({result.duration_s(), "stopped", why});
+    result.events.push_back({result.end, event_kind::stopped, why});
     loop.finish();
     return outcome;
 }

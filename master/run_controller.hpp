@@ -9,8 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "scenario/load_plan.hpp"
-#include "scenario/scenario.hpp"
+#include "scenario/run_plan.hpp"
 #include "master/coordinator_service.hpp"
 #include "master/run_result.hpp"
 
@@ -24,12 +23,8 @@ public:
 using local_workers_factory =
     std::function<std::unique_ptr<local_workers>(std::shared_ptr<grpc::Channel> in_process_channel)>;
 
+// How the master runs: its own settings. What every worker must agree on is the run plan.
 struct run_options {
-    lang::run_load load;
-    std::optional<std::string> profile;
-    lang::load_overrides overrides;  // host and tags, passed on to workers
-    std::string scenario_yaml;         // the file as written, sent to workers
-    std::uint64_t seed = 0;
     common::micros stop_timeout{std::chrono::seconds(5)};
     common::micros snapshot_interval{std::chrono::seconds(1)};
     common::micros status_interval{std::chrono::seconds(2)};
@@ -59,6 +54,6 @@ struct run_outcome {
     bool started = false;  // the result holds what ran before the error
 };
 
-run_outcome execute_run(lang::scenario sc, const run_options& options, std::ostream& console);
+run_outcome execute_run(const lang::shaped_run& run, const run_options& options, std::ostream& console);
 
 }  // namespace stampede::master

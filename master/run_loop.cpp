@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <numeric>
 
 namespace stampede::master {
 
@@ -36,7 +37,7 @@ void run_loop::run() {
         deadline_.expires_after(*run_time_);
         deadline_.async_wait([this](auto ec) { if (!ec) io_.stop(); });
     }
-    if (auto target = schedule_.tick(common::micros(0))) cluster_.start(target->users_per_class, target->spawn_rate);
+    if (auto target = schedule_.tick(common::micros(0))) apply(*target);
     schedule_tick();
     io_.run();
     users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
@@ -44,12 +45,22 @@ void run_loop::run() {
 
 void run_loop::take_last_interval() { aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_); }
 
+// A new target from the schedule starts a stage of the result.
+void run_loop::apply(const load_target& target) {
+    cluster_.start(target.users_per_class, target.spawn_rate);
+    const double now = elapsed_s();
+    if (!result_.stages.empty()) result_.stages.back().to_s = now;
+    const int users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
+    result_.stages.push_back({"stage " + std::to_string(result_.stages.size() + 1), now, now, users, target.spawn_rate});
+}
+
 void run_loop::finish() {
+    if (!result_.stages.empty()) result_.stages.back().to_s = result_.duration_s();
     for (auto* o : observers_) o->on_finish(result_);
 }
 
-void run_loop::emit(const std::string& type, const std::string& detail) {
-    result_.events.push_back({elapsed_s(), type, detail});
+void run_loop::emit(event_kind kind, const std::string& detail) {
+    result_.events.push_back({wall_clock::now(), kind, detail});
     for (auto* o : observers_) o->on_event(result_, result_.events.back());
 }
 
@@ -68,11 +79,11 @@ void run_loop::tick() {
     users_ = status.running_users;
     aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
     const auto since_start = std::chrono::duration_cast<common::micros>(wall_clock::now() - result_.start);
-    if (auto target = schedule_.tick(since_start)) cluster_.start(target->users_per_class, target->spawn_rate);
+    if (auto target = schedule_.tick(since_start)) apply(*target);
     for (auto* o : observers_) o->on_interval(result_, status);
     if (!announced_spawned_ && status.users > 0 && status.running_users == status.users) {
         announced_spawned_ = true;
-        emit("spawning_complete", std::to_string(status.users) + " users");
+        emit(event_kind::spawning_complete, std::to_string(status.users) + " users");
     }
 }
 

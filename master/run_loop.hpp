@@ -31,10 +31,11 @@ public:
     // The result is complete: observers finish.
     void finish();
     // An event on the run's clock, appended to the result and told to the observers.
-    void emit(const std::string& type, const std::string& detail);
+    void emit(event_kind kind, const std::string& detail);
 
 private:
     void schedule_tick();
+    void apply(const load_target& target);
     void tick();
     double elapsed_s() const;
 

@@ -1,24 +1,21 @@
 #include "master/run_result.hpp"
 
-#include <algorithm>
-
 namespace stampede::master {
 
-std::vector<stats_row> run_result::endpoint_rows() const {
-    std::vector<stats_row> rows;
-    const double seconds = duration_s();
-    for (std::size_t i = 0; i < endpoints.size() && i < totals.endpoints.size(); ++i) {
-        if (totals.endpoints[i].requests == 0) continue;
-        rows.push_back(make_row(endpoints[i].method, endpoints[i].name, totals.endpoints[i], seconds));
+std::string_view to_string(event_kind kind) {
+    switch (kind) {
+        case event_kind::worker_joined: return "worker_joined";
+        case event_kind::worker_reconnected: return "worker_reconnected";
+        case event_kind::worker_quit: return "worker_quit";
+        case event_kind::worker_failed: return "worker_failed";
+        case event_kind::worker_lost: return "worker_lost";
+        case event_kind::worker_cpu_high: return "worker_cpu_high";
+        case event_kind::master_stalled: return "master_stalled";
+        case event_kind::spawning_complete: return "spawning_complete";
+        case event_kind::stopped: return "stopped";
+        case event_kind::count: break;
     }
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.name, a.method) < std::tie(b.name, b.method);
-    });
-    return rows;
-}
-
-stats_row run_result::aggregated_row() const {
-    return make_row("", "Aggregated", aggregate, duration_s());
+    return "unknown";
 }
 
 }  // namespace stampede::master

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenario/load_plan.hpp"
@@ -15,19 +16,52 @@ namespace stampede::master {
 
 using wall_clock = std::chrono::system_clock;
 
-// One snapshot interval, as Locust's stats history row: current rates and cumulative totals.
+// One endpoint in one history row: its requests in the interval, and its latency over the
+// sliding window. Compact on purpose: a day's soak of 20 endpoints keeps 1.7 million of them.
+struct endpoint_point {
+    std::uint32_t requests = 0, failures = 0;          // in this interval (saturating)
+    float p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;  // over the sliding window
+};
+
+// One snapshot interval, as Locust's stats history row: current rates and cumulative totals,
+// and the same interval per endpoint.
 struct history_row {
     std::int64_t unix_time = 0;
     int users = 0;
     double current_rps = 0, current_fps = 0;          // over the sliding window
     double current_p50_ms = 0, current_p95_ms = 0;    // over the sliding window
     stats_row total;                                  // cumulative since the start
+    std::vector<endpoint_point> endpoints;            // indexed by endpoint id
 };
 
+// What happens in a run, each kind named once. `count` is not a kind: it stays last.
+enum class event_kind : std::uint8_t {
+    worker_joined, worker_reconnected, worker_quit, worker_failed, worker_lost, worker_cpu_high,
+    master_stalled, spawning_complete, stopped, count
+};
+std::string_view to_string(event_kind kind);
+
+// Every event is stamped on the same clock (the wall clock, when it happened), wherever it
+// was noticed: the cluster's threads or the run loop.
 struct run_event {
-    double at_s = 0;  // seconds since the start
-    std::string type;
+    wall_clock::time_point at;
+    event_kind kind = event_kind::stopped;
     std::string detail;
+};
+
+// A stage of the load shape as it ran: today one, the plan's users and spawn rate.
+struct stage_record {
+    std::string name;
+    double from_s = 0, to_s = 0;  // since the start
+    int users = 0;
+    double spawn_rate = 0;
+};
+
+// A pass/fail target and how the run did against it (filled by the thresholds to come).
+struct verdict {
+    std::string target;    // as the user wrote it: "p95 < 300ms"
+    std::string measured;  // what the run did: "p95 412 ms"
+    bool passed = false;
 };
 
 struct worker_record {
@@ -69,20 +103,22 @@ struct run_result {
     stats::stats_delta totals;               // cumulative, per endpoint
     stats::endpoint_stats aggregate;         // cumulative, every endpoint together (the aggregator keeps it)
     std::vector<history_row> history;
-    std::vector<run_event> events;
+    std::vector<run_event> events;  // in time order
+    std::vector<stage_record> stages;
+    std::vector<verdict> verdicts;
     std::vector<worker_record> workers;
     std::uint64_t refused_snapshots = 0;  // malformed snapshots from workers, not merged
     std::vector<data_gap> data_gaps;
 
     double duration_s() const { return std::chrono::duration<double>(end - start).count(); }
+    double seconds_since_start(wall_clock::time_point t) const {
+        return std::chrono::duration<double>(t - start).count();
+    }
     bool incomplete() const {
         for (const auto& g : data_gaps)
             if (g.fails_run) return true;
         return false;
     }
-    // Rows for endpoints that saw requests, sorted by name then method (Locust's order).
-    std::vector<stats_row> endpoint_rows() const;
-    stats_row aggregated_row() const;
 };
 
 }  // namespace stampede::master

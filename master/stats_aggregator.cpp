@@ -12,7 +12,7 @@ stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
 void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point now, int users) {
     result_.totals.merge(delta);
     const auto interval_start = window_.empty() ? result_.start : window_.back().end;
-    window_.push_back({interval_start, now, delta.total()});
+    window_.push_back({interval_start, now, delta.total(), delta.endpoints});
     result_.aggregate.merge(window_.back().total);  // once here, not by every reader
     if (window_.size() > window_size_) window_.pop_front();
 
@@ -31,7 +31,27 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     row.current_p95_ms = to_ms(recent.latency.percentile(95));
     const double elapsed = std::chrono::duration<double>(now - result_.start).count();
     row.total = make_row("", "Aggregated", result_.aggregate, elapsed);
+    row.endpoints = endpoint_points(delta);
     result_.history.push_back(std::move(row));
+}
+
+// Each endpoint's interval counts, and its percentiles over the same window as the aggregate's.
+std::vector<endpoint_point> stats_aggregator::endpoint_points(const stats::stats_delta& delta) const {
+    auto narrow = [](std::uint64_t n) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, UINT32_MAX)); };
+    std::vector<endpoint_point> points(delta.endpoints.size());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        stats::histogram recent;
+        for (const auto& entry : window_)
+            if (i < entry.endpoints.size()) recent.merge(entry.endpoints[i].latency);
+        auto& p = points[i];
+        p.requests = narrow(delta.endpoints[i].requests);
+        p.failures = narrow(delta.endpoints[i].failures);
+        p.p50_ms = static_cast<float>(to_ms(recent.percentile(50)));
+        p.p95_ms = static_cast<float>(to_ms(recent.percentile(95)));
+        p.p99_ms = static_cast<float>(to_ms(recent.percentile(99)));
+        p.max_ms = static_cast<float>(to_ms(recent.max()));
+    }
+    return points;
 }
 
 const history_row& stats_aggregator::latest() const { return result_.history.back(); }

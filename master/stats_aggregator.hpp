@@ -1,6 +1,7 @@
 #pragma once
-// Merges stats deltas into the run's cumulative statistics and its per-interval history.
-// A sliding window of recent intervals gives the "current" rates and percentiles.
+// Merges stats deltas into the run's cumulative statistics and its per-interval history, for
+// every endpoint together and for each. A sliding window of recent intervals gives the
+// "current" rates and percentiles.
 #include <deque>
 
 #include "master/run_result.hpp"
@@ -21,7 +22,9 @@ private:
     struct window_entry {
         wall_clock::time_point start, end;
         stats::endpoint_stats total;
+        std::vector<stats::endpoint_stats> endpoints;  // this interval's, per endpoint
     };
+    std::vector<endpoint_point> endpoint_points(const stats::stats_delta& delta) const;
     run_result& result_;
     std::size_t window_size_;
     std::deque<window_entry> window_;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 
 namespace stampede::master {
 
@@ -9,6 +10,12 @@ std::string percentile_label(double p) {
     std::ostringstream out;
     out << p << "%";
     return out.str();
+}
+
+double stats_row::percentile_ms(double p) const {
+    for (std::size_t i = 0; i < reported_percentiles.size(); ++i)
+        if (reported_percentiles[i] == p) return percentiles_ms[i];
+    throw std::invalid_argument("not a reported percentile: " + std::to_string(p));
 }
 
 stats_row make_row(const std::string& method, const std::string& name,

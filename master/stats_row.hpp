@@ -23,6 +23,9 @@ struct stats_row {
     double avg_bytes = 0;
     double rps = 0, fps = 0;
     std::array<double, reported_percentiles.size()> percentiles_ms{};
+
+    // One of reported_percentiles, by its value: percentile_ms(95).
+    double percentile_ms(double p) const;
 };
 
 stats_row make_row(const std::string& method, const std::string& name,

@@ -10,36 +10,49 @@ namespace {
 
 constexpr std::size_t max_pem_bytes = 1u << 20;
 
-// The file's text; on failure the first reason goes to `error`, naming `flag`.
-std::string read_pem(const std::string& path, const char* flag, std::string& error) {
-    std::string why;
-    auto text = common::read_text_file(path, max_pem_bytes, &why);
-    if (!text && error.empty()) error = std::string(flag) + ": cannot read " + path + ": " + why;
-    return text.value_or("");
+// The file's text, or why not, naming the flag it came from.
+common::result<std::string> read_pem(const std::string& path, const char* flag) {
+    auto text = common::read_text_file(path, max_pem_bytes);
+    if (!text) return common::fail(std::string(flag) + ": cannot read " + path + ": " + text.error());
+    return text;
+}
+
+// A file that may be left out: no path, no text.
+common::result<std::string> read_optional_pem(const std::string& path, const char* flag) {
+    return path.empty() ? common::result<std::string>(std::string()) : read_pem(path, flag);
 }
 
 }  // namespace
 
-std::shared_ptr<grpc::ServerCredentials> server_credentials(const std::string& cert, const std::string& key,
-                                                            const std::string& ca, std::string& error) {
+common::result<std::shared_ptr<grpc::ServerCredentials>> server_credentials(const std::string& cert,
+                                                                            const std::string& key,
+                                                                            const std::string& ca) {
     grpc::SslServerCredentialsOptions options(ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
                                                          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-    pair.cert_chain = read_pem(cert, "--tls-cert", error);
-    pair.private_key = read_pem(key, "--tls-key", error);
-    if (!ca.empty()) options.pem_root_certs = read_pem(ca, "--tls-ca", error);
-    if (!error.empty()) return nullptr;
-    options.pem_key_cert_pairs.push_back(pair);
+    auto chain = read_pem(cert, "--tls-cert");
+    if (!chain) return chain.why();
+    auto private_key = read_pem(key, "--tls-key");
+    if (!private_key) return private_key.why();
+    auto roots = read_optional_pem(ca, "--tls-ca");
+    if (!roots) return roots.why();
+    options.pem_root_certs = *roots;
+    options.pem_key_cert_pairs.push_back({*private_key, *chain});
     return grpc::SslServerCredentials(options);
 }
 
-std::shared_ptr<grpc::ChannelCredentials> channel_credentials(const std::string& ca, const std::string& cert,
-                                                              const std::string& key, std::string& error) {
+common::result<std::shared_ptr<grpc::ChannelCredentials>> channel_credentials(const std::string& ca,
+                                                                              const std::string& cert,
+                                                                              const std::string& key) {
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = read_pem(ca, "--tls-ca", error);
-    if (!cert.empty()) ssl.pem_cert_chain = read_pem(cert, "--tls-cert", error);
-    if (!key.empty()) ssl.pem_private_key = read_pem(key, "--tls-key", error);
-    if (!error.empty()) return nullptr;
+    auto roots = read_pem(ca, "--tls-ca");
+    if (!roots) return roots.why();
+    auto chain = read_optional_pem(cert, "--tls-cert");
+    if (!chain) return chain.why();
+    auto private_key = read_optional_pem(key, "--tls-key");
+    if (!private_key) return private_key.why();
+    ssl.pem_root_certs = *roots;
+    ssl.pem_cert_chain = *chain;
+    ssl.pem_private_key = *private_key;
     return grpc::SslCredentials(ssl);
 }
 

@@ -59,25 +59,24 @@ std::string unknown_profile(const scenario& sc, const std::string& name) {
 
 }  // namespace
 
-load_plan_result apply_load_plan(scenario& sc, const load_overrides& overrides) {
-    load_plan_result result;
-    apply(result.load, sc.load);
+common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& overrides) {
+    run_load load;
+    apply(load, sc.load);
     if (overrides.profile) {
         auto it = sc.profiles.find(*overrides.profile);
-        if (it == sc.profiles.end()) return {result.load, unknown_profile(sc, *overrides.profile)};
-        apply(result.load, it->second);
+        if (it == sc.profiles.end()) return common::fail(unknown_profile(sc, *overrides.profile));
+        apply(load, it->second);
     }
-    apply(result.load, {overrides.users, overrides.spawn_rate, overrides.run_time});
+    apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time});
     if (overrides.host) {
         std::string error;
         sc.host = parse_host_url(*overrides.host, &error);
-        if (!sc.host) return {result.load, "--host: " + error};
+        if (!sc.host) return common::fail("--host: " + error);
     }
-    if (!sc.host) return {result.load, "no host: set 'host' in " + sc.source_path + " or pass --host"};
+    if (!sc.host) return common::fail("no host: set 'host' in " + sc.source_path + " or pass --host");
     filter_tasks(sc, overrides.tags, overrides.exclude_tags);
-    if (sc.user_classes.empty())
-        return {result.load, "--tags/--exclude-tags: no task is left to run"};
-    return result;
+    if (sc.user_classes.empty()) return common::fail("--tags/--exclude-tags: no task is left to run");
+    return load;
 }
 
 }  // namespace stampede::lang

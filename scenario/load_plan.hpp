@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "common/result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace stampede::lang {
@@ -27,12 +28,8 @@ struct run_load {
     std::optional<micros> run_time;  // none: run until stopped
 };
 
-struct load_plan_result {
-    run_load load;
-    std::string error;  // non-empty: the plan cannot run, the reason names the flag or key
-};
-
-// Applies overrides to `sc` in place (host, task filters) and returns the effective load.
-load_plan_result apply_load_plan(scenario& sc, const load_overrides& overrides);
+// Applies overrides to `sc` in place (host, task filters) and returns the effective load, or
+// why the plan cannot run (the reason names the flag or key).
+common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& overrides);
 
 }  // namespace stampede::lang

@@ -87,10 +87,10 @@ void loader::get_data(const YAML::Node& n) {
         auto file = get_string(file_node, "data file");
         if (!file) continue;
         set.file = *file;
-        std::string why;
-        auto content = options_.read_file ? options_.read_file(*file, why) : std::nullopt;
+        auto content = options_.read_file ? options_.read_file(*file)
+                                          : common::result<std::string>(common::fail("no files can be read here"));
         if (!content) {
-            problem(file_node, "cannot read data file '" + *file + "'" + (why.empty() ? "" : ": " + why));
+            problem(file_node, "cannot read data file '" + *file + "': " + content.error());
             continue;
         }
         bundle_bytes_ += content->size();
@@ -319,25 +319,27 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     return result;
 }
 
-scenario_load_result load_scenario_file(const std::string& path) {
-    std::string why;
-    auto text = read_text_file(path, max_scenario_bundle_bytes, &why);
-    if (!text) {
-        scenario_load_result result;
-        result.path = path;
-        result.problems.push_back({0, 0, "cannot read the scenario file: " + why});
-        return result;
-    }
+load_options file_system_sources(const std::string& path) {
     load_options options;
-    options.read_file = [dir = directory_of(path)](const std::string& name, std::string& error) {
-        return read_text_file(!name.empty() && name.front() == '/' ? name : dir + name, max_scenario_bundle_bytes,
-                              &error);
+    options.read_file = [dir = directory_of(path)](const std::string& name) {
+        return read_text_file(!name.empty() && name.front() == '/' ? name : dir + name, max_scenario_bundle_bytes);
     };
     options.environment = [](const std::string& name) -> std::optional<std::string> {
         const char* value = std::getenv(name.c_str());
         return value ? std::optional<std::string>(value) : std::nullopt;
     };
-    return load_scenario_text(*text, path, options);
+    return options;
+}
+
+scenario_load_result load_scenario_file(const std::string& path) {
+    auto text = read_text_file(path, max_scenario_bundle_bytes);
+    if (!text) {
+        scenario_load_result result;
+        result.path = path;
+        result.problems.push_back({0, 0, "cannot read the scenario file: " + text.error()});
+        return result;
+    }
+    return load_scenario_text(*text, path, file_system_sources(path));
 }
 
 }  // namespace stampede::lang

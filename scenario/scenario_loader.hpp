@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace stampede::lang {
@@ -33,12 +34,14 @@ struct scenario_load_result {
 inline constexpr std::size_t max_scenario_bundle_bytes = 60u << 20;
 
 struct load_options {
-    // The file's content, or nullopt with the reason in `error`.
-    std::function<std::optional<std::string>(const std::string& name, std::string& error)> read_file;
+    // The file's content, or why not.
+    std::function<common::result<std::string>(const std::string& name)> read_file;
     std::function<std::optional<std::string>(const std::string& name)> environment;
 };
 
-// Data files relative to the scenario's directory; the process environment.
+// Data files relative to the directory of the scenario at `path`; the process environment.
+load_options file_system_sources(const std::string& path);
+// The file at `path`, loaded with file_system_sources.
 scenario_load_result load_scenario_file(const std::string& path);
 scenario_load_result load_scenario_text(const std::string& text, const std::string& display_path,
                                         const load_options& options = {});

@@ -118,10 +118,10 @@ load_engine::~load_engine() {
     }
 }
 
-std::string load_engine::start() {
-    std::string error;
-    impl_->prepared = prepare_scenario(impl_->sc, &error);
-    if (!impl_->prepared) return error;
+common::status load_engine::start() {
+    auto prepared = prepare_scenario(impl_->sc);
+    if (!prepared) return prepared.why();
+    impl_->prepared = std::move(*prepared);
     try {
         for (int i = 0; i < impl_->options.threads; ++i) {
             auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size(), impl_->sc.checks.size());
@@ -135,7 +135,7 @@ std::string load_engine::start() {
             t->runner.join();
         }
         impl_->threads.clear();
-        return "cannot start " + std::to_string(impl_->options.threads) + " load threads: " + e.what();
+        return common::fail("cannot start " + std::to_string(impl_->options.threads) + " load threads: " + e.what());
     }
     impl_->open_files_limit = process_usage::raise_open_files_limit();
     impl_->started = true;

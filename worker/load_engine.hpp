@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/duration.hpp"
+#include "common/result.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/stats_delta.hpp"
 
@@ -43,8 +44,8 @@ public:
     load_engine(const load_engine&) = delete;
     load_engine& operator=(const load_engine&) = delete;
 
-    // Resolves the host and starts the io threads; returns "" or a reason it cannot run.
-    std::string start();
+    // Resolves the host and starts the io threads, or says why it cannot run.
+    common::status start();
     // Moves toward `users_per_class` users, starting or ending `spawn_rate` users per second.
     // `spawn_phase` in [0, 1): how far into its first spawn period this worker starts.
     void assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase = 0);

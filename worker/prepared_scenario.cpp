@@ -94,7 +94,7 @@ std::vector<prepared_step> prepare_steps(const lang::scenario& sc, const lang::u
 
 }  // namespace
 
-std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error) {
+common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const lang::scenario& sc) {
     auto out = std::make_shared<prepared_scenario>();
     out->sc = &sc;
     out->stateful = !sc.variables.empty() || !sc.data.empty();
@@ -103,10 +103,7 @@ std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& 
     tcp::resolver resolver(io);
     beast::error_code ec;
     target host{"host", *sc.host, resolver.resolve(sc.host->host, sc.host->port, ec)};
-    if (ec) {
-        if (error) *error = "cannot resolve host '" + sc.host->host + "': " + ec.message();
-        return nullptr;
-    }
+    if (ec) return common::fail("cannot resolve host '" + sc.host->host + "': " + ec.message());
     out->targets.push_back(std::move(host));
     for (const auto& cls : sc.user_classes) {
         prepared_class pc;
@@ -120,7 +117,7 @@ std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& 
         pc.on_stop = prepare_steps(sc, cls, cls.on_stop);
         out->classes.push_back(std::move(pc));
     }
-    return out;
+    return std::shared_ptr<const prepared_scenario>(std::move(out));
 }
 
 }  // namespace stampede::worker

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "common/duration.hpp"
+#include "common/result.hpp"
 #include "scenario/scenario.hpp"
 
 namespace stampede::worker {
@@ -68,7 +69,7 @@ struct prepared_scenario {
     mutable std::unique_ptr<std::atomic<std::uint64_t>[]> data_cursors;  // one per data set
 };
 
-// Builds every task's request and resolves every target. Null with a reason on failure.
-std::shared_ptr<const prepared_scenario> prepare_scenario(const lang::scenario& sc, std::string* error);
+// Builds every task's request and resolves every target; fails naming the host that does not resolve.
+common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const lang::scenario& sc);
 
 }  // namespace stampede::worker

@@ -17,11 +17,10 @@
 #include "proto/snapshot_codec.hpp"
 #include "proto/tls_credentials.hpp"
 #include "proto/wire_text.hpp"
-#include "scenario/load_plan.hpp"
-#include "scenario/scenario_loader.hpp"
+#include "proto/run_plan_codec.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
-#include "worker/load_engine.hpp"
 #include "worker/process_usage.hpp"
+#include "worker/run_session.hpp"
 #include "worker/snapshot_outbox.hpp"
 
 namespace stampede::worker {
@@ -56,8 +55,9 @@ std::shared_ptr<grpc::Channel> make_channel(const agent_options& o, std::string&
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
     std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
     if (!o.tls_ca.empty()) {
-        credentials = wire::channel_credentials(o.tls_ca, o.tls_cert, o.tls_key, error);
-        if (!credentials) credentials = grpc::InsecureChannelCredentials();  // unused: run() reports the error
+        auto loaded = wire::channel_credentials(o.tls_ca, o.tls_cert, o.tls_key);
+        if (loaded) credentials = *loaded;
+        else error = loaded.error();  // the insecure channel stays unused: run() reports the error
         if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
     }
     return grpc::CreateCustomChannel(o.master, credentials, args);
@@ -94,12 +94,15 @@ struct worker_agent::impl {
     std::atomic<std::uint64_t> requests{0}, failures{0};
     process_usage usage;
 
-    // The run this worker serves; kept across reconnects to the same master run.
-    std::string run_id;
-    std::unique_ptr<load_engine> engine;
+    // The run this worker serves; kept across reconnects to the same master run. The agent
+    // thread replaces it, the watchdog may stop its users: each takes its own reference.
+    std::mutex session_mutex;
+    std::shared_ptr<run_session> session;
+    std::shared_ptr<run_session> current_session() {
+        std::lock_guard lock(session_mutex);
+        return session;
+    }
     snapshot_outbox outbox{600};
-    std::mutex engine_mutex;  // the agent thread and the watchdog both steer the engine
-    std::atomic<bool> users_running{false};
     common::micros snapshot_interval{1s}, heartbeat_interval{1s};
     std::atomic<steady::rep> last_heard{steady::now().time_since_epoch().count()};
 
@@ -155,8 +158,8 @@ struct worker_agent::impl {
         hb.set_requests_counted(outbox.requests_counted());
     }
     int current_users() {
-        std::lock_guard lock(engine_mutex);
-        return engine ? engine->status().users : 0;
+        const auto s = current_session();
+        return s ? s->users() : 0;
     }
     bool send_unsent();
     void stop_users(common::micros grace);
@@ -224,7 +227,8 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
     h->set_machine(host_name());
     h->set_threads(static_cast<std::uint32_t>(options.threads > 0 ? options.threads : std::thread::hardware_concurrency()));
     h->set_token(options.token);
-    h->set_run_id(run_id);
+    const auto s = current_session();
+    h->set_run_id(s ? s->run_id() : std::string());
     h->set_master_timeout_ms(static_cast<std::uint32_t>(options.master_timeout.count() / 1000));
     return write(hello);
 }
@@ -258,12 +262,9 @@ bool worker_agent::impl::send_state(v1::StateChange::State state, const std::str
 }
 
 void worker_agent::impl::collect() {
-    if (!engine) return;
-    stats::stats_delta delta;
-    {
-        std::lock_guard lock(engine_mutex);
-        delta = engine->take_delta();
-    }
+    const auto s = current_session();
+    if (!s) return;
+    auto delta = s->take_delta();
     requests += delta.total_requests();
     for (const auto& e : delta.endpoints) failures += e.failures;
     outbox.add(std::move(delta));
@@ -293,24 +294,18 @@ bool worker_agent::impl::send_unsent() {
 }
 
 void worker_agent::impl::stop_users(common::micros grace) {
-    {
-        std::lock_guard lock(engine_mutex);
-        if (!engine || !users_running) return;
-        engine->stop(grace);
-        users_running = false;
-    }
-    collect();
+    const auto s = current_session();
+    if (s && s->stop(grace)) collect();
 }
 
 // The safety rule: never keep loading a target for a master that has gone silent. What the
 // users counted stays in the engine until the agent thread collects it.
 void worker_agent::impl::stop_if_master_silent() {
-    if (!users_running || !master_silent()) return;
-    std::lock_guard lock(engine_mutex);
-    if (!engine || !users_running) return;
+    if (!master_silent()) return;
+    const auto s = current_session();
+    if (!s || !s->users_running()) return;
     spdlog::warn("no word from the master for {}: stopping all users", common::format_duration(options.master_timeout));
-    engine->stop(common::micros(0));
-    users_running = false;
+    s->stop(common::micros(0));
 }
 
 // This worker cannot run the scenario: it says so here and tells the master, which ends the
@@ -327,41 +322,20 @@ session_end worker_agent::impl::cannot_run(const std::string& why) {
 std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) {
     snapshot_interval = common::micros(std::max<std::uint32_t>(50, w.snapshot_interval_ms()) * 1000LL);
     heartbeat_interval = common::micros(std::max<std::uint32_t>(50, w.heartbeat_interval_ms()) * 1000LL);
-    if (w.run_id() != run_id) {
+    if (const auto current = current_session(); !current || current->run_id() != w.run_id()) {
         stop_users(common::micros(0));
         {
-            std::lock_guard lock(engine_mutex);
-            engine.reset();
+            std::lock_guard lock(session_mutex);
+            session.reset();
         }
         outbox.start_run(w.acked_sequence());  // what it kept belongs to a run whose master is gone
-        run_id = w.run_id();
-        // Data files and environment values come from the master, so every worker runs the
-        // scenario the master validated.
-        lang::load_options sources;
-        sources.read_file = [&w](const std::string& name, std::string&) -> std::optional<std::string> {
-            auto it = w.files().find(name);
-            return it == w.files().end() ? std::nullopt : std::optional<std::string>(it->second);
-        };
-        sources.environment = [&w](const std::string& name) -> std::optional<std::string> {
-            auto it = w.environment().find(name);
-            return it == w.environment().end() ? std::nullopt : std::optional<std::string>(it->second);
-        };
-        auto loaded = lang::load_scenario_text(w.scenario_yaml(), w.scenario_path(), sources);
-        if (!loaded.ok()) return cannot_run("the scenario does not load here:\n" + loaded.format());
-        lang::load_overrides overrides;
-        if (!w.plan().target().empty()) overrides.host = w.plan().target();
-        overrides.tags.assign(w.plan().tags().begin(), w.plan().tags().end());
-        overrides.exclude_tags.assign(w.plan().exclude_tags().begin(), w.plan().exclude_tags().end());
-        auto plan = lang::apply_load_plan(*loaded.value, overrides);
-        if (!plan.error.empty()) return cannot_run(plan.error);
-        engine_options eo;
-        eo.threads = options.threads;
-        eo.seed = w.plan().seed() ? w.plan().seed() ^ std::hash<std::string>{}(worker_id) : 0;
-        auto fresh = std::make_unique<load_engine>(std::move(*loaded.value), eo);
-        if (auto error = fresh->start(); !error.empty()) return cannot_run(error);
-        std::lock_guard lock(engine_mutex);
-        engine = std::move(fresh);
-        spdlog::info("joined run {}: {}", run_id, w.scenario_path());
+        // The plan carries the data files and environment values the master read, so every
+        // worker runs the scenario the master validated.
+        auto opened = run_session::open(w.run_id(), wire::decode_run_plan(w.plan()), {options.threads, worker_id});
+        if (!opened) return cannot_run(opened.error());
+        std::lock_guard lock(session_mutex);
+        session = std::move(*opened);
+        spdlog::info("joined run {}: {}", session->run_id(), session->scenario_path());
     }
     outbox.resend_after(w.acked_sequence());  // the master has not applied the rest: send again
     welcomed = true;
@@ -374,11 +348,10 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
     switch (m.kind_case()) {
         case v1::MasterMessage::kWelcome: return on_welcome(m.welcome());
         case v1::MasterMessage::kAssignment: {
-            if (!engine) break;
+            const auto s = current_session();
+            if (!s) break;
             std::vector<int> users(m.assignment().users_per_class().begin(), m.assignment().users_per_class().end());
-            std::lock_guard lock(engine_mutex);
-            engine->assign(users, m.assignment().spawn_rate(), m.assignment().spawn_phase());
-            users_running = true;
+            s->assign(std::move(users), m.assignment().spawn_rate(), m.assignment().spawn_phase());
             break;
         }
         case v1::MasterMessage::kStop:

@@ -18,25 +18,21 @@ std::string temp_path(const char* name) { return std::string("/tmp/stampede-text
 TEST_CASE("a file is read whole up to its limit, and refused past it without reading on", "[text_file]") {
     const auto path = temp_path("small");
     std::ofstream(path) << "hello";
-    std::string why;
-    CHECK(read_text_file(path, 5, &why) == "hello");
-    CHECK_FALSE(read_text_file(path, 4, &why));
-    CHECK(why == "is larger than 4 bytes");
+    CHECK(*read_text_file(path, 5) == "hello");
+    const auto big = read_text_file(path, 4);
+    REQUIRE_FALSE(big);
+    CHECK(big.error() == "is larger than 4 bytes");
     std::remove(path.c_str());
 }
 
 TEST_CASE("devices, FIFOs and directories are refused, not read", "[text_file]") {
-    std::string why;
-    CHECK_FALSE(read_text_file("/dev/zero", 1u << 20, &why));  // would never end
-    CHECK(why == "is not a regular file");
+    CHECK(read_text_file("/dev/zero", 1u << 20).error() == "is not a regular file");  // would never end
     const auto fifo = temp_path("fifo");
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-    CHECK_FALSE(read_text_file(fifo, 1u << 20, &why));  // opening must not wait for a writer
-    CHECK(why == "is not a regular file");
+    CHECK(read_text_file(fifo, 1u << 20).error() == "is not a regular file");  // opening must not wait for a writer
     std::remove(fifo.c_str());
-    CHECK_FALSE(read_text_file("/tmp", 1u << 20, &why));
-    CHECK_FALSE(read_text_file("/no/such/file", 1u << 20, &why));
-    CHECK(why == "No such file or directory");
+    CHECK(read_text_file("/tmp", 1u << 20).error() == "is not a regular file");
+    CHECK(read_text_file("/no/such/file", 1u << 20).error() == "No such file or directory");
 }
 
 TEST_CASE("limits read as people write them", "[text_file]") {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
+#include "proto/protocol.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 #include "tests/integration/process.hpp"
 
@@ -54,7 +55,8 @@ TEST_CASE("a worker speaking another protocol version is refused, naming both", 
     REQUIRE(stream->Read(&reply));
     REQUIRE(reply.has_refusal());
     CHECK(reply.refusal().reason() ==
-          "protocol version 999 is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version 1");
+          "protocol version 999 is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version " +
+              std::to_string(wire::protocol_version));
     CHECK_FALSE(stream->Read(&reply));  // the master closes the stream
     CHECK(master->wait(15s) == 3);
     CHECK(master->err().find("refused worker from-the-future from ipv4:127.0.0.1:") != std::string::npos);

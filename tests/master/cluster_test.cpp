@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "proto/protocol.hpp"
 #include "proto/snapshot_codec.hpp"
 #include "stampede/v1/cluster.pb.h"
 
@@ -64,7 +65,7 @@ cluster_config config(common::micros heartbeat_timeout = 800ms) {
 
 void hello(cluster& c, fake_link& link, const std::string& id, std::uint32_t master_timeout_ms = 5000) {
     v1::Hello h;
-    h.set_protocol_version(1);
+    h.set_protocol_version(wire::protocol_version);
     h.set_stampede_version(STAMPEDE_VERSION);
     h.set_worker_id(id);
     h.set_name(id);

@@ -41,4 +41,16 @@ TEST_CASE("the aggregator keeps exact totals and a current window", "[aggregator
     CHECK(result.history[2].current_rps == Approx(25.0));
     CHECK(result.history[2].current_p50_ms == Approx(3.0));
     CHECK(result.history[2].total.median_ms == Approx(1.0));
+
+    // Per endpoint: the interval's counts, the window's percentiles.
+    REQUIRE(result.history[0].endpoints.size() == 2);
+    CHECK(result.history[0].endpoints[0].requests == 100);
+    CHECK(result.history[0].endpoints[1].failures == 1);
+    CHECK(result.history[0].endpoints[1].max_ms == Approx(5.0));
+    CHECK(result.history[1].endpoints[0].requests == 50);
+    CHECK(result.history[1].endpoints[0].p99_ms == Approx(3.0));   // 150 in the window, the top third at 3 ms
+    CHECK(result.history[1].endpoints[0].p50_ms == Approx(1.0));
+    CHECK(result.history[2].endpoints[0].requests == 0);
+    CHECK(result.history[2].endpoints[0].p50_ms == Approx(3.0));  // the window has only d2 and d3 now
+    CHECK(result.history[2].endpoints[1].max_ms == 0);            // d1 left the window
 }

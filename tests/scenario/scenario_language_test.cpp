@@ -13,9 +13,9 @@ namespace {
 
 load_options sources() {
     load_options o;
-    o.read_file = [](const std::string& name, std::string&) -> std::optional<std::string> {
-        if (name == "q.csv") return "query,complexity\nq1,simple\nq2,complex\n";
-        return std::nullopt;
+    o.read_file = [](const std::string& name) -> stampede::common::result<std::string> {
+        if (name == "q.csv") return std::string("query,complexity\nq1,simple\nq2,complex\n");
+        return stampede::common::fail("No such file or directory");
     };
     o.environment = [](const std::string& name) -> std::optional<std::string> {
         if (name == "KEY") return "k-1";
@@ -189,7 +189,7 @@ user_classes:
       - {path: /f, checks: [{json: a, lt: many}, {status: 99}, {header: X, gt: 1}], think: {pacing: 1s}}
       - {path: "/g/{{ data.q.nope }}"}
 )") == "s.yaml:3:27: order must be sequential or random\n"
-       "s.yaml:4:6: cannot read data file 'nope.csv'\n"
+       "s.yaml:4:6: cannot read data file 'nope.csv': No such file or directory\n"
        "s.yaml:6:25: wait_time.pacing: invalid duration 'fast' (examples: 90s, 10m, 1h30m, 250ms)\n"
        "s.yaml:8:39: a request has one of 'json', 'body' or 'jsonrpc', not several\n"
        "s.yaml:9:9: unknown key 'path' in task with steps (its requests go inside 'steps')\n"

@@ -55,7 +55,7 @@ TEST_CASE("the engine runs whatever load model and user kind it is given", "[eng
         ++started;  // a user that does nothing: no traffic
     };
     load_engine engine(std::move(*loaded.value), options);
-    REQUIRE(engine.start().empty());
+    REQUIRE(engine.start().ok());
     engine.assign({7}, 1.0);
     for (int i = 0; i < 100 && started < 7; ++i) std::this_thread::sleep_for(10ms);
     CHECK(assigned == 7);

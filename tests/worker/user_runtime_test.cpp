@@ -69,9 +69,9 @@ struct harness {
 private:
     explicit harness(lang::scenario loaded)
         : thread(loaded.endpoints.size(), loaded.checks.size()), sc(std::move(loaded)) {
-        std::string error;
-        prepared = prepare_scenario(sc, &error);
-        REQUIRE(prepared);
+        auto made = prepare_scenario(sc);
+        REQUIRE(made.ok());
+        prepared = *made;
     }
     static lang::scenario load(const std::string& yaml) {
         auto loaded = lang::load_scenario_text(yaml, "s.yaml");

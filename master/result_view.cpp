@@ -1,0 +1,51 @@
+#include "master/result_view.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace stampede::master {
+
+namespace {
+
+void add_endpoints(const run_result& result, result_view& view) {
+    const double seconds = result.duration_s();
+    for (std::size_t i = 0; i < result.endpoints.size() && i < result.totals.endpoints.size(); ++i) {
+        const auto& stats = result.totals.endpoints[i];
+        if (stats.requests == 0) continue;
+        const auto& ep = result.endpoints[i];
+        view.endpoints.push_back({i, &stats, make_row(ep.method, ep.name, stats, seconds)});
+    }
+    for (const auto& e : view.endpoints) view.table.push_back(&e);
+    std::sort(view.table.begin(), view.table.end(), [](const endpoint_view* a, const endpoint_view* b) {
+        return std::tie(a->row.name, a->row.method) < std::tie(b->row.name, b->row.method);
+    });
+    view.aggregated = {0, &result.aggregate, make_row("", "Aggregated", result.aggregate, seconds)};
+}
+
+void add_checks(const run_result& result, result_view& view) {
+    for (std::size_t i = 0; i < result.checks.size() && i < result.totals.checks.size(); ++i) {
+        const auto& check = result.checks[i];
+        if (!check.in_run) continue;
+        const auto& tally = result.totals.checks[i];
+        check_view c{&result.endpoints[check.endpoint_id], &check, tally.passed, tally.failed, std::nullopt};
+        if (const auto runs = tally.passed + tally.failed; runs > 0)
+            c.pass_rate = static_cast<double>(tally.passed) / static_cast<double>(runs);
+        view.checks.push_back(c);
+    }
+    for (std::size_t i = 0; i < result.totals.skipped.size() && i < result.endpoints.size(); ++i)
+        if (result.totals.skipped[i] > 0) view.skipped.push_back({&result.endpoints[i], result.totals.skipped[i]});
+}
+
+}  // namespace
+
+result_view make_result_view(const run_result& result) {
+    result_view view;
+    view.endpoints.reserve(result.endpoints.size());  // `table` points into it
+    add_endpoints(result, view);
+    for (const auto& [key, record] : result.totals.errors)
+        view.errors.push_back({&result.endpoints.at(key.endpoint), key.kind, key.code, record.message, record.count});
+    add_checks(result, view);
+    return view;
+}
+
+}  // namespace stampede::master
