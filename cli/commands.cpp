@@ -32,9 +32,9 @@ void report_plan_failure(const std::string& reason) {
 // Every result file is attempted even when one fails; returns false if any failed.
 bool write_results(const master::run_result& result, const run_command_options& options) {
     bool ok = true;
-    auto report = [&](const std::string& error, const std::string& what) {
-        if (!error.empty()) {
-            std::cerr << "error: " << error << "\n";
+    auto report = [&](const common::status& written, const std::string& what) {
+        if (!written) {
+            std::cerr << "error: " << written.error() << "\n";
             ok = false;
         } else {
             std::cout << "wrote " << what << "\n";

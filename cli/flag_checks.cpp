@@ -8,9 +8,10 @@
 
 namespace stampede::cli {
 
+// CLI11's validators say "" for a valid value, else why not.
 std::string check_duration(const std::string& text) {
-    std::string error;
-    return common::parse_duration(text, &error) ? std::string() : error;
+    auto d = common::parse_duration(text);
+    return d ? std::string() : d.error();
 }
 
 std::string check_positive(const std::string& text, double max) {

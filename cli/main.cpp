@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     }
     auto& options = *master ? master_options : run_options;
     const auto& time_text = *master ? master_run_time : run_time;
-    if (!time_text.empty()) options.overrides.run_time = common::parse_duration(time_text);
+    if (!time_text.empty()) options.overrides.run_time = *common::parse_duration(time_text);  // checked by its flag
     options.command_line = joined_command_line(argc, argv);
     if (!*master) options.bind.clear();
     return cli::run_command(options);

@@ -1,13 +1,14 @@
 #pragma once
 // Sizes as scenarios write them: 16MiB, 512KiB, 1GiB, or a number of bytes.
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace stampede::common {
 
-// nullopt with the reason in `error` for anything else (decimal units too: MB is ambiguous).
-std::optional<std::uint64_t> parse_byte_size(std::string_view text, std::string* error = nullptr);
+// The size in bytes; anything else fails with the reason (decimal units too: MB is ambiguous).
+result<std::uint64_t> parse_byte_size(std::string_view text);
 
 }  // namespace stampede::common

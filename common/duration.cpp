@@ -15,16 +15,11 @@ struct unit {
 };
 constexpr unit units[] = {{"ms", 1e3}, {"us", 1.0}, {"h", 3600e6}, {"m", 60e6}, {"s", 1e6}};
 
-std::optional<micros> fail(std::string* error, std::string why) {
-    if (error) *error = std::move(why);
-    return std::nullopt;
-}
-
 }  // namespace
 
-std::optional<micros> parse_duration(std::string_view text, std::string* error) {
+result<micros> parse_duration(std::string_view text) {
     const std::string original(text);
-    if (text.empty()) return fail(error, "empty duration");
+    if (text.empty()) return fail("empty duration");
     double total_us = 0;
     bool any_unit = false;
     while (!text.empty()) {
@@ -33,15 +28,15 @@ std::optional<micros> parse_duration(std::string_view text, std::string* error) 
                (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
             ++digits;
         if (digits == 0)
-            return fail(error, "invalid duration '" + original + "' (examples: 90s, 10m, 1h30m, 250ms)");
+            return fail("invalid duration '" + original + "' (examples: 90s, 10m, 1h30m, 250ms)");
         const std::string number(text.substr(0, digits));
         char* end = nullptr;
         const double value = std::strtod(number.c_str(), &end);
         if (end != number.c_str() + number.size() || !std::isfinite(value))
-            return fail(error, "invalid number in duration '" + original + "'");
+            return fail("invalid number in duration '" + original + "'");
         text.remove_prefix(digits);
         if (text.empty()) {
-            if (any_unit) return fail(error, "missing unit at the end of duration '" + original + "'");
+            if (any_unit) return fail("missing unit at the end of duration '" + original + "'");
             total_us += value * 1e6;  // a bare number means seconds
             break;
         }
@@ -55,9 +50,9 @@ std::optional<micros> parse_duration(std::string_view text, std::string* error) 
             }
         }
         if (!matched)
-            return fail(error, "unknown unit in duration '" + original + "' (use h, m, s, ms, us)");
+            return fail("unknown unit in duration '" + original + "' (use h, m, s, ms, us)");
     }
-    if (total_us > 1e15) return fail(error, "duration '" + original + "' is too long");
+    if (total_us > 1e15) return fail("duration '" + original + "' is too long");
     return micros(static_cast<long long>(std::llround(total_us)));
 }
 

@@ -2,16 +2,17 @@
 // Human durations as users type them: "90s", "10m", "1h30m", "250ms", "1.5s", or a bare
 // number of seconds. The same grammar serves flags (-t) and scenario files.
 #include <chrono>
-#include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/result.hpp"
 
 namespace stampede::common {
 
 using micros = std::chrono::microseconds;
 
-// Returns the duration, or nullopt with a reason in *error.
-std::optional<micros> parse_duration(std::string_view text, std::string* error = nullptr);
+// The duration, or why the text is not one.
+result<micros> parse_duration(std::string_view text);
 // "1h30m5s", "250ms", "0s": the shortest exact rendering parse_duration accepts.
 std::string format_duration(micros d);
 

@@ -40,7 +40,7 @@ std::optional<route> route_from_name(std::string_view name) {
     return std::nullopt;
 }
 
-std::optional<latency_spec> parse_latency(std::string_view text, std::string* error) {
+common::result<latency_spec> parse_latency(std::string_view text) {
     latency_spec spec;
     std::string_view median = text;
     if (starts_with(text, "lognormal:")) {
@@ -49,14 +49,11 @@ std::optional<latency_spec> parse_latency(std::string_view text, std::string* er
         if (auto colon = median.find(':'); colon != std::string_view::npos) {
             spec.sigma = std::atof(std::string(median.substr(colon + 1)).c_str());
             median = median.substr(0, colon);
-            if (!(spec.sigma > 0 && spec.sigma < 5)) {
-                if (error) *error = "lognormal sigma must be between 0 and 5";
-                return std::nullopt;
-            }
+            if (!(spec.sigma > 0 && spec.sigma < 5)) return common::fail("lognormal sigma must be between 0 and 5");
         }
     }
-    auto d = common::parse_duration(median, error);
-    if (!d) return std::nullopt;
+    auto d = common::parse_duration(median);
+    if (!d) return d.why();
     spec.median = *d;
     return spec;
 }

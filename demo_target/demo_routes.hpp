@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
+
 namespace stampede::demo {
 
 enum class route { state, workflow, jsonrpc, training, health, ok, not_found, count_ };
@@ -24,7 +26,7 @@ struct latency_spec {
     std::chrono::microseconds median{0};
     double sigma = 0.0;  // 0: fixed
 };
-std::optional<latency_spec> parse_latency(std::string_view text, std::string* error);
+common::result<latency_spec> parse_latency(std::string_view text);
 
 struct demo_request {
     std::string_view method;

@@ -105,13 +105,10 @@ demo_server::~demo_server() {
     for (auto& t : impl_->threads) t.join();
 }
 
-std::uint16_t demo_server::start(const std::string& address, std::uint16_t port, std::string* error) {
+common::result<std::uint16_t> demo_server::start(const std::string& address, std::uint16_t port) {
     beast::error_code ec;
     const auto ip = asio::ip::make_address(address, ec);
-    if (ec) {
-        *error = "--host: '" + address + "' is not an IP address";
-        return 0;
-    }
+    if (ec) return common::fail("--host: '" + address + "' is not an IP address");
     auto& io = *impl_->contexts.front();
     impl_->acceptor = std::make_unique<tcp::acceptor>(io);
     const tcp::endpoint endpoint(ip, port);
@@ -119,16 +116,13 @@ std::uint16_t demo_server::start(const std::string& address, std::uint16_t port,
     if (!ec) impl_->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) impl_->acceptor->bind(endpoint, ec);
     if (!ec) impl_->acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-        *error = "cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message();
-        return 0;
-    }
+    if (ec) return common::fail("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
     asio::co_spawn(io, impl_->accept_loop(), asio::detached);
     for (auto& ctx : impl_->contexts) {
         impl_->guards.push_back(asio::make_work_guard(*ctx));
         impl_->threads.emplace_back([c = ctx.get()] { c->run(); });
     }
-    return impl_->acceptor->local_endpoint().port();
+    return std::uint16_t(impl_->acceptor->local_endpoint().port());
 }
 
 void demo_server::wait_for_signal() {

@@ -19,8 +19,8 @@ class demo_server {
 public:
     demo_server(demo_service& service, int threads, connection_policy policy = {});
     ~demo_server();
-    // Binds and starts serving; returns the bound port, or 0 with a reason in *error.
-    std::uint16_t start(const std::string& address, std::uint16_t port, std::string* error);
+    // Binds and starts serving; the bound port, or why it cannot listen.
+    common::result<std::uint16_t> start(const std::string& address, std::uint16_t port);
     // Blocks until SIGINT or SIGTERM.
     void wait_for_signal();
 

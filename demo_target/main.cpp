@@ -10,22 +10,25 @@ namespace {
 
 using namespace stampede::demo;
 
+using stampede::common::fail;
+using stampede::common::status;
+
 // "ROUTE=VALUE" where ROUTE is a route name or "all"; applies `set` to the routes named.
 template <typename Set>
-std::string apply_per_route(const std::string& flag, const std::string& item, Set set) {
+status apply_per_route(const std::string& flag, const std::string& item, Set set) {
     const auto eq = item.find('=');
-    if (eq == std::string::npos) return flag + ": expected ROUTE=VALUE, got '" + item + "'";
+    if (eq == std::string::npos) return fail(flag + ": expected ROUTE=VALUE, got '" + item + "'");
     const auto name = item.substr(0, eq);
     const auto value = item.substr(eq + 1);
     if (name == "all") {
         for (std::size_t i = 0; i < route_count; ++i)
-            if (auto e = set(static_cast<route>(i), value); !e.empty()) return flag + ": " + e;
+            if (status done = set(static_cast<route>(i), value); !done) return fail(flag + ": " + done.error());
         return {};
     }
     auto r = route_from_name(name);
-    if (!r) return flag + ": unknown route '" + name + "' (state, workflow, jsonrpc, training, health, ok, all)";
-    auto e = set(*r, value);
-    return e.empty() ? e : flag + ": " + e;
+    if (!r) return fail(flag + ": unknown route '" + name + "' (state, workflow, jsonrpc, training, health, ok, all)");
+    if (status done = set(*r, value); !done) return fail(flag + ": " + done.error());
+    return {};
 }
 
 }  // namespace
@@ -60,33 +63,32 @@ int main(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     for (const auto& item : latencies) {
-        auto error = apply_per_route("--latency", item, [&](route r, const std::string& v) {
-            std::string why;
-            auto spec = parse_latency(v, &why);
-            if (spec) config.latency[static_cast<std::size_t>(r)] = *spec;
-            return why;
+        auto applied = apply_per_route("--latency", item, [&](route r, const std::string& v) -> status {
+            auto spec = parse_latency(v);
+            if (!spec) return spec.why();
+            config.latency[static_cast<std::size_t>(r)] = *spec;
+            return {};
         });
-        if (!error.empty()) return std::cerr << "error: " << error << "\n", 2;
+        if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
     }
     for (const auto& item : error_rates) {
-        auto error = apply_per_route("--error-rate", item, [&](route r, const std::string& v) {
+        auto applied = apply_per_route("--error-rate", item, [&](route r, const std::string& v) -> status {
             char* end = nullptr;
             const double rate = std::strtod(v.c_str(), &end);
-            if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return std::string("rate must be between 0 and 1");
+            if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return fail("rate must be between 0 and 1");
             config.error_rate[static_cast<std::size_t>(r)] = rate;
-            return std::string();
+            return {};
         });
-        if (!error.empty()) return std::cerr << "error: " << error << "\n", 2;
+        if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
     }
-    auto idle = stampede::common::parse_duration(idle_timeout, nullptr);
+    auto idle = stampede::common::parse_duration(idle_timeout);
     if (!idle || idle->count() <= 0) return std::cerr << "error: --idle-timeout: invalid duration '" << idle_timeout << "'\n", 2;
     policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
     demo_service service(config);
     demo_server server(service, threads, policy);
-    std::string error;
-    const auto bound = server.start(host, port, &error);
-    if (bound == 0) return std::cerr << "error: " << error << "\n", 1;
-    std::cout << "listening on " << host << ":" << bound << std::endl;
+    const auto bound = server.start(host, port);
+    if (!bound) return std::cerr << "error: " << bound.error() << "\n", 1;
+    std::cout << "listening on " << host << ":" << *bound << std::endl;
     server.wait_for_signal();
     std::cout << "served " << service.served() << " request(s)" << std::endl;
     return 0;

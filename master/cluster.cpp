@@ -1,4 +1,11 @@
+// The cluster's handlers, all under its one mutex. Longer than the usual file: what a worker
+// says (hello, snapshots, heartbeats, state changes), the acknowledgement pacing and the
+// liveness checks all read and write the same worker records under that lock; apart, each
+// would need the cluster's private state anyway. The record and the data-gap reasoning live
+// in worker_entry and data_gaps.
 #include "master/cluster.hpp"
+
+#include "master/data_gaps.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -13,8 +20,6 @@ namespace stampede::master {
 using steady = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
-enum class worker_state { joining, ready, running, stopped, lost, quit, failed };
-
 namespace {
 
 // What a worker says of itself goes into logs and the result: bounded, whatever it sends.
@@ -22,51 +27,6 @@ constexpr std::size_t max_name_bytes = 256;
 constexpr std::size_t max_reason_bytes = 8192;  // a loader's report of several problems fits
 
 }  // namespace
-
-std::string_view state_name(worker_state s) {
-    switch (s) {
-        case worker_state::joining: return "joining";
-        case worker_state::ready: return "ready";
-        case worker_state::running: return "running";
-        case worker_state::stopped: return "stopped";
-        case worker_state::lost: return "lost";
-        case worker_state::quit: return "quit";
-        case worker_state::failed: return "failed";
-    }
-    return "unknown";
-}
-
-struct cluster::worker {
-    std::string id, name, machine;  // machine: the host the worker runs on
-    int threads = 1;
-    worker_link* link = nullptr;
-    worker_state state = worker_state::joining;
-    steady::time_point last_seen = steady::now();
-    wall_clock::time_point last_seen_wall = wall_clock::now();
-    std::uint64_t applied_sequence = 0;
-    // What the worker says it has counted (heartbeats), and when its last snapshot was applied.
-    std::uint64_t reported_sequence = 0, reported_requests = 0;
-    std::optional<wall_clock::time_point> last_applied_wall;
-    std::uint64_t last_snapshot_requests = 0;
-    std::uint64_t refused = 0;
-    wall_clock::time_point lost_at{};
-    std::string failure;              // what it said when it failed
-    bool ran_before_failing = false;  // it may have counted what never arrived
-    std::uint64_t stopped_at_sequence = 0;  // STOPPED: every snapshot up to here was sent
-    std::vector<int> users;                 // assigned, per class
-    std::vector<int> last_users;            // the last non-empty assignment, for the result
-    std::uint64_t requests = 0, failures = 0, bytes = 0, other_counts = 0;  // applied so far
-    double cpu_percent = 0, max_cpu_percent = 0;
-    std::uint64_t rss_bytes = 0;
-    std::uint32_t reported_users = 0;
-    bool warned_cpu = false;
-    steady::time_point last_sent{};  // any message: a worker stops its users after a long silence
-    steady::duration quiet_limit{};  // the longest this worker may go without a word from us
-    bool ack_owed = false;           // snapshots applied since the last acknowledgement
-
-    bool active() const { return state == worker_state::ready || state == worker_state::running; }
-    std::string label() const { return name + " (" + machine + ")"; }
-};
 
 cluster::cluster(cluster_config config)
     : config_(std::move(config)),
@@ -116,28 +76,34 @@ void cluster::refuse(worker_link& link, const std::string& reason) {
     link.close(true);
 }
 
-void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
-    std::lock_guard lock(mutex_);
+// Whether a hello may join at all: its protocol, its token, the run still open, its id.
+common::status cluster::admissible(worker_link& link, const v1::Hello& hello) const {
     if (hello.protocol_version() != wire::protocol_version) {
         spdlog::warn("refused worker {} from {}: protocol version {} (this master speaks {})", hello.name(),
                      link.peer(), hello.protocol_version(), wire::protocol_version);
-        return refuse(link, "protocol version " + std::to_string(hello.protocol_version()) +
-                                " is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version " +
-                                std::to_string(wire::protocol_version));
+        return common::fail("protocol version " + std::to_string(hello.protocol_version()) +
+                            " is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version " +
+                            std::to_string(wire::protocol_version));
     }
     if (!config_.token.empty() && hello.token() != config_.token) {
         spdlog::warn("refused worker {} from {}: {} token", hello.name(), link.peer(),
                      hello.token().empty() ? "no" : "wrong");
-        return refuse(link, hello.token().empty() ? "this master requires a token (--token or STAMPEDE_TOKEN)"
+        return common::fail(hello.token().empty() ? "this master requires a token (--token or STAMPEDE_TOKEN)"
                                                   : "wrong token");
     }
-    if (quitting_) return refuse(link, "the run has ended");
+    if (quitting_) return common::fail("the run has ended");
     if (hello.stampede_version() != STAMPEDE_VERSION)
         spdlog::warn("worker {} from {} runs stampede {}, this master {}: the protocol is the same, results may differ",
                      common::shortened_utf8(hello.name(), max_name_bytes), link.peer(),
                      common::shortened_utf8(hello.stampede_version(), max_name_bytes), STAMPEDE_VERSION);
     if (hello.worker_id().empty() || hello.worker_id().size() > max_name_bytes)
-        return refuse(link, "a worker id is 1 to " + std::to_string(max_name_bytes) + " bytes");
+        return common::fail("a worker id is 1 to " + std::to_string(max_name_bytes) + " bytes");
+    return {};
+}
+
+void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
+    std::lock_guard lock(mutex_);
+    if (auto admitted = admissible(link, hello); !admitted) return refuse(link, admitted.error());
     auto& slot = workers_[hello.worker_id()];
     const bool returning = slot != nullptr;
     if (!returning) {
@@ -167,7 +133,11 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     event(returning ? event_kind::worker_reconnected : event_kind::worker_joined, w, std::to_string(w.threads) + " threads");
     spdlog::info("worker {} {} from {} with {} thread(s)", w.label(), returning ? "reconnected" : "joined",
                  link.peer(), w.threads);
+    welcome(w, link);
+}
 
+// The run plan, encoded once, what the master has of this worker, and the intervals.
+void cluster::welcome(worker& w, worker_link& link) {
     v1::MasterMessage m;
     auto* welcome = m.mutable_welcome();
     welcome->set_run_id(config_.run_id);
@@ -232,10 +202,10 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     } else if (sequence > w.applied_sequence) {
         if (sequence != w.applied_sequence + 1)
             spdlog::warn("worker {}: snapshot {} follows {}: a gap", w.label(), sequence, w.applied_sequence);
-        if (auto error = admit_snapshot(w, snapshot); !error.empty()) {
+        if (auto admitted = admit_snapshot(w, snapshot); !admitted) {
             ++refused_snapshots_;
             ++w.refused;
-            spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), error);
+            spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), admitted.error());
         }
         w.applied_sequence = sequence;
     }
@@ -254,13 +224,12 @@ constexpr std::uint64_t max_worker_counts = std::uint64_t{1} << 50;
 
 // Merges a snapshot into the interval's pending delta when it is whole and within the
 // worker's run limits (checked in the same pass that validates it); otherwise nothing of it
-// counts. Returns "" or why it was refused.
-std::string cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) {
+// counts, and it fails with the reason.
+common::status cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) {
     const wire::snapshot_counts allowance{max_worker_requests - w.requests, max_worker_requests - w.failures,
                                           max_worker_counts - w.bytes, max_worker_counts - w.other_counts};
-    if (auto error = wire::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_, allowance);
-        !error.empty())
-        return error;
+    if (auto merged = wire::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_, allowance); !merged)
+        return merged;
     const auto& c = scratch_.counts;
     w.requests += c.requests;
     w.failures += c.failures;
@@ -384,9 +353,10 @@ bool cluster::wait_for_workers(int count, common::micros max_wait) {
     return changed_.wait_for(lock, max_wait, enough) && failure_.empty();
 }
 
-std::string cluster::failure() {
+common::status cluster::health() {
     std::lock_guard lock(mutex_);
-    return failure_;
+    if (failure_.empty()) return {};
+    return common::fail(failure_);
 }
 
 void cluster::start(std::vector<int> class_totals, double spawn_rate) {
@@ -519,47 +489,7 @@ void cluster::describe(run_result& result) {
                      [](const auto& a, const auto& b) { return a.at < b.at; });
     result.refused_snapshots = refused_snapshots_;
     for (const auto& id : join_order_)
-        if (auto gap = data_gap_of(*workers_.at(id), result.start)) result.data_gaps.push_back(std::move(*gap));
-}
-
-// What of a worker's counts may be missing from the result, if anything. A worker lost for
-// good took with it what it counted since its last snapshot that arrived: at most that span,
-// estimated at its last rate. Counts it says it made that never arrived (refused, or lost on
-// the way) are known exactly, and leave the result untrustworthy.
-std::optional<data_gap> cluster::data_gap_of(const worker& w, wall_clock::time_point start) const {
-    const auto since_start = [&](wall_clock::time_point t) { return std::chrono::duration<double>(t - start).count(); };
-    data_gap gap;
-    gap.worker = w.label();
-    gap.known_missing = w.reported_requests > w.requests ? w.reported_requests - w.requests : 0;
-    gap.from_s = std::max(0.0, since_start(w.last_applied_wall.value_or(start)));
-    if (w.state == worker_state::lost) {
-        gap.to_s = std::max(gap.from_s, since_start(w.last_seen_wall));
-        const double interval_s = std::chrono::duration<double>(config_.snapshot_interval).count();
-        const double rate = static_cast<double>(w.last_snapshot_requests) / interval_s;
-        gap.estimated_missing = static_cast<std::uint64_t>(rate * (gap.to_s - gap.from_s + interval_s) + 0.5);
-        gap.reason = fmt::format("lost at {:.1f}s (silent for {}) and did not come back: what it counted after its "
-                                 "last snapshot that arrived died with it",
-                                 since_start(w.lost_at), common::format_duration(config_.heartbeat_timeout));
-        return gap;
-    }
-    // The newest snapshot it said it made, in a heartbeat or its stop, that never arrived.
-    const auto made = std::max(w.stopped_at_sequence, w.reported_sequence);
-    const bool unconfirmed = w.applied_sequence < made;
-    const bool failed_running = w.state == worker_state::failed && w.ran_before_failing;
-    if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed && !failed_running) return std::nullopt;
-    gap.to_s = since_start(w.last_seen_wall);
-    gap.fails_run = true;
-    if (failed_running)
-        gap.reason = "it failed during the run (" + w.failure + "): what it counted after its last snapshot that "
-                     "arrived is missing";
-    else if (w.refused > 0)
-        gap.reason = fmt::format("{} of its snapshots were refused as malformed", w.refused);
-    else if (unconfirmed)
-        gap.reason = fmt::format("it made {} snapshot(s), of which {} reached the master", made, w.applied_sequence);
-    else
-        gap.reason = fmt::format("it counted {} request(s), of which {} reached the master", w.reported_requests,
-                                 w.requests);
-    return gap;
+        if (auto gap = data_gap_of(*workers_.at(id), result.start, config_.snapshot_interval, config_.heartbeat_timeout)) result.data_gaps.push_back(std::move(*gap));
 }
 
 }  // namespace stampede::master

@@ -18,6 +18,7 @@
 #include "scenario/run_plan.hpp"
 #include "stats/stats_delta.hpp"
 #include "master/run_result.hpp"
+#include "master/worker_entry.hpp"
 #include "master/worker_dispatch.hpp"
 
 namespace stampede::v1 {
@@ -86,8 +87,8 @@ public:
     stats::stats_delta take_delta();
     cluster_status status();
     // Why the run cannot go on, once it cannot: a worker that cannot run the scenario before
-    // the start, or every worker failed after it. Empty while the run can go on.
-    std::string failure();
+    // the start, or every worker failed after it. OK while the run can go on.
+    common::status health();
     // Stops every worker's users and waits until each has sent all it counted (or is gone).
     void stop(common::micros grace);
     void quit(const std::string& reason);
@@ -98,16 +99,17 @@ public:
     void describe(run_result& result);
 
 private:
-    struct worker;
+    using worker = worker_entry;
     void heartbeat_loop();
     void check_liveness(std::chrono::steady_clock::time_point now);
     void forgive_own_stall(std::chrono::steady_clock::duration since_last_tick);
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
-    std::string admit_snapshot(worker& w, const v1::Snapshot& snapshot);
-    std::optional<data_gap> data_gap_of(const worker& w, wall_clock::time_point start) const;
+    common::status admit_snapshot(worker& w, const v1::Snapshot& snapshot);
     void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
     void handle_state(worker& w, const v1::WorkerMessage& message);
     void refuse(worker_link& link, const std::string& reason);
+    common::status admissible(worker_link& link, const v1::Hello& hello) const;
+    void welcome(worker& w, worker_link& link);
     void rebalance_locked();
     void send_ack(worker& w, std::chrono::steady_clock::time_point now);
     bool speak_due(const worker& w, std::chrono::steady_clock::time_point at) const;

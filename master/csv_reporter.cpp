@@ -80,7 +80,7 @@ std::string exceptions_csv() { return "Count,Message,Traceback,Nodes\r\n"; }
 
 }  // namespace
 
-std::string write_csv_files(const run_result& result, const std::string& prefix) {
+common::status write_csv_files(const run_result& result, const std::string& prefix) {
     const auto view = make_result_view(result);
     const std::pair<std::string, std::string> files[] = {
         {prefix + "_stats.csv", stats_csv(view)},
@@ -91,7 +91,7 @@ std::string write_csv_files(const run_result& result, const std::string& prefix)
     for (const auto& [path, text] : files) {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << text;
-        if (!out) return "cannot write " + path;
+        if (!out) return common::fail("cannot write " + path);
     }
     return {};
 }

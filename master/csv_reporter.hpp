@@ -3,13 +3,14 @@
 // PREFIX_failures.csv, PREFIX_exceptions.csv, with Locust 2.x's headers and row meaning.
 #include <string>
 
+#include "common/result.hpp"
 #include "master/run_result.hpp"
 
 namespace stampede::master {
 
 // Quotes a field the way Python's csv module does (QUOTE_MINIMAL).
 std::string csv_field(std::string_view text);
-// Writes the four files; returns "" or the reason a file could not be written.
-std::string write_csv_files(const run_result& result, const std::string& prefix);
+// Writes the four files, or says which could not be written.
+common::status write_csv_files(const run_result& result, const std::string& prefix);
 
 }  // namespace stampede::master

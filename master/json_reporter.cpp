@@ -163,10 +163,11 @@ std::string result_to_json(const run_result& result) {
     return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-std::string write_json_file(const run_result& result, const std::string& path) {
+common::status write_json_file(const run_result& result, const std::string& path) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << result_to_json(result);
-    return out ? std::string() : "cannot write " + path;
+    if (!out) return common::fail("cannot write " + path);
+    return {};
 }
 
 }  // namespace stampede::master

@@ -3,12 +3,12 @@
 // so later tools can re-render and compare a run without its raw samples.
 #include <string>
 
+#include "common/result.hpp"
 #include "master/run_result.hpp"
 
 namespace stampede::master {
 
 std::string result_to_json(const run_result& result);
-// Returns "" or the reason the file could not be written.
-std::string write_json_file(const run_result& result, const std::string& path);
+common::status write_json_file(const run_result& result, const std::string& path);
 
 }  // namespace stampede::master

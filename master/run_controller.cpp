@@ -70,8 +70,8 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     std::unique_ptr<local_workers> locals;
     if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
     if (!await_workers(cl, options, server.port(), console)) {
-        if (auto failure = cl.failure(); !failure.empty()) {
-            outcome.error = failure;
+        if (auto health = cl.health(); !health) {
+            outcome.error = health.error();
             outcome.error_code = exit_cannot_run;
         } else {
             outcome.error = fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
@@ -101,8 +101,8 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     server.shutdown();
     cl.describe(result);
     for (const auto& w : result.workers) result.threads += w.threads;
-    if (auto failure = cl.failure(); !failure.empty()) {
-        outcome.error = failure;
+    if (auto health = cl.health(); !health) {
+        outcome.error = health.error();
         outcome.error_code = exit_cannot_run;
     }
     const std::string why = !outcome.error.empty() ? outcome.error : result.interrupted ? "interrupted" : "run time reached";

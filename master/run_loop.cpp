@@ -68,7 +68,7 @@ void run_loop::schedule_tick() {
     ticker_.expires_after(interval_);
     ticker_.async_wait([this](auto ec) {
         if (ec) return;
-        if (!cluster_.failure().empty()) return io_.stop();  // no worker is left to run it
+        if (!cluster_.health()) return io_.stop();  // no worker is left to run it
         tick();
         schedule_tick();
     });

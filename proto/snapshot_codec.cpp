@@ -56,43 +56,43 @@ namespace {
 bool implausible(std::uint64_t count) { return count > max_count_per_snapshot; }
 
 // Validates every field and adds up what the snapshot holds into `counts`, in one pass.
-std::string check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count,
+common::status check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count,
                          std::vector<bool>& seen, snapshot_counts& counts) {
     const std::string too_large = " count is larger than any worker counts in one interval";
     counts = {};
     auto other = [&](std::uint64_t n) { counts.others = saturating_add(counts.others, n); };
-    if (implausible(snapshot.cancelled())) return "a cancelled" + too_large;
+    if (implausible(snapshot.cancelled())) return common::fail("a cancelled" + too_large);
     other(snapshot.cancelled());
     for (const auto& c : snapshot.checks()) {
-        if (c.check() >= check_count) return "check " + std::to_string(c.check()) + " is outside the scenario's checks";
-        if (implausible(c.passed()) || implausible(c.failed())) return "a check" + too_large;
+        if (c.check() >= check_count) return common::fail("check " + std::to_string(c.check()) + " is outside the scenario's checks");
+        if (implausible(c.passed()) || implausible(c.failed())) return common::fail("a check" + too_large);
         other(c.passed()), other(c.failed());
     }
     for (const auto& s : snapshot.skipped()) {
-        if (s.endpoint() >= endpoint_count) return "skipped steps for an unknown endpoint";
-        if (implausible(s.count())) return "a skipped-steps" + too_large;
+        if (s.endpoint() >= endpoint_count) return common::fail("skipped steps for an unknown endpoint");
+        if (implausible(s.count())) return common::fail("a skipped-steps" + too_large);
         other(s.count());
     }
     seen.assign(endpoint_count, false);
     for (const auto& e : snapshot.endpoints()) {
         if (e.endpoint() >= endpoint_count)
-            return "endpoint " + std::to_string(e.endpoint()) + " is outside the scenario's " +
-                   std::to_string(endpoint_count) + " endpoints";
-        if (seen[e.endpoint()]) return "endpoint " + std::to_string(e.endpoint()) + " appears twice";
+            return common::fail("endpoint " + std::to_string(e.endpoint()) + " is outside the scenario's " +
+                   std::to_string(endpoint_count) + " endpoints");
+        if (seen[e.endpoint()]) return common::fail("endpoint " + std::to_string(e.endpoint()) + " appears twice");
         seen[e.endpoint()] = true;
-        if (implausible(e.requests())) return "a request" + too_large;
-        if (e.failures() > e.requests()) return "more failures than requests";
+        if (implausible(e.requests())) return common::fail("a request" + too_large);
+        if (e.failures() > e.requests()) return common::fail("more failures than requests");
         // A body is at most 1 GiB (the largest max_body): 4 GiB per request is surely a lie.
-        if (e.bytes() / (std::uint64_t{1} << 32) > e.requests()) return "more bytes than the requests could carry";
+        if (e.bytes() / (std::uint64_t{1} << 32) > e.requests()) return common::fail("more bytes than the requests could carry");
         counts.requests = saturating_add(counts.requests, e.requests());
         counts.failures = saturating_add(counts.failures, e.failures());
         counts.bytes = saturating_add(counts.bytes, e.bytes());
     }
     for (const auto& e : snapshot.errors()) {
-        if (e.endpoint() >= endpoint_count) return "error for an unknown endpoint";
-        if (e.kind() >= error_kind_count) return "unknown error kind";
-        if (e.count() == 0) return "error with no occurrences";
-        if (implausible(e.count())) return "an error" + too_large;
+        if (e.endpoint() >= endpoint_count) return common::fail("error for an unknown endpoint");
+        if (e.kind() >= error_kind_count) return common::fail("unknown error kind");
+        if (e.count() == 0) return common::fail("error with no occurrences");
+        if (implausible(e.count())) return common::fail("an error" + too_large);
         other(e.count());
     }
     return {};
@@ -105,20 +105,20 @@ bool exceeds(const snapshot_counts& counts, const snapshot_counts& allowance) {
 
 }  // namespace
 
-std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into) {
+common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into) {
     snapshot_scratch scratch;
     return merge_snapshot(snapshot, endpoint_count, into, scratch);
 }
 
 // Histograms merge in one pass straight into `into`; if one is damaged, the ones merged
 // before it are taken back, so a refused snapshot leaves no trace.
-std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
-                           snapshot_scratch& scratch, const snapshot_counts& allowance) {
-    if (auto error = check_fields(snapshot, endpoint_count, into.checks.size(), scratch.endpoint_seen, scratch.counts);
-        !error.empty())
-        return error;
+common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
+                              snapshot_scratch& scratch, const snapshot_counts& allowance) {
+    if (auto valid = check_fields(snapshot, endpoint_count, into.checks.size(), scratch.endpoint_seen, scratch.counts);
+        !valid)
+        return valid;
     if (exceeds(scratch.counts, allowance))
-        return "its counts would take the sender's totals past what any worker counts in a run";
+        return common::fail("its counts would take the sender's totals past what any worker counts in a run");
     if (into.endpoints.size() < endpoint_count) into.endpoints.resize(endpoint_count);
     if (into.skipped.size() < endpoint_count) into.skipped.resize(endpoint_count);
     const auto n = static_cast<std::size_t>(snapshot.endpoints_size());
@@ -128,14 +128,14 @@ std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_co
         const auto& e = snapshot.endpoints(static_cast<int>(i));
         auto& h = into.endpoints[e.endpoint()].latency;
         scratch.min_max_before[i] = {h.raw_min(), h.max()};
-        std::string error;
-        if (merge_encoded(h, e.histogram(), e.requests(), scratch.summaries[i], &error)) continue;
+        auto merged = merge_encoded(h, e.histogram(), e.requests(), scratch.summaries[i]);
+        if (merged) continue;
         for (std::size_t j = i; j-- > 0;) {
             const auto& done = snapshot.endpoints(static_cast<int>(j));
             unmerge_encoded(into.endpoints[done.endpoint()].latency,
                 done.histogram(), scratch.summaries[j], scratch.min_max_before[j].first, scratch.min_max_before[j].second);
         }
-        return error;
+        return merged;
     }
     for (const auto& e : snapshot.endpoints()) {
         auto& target = into.endpoints[e.endpoint()];

@@ -44,10 +44,10 @@ struct snapshot_scratch {
 
 // Merges `snapshot` into `into` (sized for `endpoint_count` endpoints; its `checks` sized for
 // the scenario's checks) when it is whole and holds no more than `allowance`; its counts are
-// then in `scratch.counts`. Returns "" or the reason the snapshot was refused; on refusal
-// `into` is unchanged.
-std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
-                           snapshot_scratch& scratch, const snapshot_counts& allowance = no_limit);
-std::string merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into);
+// then in `scratch.counts`. A refused snapshot fails with the reason and leaves `into`
+// unchanged.
+common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
+                              snapshot_scratch& scratch, const snapshot_counts& allowance = no_limit);
+common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into);
 
 }  // namespace stampede::wire

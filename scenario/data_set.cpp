@@ -3,16 +3,13 @@
 namespace stampede::lang {
 
 
-std::optional<csv_table> parse_csv(std::string_view text, std::string* error) {
+common::result<csv_table> parse_csv(std::string_view text) {
     csv_table table;
     std::vector<std::string> record;
     std::string field;
     int line = 1, record_line = 1;
     bool quoted = false, field_started = false;
-    auto fail = [&](int at, std::string why) -> std::optional<csv_table> {
-        if (error) *error = "line " + std::to_string(at) + ": " + why;
-        return std::nullopt;
-    };
+    auto fail = [](int at, std::string why) { return common::fail("line " + std::to_string(at) + ": " + why); };
     auto end_record = [&]() -> std::string {
         const bool blank = record.empty() && field.empty() && !field_started;
         if (blank) return {};

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.hpp"
+
 namespace stampede::lang {
 
 struct data_set {
@@ -27,6 +29,6 @@ struct csv_table {
 
 // RFC 4180 CSV: the first record names the columns; quoted fields may hold commas, quotes
 // (doubled) and line breaks; blank lines are skipped. On error, `error` says which line.
-std::optional<csv_table> parse_csv(std::string_view text, std::string* error);
+common::result<csv_table> parse_csv(std::string_view text);
 
 }  // namespace stampede::lang

@@ -69,9 +69,9 @@ common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& ove
     }
     apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time});
     if (overrides.host) {
-        std::string error;
-        sc.host = parse_host_url(*overrides.host, &error);
-        if (!sc.host) return common::fail("--host: " + error);
+        auto host = parse_host_url(*overrides.host);
+        if (!host) return common::fail("--host: " + host.error());
+        sc.host = std::move(*host);
     }
     if (!sc.host) return common::fail("no host: set 'host' in " + sc.source_path + " or pass --host");
     filter_tasks(sc, overrides.tags, overrides.exclude_tags);

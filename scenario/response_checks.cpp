@@ -31,11 +31,8 @@ struct response_inspector::parsed_json {
     nlohmann::json value;
 };
 
-std::optional<json_path> parse_json_path(std::string_view text, std::string* error) {
-    auto fail = [&](std::string why) -> std::optional<json_path> {
-        if (error) *error = "bad JSON path '" + std::string(text) + "': " + why;
-        return std::nullopt;
-    };
+common::result<json_path> parse_json_path(std::string_view text) {
+    auto fail = [&](std::string why) { return common::fail("bad JSON path '" + std::string(text) + "': " + why); };
     json_path path;
     path.source = std::string(text);
     std::string_view rest = text;
@@ -68,11 +65,11 @@ std::optional<json_path> parse_json_path(std::string_view text, std::string* err
     return path;
 }
 
-std::shared_ptr<const compiled_regex> compile_regex(const std::string& pattern, std::string* error) {
+common::result<std::shared_ptr<const compiled_regex>> compile_regex(const std::string& pattern) {
     auto compiled = std::make_shared<const compiled_regex>(pattern);
-    if (compiled->pattern.ok()) return compiled;
-    if (error) *error = "bad regular expression '" + pattern + "': " + compiled->pattern.error();
-    return nullptr;
+    if (!compiled->pattern.ok())
+        return common::fail("bad regular expression '" + pattern + "': " + compiled->pattern.error());
+    return std::shared_ptr<const compiled_regex>(std::move(compiled));
 }
 
 std::size_t regex_groups(const compiled_regex& r) {
@@ -198,71 +195,68 @@ const response_inspector::parsed_json* response_inspector::parsed() {
     return json_.get();
 }
 
-std::string response_inspector::check(const check_spec& spec, std::string_view expected_text) {
+common::status response_inspector::check(const check_spec& spec, std::string_view expected_text) {
     using p = check_spec::predicate;
     switch (spec.what) {
         case check_spec::subject::status:
             for (int s : spec.statuses)
                 if (static_cast<unsigned>(s) == response_.status) return {};
-            return "got HTTP " + std::to_string(response_.status);
+            return common::fail("got HTTP " + std::to_string(response_.status));
         case check_spec::subject::latency:
             if (response_.latency < spec.latency) return {};
-            return "took " + format_duration(response_.latency);
+            return common::fail("took " + format_duration(response_.latency));
         case check_spec::subject::body:
             if (text_holds(response_.body, spec, expected_text)) return {};
-            return "the body was '" + shorten(response_.body) + "'";
+            return common::fail("the body was '" + shorten(response_.body) + "'");
         case check_spec::subject::header: {
             auto value = response_.header ? response_.header(spec.header) : std::nullopt;
-            if (spec.how == p::absent) return value ? "the header is present" : "";
-            if (!value) return "no such header";
+            if (spec.how == p::absent) {
+                if (value) return common::fail("the header is present");
+                return {};
+            }
+            if (!value) return common::fail("no such header");
             if (text_holds(*value, spec, expected_text)) return {};
-            return "got '" + shorten(*value) + "'";
+            return common::fail("got '" + shorten(*value) + "'");
         }
         case check_spec::subject::json: {
             const auto* doc = parsed();
-            if (!doc) return "the response is not JSON";
+            if (!doc) return common::fail("the response is not JSON");
             const auto* found = find(doc->value, spec.path);
-            if (spec.how == p::absent) return found ? "it is present: " + shorten(found->dump()) : "";
-            if (!found) return "it is missing";
+            if (spec.how == p::absent) {
+                if (found) return common::fail("it is present: " + shorten(found->dump()));
+                return {};
+            }
+            if (!found) return common::fail("it is missing");
             if (spec.how == p::exists) return {};
             if (spec.how == p::equals || spec.how == p::not_equals) {
                 const bool same = equals(*found, spec.expected, expected_text);
                 if (same == (spec.how == p::equals)) return {};
-                return "got " + shorten(found->dump());
+                return common::fail("got " + shorten(found->dump()));
             }
             if (is_ordering(spec.how)) {
-                if (!found->is_number()) return "not a number: " + shorten(found->dump());
+                if (!found->is_number()) return common::fail("not a number: " + shorten(found->dump()));
                 if (compare(found->template get<double>(), spec.how, spec.expected.number)) return {};
-                return "got " + shorten(found->dump());
+                return common::fail("got " + shorten(found->dump()));
             }
             if (text_holds(as_text(*found), spec, expected_text)) return {};
-            return "got " + shorten(found->dump());
+            return common::fail("got " + shorten(found->dump()));
         }
     }
     return {};
 }
 
-std::optional<std::string> response_inspector::extract(const extract_spec& spec, std::string& why) {
+common::result<std::string> response_inspector::extract(const extract_spec& spec) {
     switch (spec.from) {
         case extract_spec::source::json: {
             const auto* doc = parsed();
-            if (!doc) {
-                why = "the response is not JSON";
-                return std::nullopt;
-            }
+            if (!doc) return common::fail("the response is not JSON");
             const auto* found = find(doc->value, spec.path);
-            if (!found || found->is_null()) {
-                why = "no value at JSON path '" + spec.path.source + "'";
-                return std::nullopt;
-            }
+            if (!found || found->is_null()) return common::fail("no value at JSON path '" + spec.path.source + "'");
             return as_text(*found);
         }
         case extract_spec::source::header: {
             auto value = response_.header ? response_.header(spec.header) : std::nullopt;
-            if (!value) {
-                why = "no header '" + spec.header + "'";
-                return std::nullopt;
-            }
+            if (!value) return common::fail("no header '" + spec.header + "'");
             return std::string(*value);
         }
         case extract_spec::source::regex: {
@@ -271,19 +265,16 @@ std::optional<std::string> response_inspector::extract(const extract_spec& spec,
             const int wanted = spec.group + 1;  // the whole match, then the groups up to the one taken
             std::vector<re2::StringPiece> groups(static_cast<std::size_t>(wanted));
             if (!re.Match(body, 0, body.size(), RE2::UNANCHORED, groups.data(), wanted) ||
-                groups[spec.group].data() == nullptr) {
-                why = "the regular expression found no match in the body";
-                return std::nullopt;
-            }
+                groups[spec.group].data() == nullptr) return common::fail("the regular expression found no match in the body");
             return std::string(groups[spec.group].data(), groups[spec.group].size());
         }
     }
-    return std::nullopt;
+    return common::fail("unknown extraction source");
 }
 
-std::optional<std::string> response_inspector::jsonrpc_failure() {
+common::status response_inspector::jsonrpc_result() {
     const auto* doc = parsed();
-    if (!doc || !doc->value.is_object()) return "the response is not a JSON-RPC object";
+    if (!doc || !doc->value.is_object()) return common::fail("the response is not a JSON-RPC object");
     const auto& v = doc->value;
     if (auto error = v.find("error"); error != v.end() && !error->is_null()) {
         std::string message = "JSON-RPC error";
@@ -293,10 +284,10 @@ std::optional<std::string> response_inspector::jsonrpc_failure() {
         } else {
             message += ": " + shorten(error->dump());
         }
-        return message;
+        return common::fail(std::move(message));
     }
-    if (!v.contains("result")) return "the response has neither 'result' nor 'error'";
-    return std::nullopt;
+    if (!v.contains("result")) return common::fail("the response has neither 'result' nor 'error'");
+    return {};
 }
 
 }  // namespace stampede::lang

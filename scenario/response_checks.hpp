@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/duration.hpp"
+#include "common/result.hpp"
 #include "scenario/template.hpp"
 
 namespace stampede::lang {
@@ -27,10 +28,10 @@ struct json_path {
     std::string source;
     std::vector<step> steps;
 };
-std::optional<json_path> parse_json_path(std::string_view text, std::string* error);
+common::result<json_path> parse_json_path(std::string_view text);
 
 struct compiled_regex;  // std::regex, kept out of this header
-std::shared_ptr<const compiled_regex> compile_regex(const std::string& pattern, std::string* error);
+common::result<std::shared_ptr<const compiled_regex>> compile_regex(const std::string& pattern);
 std::size_t regex_groups(const compiled_regex& r);  // its capture groups
 
 // A value a check compares with: a YAML scalar, typed, or templated text.
@@ -89,13 +90,14 @@ public:
     response_inspector(const response_inspector&) = delete;
     response_inspector& operator=(const response_inspector&) = delete;
 
-    // Empty when the check passes, else why it failed. `expected_text` is the rendered
-    // expected value when it is templated text.
-    std::string check(const check_spec& spec, std::string_view expected_text);
-    // The extracted value, or nullopt with the reason in `why`.
-    std::optional<std::string> extract(const extract_spec& spec, std::string& why);
-    // For a JSON-RPC call: why the response is a failure (an `error` member, or not JSON-RPC).
-    std::optional<std::string> jsonrpc_failure();
+    // Passes, or fails saying why. `expected_text` is the rendered expected value when it is
+    // templated text.
+    common::status check(const check_spec& spec, std::string_view expected_text);
+    // The extracted value, or why there is none.
+    common::result<std::string> extract(const extract_spec& spec);
+    // For a JSON-RPC call: a result, or why the response is a failure (an `error` member, or
+    // not JSON-RPC at all).
+    common::status jsonrpc_result();
 
 private:
     struct parsed_json;

@@ -37,8 +37,7 @@ private:
     user_class_spec get_class(const YAML::Node& n, std::size_t index);
     template_scope scope_for(const std::vector<std::string>* variables);
     std::optional<std::string> environment(const std::string& name);
-    std::optional<std::pair<std::uint32_t, std::uint32_t>> data_column(std::string_view set, std::string_view column,
-                                                                       std::string* error);
+    common::result<data_column_ref> data_column(std::string_view set, std::string_view column);
     std::uint32_t slot(const std::string& name);
 
     const load_options& options_;
@@ -99,10 +98,9 @@ void loader::get_data(const YAML::Node& n) {
                                    format_bytes(max_scenario_bundle_bytes) + ", the most sent to workers");
             continue;
         }
-        std::string error;
-        auto table = parse_csv(*content, &error);
+        auto table = parse_csv(*content);
         if (!table) {
-            problem(file_node, "data file '" + *file + "', " + error);
+            problem(file_node, "data file '" + *file + "', " + table.error());
             continue;
         }
         sc_.files[*file] = std::move(*content);
@@ -118,8 +116,7 @@ std::optional<std::string> loader::environment(const std::string& name) {
     return value;
 }
 
-std::optional<std::pair<std::uint32_t, std::uint32_t>> loader::data_column(std::string_view set, std::string_view column,
-                                                                           std::string* error) {
+common::result<data_column_ref> loader::data_column(std::string_view set, std::string_view column) {
     std::string declared;
     for (std::size_t i = 0; i < sc_.data.size(); ++i) {
         const auto& d = sc_.data[i];
@@ -127,15 +124,14 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> loader::data_column(std::
         if (d.name != set) continue;
         const auto c = std::find(d.columns.begin(), d.columns.end(), column);
         if (c != d.columns.end())
-            return std::make_pair(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(c - d.columns.begin()));
+            return data_column_ref{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(c - d.columns.begin())};
         std::string columns;
         for (const auto& name : d.columns) columns += (columns.empty() ? "" : ", ") + name;
-        *error = "data set '" + d.name + "' has no column '" + std::string(column) + "' (its columns: " + columns + ")";
-        return std::nullopt;
+        return common::fail("data set '" + d.name + "' has no column '" + std::string(column) + "' (its columns: " +
+                            columns + ")");
     }
-    *error = "no data set '" + std::string(set) + "'" +
-             (declared.empty() ? " (declare it under 'data')" : " (declared: " + declared + ")");
-    return std::nullopt;
+    return common::fail("no data set '" + std::string(set) + "'" +
+                        (declared.empty() ? " (declare it under 'data')" : " (declared: " + declared + ")"));
 }
 
 std::uint32_t loader::slot(const std::string& name) {
@@ -154,9 +150,7 @@ template_scope loader::scope_for(const std::vector<std::string>* variables) {
         return slot(std::string(name));
     };
     scope.variable_names = [variables] { return variables ? *variables : std::vector<std::string>{}; };
-    scope.data_column = [this](std::string_view set, std::string_view column, std::string* error) {
-        return data_column(set, column, error);
-    };
+    scope.data_column = [this](std::string_view set, std::string_view column) { return data_column(set, column); };
     scope.environment = [this](const std::string& name) { return environment(name); };
     return scope;
 }
@@ -203,9 +197,8 @@ void loader::load(const YAML::Node& root) {
     check_keys(root, scenario_keys, "scenario");
     if (const auto& v = root["host"]) {
         if (auto url = get_string(v, "host")) {
-            std::string error;
-            sc_.host = parse_host_url(*url, &error);
-            if (!sc_.host) problem(v, error);
+            if (auto host = parse_host_url(*url)) sc_.host = std::move(*host);
+            else problem(v, host.error());
         }
     }
     if (const auto& v = root["data"]) get_data(v);

@@ -25,12 +25,9 @@ bool valid_port(const std::string& port) {
 
 }  // namespace
 
-std::optional<target_host> parse_host_url(const std::string& url, std::string* error) {
-    auto fail = [&](std::string why) -> std::optional<target_host> {
-        // The URL as written, shortened: it may be the oversized part.
-        if (error) *error = "host '" + common::shortened_utf8(url, 300) + "': " + why;
-        return std::nullopt;
-    };
+common::result<target_host> parse_host_url(const std::string& url) {
+    // The URL as written, shortened: it may be the oversized part.
+    auto fail = [&](std::string why) { return common::fail("host '" + common::shortened_utf8(url, 300) + "': " + why); };
     target_host h;
     std::string_view rest(url);
     const auto scheme_end = rest.find("://");

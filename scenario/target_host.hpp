@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include "common/result.hpp"
+
 namespace stampede::lang {
 
 struct target_host {
@@ -19,6 +21,6 @@ struct target_host {
 
 // Parses "http://host:port/base" (host may be "[::1]"). A query, a fragment or user info has
 // no meaning for a base URL every request path is appended to: refused, with the reason.
-std::optional<target_host> parse_host_url(const std::string& url, std::string* error);
+common::result<target_host> parse_host_url(const std::string& url);
 
 }  // namespace stampede::lang

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/result.hpp"
+
 namespace stampede::lang {
 
 enum class template_function : std::uint8_t {
@@ -53,15 +55,18 @@ struct text_template {
     std::vector<std::uint32_t> data_sets() const;
 };
 
+// A data set's column, by index: `data.queries.query` compiled.
+struct data_column_ref {
+    std::uint32_t set = 0, column = 0;
+};
+
 // What compiling needs to know about the scenario: variables and data sets by name, and the
 // environment (read once, at load time).
 struct template_scope {
     std::function<std::optional<std::uint32_t>(std::string_view)> variable;
     std::function<std::vector<std::string>()> variable_names;  // for did-you-mean
-    // Finds data set `set` and its `column`; on failure, says why in `error`.
-    std::function<std::optional<std::pair<std::uint32_t, std::uint32_t>>(std::string_view set, std::string_view column,
-                                                                         std::string* error)>
-        data_column;
+    // Finds data set `set` and its `column`, or says why not.
+    std::function<common::result<data_column_ref>(std::string_view set, std::string_view column)> data_column;
     std::function<std::optional<std::string>(const std::string&)> environment;
 };
 

@@ -95,13 +95,12 @@ std::optional<bool> yaml_reader::get_bool(const YAML::Node& n, std::string_view 
 std::optional<std::uint64_t> yaml_reader::get_body_limit(const YAML::Node& n, std::string_view what) {
     auto text = get_string(n, what);
     if (!text) return std::nullopt;
-    std::string error;
-    auto size = parse_byte_size(*text, &error);
-    if (!size) return problem(n, std::string(what) + ": " + error), std::nullopt;
+    auto size = parse_byte_size(*text);
+    if (!size) return problem(n, std::string(what) + ": " + size.error()), std::nullopt;
     constexpr std::uint64_t low = 1u << 10, high = 1u << 30;
     if (*size < low || *size > high)
         return problem(n, std::string(what) + " must be from 1KiB to 1GiB, got " + *text), std::nullopt;
-    return size;
+    return *size;
 }
 
 std::optional<micros> yaml_reader::get_duration(const YAML::Node& n, std::string_view what) {
@@ -109,10 +108,9 @@ std::optional<micros> yaml_reader::get_duration(const YAML::Node& n, std::string
         problem(n, std::string(what) + " must be a duration such as 30s, 5m or 1h30m");
         return std::nullopt;
     }
-    std::string error;
-    auto d = parse_duration(n.Scalar(), &error);
-    if (!d) problem(n, std::string(what) + ": " + error);
-    return d;
+    auto d = parse_duration(n.Scalar());
+    if (!d) return problem(n, std::string(what) + ": " + d.error()), std::nullopt;
+    return *d;
 }
 
 std::optional<std::vector<int>> yaml_reader::get_statuses(const YAML::Node& n, std::string_view what) {

@@ -41,8 +41,8 @@ constexpr std::uint8_t wire_version = 1;
 // The codec's access to a histogram's counters: merging straight from the wire touches only
 // the buckets the bytes name, which no public operation of the histogram does.
 struct histogram_codec {
-    static bool merge(histogram& h, std::string_view bytes, std::optional<std::uint64_t> expected_count,
-                      encoded_summary& summary, std::string* error);
+    static common::status merge(histogram& h, std::string_view bytes, std::optional<std::uint64_t> expected_count,
+                                encoded_summary& summary);
     static void unmerge(histogram& h, std::string_view bytes, const encoded_summary& summary,
                         std::uint64_t min_before, std::uint64_t max_before);
 };
@@ -64,65 +64,54 @@ std::string encode_histogram(const histogram& h) {
 }
 
 namespace {
-bool fail(std::string* error, const char* why) {
-    if (error) *error = why;
-    return false;
-}
-}  // namespace
 
-namespace {
-
-bool read_header(std::string_view& in, encoded_summary& out, std::string* error) {
-    if (in.empty() || static_cast<std::uint8_t>(in.front()) != wire_version)
-        return fail(error, "histogram: unknown encoding version");
+// The codec's inner steps say what is damaged, or null when nothing is: a reason is made into
+// a failure once, at the boundary, and the hot path builds no string.
+const char* read_header(std::string_view& in, encoded_summary& out) {
+    if (in.empty() || static_cast<std::uint8_t>(in.front()) != wire_version) return "histogram: unknown encoding version";
     in.remove_prefix(1);
     if (!get_varint(in, out.min) || !get_varint(in, out.max) || !get_varint(in, out.sum) ||
         !get_varint(in, out.clamped))
-        return fail(error, "histogram: truncated header");
-    return true;
+        return "histogram: truncated header";
+    return nullptr;
 }
 
-}  // namespace
-
-namespace {
-
 // Walks the bucket tokens of an encoded histogram (after its header), calling
-// on_bucket(index, count) for at most `limit` buckets. Returns false at the first damage.
+// on_bucket(index, count) for at most `limit` buckets; stops at the first damage.
 template <typename F>
-bool walk_buckets(std::string_view in, std::uint64_t limit, F on_bucket, std::string* error) {
+const char* walk_buckets(std::string_view in, std::uint64_t limit, F on_bucket) {
     std::uint64_t index = 0;
     for (std::uint64_t seen = 0; !in.empty() && seen < limit;) {
         std::uint64_t token;
-        if (!get_varint(in, token)) return fail(error, "histogram: truncated");
+        if (!get_varint(in, token)) return "histogram: truncated";
         if (token & 1) {
             index += token / 2 + 1;
             if (index > static_cast<std::uint64_t>(histogram::counts_length))
-                return fail(error, "histogram: empty run past the last bucket");
+                return "histogram: empty run past the last bucket";
             continue;
         }
-        if (token == 0) return fail(error, "histogram: a bucket token without a count");
-        if (index >= static_cast<std::uint64_t>(histogram::counts_length))
-            return fail(error, "histogram: bucket past the last one");
+        if (token == 0) return "histogram: a bucket token without a count";
+        if (index >= static_cast<std::uint64_t>(histogram::counts_length)) return "histogram: bucket past the last one";
         on_bucket(static_cast<int>(index++), token / 2);
         ++seen;
     }
-    return true;
+    return nullptr;
 }
 
 }  // namespace
 
-bool histogram_codec::merge(histogram& h, std::string_view bytes, std::optional<std::uint64_t> expected_count,
-                            encoded_summary& summary, std::string* error) {
+common::status histogram_codec::merge(histogram& h, std::string_view bytes, std::optional<std::uint64_t> expected_count,
+                                      encoded_summary& summary) {
     std::string_view in = bytes;
     summary.count = 0;
-    if (!read_header(in, summary, error)) return false;
+    if (const char* damaged = read_header(in, summary)) return common::fail(damaged);
     int first = -1, last = -1;
     std::uint64_t applied = 0;
     bool overflow = false;
     // The sum of the values lies between every bucket's lowest and highest value times its
     // count: a sum outside says the header lies (a mean of 1.8e16 ms with a max of 0.5 ms).
     unsigned __int128 lowest_sum = 0, highest_sum = 0;
-    const bool ok = walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) {
+    const char* why = walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) {
         overflow = overflow || summary.count + c < summary.count;
         summary.count += c;
         lowest_sum += static_cast<unsigned __int128>(c) * histogram::lowest_at(index);
@@ -131,10 +120,9 @@ bool histogram_codec::merge(histogram& h, std::string_view bytes, std::optional<
         if (first < 0) first = index;
         last = index;
         ++applied;
-    }, error);
-    const char* why = nullptr;
-    if (!ok) why = nullptr;  // walk_buckets said why
-    else if (overflow) why = "histogram: count overflow";
+    });
+    if (why) {
+    } else if (overflow) why = "histogram: count overflow";
     else if (summary.count == 0 && (summary.min || summary.max || summary.sum || summary.clamped))
         why = "histogram: stats without counts";
     else if (summary.count > 0 && (summary.min > summary.max || summary.max > histogram::max_trackable ||
@@ -147,27 +135,26 @@ bool histogram_codec::merge(histogram& h, std::string_view bytes, std::optional<
         why = "histogram: count overflow";
     else if (expected_count && summary.count != *expected_count)
         why = "histogram count differs from the request count";
-    if (ok && !why) {
-        if (summary.count == 0) return true;
+    if (!why) {
+        if (summary.count == 0) return {};
         h.total_count_ += summary.count;
         h.sum_ = saturating_add(h.sum_, summary.sum);
         h.clamped_ += summary.clamped;
         h.min_ = std::min(h.min_, summary.min);
         h.max_ = std::max(h.max_, summary.max);
-        return true;
+        return {};
     }
     // Damaged: take back the buckets already added (rare: only a broken or hostile worker).
-    walk_buckets(in, applied, [&](int index, std::uint64_t c) { h.blocks_[index >> histogram::sub_bucket_bits][index & (histogram::block_size - 1)] -= c; }, nullptr);
-    if (why) fail(error, why);
-    return false;
+    walk_buckets(in, applied, [&](int index, std::uint64_t c) { h.blocks_[index >> histogram::sub_bucket_bits][index & (histogram::block_size - 1)] -= c; });
+    return common::fail(why);
 }
 
 void histogram_codec::unmerge(histogram& h, std::string_view bytes, const encoded_summary& summary,
                               std::uint64_t min_before, std::uint64_t max_before) {
     std::string_view in = bytes;
     encoded_summary header;
-    if (!read_header(in, header, nullptr)) return;
-    walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) { h.blocks_[index >> histogram::sub_bucket_bits][index & (histogram::block_size - 1)] -= c; }, nullptr);
+    if (read_header(in, header)) return;
+    walk_buckets(in, UINT64_MAX, [&](int index, std::uint64_t c) { h.blocks_[index >> histogram::sub_bucket_bits][index & (histogram::block_size - 1)] -= c; });
     h.total_count_ -= summary.count;
     h.sum_ -= summary.sum;
     h.clamped_ -= summary.clamped;
@@ -175,16 +162,16 @@ void histogram_codec::unmerge(histogram& h, std::string_view bytes, const encode
     h.max_ = max_before;
 }
 
-std::optional<histogram> decode_histogram(std::string_view bytes, std::string* error) {
+common::result<histogram> decode_histogram(std::string_view bytes) {
     histogram h;
     encoded_summary summary;
-    if (!histogram_codec::merge(h, bytes, std::nullopt, summary, error)) return std::nullopt;
+    if (auto merged = histogram_codec::merge(h, bytes, std::nullopt, summary); !merged) return merged.why();
     return h;
 }
 
-bool merge_encoded(histogram& into, std::string_view bytes, std::optional<std::uint64_t> expected_count,
-                   encoded_summary& summary, std::string* error) {
-    return histogram_codec::merge(into, bytes, expected_count, summary, error);
+common::status merge_encoded(histogram& into, std::string_view bytes, std::optional<std::uint64_t> expected_count,
+                             encoded_summary& summary) {
+    return histogram_codec::merge(into, bytes, expected_count, summary);
 }
 
 void unmerge_encoded(histogram& from, std::string_view bytes, const encoded_summary& summary,

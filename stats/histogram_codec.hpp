@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/result.hpp"
 #include "stats/histogram.hpp"
 
 namespace stampede::stats {
@@ -18,13 +19,13 @@ struct encoded_summary {
 };
 
 std::string encode_histogram(const histogram& h);
-std::optional<histogram> decode_histogram(std::string_view bytes, std::string* error = nullptr);
+common::result<histogram> decode_histogram(std::string_view bytes);
 
 // Merges an encoded histogram into `into` straight from its bytes in one pass, touching no
 // empty bucket. Damaged bytes, a header its buckets contradict, or a total other than
-// `expected_count` (when given) leave `into` unchanged and return false with a reason.
-bool merge_encoded(histogram& into, std::string_view bytes, std::optional<std::uint64_t> expected_count,
-                   encoded_summary& summary, std::string* error = nullptr);
+// `expected_count` (when given) leave `into` unchanged and fail with the reason.
+common::status merge_encoded(histogram& into, std::string_view bytes, std::optional<std::uint64_t> expected_count,
+                             encoded_summary& summary);
 // Takes back a merge_encoded that succeeded, restoring the min and max from before it.
 void unmerge_encoded(histogram& from, std::string_view bytes, const encoded_summary& summary,
                      std::uint64_t min_before, std::uint64_t max_before);

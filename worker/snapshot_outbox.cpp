@@ -37,4 +37,15 @@ bool snapshot_outbox::send_unsent(const std::function<bool(const outgoing_snapsh
     return true;
 }
 
+std::chrono::steady_clock::time_point next_aligned_snapshot(common::micros interval, const std::string& worker_id) {
+    using steady = std::chrono::steady_clock;
+    const auto since_epoch =
+        std::chrono::duration_cast<common::micros>(std::chrono::system_clock::now().time_since_epoch());
+    const auto offset = common::micros(static_cast<common::micros::rep>(
+        std::hash<std::string>{}(worker_id) % static_cast<std::size_t>(interval.count() / 10 + 1)));
+    auto wait = interval - since_epoch % interval + offset;
+    if (wait > interval) wait -= interval;
+    return steady::now() + std::chrono::duration_cast<steady::duration>(wait);
+}
+
 }  // namespace stampede::worker

@@ -2,10 +2,13 @@
 // What a worker has counted and its master has not yet acknowledged: sequenced deltas, kept
 // until acknowledged and sent again after a reconnect. Pure: the agent encodes a snapshot only
 // when it sends it, and tests drive this without a network.
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <string>
 
+#include "common/duration.hpp"
 #include "stats/stats_delta.hpp"
 
 namespace stampede::worker {
@@ -45,5 +48,12 @@ private:
     std::uint64_t next_sequence_ = 1;
     std::uint64_t requests_ = 0;
 };
+
+// Snapshots leave every worker at the same moments: at the wall clock's interval boundaries,
+// plus this worker's own offset within the first tenth of the interval. Every worker's
+// intervals then cover the same spans of time, so the master's per-interval figures add up
+// like with like; and the master receives a round of snapshots in one short window, handling
+// many per wake-up instead of being woken once per snapshot all through the interval.
+std::chrono::steady_clock::time_point next_aligned_snapshot(common::micros interval, const std::string& worker_id);
 
 }  // namespace stampede::worker

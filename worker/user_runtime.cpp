@@ -106,34 +106,37 @@ bool user_runtime::inspect(const prepared_step& step, unsigned status, micros la
     lang::response_inspector inspector(view);
     bool failed = !status_ok;
     if (spec.request.jsonrpc && !failed) {
-        if (auto why = inspector.jsonrpc_failure()) {
-            count_failure(thread_, spec.endpoint_id, error_kind::jsonrpc, 0, *why);
+        if (auto answered = inspector.jsonrpc_result(); !answered) {
+            count_failure(thread_, spec.endpoint_id, error_kind::jsonrpc, 0, answered.error());
             failed = true;
         }
     }
     for (const auto& check : spec.checks) {
         std::string rendered;  // only a templated expected value is rendered; a constant one is read in place
         if (!check.expected.text.constant()) lang::render_template(check.expected.text, *this, rendered);
-        const auto why =
+        const auto passed =
             inspector.check(check, check.expected.text.constant() ? std::string_view(check.expected.text.text()) : rendered);
         auto& tally = thread_.shard.checks[check.id];
-        if (why.empty()) {
+        if (passed) {
             ++tally.passed;
             continue;
         }
         ++tally.failed;
         if (check.soft || failed) continue;
         count_failure(thread_, spec.endpoint_id, error_kind::check, static_cast<int>(check.id),
-                      "check failed: " + check.description + ": " + why);
+                      "check failed: " + check.description + ": " + passed.error());
         failed = true;
     }
     for (const auto& e : spec.extracts) {
-        std::string why;
-        auto value = inspector.extract(e, why);
-        state_->variables[e.slot] = std::move(value);
-        if (state_->variables[e.slot] || failed) continue;
+        auto value = inspector.extract(e);
+        if (value) {
+            state_->variables[e.slot] = std::move(*value);
+            continue;
+        }
+        state_->variables[e.slot].reset();
+        if (failed) continue;
         count_failure(thread_, spec.endpoint_id, error_kind::extract, static_cast<int>(e.slot),
-                      "extract " + e.variable + ": " + why);
+                      "extract " + e.variable + ": " + value.error());
         failed = true;
     }
     return !failed;

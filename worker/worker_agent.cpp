@@ -1,12 +1,14 @@
+// The worker agent: its reconnect loop, its session loop and the handlers of what the master
+// says. Longer than the usual file because the loop's exits (quit, refused, lost, failed,
+// interrupted) and the handlers that decide them read best side by side; the stream, the
+// session, the outbox and the snapshot clock are parts of their own.
 #include "worker/worker_agent.hpp"
 
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <condition_variable>
 #include <deque>
-#include <limits>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -14,11 +16,10 @@
 
 #include "proto/control_transport.hpp"
 #include "proto/protocol.hpp"
-#include "proto/snapshot_codec.hpp"
-#include "proto/tls_credentials.hpp"
-#include "proto/wire_text.hpp"
 #include "proto/run_plan_codec.hpp"
+#include "proto/snapshot_codec.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
+#include "worker/master_stream.hpp"
 #include "worker/process_usage.hpp"
 #include "worker/run_session.hpp"
 #include "worker/snapshot_outbox.hpp"
@@ -46,45 +47,11 @@ std::string host_name() {
     return name;
 }
 
-// TLS files are read when the agent starts; a missing one is a configuration error.
-std::shared_ptr<grpc::Channel> make_channel(const agent_options& o, std::string& error) {
-    grpc::ChannelArguments args;
-    wire::configure_worker_channel(args);
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-    std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-    if (!o.tls_ca.empty()) {
-        auto loaded = wire::channel_credentials(o.tls_ca, o.tls_cert, o.tls_key);
-        if (loaded) credentials = *loaded;
-        else error = loaded.error();  // the insecure channel stays unused: run() reports the error
-        if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
-    }
-    return grpc::CreateCustomChannel(o.master, credentials, args);
-}
-
 enum class session_end { quit, refused, broken, interrupted, failed };
-
-// Snapshots leave every worker at the same moments: at the wall clock's interval boundaries,
-// plus this worker's own offset within the first tenth of the interval. Every worker's
-// intervals then cover the same spans of time, so the master's per-interval figures add up
-// like with like; and the master receives a round of snapshots in one short window, handling
-// many per wake-up instead of being woken once per snapshot all through the interval.
-steady::time_point aligned_snapshot_time(common::micros interval, const std::string& worker_id) {
-    const auto since_epoch =
-        std::chrono::duration_cast<common::micros>(std::chrono::system_clock::now().time_since_epoch());
-    const auto offset = common::micros(static_cast<common::micros::rep>(
-        std::hash<std::string>{}(worker_id) % static_cast<std::size_t>(interval.count() / 10 + 1)));
-    auto wait = interval - since_epoch % interval + offset;
-    if (wait > interval) wait -= interval;
-    return steady::now() + std::chrono::duration_cast<steady::duration>(wait);
-}
 
 }  // namespace
 
 struct worker_agent::impl {
-    using stream_type = grpc::ClientReaderWriter<v1::WorkerMessage, v1::MasterMessage>;
-
     agent_options options;
     std::string config_error;
     std::shared_ptr<grpc::Channel> channel;
@@ -106,19 +73,11 @@ struct worker_agent::impl {
     common::micros snapshot_interval{1s}, heartbeat_interval{1s};
     std::atomic<steady::rep> last_heard{steady::now().time_since_epoch().count()};
 
-    // The current stream. The watchdog cancels it when the master stays quiet past
-    // `stream_deadline`, so no blocking call on it can hang the agent.
-    std::mutex context_mutex;
-    std::atomic<steady::rep> stream_deadline{0};
+    // The call to the master; the watchdog cancels it when the master stays quiet, so no
+    // blocking call on it can hang the agent.
+    std::unique_ptr<master_stream> stream;
     std::thread watchdog;
     std::atomic<bool> shutting_down{false};
-    std::unique_ptr<grpc::ClientContext> context;
-    std::unique_ptr<stream_type> stream;
-    std::thread reader;
-    std::mutex inbox_mutex;
-    std::condition_variable inbox_ready;
-    std::deque<v1::MasterMessage> inbox;
-    bool stream_ended = false;
     bool welcomed = false;
     bool ended_by_master = false;  // the master closed the stream with OK: the run is over
     grpc::StatusCode last_status = grpc::StatusCode::OK;
@@ -127,25 +86,14 @@ struct worker_agent::impl {
     bool open_stream(common::micros wait_limit);
     void close_stream();
     void watch();
-    void extend_deadline(common::micros d);
     session_end serve();
     session_end drain();
     std::optional<session_end> handle_all(const std::deque<v1::MasterMessage>& batch);
-    // What the reader received, once there is something or `until` passes; and whether the
-    // stream has ended.
-    std::pair<std::deque<v1::MasterMessage>, bool> take_inbox(steady::time_point until) {
-        std::unique_lock lock(inbox_mutex);
-        inbox_ready.wait_until(lock, until, [&] { return !inbox.empty() || stream_ended; });
-        return {std::exchange(inbox, {}), stream_ended};
-    }
+    std::pair<std::deque<v1::MasterMessage>, bool> take_inbox(steady::time_point until) { return stream->take(until); }
     std::optional<session_end> handle(const v1::MasterMessage& m);
     std::optional<session_end> on_welcome(const v1::Welcome& w);
     session_end cannot_run(const std::string& why);
-    bool write(v1::WorkerMessage& m) {
-        if (const auto repaired = wire::repair_text_fields(m))
-            spdlog::warn("replaced invalid UTF-8 in {} field(s) of a message to the master", repaired);
-        return stream && stream->Write(m);
-    }
+    bool write(v1::WorkerMessage& m) { return stream && stream->write(m); }
     bool send_state(v1::StateChange::State state, const std::string& detail = {});
     void collect();          // takes the engine's delta into the outbox
     int last_reported_users = -1;
@@ -171,53 +119,18 @@ struct worker_agent::impl {
     bool wait_or_stop(common::micros d);
 };
 
-void worker_agent::impl::extend_deadline(common::micros d) {
-    stream_deadline = (steady::now() + d).time_since_epoch().count();
-}
-
 // Runs beside the agent thread, which may be blocked on the stream: cancels a stream whose
 // master went quiet and enforces the safety rule, whatever the agent thread is doing.
 void worker_agent::impl::watch() {
     while (!shutting_down) {
         std::this_thread::sleep_for(50ms);
         stop_if_master_silent();
-        std::lock_guard lock(context_mutex);
-        if (context && steady::now().time_since_epoch().count() > stream_deadline) {
-            spdlog::debug("the master's stream went quiet: cancelling it");
-            context->TryCancel();
-            stream_deadline = std::numeric_limits<steady::rep>::max();
-        }
+        if (stream) stream->cancel_if_quiet();
     }
 }
 
 bool worker_agent::impl::open_stream(common::micros wait_limit) {
-    {
-        std::lock_guard lock(context_mutex);
-        context = std::make_unique<grpc::ClientContext>();
-        // Wait for the channel to connect rather than failing on its last error; the
-        // watchdog bounds the wait.
-        context->set_wait_for_ready(true);
-        extend_deadline(std::min(hello_timeout, wait_limit));
-    }
-    stream = stub->Connect(context.get());
-    {
-        std::lock_guard lock(inbox_mutex);
-        inbox.clear();
-        stream_ended = false;
-    }
     welcomed = false;
-    reader = std::thread([this] {
-        v1::MasterMessage m;
-        while (stream->Read(&m)) {
-            extend_deadline(options.master_timeout);
-            std::lock_guard lock(inbox_mutex);
-            inbox.push_back(std::move(m));
-            inbox_ready.notify_one();
-        }
-        std::lock_guard lock(inbox_mutex);
-        stream_ended = true;
-        inbox_ready.notify_one();
-    });
     v1::WorkerMessage hello;
     auto* h = hello.mutable_hello();
     h->set_protocol_version(wire::protocol_version);
@@ -230,27 +143,13 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
     const auto s = current_session();
     h->set_run_id(s ? s->run_id() : std::string());
     h->set_master_timeout_ms(static_cast<std::uint32_t>(options.master_timeout.count() / 1000));
-    return write(hello);
+    return stream->open(hello, std::min(hello_timeout, wait_limit));
 }
 
 void worker_agent::impl::close_stream() {
-    if (!stream) return;
-    bool reader_done = false;
-    {
-        std::lock_guard lock(inbox_mutex);
-        reader_done = stream_ended;
-    }
-    // Cancelling a call that already ended would replace the master's status with CANCELLED.
-    if (!reader_done) context->TryCancel();
-    reader.join();
-    const auto status = stream->Finish();
-    ended_by_master = status.ok();
-    last_status = status.error_code();
-    if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED)
-        spdlog::debug("stream to the master ended: {}", status.error_message());
-    stream.reset();
-    std::lock_guard lock(context_mutex);
-    context.reset();
+    const auto end = stream->close();
+    ended_by_master = end.by_master;
+    last_status = end.code;
 }
 
 bool worker_agent::impl::send_state(v1::StateChange::State state, const std::string& detail) {
@@ -379,7 +278,7 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
 }
 
 session_end worker_agent::impl::serve() {
-    auto next_snapshot = aligned_snapshot_time(snapshot_interval, worker_id);
+    auto next_snapshot = next_aligned_snapshot(snapshot_interval, worker_id);
     auto next_heartbeat = steady::now();
     auto next_progress_check = steady::now();
     last_reported_users = -1;
@@ -459,14 +358,24 @@ worker_agent::worker_agent(agent_options options, std::shared_ptr<grpc::Channel>
     impl_->options = std::move(options);
     impl_->outbox = snapshot_outbox(impl_->options.max_unacked);
     if (impl_->options.name.empty()) impl_->options.name = host_name() + "-" + std::to_string(getpid());
-    impl_->channel = channel ? std::move(channel) : make_channel(impl_->options, impl_->config_error);
-    impl_->stub = v1::Coordinator::NewStub(impl_->channel);
+    if (!channel) {
+        const auto& o = impl_->options;
+        auto made = make_master_channel(o.master, {o.tls_ca, o.tls_cert, o.tls_key, o.tls_server_name});
+        if (made) channel = std::move(*made);
+        else impl_->config_error = made.error();  // run() reports it
+    }
+    impl_->channel = std::move(channel);
+    if (impl_->channel) {
+        impl_->stub = v1::Coordinator::NewStub(impl_->channel);
+        impl_->stream = std::make_unique<master_stream>(*impl_->stub, impl_->options.master_timeout);
+    }
     impl_->watchdog = std::thread([s = impl_.get()] { s->watch(); });
 }
 
 worker_agent::~worker_agent() {
     impl_->shutting_down = true;
     impl_->watchdog.join();
+    impl_->stream.reset();
 }
 
 int worker_agent::run() {

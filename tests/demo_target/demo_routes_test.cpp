@@ -50,14 +50,13 @@ TEST_CASE("API key, injected errors and latency are applied", "[demo]") {
     demo_config config;
     config.api_key = "k";
     config.error_rate[static_cast<std::size_t>(route::ok)] = 1.0;
-    config.latency[static_cast<std::size_t>(route::health)] = *parse_latency("15ms", nullptr);
+    config.latency[static_cast<std::size_t>(route::health)] = *parse_latency("15ms");
     demo_service s(config);
     CHECK(s.handle({"GET", "/ok", "", ""}).status == 401);
     CHECK(s.handle({"GET", "/ok", "", "k"}).status == 500);
     CHECK(s.handle({"GET", "/health", "", "k"}).delay == std::chrono::milliseconds(15));
     CHECK(s.served() == 3);
-    std::string error;
-    CHECK(parse_latency("lognormal:20ms:0.7", &error)->sigma == 0.7);
-    CHECK_FALSE(parse_latency("lognormal:20ms:9", &error));
-    CHECK_FALSE(parse_latency("soon", &error));
+    CHECK(parse_latency("lognormal:20ms:0.7")->sigma == 0.7);
+    CHECK(parse_latency("lognormal:20ms:9").error() == "lognormal sigma must be between 0 and 5");
+    CHECK(parse_latency("soon").error().starts_with("invalid duration 'soon'"));
 }

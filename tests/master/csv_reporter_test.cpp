@@ -35,7 +35,7 @@ TEST_CASE("csv files carry Locust's headers and rows", "[csv]") {
     result.aggregate = result.totals.total();  // as the aggregator keeps it
 
     const auto prefix = (std::filesystem::temp_directory_path() / "stampede-csv-test").string();
-    REQUIRE(master::write_csv_files(result, prefix).empty());
+    REQUIRE(master::write_csv_files(result, prefix).ok());
     const auto stats = slurp(prefix + "_stats.csv");
     CHECK(stats ==
           "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
@@ -57,5 +57,5 @@ TEST_CASE("csv files carry Locust's headers and rows", "[csv]") {
 
 TEST_CASE("an unwritable prefix is reported", "[csv]") {
     master::run_result result;
-    CHECK(master::write_csv_files(result, "/nonexistent-dir/x") == "cannot write /nonexistent-dir/x_stats.csv");
+    CHECK(master::write_csv_files(result, "/nonexistent-dir/x").error() == "cannot write /nonexistent-dir/x_stats.csv");
 }

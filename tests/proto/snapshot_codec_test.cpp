@@ -26,7 +26,7 @@ TEST_CASE("a snapshot round-trips a stats delta exactly", "[snapshot]") {
     CHECK(wire.sequence() == 42);
     CHECK(wire.endpoints_size() == 2);  // the empty endpoint is not sent
     stats_delta back(3);
-    REQUIRE(merge_snapshot(wire, 3, back).empty());
+    REQUIRE(merge_snapshot(wire, 3, back).ok());
     CHECK(back.endpoints[0].requests == 50);
     CHECK(back.endpoints[0].failures == 5);
     CHECK(back.endpoints[0].latency == d.endpoints[0].latency);
@@ -49,13 +49,14 @@ TEST_CASE("malformed snapshots are refused and change nothing", "[snapshot]") {
         v1::Snapshot bad = good;
         damage(bad);
         stats_delta into = before;
-        const auto error = merge_snapshot(bad, 3, into);
+        const auto merged = merge_snapshot(bad, 3, into);
+        REQUIRE_FALSE(merged);
         for (std::size_t i = 0; i < 3; ++i) {
             CHECK(into.endpoints[i].requests == before.endpoints[i].requests);
             CHECK(into.endpoints[i].latency == before.endpoints[i].latency);
         }
         CHECK(into.errors.empty());
-        return error;
+        return merged.error();
     };
     CHECK(refused([](v1::Snapshot& s) { s.mutable_endpoints(0)->set_endpoint(9); }) ==
           "endpoint 9 is outside the scenario's 3 endpoints");

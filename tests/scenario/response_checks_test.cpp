@@ -8,6 +8,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// Why a check or a JSON-RPC call failed; empty when it passed.
+std::string reason(const status& s) { return s ? std::string() : s.error(); }
+
 const char* solve_body = R"({"jsonrpc": "2.0", "id": 3, "result": {"answer": "solved: x = 2",
     "execution_trace": {"verification_passed": true, "steps": 4}, "items": [{"id": "a"}, {"id": "b"}]}})";
 
@@ -27,7 +30,7 @@ check_spec json_check(const std::string& path, check_spec::predicate how = check
     check_spec c;
     c.what = check_spec::subject::json;
     c.how = how;
-    c.path = *parse_json_path(path, nullptr);
+    c.path = *parse_json_path(path);
     return c;
 }
 
@@ -43,21 +46,17 @@ check_spec expecting(check_spec c, expected_value::kind kind, double number = 0,
 }  // namespace
 
 TEST_CASE("JSON paths parse dotted names and indexes", "[checks]") {
-    auto p = parse_json_path("$.result.items[1].id", nullptr);
+    auto p = parse_json_path("$.result.items[1].id");
     REQUIRE(p);
     REQUIRE(p->steps.size() == 4);
     CHECK(p->steps[0].key == "result");
     CHECK(p->steps[2].index == 1);
     CHECK(p->steps[3].key == "id");
-    std::string error;
-    CHECK_FALSE(parse_json_path("a..b", &error));
-    CHECK(error == "bad JSON path 'a..b': an empty name");
-    CHECK_FALSE(parse_json_path("items[x]", &error));
-    CHECK(error == "bad JSON path 'items[x]': an index must be a whole number, as in items[0]");
-    CHECK_FALSE(parse_json_path("items[0", &error));
-    CHECK(error == "bad JSON path 'items[0': '[' without ']'");
-    CHECK_FALSE(parse_json_path("a.", &error));
-    CHECK_FALSE(parse_json_path("", &error));
+    CHECK(parse_json_path("a..b").error() == "bad JSON path 'a..b': an empty name");
+    CHECK(parse_json_path("items[x]").error() == "bad JSON path 'items[x]': an index must be a whole number, as in items[0]");
+    CHECK(parse_json_path("items[0").error() == "bad JSON path 'items[0': '[' without ']'");
+    CHECK_FALSE(parse_json_path("a."));
+    CHECK_FALSE(parse_json_path(""));
 }
 
 TEST_CASE("JSON checks: exists, absent, equals by type, orderings, matches", "[checks]") {
@@ -65,33 +64,33 @@ TEST_CASE("JSON checks: exists, absent, equals by type, orderings, matches", "[c
     using k = expected_value::kind;
     const auto view = response(solve_body);
     response_inspector r(view);
-    CHECK(r.check(json_check("result.answer"), "").empty());
-    CHECK(r.check(json_check("result.items[1].id"), "").empty());
-    CHECK(r.check(json_check("result.missing"), "") == "it is missing");
-    CHECK(r.check(json_check("result.items[5]"), "") == "it is missing");
-    CHECK(r.check(json_check("result.missing", p::absent), "").empty());
-    CHECK(r.check(json_check("result.answer", p::absent), "") == "it is present: \"solved: x = 2\"");
+    CHECK(r.check(json_check("result.answer"), "").ok());
+    CHECK(r.check(json_check("result.items[1].id"), "").ok());
+    CHECK(reason(r.check(json_check("result.missing"), "")) == "it is missing");
+    CHECK(reason(r.check(json_check("result.items[5]"), "")) == "it is missing");
+    CHECK(r.check(json_check("result.missing", p::absent), "").ok());
+    CHECK(reason(r.check(json_check("result.answer", p::absent), "")) == "it is present: \"solved: x = 2\"");
     const auto verified = json_check("result.execution_trace.verification_passed", p::equals);
-    CHECK(r.check(expecting(verified, k::boolean, 0, true), "").empty());
-    CHECK(r.check(expecting(verified, k::boolean, 0, false), "") == "got true");
-    CHECK(r.check(expecting(json_check("id", p::equals), k::number, 3), "").empty());
-    CHECK(r.check(expecting(json_check("id", p::equals), k::text), "3").empty());  // text compares with the JSON text
-    CHECK(r.check(expecting(json_check("result.answer", p::equals), k::text), "solved: x = 2").empty());
-    CHECK(r.check(expecting(json_check("result.answer", p::not_equals), k::text), "other").empty());
-    CHECK(r.check(expecting(json_check("result.execution_trace.steps", p::greater), k::number, 3), "").empty());
-    CHECK(r.check(expecting(json_check("result.execution_trace.steps", p::less_equal), k::number, 3), "") == "got 4");
-    CHECK(r.check(expecting(json_check("result.answer", p::less), k::number, 3), "") ==
+    CHECK(r.check(expecting(verified, k::boolean, 0, true), "").ok());
+    CHECK(reason(r.check(expecting(verified, k::boolean, 0, false), "")) == "got true");
+    CHECK(r.check(expecting(json_check("id", p::equals), k::number, 3), "").ok());
+    CHECK(r.check(expecting(json_check("id", p::equals), k::text), "3").ok());  // text compares with the JSON text
+    CHECK(r.check(expecting(json_check("result.answer", p::equals), k::text), "solved: x = 2").ok());
+    CHECK(r.check(expecting(json_check("result.answer", p::not_equals), k::text), "other").ok());
+    CHECK(r.check(expecting(json_check("result.execution_trace.steps", p::greater), k::number, 3), "").ok());
+    CHECK(reason(r.check(expecting(json_check("result.execution_trace.steps", p::less_equal), k::number, 3), "")) == "got 4");
+    CHECK(reason(r.check(expecting(json_check("result.answer", p::less), k::number, 3), "")) ==
           "not a number: \"solved: x = 2\"");
     auto matches = json_check("result.answer", p::matches);
-    matches.regex = compile_regex("^solved: x = [0-9]+$", nullptr);
-    CHECK(r.check(matches, "").empty());
-    CHECK(r.check(expecting(json_check("result.answer", p::contains), k::text), "x = 2").empty());
+    matches.regex = *compile_regex("^solved: x = [0-9]+$");
+    CHECK(r.check(matches, "").ok());
+    CHECK(r.check(expecting(json_check("result.answer", p::contains), k::text), "x = 2").ok());
 }
 
 TEST_CASE("a body that is not JSON fails JSON checks with that reason", "[checks]") {
     const auto view = response("<html>oops</html>");
     response_inspector r(view);
-    CHECK(r.check(json_check("a"), "") == "the response is not JSON");
+    CHECK(reason(r.check(json_check("a"), "")) == "the response is not JSON");
 }
 
 TEST_CASE("status, body, header and latency checks", "[checks]") {
@@ -101,81 +100,76 @@ TEST_CASE("status, body, header and latency checks", "[checks]") {
     check_spec status;
     status.what = check_spec::subject::status;
     status.statuses = {200, 204};
-    CHECK(r.check(status, "") == "got HTTP 503");
+    CHECK(reason(r.check(status, "")) == "got HTTP 503");
     check_spec body;
     body.what = check_spec::subject::body;
     body.how = p::contains;
-    CHECK(r.check(body, "systems").empty());
-    CHECK(r.check(body, "down") == "the body was 'all systems ok'");
+    CHECK(r.check(body, "systems").ok());
+    CHECK(reason(r.check(body, "down")) == "the body was 'all systems ok'");
     check_spec header;
     header.what = check_spec::subject::header;
     header.header = "Content-Type";
     header.how = p::equals;
-    CHECK(r.check(header, "application/json").empty());
-    CHECK(r.check(header, "text/plain") == "got 'application/json'");
+    CHECK(r.check(header, "application/json").ok());
+    CHECK(reason(r.check(header, "text/plain")) == "got 'application/json'");
     header.header = "X-Missing";
-    CHECK(r.check(header, "x") == "no such header");
+    CHECK(reason(r.check(header, "x")) == "no such header");
     check_spec latency;
     latency.what = check_spec::subject::latency;
     latency.latency = micros(500ms);
-    CHECK(r.check(latency, "") == "took 750ms");
+    CHECK(reason(r.check(latency, "")) == "took 750ms");
     latency.latency = micros(1s);
-    CHECK(r.check(latency, "").empty());
+    CHECK(r.check(latency, "").ok());
 }
 
 TEST_CASE("extraction from JSON, a header or a regular expression", "[checks]") {
     const auto view = response(solve_body);
     response_inspector r(view);
-    std::string why;
     extract_spec e;
-    e.path = *parse_json_path("result.items[0].id", nullptr);
-    CHECK(r.extract(e, why) == "a");
-    e.path = *parse_json_path("result.execution_trace", nullptr);
-    CHECK(r.extract(e, why) == R"({"steps":4,"verification_passed":true})");
-    e.path = *parse_json_path("nope", nullptr);
-    CHECK_FALSE(r.extract(e, why));
-    CHECK(why == "no value at JSON path 'nope'");
+    e.path = *parse_json_path("result.items[0].id");
+    CHECK(*r.extract(e) == "a");
+    e.path = *parse_json_path("result.execution_trace");
+    CHECK(*r.extract(e) == R"({"steps":4,"verification_passed":true})");
+    e.path = *parse_json_path("nope");
+    CHECK(r.extract(e).error() == "no value at JSON path 'nope'");
     extract_spec h;
     h.from = extract_spec::source::header;
     h.header = "Content-Type";
-    CHECK(r.extract(h, why) == "application/json");
+    CHECK(*r.extract(h) == "application/json");
     extract_spec re;
     re.from = extract_spec::source::regex;
-    re.regex = compile_regex("x = ([0-9]+)", nullptr);
+    re.regex = *compile_regex("x = ([0-9]+)");
     CHECK(regex_groups(*re.regex) == 1);
-    CHECK(r.extract(re, why) == "2");
-    re.regex = compile_regex("y = ([0-9]+)", nullptr);
-    CHECK_FALSE(r.extract(re, why));
-    CHECK(why == "the regular expression found no match in the body");
+    CHECK(*r.extract(re) == "2");
+    re.regex = *compile_regex("y = ([0-9]+)");
+    CHECK(r.extract(re).error() == "the regular expression found no match in the body");
 }
 
 TEST_CASE("JSON-RPC responses: a result passes, an error member fails with its message", "[checks]") {
     {
         const auto view = response(solve_body);
         response_inspector r(view);
-        CHECK_FALSE(r.jsonrpc_failure());
+        CHECK(r.jsonrpc_result().ok());
     }
     {
         const auto view = response(R"({"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"method not found"}})");
         response_inspector r(view);
-        CHECK(r.jsonrpc_failure() == "JSON-RPC error -32601: method not found");
+        CHECK(reason(r.jsonrpc_result()) == "JSON-RPC error -32601: method not found");
     }
     {
         const auto view = response(R"({"jsonrpc":"2.0","id":1})");
         response_inspector r(view);
-        CHECK(r.jsonrpc_failure() == "the response has neither 'result' nor 'error'");
+        CHECK(reason(r.jsonrpc_result()) == "the response has neither 'result' nor 'error'");
     }
     {
         const auto view = response("not json");
         response_inspector r(view);
-        CHECK(r.jsonrpc_failure() == "the response is not a JSON-RPC object");
+        CHECK(reason(r.jsonrpc_result()) == "the response is not a JSON-RPC object");
     }
 }
 
 TEST_CASE("a bad regular expression is refused with a reason", "[checks]") {
-    std::string error;
-    CHECK_FALSE(compile_regex("(open", &error));
-    CHECK_THAT(error, Catch::StartsWith("bad regular expression '(open': "));
+    CHECK_THAT(compile_regex("(open").error(), Catch::StartsWith("bad regular expression '(open': "));
 }
 
 TEST_CASE("a body nested deeper than any API nests is not JSON, and never overflows the stack", "[checks]") {
@@ -183,11 +177,11 @@ TEST_CASE("a body nested deeper than any API nests is not JSON, and never overfl
     auto view = response(deep);
     response_inspector inspector(view);
     const auto c = expecting(json_check("a", check_spec::predicate::equals), expected_value::kind::number, 1);
-    CHECK(inspector.check(c, "") == "the response is not JSON");
+    CHECK(reason(inspector.check(c, "")) == "the response is not JSON");
     // 200 levels, as deep as anything real, still reads; brackets inside strings do not count.
     const std::string fine = "{\"a\": " + std::string(200, '[') + std::string(200, ']') + ", \"s\": \"" +
                              std::string(1000, '[') + "\"}";
     auto view2 = response(fine);
     response_inspector inspector2(view2);
-    CHECK(inspector2.check(json_check("s"), "") == "");
+    CHECK(inspector2.check(json_check("s"), "").ok());
 }

@@ -181,15 +181,12 @@ TEST_CASE("a missing file is reported, not thrown", "[scenario]") {
 }
 
 TEST_CASE("host URLs are checked", "[scenario]") {
-    std::string error;
-    auto h = parse_host_url("http://example.test", &error);
+    auto h = parse_host_url("http://example.test");
     REQUIRE(h);
     CHECK(h->port == "80");
-    CHECK_FALSE(parse_host_url("http://h:99999", &error));
-    CHECK(error == "host 'http://h:99999': invalid port '99999' (1 to 65535)");
-    CHECK_FALSE(parse_host_url("127.0.0.1:8080", &error));
-    CHECK_FALSE(parse_host_url("https://h", &error));
-    CHECK(error == "host 'https://h': https is not supported yet; use http://");
+    CHECK(parse_host_url("http://h:99999").error() == "host 'http://h:99999': invalid port '99999' (1 to 65535)");
+    CHECK_FALSE(parse_host_url("127.0.0.1:8080"));
+    CHECK(parse_host_url("https://h").error() == "host 'https://h': https is not supported yet; use http://");
 }
 
 TEST_CASE("a scenario that is not UTF-8 is refused where its first bad byte is", "[loader]") {

@@ -30,12 +30,10 @@ template_scope test_scope() {
         return std::nullopt;
     };
     scope.variable_names = [] { return std::vector<std::string>{"job_id", "note"}; };
-    scope.data_column = [](std::string_view set, std::string_view column, std::string* error)
-        -> std::optional<std::pair<std::uint32_t, std::uint32_t>> {
-        if (set == "queries" && column == "query") return std::make_pair(0u, 0u);
-        if (set == "queries" && column == "complexity") return std::make_pair(0u, 1u);
-        *error = "data set 'queries' has no column '" + std::string(column) + "'";
-        return std::nullopt;
+    scope.data_column = [](std::string_view set, std::string_view column) -> stampede::common::result<data_column_ref> {
+        if (set == "queries" && column == "query") return data_column_ref{0, 0};
+        if (set == "queries" && column == "complexity") return data_column_ref{0, 1};
+        return stampede::common::fail("data set 'queries' has no column '" + std::string(column) + "'");
     };
     scope.environment = [](const std::string& name) -> std::optional<std::string> {
         if (name == "API_KEY") return "k-123";

@@ -1,0 +1,50 @@
+#include "master/data_gaps.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace stampede::master {
+
+// What of a worker's counts may be missing from the result, if anything. A worker lost for
+// good took with it what it counted since its last snapshot that arrived: at most that span,
+// estimated at its last rate. Counts it says it made that never arrived (refused, or lost on
+// the way) are known exactly, and leave the result untrustworthy.
+std::optional<data_gap> data_gap_of(const worker_entry& w, wall_clock::time_point start,
+                                    common::micros snapshot_interval, common::micros heartbeat_timeout) {
+    const auto since_start = [&](wall_clock::time_point t) { return std::chrono::duration<double>(t - start).count(); };
+    data_gap gap;
+    gap.worker = w.label();
+    gap.known_missing = w.reported_requests > w.requests ? w.reported_requests - w.requests : 0;
+    gap.from_s = std::max(0.0, since_start(w.last_applied_wall.value_or(start)));
+    if (w.state == worker_state::lost) {
+        gap.to_s = std::max(gap.from_s, since_start(w.last_seen_wall));
+        const double interval_s = std::chrono::duration<double>(snapshot_interval).count();
+        const double rate = static_cast<double>(w.last_snapshot_requests) / interval_s;
+        gap.estimated_missing = static_cast<std::uint64_t>(rate * (gap.to_s - gap.from_s + interval_s) + 0.5);
+        gap.reason = fmt::format("lost at {:.1f}s (silent for {}) and did not come back: what it counted after its "
+                                 "last snapshot that arrived died with it",
+                                 since_start(w.lost_at), common::format_duration(heartbeat_timeout));
+        return gap;
+    }
+    // The newest snapshot it said it made, in a heartbeat or its stop, that never arrived.
+    const auto made = std::max(w.stopped_at_sequence, w.reported_sequence);
+    const bool unconfirmed = w.applied_sequence < made;
+    const bool failed_running = w.state == worker_state::failed && w.ran_before_failing;
+    if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed && !failed_running) return std::nullopt;
+    gap.to_s = since_start(w.last_seen_wall);
+    gap.fails_run = true;
+    if (failed_running)
+        gap.reason = "it failed during the run (" + w.failure + "): what it counted after its last snapshot that "
+                     "arrived is missing";
+    else if (w.refused > 0)
+        gap.reason = fmt::format("{} of its snapshots were refused as malformed", w.refused);
+    else if (unconfirmed)
+        gap.reason = fmt::format("it made {} snapshot(s), of which {} reached the master", made, w.applied_sequence);
+    else
+        gap.reason = fmt::format("it counted {} request(s), of which {} reached the master", w.reported_requests,
+                                 w.requests);
+    return gap;
+}
+
+}  // namespace stampede::master

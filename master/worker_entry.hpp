@@ -1,0 +1,53 @@
+#pragma once
+// The master's record of one worker: who it is, the stream it is on, what it was assigned,
+// what it has sent and said of itself. Kept by the cluster behind its mutex.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "master/run_result.hpp"
+
+namespace stampede::master {
+
+class worker_link;
+
+enum class worker_state { joining, ready, running, stopped, lost, quit, failed };
+std::string_view state_name(worker_state s);
+
+struct worker_entry {
+    std::string id, name, machine;  // machine: the host the worker runs on
+    int threads = 1;
+    worker_link* link = nullptr;
+    worker_state state = worker_state::joining;
+    std::chrono::steady_clock::time_point last_seen = std::chrono::steady_clock::now();
+    wall_clock::time_point last_seen_wall = wall_clock::now();
+    std::uint64_t applied_sequence = 0;
+    // What the worker says it has counted (heartbeats), and when its last snapshot was applied.
+    std::uint64_t reported_sequence = 0, reported_requests = 0;
+    std::optional<wall_clock::time_point> last_applied_wall;
+    std::uint64_t last_snapshot_requests = 0;
+    std::uint64_t refused = 0;
+    wall_clock::time_point lost_at{};
+    std::string failure;              // what it said when it failed
+    bool ran_before_failing = false;  // it may have counted what never arrived
+    std::uint64_t stopped_at_sequence = 0;  // STOPPED: every snapshot up to here was sent
+    std::vector<int> users;                 // assigned, per class
+    std::vector<int> last_users;            // the last non-empty assignment, for the result
+    std::uint64_t requests = 0, failures = 0, bytes = 0, other_counts = 0;  // applied so far
+    double cpu_percent = 0, max_cpu_percent = 0;
+    std::uint64_t rss_bytes = 0;
+    std::uint32_t reported_users = 0;
+    bool warned_cpu = false;
+    // Any message counts: a worker stops its users after a long silence from its master.
+    std::chrono::steady_clock::time_point last_sent{};
+    std::chrono::steady_clock::duration quiet_limit{};  // the longest it may go without a word from us
+    bool ack_owed = false;  // snapshots applied since the last acknowledgement
+
+    bool active() const { return state == worker_state::ready || state == worker_state::running; }
+    std::string label() const { return name + " (" + machine + ")"; }
+};
+
+}  // namespace stampede::master
