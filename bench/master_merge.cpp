@@ -131,30 +131,25 @@ options parse(int argc, char** argv) {
     return o;
 }
 
-}  // namespace
+// The simulated workers, joined and ready. Their streams spread over several connections, as
+// workers on many hosts would bring.
+struct cluster_of_fakes {
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    std::vector<std::unique_ptr<v1::Coordinator::Stub>> stubs;
+    std::vector<std::unique_ptr<fake_worker>> workers;
+};
 
-int main(int argc, char** argv) {
-    options o;
-    try {
-        o = parse(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << "\nusage: stampede-bench-master --master-pid PID [--master HOST:PORT] "
-                  << "[--workers 1000] [--endpoints 50] [--requests 200] [--warmup 3] [--seconds 10] [--connections 100]\n";
-        return 2;
-    }
+void join(const options& o, cluster_of_fakes& fakes) {
+    auto& [channels, stubs, workers] = fakes;
     grpc::ChannelArguments args;
     wire::configure_worker_channel(args);  // the transport a real worker uses
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    // Streams spread over several connections, as workers on many hosts would bring.
-    std::vector<std::shared_ptr<grpc::Channel>> channels;
-    std::vector<std::unique_ptr<v1::Coordinator::Stub>> stubs;
     for (int c = 0; c < std::max(1, o.connections); ++c) {
         grpc::ChannelArguments a = args;
         a.SetInt("stampede.bench.channel", c);  // distinct arguments: distinct connections
         channels.push_back(grpc::CreateCustomChannel(o.master, grpc::InsecureChannelCredentials(), a));
         stubs.push_back(v1::Coordinator::NewStub(channels.back()));
     }
-    std::vector<std::unique_ptr<fake_worker>> workers;
     for (int i = 0; i < o.workers; ++i) workers.push_back(std::make_unique<fake_worker>(*stubs[i % stubs.size()], i));
     for (int waited = 0; waited < 300; ++waited) {
         int welcomed = 0;
@@ -165,7 +160,11 @@ int main(int argc, char** argv) {
     v1::WorkerMessage ready;
     ready.mutable_state()->set_state(v1::StateChange::READY);
     for (auto& w : workers) w->send(ready);
+}
 
+// Sends every worker's snapshot each second, warm-up first; returns how many went, and the
+// master's CPU seconds over the measured part in `cpu`.
+std::uint64_t send_rounds(const options& o, std::vector<std::unique_ptr<fake_worker>>& workers, double& cpu) {
     // Precomputed snapshots (a few variants), so this tool's own CPU does not limit the rate.
     std::mt19937_64 random(1);
     std::vector<v1::WorkerMessage> variants;
@@ -178,7 +177,7 @@ int main(int argc, char** argv) {
     for (int second = 0; second < total_s; ++second) {
         if (second == o.warmup_s) cpu_start = cpu_seconds_of(o.master_pid);
         // As real workers send: each at the interval boundary plus its own offset within the
-        // first tenth of the interval (worker_agent's aligned_snapshot_time).
+        // first tenth of the interval (snapshot_outbox's next_aligned_snapshot).
         for (std::size_t i = 0; i < workers.size(); ++i) {
             std::this_thread::sleep_until(tick + std::chrono::microseconds(100'000 * i / workers.size()));
             auto& w = *workers[i];
@@ -190,7 +189,26 @@ int main(int argc, char** argv) {
         tick += 1s;
         std::this_thread::sleep_until(tick);
     }
-    const double cpu = cpu_seconds_of(o.master_pid) - cpu_start;
+    cpu = cpu_seconds_of(o.master_pid) - cpu_start;
+    return snapshots;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    options o;
+    try {
+        o = parse(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\nusage: stampede-bench-master --master-pid PID [--master HOST:PORT] "
+                  << "[--workers 1000] [--endpoints 50] [--requests 200] [--warmup 3] [--seconds 10] [--connections 100]\n";
+        return 2;
+    }
+    cluster_of_fakes fakes;
+    join(o, fakes);
+    auto& workers = fakes.workers;
+    double cpu = 0;
+    const auto snapshots = send_rounds(o, workers, cpu);
     std::printf("workers %d, endpoints %d, snapshots sent %llu, requests sent %llu\n", o.workers, o.endpoints,
                 static_cast<unsigned long long>(snapshots),
                 static_cast<unsigned long long>(snapshots * static_cast<std::uint64_t>(o.endpoints) *

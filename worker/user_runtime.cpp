@@ -24,7 +24,6 @@ user_runtime::user_runtime(io_thread& thread, std::shared_ptr<const prepared_sce
     : user_handle(class_index),
       thread_(thread),
       scenario_(std::move(scenario)),
-      class_(scenario_->classes[class_index]),
       think_timer_(thread.io),
       rng_(seed),
       index_(scenario_->users_started.fetch_add(1, std::memory_order_relaxed)) {
@@ -61,11 +60,12 @@ std::string_view user_runtime::data_value(std::uint32_t set, std::uint32_t colum
 }
 
 const prepared_task& user_runtime::pick_task() {
-    const auto& weights = class_.cumulative_weight;
-    if (weights.size() == 1) return class_.tasks.front();
+    const auto& cls = user_class();
+    const auto& weights = cls.cumulative_weight;
+    if (weights.size() == 1) return cls.tasks.front();
     const auto roll = rng_.below(weights.back());
     const auto it = std::upper_bound(weights.begin(), weights.end(), roll);
-    return class_.tasks[static_cast<std::size_t>(it - weights.begin())];
+    return cls.tasks[static_cast<std::size_t>(it - weights.begin())];
 }
 
 // Each iteration draws fresh data rows, at most one per data set.
@@ -74,7 +74,7 @@ void user_runtime::start_iteration() {
 }
 
 void user_runtime::set_vars() {
-    for (const auto& v : class_.spec->vars) {
+    for (const auto& v : user_class().spec->vars) {
         std::string value;
         lang::render_template(v.value, *this, value);
         state_->variables[v.slot] = std::move(value);
@@ -153,7 +153,7 @@ asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
         co_return;
     }
     auto start = clock::now();
-    if (intended_start_) start = std::min(start, *std::exchange(intended_start_, std::nullopt));
+    if (intended_start_ != clock::time_point{}) start = std::min(start, std::exchange(intended_start_, {}));
     const exchange_result result = co_await exchange(step);
     if (result.outcome == exchange_outcome::cancelled) {
         ++thread_.shard.cancelled;
@@ -200,9 +200,9 @@ asio::awaitable<void> user_runtime::pause(const lang::wait_time& wait, micros si
 
 asio::awaitable<void> user_runtime::run() {
     if (state_) set_vars();
-    if (!class_.on_start.empty() && !retiring()) {
+    if (!user_class().on_start.empty() && !retiring()) {
         start_iteration();
-        co_await run_steps(class_.on_start);
+        co_await run_steps(user_class().on_start);
     }
     while (!retiring()) {
         const auto started = clock::now();
@@ -214,11 +214,11 @@ asio::awaitable<void> user_runtime::run() {
             if (step.spec->think) co_await pause(*step.spec->think);
         }
         if (retiring()) break;
-        co_await pause(class_.spec->wait, std::chrono::duration_cast<micros>(clock::now() - started));
+        co_await pause(user_class().spec->wait, std::chrono::duration_cast<micros>(clock::now() - started));
     }
-    if (!class_.on_stop.empty() && !thread_.cutting_off) {
+    if (!user_class().on_stop.empty() && !thread_.cutting_off) {
         start_iteration();
-        co_await run_steps(class_.on_stop);
+        co_await run_steps(user_class().on_stop);
     }
 }
 

@@ -93,13 +93,15 @@ private:
     void forget_extracted(const lang::step_spec& step);
     boost::asio::awaitable<void> pause(const lang::wait_time& wait, common::micros since_start = common::micros(0));
 
-    const prepared_class& class_;
+    // A user is one allocation of about 500 bytes, a hundred thousand per worker: no member
+    // here that can be derived (the class is scenario_->classes[class_index()]).
+    const prepared_class& user_class() const { return scenario_->classes[static_cast<std::size_t>(class_index())]; }
     boost::asio::steady_timer think_timer_;
     rng rng_;
     std::uint64_t index_;
     std::uint64_t counter_ = 0;
     std::unique_ptr<user_state> state_;
-    std::optional<clock::time_point> intended_start_;
+    clock::time_point intended_start_{};  // the epoch: none
 };
 
 // Runs `user` on `thread` until it ends, then frees it. Must run on that thread.
