@@ -12,7 +12,7 @@ stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
 void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point now, int users) {
     result_.totals.merge(delta);
     const auto interval_start = window_.empty() ? result_.start : window_.back().end;
-    window_.push_back({interval_start, now, delta.total(), delta.endpoints});
+    window_.push_back({interval_start, now, delta.merged_endpoints(), delta.endpoints});
     result_.aggregate.merge(window_.back().total);  // once here, not by every reader
     if (window_.size() > window_size_) window_.pop_front();
 

@@ -79,7 +79,7 @@ bool stats_delta::empty() const {
     return total_requests() == 0;
 }
 
-endpoint_stats stats_delta::total() const {
+endpoint_stats stats_delta::merged_endpoints() const {
     endpoint_stats sum;
     for (const auto& e : endpoints) sum.merge(e);
     return sum;

@@ -57,7 +57,9 @@ struct stats_delta {
     void merge(const stats_delta& other);
     void reset();
     void add_error(const error_key& key, std::string_view message, std::uint64_t count = 1);
-    endpoint_stats total() const;  // merges every endpoint's histogram: not for hot paths
+    // Every endpoint merged into one: a histogram merge per endpoint, once per interval (the
+    // aggregator keeps the cumulative aggregate; readers take it from there).
+    endpoint_stats merged_endpoints() const;
     std::uint64_t total_requests() const;
     bool empty() const;  // nothing counted at all
 };
