@@ -80,6 +80,13 @@ bool check_reader::read_predicate(const YAML::Node& n, const template_scope& sco
         return c.regex != nullptr;
     }
     c.how = key == "equals" ? p::equals : key == "not_equals" ? p::not_equals : p::contains;
+    return read_expected(v, key, scope, c);
+}
+
+// The value an equals, not_equals or contains compares with: a plain true, false, null or
+// number is typed (except for contains, which reads text); anything else is templated text.
+bool check_reader::read_expected(const YAML::Node& v, const std::string& key, const template_scope& scope, check_spec& c) {
+    using p = check_spec::predicate;
     if (!v.IsScalar()) {
         problem(v, key + " must be a single value (text, number, true, false or null)");
         return false;

@@ -24,6 +24,7 @@ private:
     bool read_header_check(const YAML::Node& n, const YAML::Node& v, const template_scope& scope, check_spec& c);
     bool read_latency_check(const YAML::Node& n, const YAML::Node& v, check_spec& c);
     bool read_predicate(const YAML::Node& n, const template_scope& scope, check_spec& c, const keys& allowed);
+    bool read_expected(const YAML::Node& v, const std::string& key, const template_scope& scope, check_spec& c);
 };
 
 }  // namespace stampede::lang::detail

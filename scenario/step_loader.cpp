@@ -104,6 +104,31 @@ step_spec step_reader::read_step(const YAML::Node& n, const template_scope& scop
     return step;
 }
 
+// A JSON-RPC 2.0 call: the envelope built once, its params templated, its id a counter.
+void step_reader::read_jsonrpc(const YAML::Node& n, const YAML::Node& rpc, const template_scope& scope, step_spec& step) {
+    auto& req = step.request;
+    check_keys(rpc, {"method", "params"}, "jsonrpc");
+    std::vector<text_template> leaves;
+    json envelope = {{"jsonrpc", "2.0"}};
+    if (const auto& m = rpc["method"]) {
+        if (auto name = get_string(m, "jsonrpc.method")) {
+            envelope["method"] = *name;
+            if (!n["name"]) step.name = *name;
+        }
+    } else {
+        problem(rpc, "jsonrpc needs a 'method'");
+    }
+    if (const auto& p = rpc["params"]) {
+        if (auto params = to_json(p, &scope, &leaves)) envelope["params"] = std::move(*params);
+    }
+    std::vector<template_error> ignored;  // a fixed, valid expression
+    leaves.push_back(compile_template("{{ counter() }}", scope, ignored));
+    envelope["id"] = json_marker(leaves.size() - 1);
+    req.body = body_from_json(envelope, leaves);
+    req.content_type = "application/json";
+    req.jsonrpc = true;
+}
+
 void step_reader::read_request(const YAML::Node& n, const template_scope& scope, step_spec& step, std::string_view what) {
     auto& req = step.request;
     const auto& rpc = n["jsonrpc"];
@@ -135,26 +160,7 @@ void step_reader::read_request(const YAML::Node& n, const template_scope& scope,
     } else if (body_node) {
         if (auto body = get_template(body_node, "body", scope)) req.body = std::move(*body);
     } else if (rpc && expect_map(rpc, "jsonrpc")) {
-        check_keys(rpc, {"method", "params"}, "jsonrpc");
-        std::vector<text_template> leaves;
-        json envelope = {{"jsonrpc", "2.0"}};
-        if (const auto& m = rpc["method"]) {
-            if (auto name = get_string(m, "jsonrpc.method")) {
-                envelope["method"] = *name;
-                if (!n["name"]) step.name = *name;
-            }
-        } else {
-            problem(rpc, "jsonrpc needs a 'method'");
-        }
-        if (const auto& p = rpc["params"]) {
-            if (auto params = to_json(p, &scope, &leaves)) envelope["params"] = std::move(*params);
-        }
-        std::vector<template_error> ignored;  // a fixed, valid expression
-        leaves.push_back(compile_template("{{ counter() }}", scope, ignored));
-        envelope["id"] = json_marker(leaves.size() - 1);
-        req.body = body_from_json(envelope, leaves);
-        req.content_type = "application/json";
-        req.jsonrpc = true;
+        read_jsonrpc(n, rpc, scope, step);
     }
     if (const auto& v = n["expect_status"]) req.expect_status = get_statuses(v, "expect_status").value_or(std::vector<int>{});
     if (const auto& v = n["timeout"]) req.timeout = get_duration(v, "timeout");

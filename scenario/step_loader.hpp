@@ -14,6 +14,7 @@ public:
 
 private:
     step_spec read_step(const YAML::Node& n, const template_scope& scope, bool allow_task_keys);
+    void read_jsonrpc(const YAML::Node& n, const YAML::Node& rpc, const template_scope& scope, step_spec& step);
     void read_request(const YAML::Node& n, const template_scope& scope, step_spec& step, std::string_view what);
 };
 
