@@ -18,6 +18,7 @@
 #include "master/csv_reporter.hpp"
 #include "master/json_reporter.hpp"
 #include "master/run_controller.hpp"
+#include "master/verdicts.hpp"
 
 namespace stampede::cli {
 
@@ -90,7 +91,12 @@ int run_command(const run_command_options& options) {
         return outcome.error_code;
     }
     if (result.incomplete()) return exit_incomplete;
-    if (result.aggregate.failures > 0) return options.exit_code_on_error;
+    // A scenario with thresholds is judged by them, not by its first failed request.
+    if (!result.verdicts.empty()) {
+        if (!master::all_passed(result.verdicts)) return exit_thresholds_failed;
+    } else if (result.aggregate.failures > 0) {
+        return options.exit_code_on_error;
+    }
     return written ? exit_ok : 1;
 }
 

@@ -16,6 +16,8 @@ inline constexpr int exit_usage = 2;
 // Counts a worker made did not reach the master (refused, or lost on the way): the result
 // says which and how many, and cannot pass.
 inline constexpr int exit_incomplete = 4;
+// The scenario's thresholds: at least one failed (99, as k6 says it).
+inline constexpr int exit_thresholds_failed = 99;
 
 struct run_command_options {
     std::string scenario_path;

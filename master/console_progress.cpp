@@ -5,15 +5,21 @@
 namespace stampede::master {
 
 console_progress::console_progress(std::ostream& out, common::micros status_interval, int target_users,
-                                   bool show_workers)
-    : out_(out), status_interval_(status_interval), target_users_(target_users), show_workers_(show_workers) {}
+                                   bool show_workers, std::size_t stage_count)
+    : out_(out),
+      status_interval_(status_interval),
+      target_users_(target_users),
+      show_workers_(show_workers),
+      stage_count_(stage_count) {}
 
 void console_progress::on_interval(const run_result& result, const cluster_status& status) {
     last_status_seen_ = status;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_status_ < status_interval_ || result.history.empty()) return;
     last_status_ = now;
-    out_ << status_line(result, result.history.back(), target_users_);
+    const bool staged = stage_count_ > 1 && !result.stages.empty();
+    out_ << status_line(result, result.history.back(), staged ? result.stages.back().users : target_users_);
+    if (staged) out_ << " | " << result.stages.back().name << "/" << stage_count_;
     if (show_workers_) out_ << " | workers " << status.workers_active;
     out_ << std::endl;
 }

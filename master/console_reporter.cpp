@@ -99,7 +99,22 @@ void print_summary(const run_result& result, std::ostream& out) {
         out << fmt::format("{} request(s) in flight were cut off by the stop timeout and not counted\n\n",
                            result.totals.cancelled);
     }
+    print_verdicts(result, out);
     print_data_gaps(result, out);
+}
+
+// Each threshold's verdict, with what was measured.
+void print_verdicts(const run_result& result, std::ostream& out) {
+    if (result.verdicts.empty()) return;
+    out << "Thresholds\n" << std::string(80, '-') << "\n";
+    int failed = 0;
+    for (const auto& v : result.verdicts) {
+        failed += v.passed ? 0 : 1;
+        const auto scope = v.endpoint.empty() ? std::string() : " (" + v.endpoint + ")";
+        out << fmt::format("{:<5} {:<40} measured {}\n", v.passed ? "pass" : "FAIL", v.target + scope, v.measured_text);
+    }
+    out << (failed ? fmt::format("{} of {} threshold(s) failed\n\n", failed, result.verdicts.size())
+                   : fmt::format("every threshold passed ({})\n\n", result.verdicts.size()));
 }
 
 // Said last, where it is read: the totals above may be short by these.

@@ -12,5 +12,7 @@ std::string status_line(const run_result& result, const history_row& row, int ta
 void print_summary(const run_result& result, std::ostream& out);
 // Which workers' counts may be missing, and how many.
 void print_data_gaps(const run_result& result, std::ostream& out);
+// The thresholds' verdicts, when the scenario has any.
+void print_verdicts(const run_result& result, std::ostream& out);
 
 }  // namespace stampede::master

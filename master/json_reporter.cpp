@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "master/result_view.hpp"
+#include "master/verdicts.hpp"
 #include "stats/histogram_codec.hpp"
 
 namespace stampede::master {
@@ -120,6 +121,38 @@ json data_gaps_json(const run_result& result) {
     return out;
 }
 
+// The stages as they ran: when each was entered and left, its target and rate.
+json stages_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& s : result.stages)
+        out.push_back({{"name", s.name}, {"from", s.from_s}, {"to", s.to_s}, {"users", s.users}, {"spawn_rate", s.spawn_rate}});
+    return out;
+}
+
+// The load as planned: users, rate, run time, and the shape's stages when it has one.
+json load_json(const lang::run_load& load) {
+    json out = {{"users", load.users}, {"spawn_rate", load.spawn_rate}};
+    if (load.run_time) out["run_time_s"] = std::chrono::duration<double>(*load.run_time).count();
+    if (load.stages.empty()) return out;
+    json stages = json::array();
+    for (const auto& s : load.stages) {
+        json stage = {{"duration_s", std::chrono::duration<double>(s.duration).count()}, {"users", s.users}};
+        if (s.spawn_rate) stage["spawn_rate"] = *s.spawn_rate;
+        stages.push_back(std::move(stage));
+    }
+    out["stages"] = std::move(stages);
+    return out;
+}
+
+json verdicts_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& v : result.verdicts)
+        out.push_back({{"threshold", v.target}, {"endpoint", v.endpoint.empty() ? json(nullptr) : json(v.endpoint)},
+                       {"measured", v.measured ? json(*v.measured) : json(nullptr)}, {"measured_text", v.measured_text},
+                       {"passed", v.passed}});
+    return out;
+}
+
 json events_json(const run_result& result) {
     json out = json::array();
     for (const auto& e : result.events)
@@ -131,15 +164,13 @@ json events_json(const run_result& result) {
 
 std::string result_to_json(const run_result& result) {
     const auto view = make_result_view(result);
-    json load = {{"users", result.load.users}, {"spawn_rate", result.load.spawn_rate}};
-    if (result.load.run_time) load["run_time_s"] = std::chrono::duration<double>(*result.load.run_time).count();
     json doc = {
         {"stampede_version", result.version},
         {"scenario", result.scenario_path},
         {"command_line", result.command_line},
         {"host", result.target_url},
         {"profile", result.profile ? json(*result.profile) : json(nullptr)},
-        {"load", load},
+        {"load", load_json(result.load)},
         {"threads", result.threads},
         {"user_classes", result.user_classes},
         {"start", iso_time(result.start)},
@@ -154,6 +185,9 @@ std::string result_to_json(const run_result& result) {
         {"skipped_steps", skipped_json(view)},
         {"history", history_json(result)},
         {"events", events_json(result)},
+        {"stages", stages_json(result)},
+        {"thresholds", verdicts_json(result)},
+        {"thresholds_passed", all_passed(result.verdicts)},
         {"workers", workers_json(result)},
         {"refused_snapshots", result.refused_snapshots},
         {"complete", !result.incomplete()},

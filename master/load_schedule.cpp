@@ -3,12 +3,18 @@
 namespace stampede::master {
 
 load_schedule::load_schedule(std::vector<int> users_per_class, double spawn_rate)
-    : plan_{std::move(users_per_class), spawn_rate} {}
+    : stages_{{std::move(users_per_class), spawn_rate, common::micros(0)}} {}
 
-std::optional<load_target> load_schedule::tick(common::micros) {
-    if (applied_ == plan_) return std::nullopt;
-    applied_ = plan_;
-    return plan_;
+load_schedule::load_schedule(std::vector<scheduled_stage> stages) : stages_(std::move(stages)) {}
+
+std::optional<load_target> load_schedule::tick(common::micros elapsed) {
+    if (stages_.empty()) return std::nullopt;
+    std::size_t current = 0;
+    while (current + 1 < stages_.size() && stages_[current + 1].starts_at <= elapsed) ++current;
+    if (applied_ == current) return std::nullopt;
+    applied_ = current;
+    const auto& s = stages_[current];
+    return load_target{s.users_per_class, s.spawn_rate, current};
 }
 
 }  // namespace stampede::master

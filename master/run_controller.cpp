@@ -7,6 +7,7 @@
 #include "master/console_progress.hpp"
 #include "master/run_loop.hpp"
 #include "master/user_dispatch.hpp"
+#include "master/verdicts.hpp"
 
 namespace stampede::master {
 
@@ -43,6 +44,24 @@ cluster_config make_cluster_config(const lang::shaped_run& run, const run_option
     c.snapshot_interval = o.snapshot_interval;
     c.heartbeat_timeout = o.heartbeat_timeout;
     return c;
+}
+
+// The load as the run loop ticks it: the plan's one stage, or its shape's stages, each split
+// into users per class.
+load_schedule schedule_of(const lang::shaped_run& run) {
+    const auto& load = run.load;
+    if (load.stages.empty()) return load_schedule(users_per_class(run.sc.user_classes, load.users), load.spawn_rate);
+    std::vector<scheduled_stage> stages;
+    common::micros starts_at{0};
+    int previous_users = 0;
+    double previous_rate = 1.0;
+    for (const auto& s : load.stages) {
+        previous_rate = lang::stage_spawn_rate(s, previous_users, previous_rate);
+        stages.push_back({users_per_class(run.sc.user_classes, s.users), previous_rate, starts_at});
+        starts_at += s.duration;
+        previous_users = s.users;
+    }
+    return load_schedule(std::move(stages));
 }
 
 // Waits for the expected workers; a signal while waiting ends the wait (and the run).
@@ -85,12 +104,16 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     }
     outcome.started = true;
     result.start = wall_clock::now();
-    run_loop loop(cl, result, load_schedule(users_per_class(run.sc.user_classes, load.users), load.spawn_rate),
-                  options.snapshot_interval, load.run_time);
-    console_progress progress(console, options.status_interval, load.users, !options.bind.empty());
+    auto schedule = schedule_of(run);
+    const auto stages = schedule.stage_count();
+    run_loop loop(cl, result, std::move(schedule), options.snapshot_interval, load.run_time);
+    console_progress progress(console, options.status_interval, load.users, !options.bind.empty(), stages);
     loop.observe(progress);
-    console << "Starting " << load.users << " user(s) at " << load.spawn_rate << "/s on "
-            << cl.status().workers_active << " worker(s) against " << result.target_url << "\n";
+    if (stages > 1)
+        console << "Starting " << stages << " stages, up to " << load.users << " user(s), on ";
+    else
+        console << "Starting " << load.users << " user(s) at " << load.spawn_rate << "/s on ";
+    console << cl.status().workers_active << " worker(s) against " << result.target_url << "\n";
     loop.run();
     cl.stop(options.stop_timeout);
     result.end = wall_clock::now();
@@ -100,6 +123,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     locals.reset();
     server.shutdown();
     cl.describe(result);
+    result.verdicts = judge_thresholds(run.sc.thresholds, result);
     for (const auto& w : result.workers) result.threads += w.threads;
     if (auto health = cl.health(); !health) {
         outcome.error = health.error();

@@ -51,7 +51,7 @@ void run_loop::apply(const load_target& target) {
     const double now = elapsed_s();
     if (!result_.stages.empty()) result_.stages.back().to_s = now;
     const int users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
-    result_.stages.push_back({"stage " + std::to_string(result_.stages.size() + 1), now, now, users, target.spawn_rate});
+    result_.stages.push_back({"stage " + std::to_string(target.stage + 1), now, now, users, target.spawn_rate});
 }
 
 void run_loop::finish() {

@@ -57,10 +57,12 @@ struct stage_record {
     double spawn_rate = 0;
 };
 
-// A pass/fail target and how the run did against it (filled by the thresholds to come).
+// A threshold and how the run did against it.
 struct verdict {
-    std::string target;    // as the user wrote it: "p95 < 300ms"
-    std::string measured;  // what the run did: "p95 412 ms"
+    std::string target;               // as the user wrote it: "p95 < 300ms"
+    std::string endpoint;             // empty: the whole run
+    std::optional<double> measured;   // in the threshold's unit; none: no data to judge
+    std::string measured_text;        // "412.3 ms", or "no data"
     bool passed = false;
 };
 

@@ -1,6 +1,7 @@
 #include "scenario/load_plan.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "common/text_similarity.hpp"
 
@@ -10,10 +11,34 @@ using namespace common;
 
 namespace {
 
+// Later sources beat earlier ones (the file, a profile, the flags): users or a spawn rate
+// make a plain plan, stages a shape.
 void apply(run_load& load, const load_spec& spec) {
+    if (spec.users || spec.spawn_rate) load.stages.clear();
     if (spec.users) load.users = *spec.users;
     if (spec.spawn_rate) load.spawn_rate = *spec.spawn_rate;
     if (spec.run_time) load.run_time = *spec.run_time;
+    if (spec.stages) {
+        load.stages = *spec.stages;
+        if (!spec.run_time) load.run_time.reset();  // an earlier run time was for another shape
+    }
+}
+
+// A shaped load reports its peak and first rate, and lasts as long as its stages (summed
+// with a bound: ten thousand stages of a long duration each would wrap the count).
+common::status settle_shape(run_load& load) {
+    if (load.stages.empty()) return {};
+    constexpr micros::rep longest = 1'000'000'000'000'000;  // 31 years, as parse_duration allows
+    micros::rep total = 0;
+    load.users = 0;
+    for (const auto& s : load.stages) {
+        if (s.duration.count() > longest - total) return common::fail("the load's stages last more than 31 years");
+        total += s.duration.count();
+        load.users = std::max(load.users, s.users);
+    }
+    load.spawn_rate = stage_spawn_rate(load.stages.front(), 0, 1.0);
+    if (!load.run_time) load.run_time = micros(total);
+    return {};
 }
 
 bool intersects(const std::set<std::string>& tags, const std::vector<std::string>& wanted) {
@@ -59,6 +84,14 @@ std::string unknown_profile(const scenario& sc, const std::string& name) {
 
 }  // namespace
 
+double stage_spawn_rate(const stage_spec& stage, int previous_users, double previous_rate) {
+    if (stage.spawn_rate) return *stage.spawn_rate;
+    const double seconds = std::chrono::duration<double>(stage.duration).count();
+    const int change = std::abs(stage.users - previous_users);
+    if (change == 0 || seconds <= 0) return previous_rate;
+    return change / seconds;
+}
+
 common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& overrides) {
     run_load load;
     apply(load, sc.load);
@@ -67,7 +100,8 @@ common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& ove
         if (it == sc.profiles.end()) return common::fail(unknown_profile(sc, *overrides.profile));
         apply(load, it->second);
     }
-    apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time});
+    apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time, std::nullopt});
+    if (auto settled = settle_shape(load); !settled) return settled.why();
     if (overrides.host) {
         auto host = parse_host_url(*overrides.host);
         if (!host) return common::fail("--host: " + host.error());

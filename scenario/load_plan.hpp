@@ -23,10 +23,15 @@ struct load_overrides {
 };
 
 struct run_load {
-    int users = 1;
-    double spawn_rate = 1.0;
-    std::optional<micros> run_time;  // none: run until stopped
+    int users = 1;                   // with stages: the most any stage reaches
+    double spawn_rate = 1.0;         // with stages: the first stage's
+    std::optional<micros> run_time;  // none: run until stopped; with stages: their sum unless given
+    std::vector<stage_spec> stages;  // empty: `users` at `spawn_rate` for the whole run
 };
+
+// How fast a stage moves its users: its own spawn rate, or the straight line from
+// `previous_users` to its target over its duration (a hold keeps `previous_rate`).
+double stage_spawn_rate(const stage_spec& stage, int previous_users, double previous_rate);
 
 // Applies overrides to `sc` in place (host, task filters) and returns the effective load, or
 // why the plan cannot run (the reason names the flag or key).

@@ -12,6 +12,7 @@
 #include "common/duration.hpp"
 #include "scenario/data_set.hpp"
 #include "scenario/response_checks.hpp"
+#include "scenario/threshold.hpp"
 #include "scenario/target_host.hpp"
 #include "scenario/template.hpp"
 
@@ -95,10 +96,21 @@ struct check_info {
     bool in_run = true;  // false when --tags or --exclude-tags dropped every step that has it
 };
 
+// One stage of a closed-model load shape: over `duration`, the users move to `users`, in a
+// straight line from the previous stage's count, or at `spawn_rate` users per second.
+struct stage_spec {
+    micros duration{0};
+    int users = 0;
+    std::optional<double> spawn_rate;  // none: a linear ramp over the whole duration
+};
+
+// A load as a file, a profile or the flags give it: users and a spawn rate, or a shape (a list
+// of stages; a staircase is read into stages).
 struct load_spec {
     std::optional<int> users;
     std::optional<double> spawn_rate;
     std::optional<micros> run_time;
+    std::optional<std::vector<stage_spec>> stages;
 };
 
 struct scenario {
@@ -110,6 +122,7 @@ struct scenario {
     std::vector<user_class_spec> user_classes;
     load_spec load;
     std::map<std::string, load_spec> profiles;
+    std::vector<threshold_spec> thresholds;  // pass/fail targets; with any, they decide the exit code
     std::vector<endpoint> endpoints;  // indexed by step_spec::endpoint_id
     std::vector<check_info> checks;   // indexed by check_spec::id
     std::vector<std::string> variables;  // user variable slots, by name

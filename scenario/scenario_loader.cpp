@@ -6,6 +6,8 @@
 
 #include <yaml-cpp/depthguard.h>
 
+#include "common/text_similarity.hpp"
+#include "scenario/load_loader.hpp"
 #include "scenario/step_loader.hpp"
 #include "common/text_file.hpp"
 #include "common/utf8.hpp"
@@ -18,8 +20,9 @@ namespace {
 
 using detail::keys;
 
-const keys scenario_keys = {"host", "headers", "timeout", "max_body", "load", "profiles", "data", "user_classes"};
-const keys load_keys = {"users", "spawn_rate", "run_time"};
+const keys scenario_keys = {"host",     "headers", "timeout",      "max_body", "load",
+                            "profiles", "data",    "user_classes", "thresholds"};
+const keys threshold_keys = {"expect", "endpoint"};
 const keys class_keys = {"name", "weight", "fixed_count", "wait_time", "headers", "vars", "on_start", "on_stop", "tasks"};
 const keys data_keys = {"file", "order", "scope"};
 
@@ -27,34 +30,23 @@ const keys data_keys = {"file", "order", "scope"};
 class loader : public detail::step_reader {
 public:
     loader(std::vector<diagnostic>& problems, scenario& sc, const load_options& options, std::size_t text_bytes)
-        : step_reader(problems, sc), options_(options), bundle_bytes_(text_bytes) {}
+        : step_reader(problems, sc), loads_(problems), options_(options), bundle_bytes_(text_bytes) {}
 
     void load(const YAML::Node& root);
 
 private:
-    load_spec get_load(const YAML::Node& n);
     void get_data(const YAML::Node& n);
+    void get_thresholds(const YAML::Node& n);
     user_class_spec get_class(const YAML::Node& n, std::size_t index);
     template_scope scope_for(const std::vector<std::string>* variables);
     std::optional<std::string> environment(const std::string& name);
     common::result<data_column_ref> data_column(std::string_view set, std::string_view column);
     std::uint32_t slot(const std::string& name);
 
+    detail::load_reader loads_;
     const load_options& options_;
     std::size_t bundle_bytes_;  // the scenario's text and its data files so far
 };
-
-load_spec loader::get_load(const YAML::Node& n) {
-    load_spec load;
-    if (!expect_map(n, "load")) return load;
-    check_keys(n, load_keys, "load");
-    if (const auto& v = n["users"]) {
-        if (auto users = get_int(v, "users", 0, 10'000'000)) load.users = static_cast<int>(*users);
-    }
-    if (const auto& v = n["spawn_rate"]) load.spawn_rate = get_number(v, "spawn_rate", 0.001);
-    if (const auto& v = n["run_time"]) load.run_time = get_duration(v, "run_time");
-    return load;
-}
 
 void loader::get_data(const YAML::Node& n) {
     if (!expect_map(n, "data")) return;
@@ -205,17 +197,67 @@ void loader::load(const YAML::Node& root) {
     if (const auto& v = root["headers"]) sc_.headers = get_headers(v, scope_for(nullptr));
     if (const auto& v = root["timeout"]) sc_.default_timeout = get_duration(v, "timeout").value_or(sc_.default_timeout);
     if (const auto& v = root["max_body"]) sc_.default_max_body = get_body_limit(v, "max_body").value_or(sc_.default_max_body);
-    if (const auto& v = root["load"]) sc_.load = get_load(v);
+    if (const auto& v = root["load"]) sc_.load = loads_.read_load(v);
     if (const auto& v = root["profiles"]) {
         if (expect_map(v, "profiles")) {
-            for (auto it = v.begin(); it != v.end(); ++it) sc_.profiles[it->first.Scalar()] = get_load(it->second);
+            for (auto it = v.begin(); it != v.end(); ++it) sc_.profiles[it->first.Scalar()] = loads_.read_load(it->second);
         }
     }
+    if (const auto& v = root["thresholds"]) get_thresholds(v);
     const auto& classes = root["user_classes"];
     if (!classes) problem(root, "scenario has no 'user_classes'");
     else if (!classes.IsSequence() || classes.size() == 0) problem(classes, "user_classes must be a non-empty list");
     else
         for (const auto& c : classes) sc_.user_classes.push_back(get_class(c, sc_.user_classes.size()));
+}
+
+// A threshold is its text ("p95 < 300ms"), or {expect: TEXT, endpoint: NAME}.
+void loader::get_thresholds(const YAML::Node& n) {
+    if (!n.IsSequence()) return problem(n, "thresholds must be a list, such as ['p95 < 300ms', 'success_rate > 95%']");
+    for (const auto& item : n) {
+        YAML::Node text_node;
+        text_node.reset(item);
+        std::string endpoint;
+        if (item.IsMap()) {
+            check_keys(item, threshold_keys, "threshold");
+            text_node.reset(item["expect"]);
+            if (!text_node) {
+                problem(item, "a threshold needs 'expect', such as 'p95 < 300ms'");
+                continue;
+            }
+            if (const auto& e = item["endpoint"]) endpoint = get_string(e, "endpoint").value_or("");
+        }
+        auto text = get_string(text_node, "threshold");
+        if (!text) continue;
+        auto parsed = parse_threshold(*text);
+        if (!parsed) {
+            problem(text_node, parsed.error());
+            continue;
+        }
+        parsed->endpoint = endpoint;
+        const auto& at = item.IsMap() && item["endpoint"] ? item["endpoint"] : text_node;
+        parsed->line = at.Mark().line + 1;
+        parsed->column = at.Mark().column + 1;
+        sc_.thresholds.push_back(std::move(*parsed));
+    }
+}
+
+// A threshold's endpoint names one or more endpoints (every method of the name, or
+// "METHOD name"); a name that matches none is a problem where it was written.
+void resolve_threshold_endpoints(scenario& sc, std::vector<diagnostic>& problems) {
+    for (auto& t : sc.thresholds) {
+        if (t.endpoint.empty()) continue;
+        std::vector<std::string_view> names;
+        for (std::uint32_t id = 0; id < sc.endpoints.size(); ++id) {
+            const auto& e = sc.endpoints[id];
+            names.push_back(e.name);
+            if (e.name == t.endpoint || e.method + " " + e.name == t.endpoint) t.endpoint_ids.push_back(id);
+        }
+        if (!t.endpoint_ids.empty()) continue;
+        std::string message = "no endpoint named '" + t.endpoint + "'";
+        if (auto hint = nearest(t.endpoint, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
+        problems.push_back({t.line, t.column, message});
+    }
 }
 
 // Endpoints are (method, name) pairs; steps sharing both share one row of statistics.
@@ -302,12 +344,13 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     } catch (const YAML::Exception& e) {  // a shape the loader did not foresee: still a clear error
         result.problems.push_back({e.mark.line + 1, e.mark.column + 1, e.msg});
     }
+    sc.source_path = display_path;
+    assign_endpoints(sc);  // thresholds name endpoints: resolved here, reported with the rest
+    resolve_threshold_endpoints(sc, result.problems);
     std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto& a, const auto& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });
     if (!result.problems.empty()) return result;
-    sc.source_path = display_path;
-    assign_endpoints(sc);
     result.value = std::move(sc);
     return result;
 }

@@ -1,0 +1,24 @@
+#pragma once
+// Reads a load (the file's `load`, or a profile): users, a spawn rate and a run time, or a
+// shape: a list of stages, or a staircase read into stages. Part of the scenario loader; see
+// yaml_reader.hpp.
+#include "scenario/yaml_reader.hpp"
+
+namespace stampede::lang::detail {
+
+// A staircase may not make more stages than this: a shape is read, not generated without end.
+inline constexpr std::size_t max_stages = 10'000;
+
+class load_reader : public yaml_reader {
+public:
+    explicit load_reader(std::vector<diagnostic>& problems) : yaml_reader(problems) {}
+
+    load_spec read_load(const YAML::Node& n);
+
+private:
+    std::optional<std::vector<stage_spec>> read_stages(const YAML::Node& n);
+    std::optional<stage_spec> read_stage(const YAML::Node& n);
+    std::optional<std::vector<stage_spec>> read_staircase(const YAML::Node& n, std::optional<double> spawn_rate);
+};
+
+}  // namespace stampede::lang::detail

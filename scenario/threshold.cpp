@@ -1,0 +1,130 @@
+#include "scenario/threshold.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cmath>
+
+#include "common/duration.hpp"
+
+namespace stampede::lang {
+
+namespace {
+
+using common::fail;
+
+struct named_metric {
+    std::string_view name;
+    threshold_metric metric;
+};
+constexpr named_metric metrics[] = {
+    {"avg", threshold_metric::avg},
+    {"min", threshold_metric::min},
+    {"max", threshold_metric::max},
+    {"error_rate", threshold_metric::error_rate},
+    {"success_rate", threshold_metric::success_rate},
+    {"rps", threshold_metric::rps},
+    {"requests", threshold_metric::requests},
+    {"failures", threshold_metric::failures},
+    {"check_pass_rate", threshold_metric::check_pass_rate},
+};
+constexpr const char* metric_list =
+    "p50, p95, p99.9 (any percentile), avg, min, max, error_rate, success_rate, rps, requests, failures, "
+    "check_pass_rate";
+
+bool is_time(threshold_metric m) {
+    return m == threshold_metric::percentile || m == threshold_metric::avg || m == threshold_metric::min ||
+           m == threshold_metric::max;
+}
+bool is_rate(threshold_metric m) {
+    return m == threshold_metric::error_rate || m == threshold_metric::success_rate ||
+           m == threshold_metric::check_pass_rate;
+}
+
+std::optional<double> number(std::string_view text) {
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    return s;
+}
+
+common::result<threshold_metric> read_metric(std::string_view name, double& percentile) {
+    if (name.size() > 1 && name.front() == 'p') {
+        auto p = number(name.substr(1));
+        if (!p || *p <= 0 || *p > 100) return fail("'" + std::string(name) + "': a percentile is p0.1 to p100");
+        percentile = *p;
+        return threshold_metric::percentile;
+    }
+    for (const auto& m : metrics)
+        if (m.name == name) return m.metric;
+    return fail("unknown metric '" + std::string(name) + "' (metrics: " + metric_list + ")");
+}
+
+// Times take a duration (300ms, 1.5s); rates a percentage or a fraction; the rest a number.
+common::result<double> read_value(threshold_metric metric, std::string_view text) {
+    if (is_time(metric)) {
+        // A bare number would be seconds to the duration parser: "p95 < 300" meaning five
+        // minutes is a trap, so a time threshold says its unit.
+        if (number(text)) return fail("a time threshold takes a duration with its unit, such as 300ms or 1.5s");
+        auto d = common::parse_duration(text);
+        if (!d) return fail("a time threshold takes a duration such as 300ms or 1.5s: " + d.error());
+        return static_cast<double>(d->count()) / 1000.0;
+    }
+    if (is_rate(metric)) {
+        const bool percent = !text.empty() && text.back() == '%';
+        auto v = number(percent ? trim(text.substr(0, text.size() - 1)) : text);
+        if (v && percent) *v /= 100;
+        if (!v || *v < 0 || *v > 1) return fail("a rate threshold takes a percentage (95%) or a fraction (0.95)");
+        return *v;
+    }
+    auto v = number(text);
+    if (!v || *v < 0) return fail("'" + std::string(text) + "' is not a number of 0 or more");
+    return *v;
+}
+
+}  // namespace
+
+common::result<threshold_spec> parse_threshold(std::string_view text) {
+    threshold_spec t;
+    t.text = std::string(trim(text));
+    const auto op_at = text.find_first_of("<>");
+    if (op_at == std::string_view::npos)
+        return fail("a threshold reads METRIC < VALUE (or <=, >, >=), such as 'p95 < 300ms'");
+    const bool or_equal = op_at + 1 < text.size() && text[op_at + 1] == '=';
+    t.op = text[op_at] == '<' ? (or_equal ? threshold_op::less_equal : threshold_op::less)
+                              : (or_equal ? threshold_op::greater_equal : threshold_op::greater);
+    auto metric = read_metric(trim(text.substr(0, op_at)), t.percentile);
+    if (!metric) return metric.why();
+    t.metric = *metric;
+    const auto value_text = trim(text.substr(op_at + (or_equal ? 2 : 1)));
+    if (value_text.empty()) return fail("the threshold has no value after its comparison");
+    auto value = read_value(t.metric, value_text);
+    if (!value) return value.why();
+    t.value = *value;
+    return t;
+}
+
+bool threshold_holds(const threshold_spec& t, double measured) {
+    switch (t.op) {
+        case threshold_op::less: return measured < t.value;
+        case threshold_op::less_equal: return measured <= t.value;
+        case threshold_op::greater: return measured > t.value;
+        case threshold_op::greater_equal: return measured >= t.value;
+    }
+    return false;
+}
+
+std::string format_measured(const threshold_spec& t, double measured) {
+    if (is_time(t.metric)) return fmt::format("{:.1f} ms", measured);
+    if (is_rate(t.metric)) return fmt::format("{:.2f} %", 100 * measured);
+    if (t.metric == threshold_metric::rps) return fmt::format("{:.1f}/s", measured);
+    return fmt::format("{:.0f}", measured);
+}
+
+}  // namespace stampede::lang

@@ -1,0 +1,42 @@
+#pragma once
+// Pass/fail targets as scenarios write them: "p95 < 300ms", "success_rate > 95%",
+// "rps >= 100", on the whole run or on one endpoint. Parsed when the scenario loads (so
+// `validate` catches a typo), evaluated by the master over the merged result (master/verdicts).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace stampede::lang {
+
+enum class threshold_metric {
+    percentile, avg, min, max,          // response times, in milliseconds
+    error_rate, success_rate,           // fractions of the requests
+    rps, requests, failures,            // per second over the run, counts
+    check_pass_rate                     // a fraction of the checks run
+};
+enum class threshold_op { less, less_equal, greater, greater_equal };
+
+struct threshold_spec {
+    std::string text;  // as written: "p95 < 300ms"
+    threshold_metric metric = threshold_metric::percentile;
+    double percentile = 0;  // for `percentile`: 95, 99.9
+    threshold_op op = threshold_op::less;
+    double value = 0;  // milliseconds for times, a fraction for rates, else a count or a rate
+    // Empty: the whole run. Else an endpoint's name, or "METHOD name" when names repeat.
+    std::string endpoint;
+    std::vector<std::uint32_t> endpoint_ids;  // resolved when the scenario loads
+    int line = 0, column = 0;                 // where it was written
+};
+
+// "METRIC OP VALUE", or why not (naming what was expected).
+common::result<threshold_spec> parse_threshold(std::string_view text);
+// Whether `measured` (in the metric's unit) meets the threshold.
+bool threshold_holds(const threshold_spec& t, double measured);
+// A measured value as the threshold's text writes it: "412.3 ms", "96.20 %", "120.5/s", "17".
+std::string format_measured(const threshold_spec& t, double measured);
+
+}  // namespace stampede::lang

@@ -1,0 +1,91 @@
+// Load shapes on the real binary: a master and in-process workers against the demo target,
+// the users in the result's history compared with the plan.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/process.hpp"
+
+using namespace stampede::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+// The planned users `t` seconds into 3 s of ramp to 6, 2 s of hold, 4 s of ramp down to 0,
+// and how far the cluster may be from it: a stage is entered on the run loop's tick, up to
+// one tick (1 s) late, so the stage's users per second, and one user of rounding.
+std::pair<double, double> planned(double t) {
+    if (t <= 3) return {2 * t, 3};
+    if (t <= 5) return {6, 1.5};
+    return {std::max(0.0, 6 - 1.5 * (t - 5)), 2.5};
+}
+
+}  // namespace
+
+TEST_CASE("a staged run over 3 workers follows its plan, stage by stage", "[shape]") {
+    demo_target target;
+    temp_dir dir;
+    const auto path = dir.file("s.yaml");
+    write_file(path, "host: " + target.url() + R"(
+load:
+  stages:
+    - {duration: 3s, users: 6}
+    - {duration: 2s, users: 6}
+    - {duration: 4s, users: 0}
+user_classes:
+  - wait_time: {constant: 50ms}
+    tasks: [{path: /ok}]
+)");
+    auto run = run_stampede({"run", "-f", path, "--workers", "3", "--threads", "1", "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(run.out.find("Starting 3 stages, up to 6 user(s), on 3 worker(s)") != std::string::npos);
+    CHECK(run.out.find("| stage 2/3") != std::string::npos);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["load"]["users"] == 6);
+    CHECK(result["load"]["run_time_s"].get<double>() == Approx(9.0));
+    REQUIRE(result["load"]["stages"].size() == 3);
+    const auto& stages = result["stages"];
+    REQUIRE(stages.size() == 3);
+    CHECK(stages[0]["users"] == 6);
+    CHECK(stages[0]["spawn_rate"].get<double>() == Approx(2.0));
+    CHECK(stages[1]["from"].get<double>() == Approx(3.0).margin(1.1));
+    CHECK(stages[2]["users"] == 0);
+    CHECK(stages[2]["spawn_rate"].get<double>() == Approx(1.5));
+    const auto& history = result["history"];
+    REQUIRE(history.size() >= 8);
+    const auto start = history[0]["time"].get<double>() - 1;  // rows come each second from the start
+    for (std::size_t i = 0; i + 1 < history.size() && i < 8; ++i) {
+        const double t = history[i]["time"].get<double>() - start;
+        const auto [users, slack] = planned(t);
+        INFO("row " << i << " at " << t << " s: " << history[i]["users"] << " users, planned " << users);
+        CHECK(std::abs(history[i]["users"].get<double>() - users) <= slack);
+    }
+    CHECK(result["totals"]["requests"].get<int>() > 100);
+}
+
+TEST_CASE("a staircase climbs its levels on the real cluster", "[shape]") {
+    demo_target target;
+    temp_dir dir;
+    const auto path = dir.file("s.yaml");
+    write_file(path, "host: " + target.url() + R"(
+load:
+  staircase: {start: 2, add: 2, every: 2s, max: 6}
+user_classes:
+  - wait_time: {constant: 50ms}
+    tasks: [{path: /ok}]
+)");
+    auto run = run_stampede({"run", "-f", path, "--workers", "2", "--threads", "1", "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["load"]["run_time_s"].get<double>() == Approx(6.0));
+    const auto& stages = result["stages"];
+    REQUIRE(stages.size() == 3);
+    CHECK(stages[0]["users"] == 2);
+    CHECK(stages[1]["users"] == 4);
+    CHECK(stages[2]["users"] == 6);
+    int most = 0;
+    for (const auto& row : result["history"]) most = std::max(most, row["users"].get<int>());
+    CHECK(most == 6);
+}

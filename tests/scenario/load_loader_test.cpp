@@ -1,0 +1,113 @@
+// Load shapes as scenarios write them: stages, staircases, and how profiles and flags replace them.
+#include "scenario/load_loader.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "scenario/load_plan.hpp"
+#include "scenario/scenario_loader.hpp"
+
+using namespace stampede::common;
+using namespace stampede::lang;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* classes = "user_classes:\n  - tasks: [{path: /}]\n";
+
+scenario loaded(const std::string& head) {
+    auto r = load_scenario_text("host: http://127.0.0.1:9\n" + head + classes, "s.yaml");
+    INFO(r.format());
+    REQUIRE(r.ok());
+    return *r.value;
+}
+
+std::string problems(const std::string& head) {
+    return load_scenario_text("host: http://127.0.0.1:9\n" + head + classes, "s.yaml").format();
+}
+
+}  // namespace
+
+TEST_CASE("stages ramp in straight lines or jump at their own rate, and last their sum", "[shape]") {
+    auto sc = loaded(R"(load:
+  stages:
+    - {duration: 1m, users: 5}
+    - {duration: 15m, users: 5}
+    - {duration: 30s, users: 50, spawn_rate: 10}
+    - {duration: 1m, users: 0}
+)");
+    REQUIRE(sc.load.stages);
+    REQUIRE(sc.load.stages->size() == 4);
+    CHECK((*sc.load.stages)[2].spawn_rate == 10.0);
+    auto load = apply_load_plan(sc, {});
+    REQUIRE(load.ok());
+    CHECK(load->users == 50);  // the peak
+    CHECK(load->run_time == micros(1min + 15min + 30s + 1min));
+    CHECK(stage_spawn_rate(load->stages[0], 0, 1) == Approx(5.0 / 60));
+    CHECK(stage_spawn_rate(load->stages[1], 5, 0.25) == 0.25);  // a hold keeps the rate it had
+    CHECK(stage_spawn_rate(load->stages[3], 50, 10) == Approx(50.0 / 60));
+}
+
+TEST_CASE("a staircase is read into its levels", "[shape]") {
+    auto sc = loaded("load:\n  staircase: {start: 300, add: 50, every: 5m, max: 400}\n");
+    const auto& stages = *sc.load.stages;
+    REQUIRE(stages.size() == 3);
+    CHECK(stages[0].users == 300);
+    CHECK(stages[0].spawn_rate == 300.0);  // reached within a second
+    CHECK(stages[2].users == 400);
+    CHECK(stages[2].spawn_rate == 50.0);
+    CHECK(stages[1].duration == micros(5min));
+
+    auto ramped = loaded("load:\n  staircase: {start: 10, add: 10, every: 1m, ramp: 20s, max: 20}\n");
+    const auto& r = *ramped.load.stages;
+    REQUIRE(r.size() == 4);  // a ramp and a hold per level
+    CHECK(r[0].duration == micros(20s));
+    CHECK_FALSE(r[0].spawn_rate);
+    CHECK(r[1].duration == micros(40s));
+    CHECK(r[3].users == 20);
+}
+
+TEST_CASE("a profile's shape replaces the file's plan, and flags replace a shape", "[shape]") {
+    auto sc = loaded(R"(load: {users: 10, spawn_rate: 2, run_time: 30s}
+profiles:
+  ramp:
+    stages: [{duration: 10s, users: 4}, {duration: 5s, users: 4}]
+)");
+    auto plain = apply_load_plan(sc, {});
+    REQUIRE(plain.ok());
+    CHECK(plain->stages.empty());
+    auto shaped = apply_load_plan(sc, {.profile = "ramp"});
+    REQUIRE(shaped.ok());
+    CHECK(shaped->stages.size() == 2);
+    CHECK(shaped->run_time == micros(15s));  // the file's 30 s was for another shape
+    auto cut = apply_load_plan(sc, {.run_time = micros(12s), .profile = "ramp"});
+    CHECK(cut->run_time == micros(12s));
+    auto flat = apply_load_plan(sc, {.users = 7, .profile = "ramp"});
+    CHECK(flat->stages.empty());
+    CHECK(flat->users == 7);
+}
+
+TEST_CASE("stages that would last longer than a duration can say are refused, not wrapped", "[shape]") {
+    auto sc = loaded("load:\n  staircase: {start: 1, add: 1, every: 200000h, max: 9000}\n");
+    auto load = apply_load_plan(sc, {});
+    REQUIRE_FALSE(load.ok());
+    CHECK(load.error() == "the load's stages last more than 31 years");
+}
+
+TEST_CASE("shape mistakes are located", "[shape]") {
+    CHECK(problems("load:\n  stages: []\n") ==
+          "s.yaml:3:11: stages must be a non-empty list of {duration, users[, spawn_rate]}\n");
+    CHECK(problems("load:\n  stages: [{users: 3}]\n") == "s.yaml:3:12: a stage needs a 'duration'\n");
+    CHECK(problems("load:\n  stages: [{duration: 0s, users: 3}]\n") ==
+          "s.yaml:3:23: a stage's duration must be more than 0\n");
+    CHECK(problems("load:\n  stages: [{duration: 1s, users: -1}]\n").find("s.yaml:3:34:") == 0);
+    CHECK(problems("load:\n  users: 5\n  stages: [{duration: 1s, users: 1}]\n") ==
+          "s.yaml:3:10: 'users' is for a load without a shape: each stage gives its own\n");
+    CHECK(problems("load:\n  staircase: {start: 1, add: 1, every: 1s}\n") ==
+          "s.yaml:3:14: a staircase needs 'max'\n");
+    CHECK(problems("load:\n  staircase: {start: 1, add: 1, every: 1s, max: 100000}\n") ==
+          "s.yaml:3:14: the staircase makes more than 10000 stages\n");
+    CHECK(problems("load:\n  staircase: {start: 1, add: 1, every: 1s, ramp: 1s, max: 3}\n") ==
+          "s.yaml:3:50: ramp must be shorter than every\n");
+    CHECK(problems("load:\n  stages: [{duration: 1s, users: 1, sprawn_rate: 3}]\n").find("unknown key 'sprawn_rate'") !=
+          std::string::npos);
+}

@@ -1,0 +1,48 @@
+#include "scenario/threshold.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace stampede::lang;
+
+TEST_CASE("thresholds read as people write them", "[threshold]") {
+    auto p95 = parse_threshold("p95 < 300ms");
+    REQUIRE(p95.ok());
+    CHECK(p95->metric == threshold_metric::percentile);
+    CHECK(p95->percentile == 95);
+    CHECK(p95->op == threshold_op::less);
+    CHECK(p95->value == 300.0);
+    auto deep = parse_threshold("p99.9<=1.5s");
+    REQUIRE(deep.ok());
+    CHECK(deep->percentile == 99.9);
+    CHECK(deep->op == threshold_op::less_equal);
+    CHECK(deep->value == 1500.0);
+    auto success = parse_threshold("success_rate > 95%");
+    REQUIRE(success.ok());
+    CHECK(success->value == Approx(0.95));
+    CHECK(parse_threshold("error_rate <= 0.01")->value == Approx(0.01));
+    CHECK(parse_threshold("rps >= 100")->op == threshold_op::greater_equal);
+    CHECK(parse_threshold("  avg < 2s ")->text == "avg < 2s");
+}
+
+TEST_CASE("a threshold that does not read says what was expected", "[threshold]") {
+    CHECK(parse_threshold("p95 300ms").error().starts_with("a threshold reads METRIC < VALUE"));
+    CHECK(parse_threshold("p101 < 1s").error() == "'p101': a percentile is p0.1 to p100");
+    CHECK(parse_threshold("latency < 1s").error().starts_with("unknown metric 'latency' (metrics: p50, p95"));
+    CHECK(parse_threshold("p95 < 300").error() ==
+          "a time threshold takes a duration with its unit, such as 300ms or 1.5s");  // not 300 seconds
+    CHECK(parse_threshold("success_rate > 120%").error() ==
+          "a rate threshold takes a percentage (95%) or a fraction (0.95)");
+    CHECK(parse_threshold("rps > lots").error() == "'lots' is not a number of 0 or more");
+    CHECK(parse_threshold("rps >").error() == "the threshold has no value after its comparison");
+}
+
+TEST_CASE("a threshold holds by its comparison, and shows what was measured in its unit", "[threshold]") {
+    auto t = *parse_threshold("p95 < 300ms");
+    CHECK(threshold_holds(t, 299.9));
+    CHECK_FALSE(threshold_holds(t, 300));
+    CHECK(format_measured(t, 412.34) == "412.3 ms");
+    auto rate = *parse_threshold("success_rate >= 95%");
+    CHECK(threshold_holds(rate, 0.95));
+    CHECK(format_measured(rate, 0.9621) == "96.21 %");
+    CHECK(format_measured(*parse_threshold("rps > 1"), 120.54) == "120.5/s");
+}
