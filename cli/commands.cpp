@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -66,7 +67,22 @@ int run_command(const run_command_options& options) {
         report_plan_failure(planned.error());
         return exit_usage;
     }
+    // The baseline is read before any traffic: a bad file, or relative thresholds without one,
+    // is a usage error, not a failed run.
+    std::optional<master::baseline> base;
+    if (!options.baseline_path.empty()) {
+        auto read = master::read_baseline(options.baseline_path);
+        if (!read) return std::cerr << "error: " << read.error() << "\n", exit_usage;
+        base = std::move(*read);
+    }
+    const auto& thresholds = planned->sc.thresholds;
+    const bool relative = std::any_of(thresholds.begin(), thresholds.end(), [](const auto& t) { return t.baseline_factor; });
+    if (relative && !base) {
+        std::cerr << "error: the scenario has thresholds relative to a baseline: give one with --baseline RESULT.json\n";
+        return exit_usage;
+    }
     master::run_options run;
+    run.base = base ? &*base : nullptr;
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
     run.command_line = options.command_line;

@@ -24,6 +24,7 @@ struct run_command_options {
     lang::load_overrides overrides;
     std::string csv_prefix;
     std::string json_path;
+    std::string baseline_path;  // --baseline: a result JSON for relative thresholds
     bool headless = false;
     std::string stop_timeout = "5s";
     int threads = 0;

@@ -47,6 +47,8 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--profile", o.overrides.profile, "Use a load profile named in the scenario (quick, standard, ...)");
     cmd.add_option("--csv", o.csv_prefix, "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv");
     cmd.add_option("--json", o.json_path, "Write the complete result as JSON");
+    cmd.add_option("--baseline", o.baseline_path,
+                   "A result JSON of an earlier run, for thresholds such as 'p95 < 3x baseline'");
     cmd.add_flag("--headless", o.headless, "No web UI, status on the console (Stampede has no web UI yet: always so)");
     cmd.add_option("--stop-timeout", o.stop_timeout, "On stop, let requests in flight finish for this long (default 5s)")
         ->check(duration());

@@ -123,7 +123,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     locals.reset();
     server.shutdown();
     cl.describe(result);
-    result.verdicts = judge_thresholds(run.sc.thresholds, result);
+    result.verdicts = judge_thresholds(run.sc.thresholds, result, options.base);
     for (const auto& w : result.workers) result.threads += w.threads;
     if (auto health = cl.health(); !health) {
         outcome.error = health.error();

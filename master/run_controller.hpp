@@ -10,6 +10,7 @@
 #include <string>
 
 #include "scenario/run_plan.hpp"
+#include "master/baseline.hpp"
 #include "master/coordinator_service.hpp"
 #include "master/run_result.hpp"
 
@@ -30,6 +31,7 @@ struct run_options {
     common::micros status_interval{std::chrono::seconds(2)};
     common::micros heartbeat_timeout{std::chrono::seconds(3)};
     std::string command_line;
+    const baseline* base = nullptr;  // for thresholds relative to an earlier result
 
     // Where workers come from: in-process ones (`run`, started by `start_local_workers` on
     // the server's in-process channel), or remote ones connecting to `bind`.

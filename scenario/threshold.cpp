@@ -104,6 +104,15 @@ common::result<threshold_spec> parse_threshold(std::string_view text) {
     t.metric = *metric;
     const auto value_text = trim(text.substr(op_at + (or_equal ? 2 : 1)));
     if (value_text.empty()) return fail("the threshold has no value after its comparison");
+    if (value_text.ends_with("baseline")) {
+        auto factor_text = trim(value_text.substr(0, value_text.size() - 8));
+        if (!factor_text.empty() && factor_text.back() == 'x') factor_text = trim(factor_text.substr(0, factor_text.size() - 1));
+        auto factor = number(factor_text);
+        if (!factor || *factor <= 0)
+            return fail("a baseline threshold reads METRIC OP FACTORx baseline, such as 'p95 < 3x baseline'");
+        t.baseline_factor = *factor;
+        return t;
+    }
     auto value = read_value(t.metric, value_text);
     if (!value) return value.why();
     t.value = *value;

@@ -26,13 +26,16 @@ struct threshold_spec {
     double percentile = 0;  // for `percentile`: 95, 99.9
     threshold_op op = threshold_op::less;
     double value = 0;  // milliseconds for times, a fraction for rates, else a count or a rate
+    // "p95 < 3x baseline": the value is this factor times the same metric in a baseline
+    // result (--baseline), over the same scope.
+    std::optional<double> baseline_factor;
     // Empty: the whole run. Else an endpoint's name, or "METHOD name" when names repeat.
     std::string endpoint;
     std::vector<std::uint32_t> endpoint_ids;  // resolved when the scenario loads
     int line = 0, column = 0;                 // where it was written
 };
 
-// "METRIC OP VALUE", or why not (naming what was expected).
+// "METRIC OP VALUE" or "METRIC OP FACTORx baseline", or why not (naming what was expected).
 common::result<threshold_spec> parse_threshold(std::string_view text);
 // Whether `measured` (in the metric's unit) meets the threshold.
 bool threshold_holds(const threshold_spec& t, double measured);

@@ -88,3 +88,34 @@ thresholds:
           std::string::npos);
     CHECK(run.err.find("s.yaml:7:23: unknown key 'endpont'") != std::string::npos);
 }
+
+TEST_CASE("thresholds relative to a baseline result: the mission's 'p95 below 3x the baseline's'", "[thresholds]") {
+    demo_target target;
+    temp_dir dir;
+    const auto plain = "host: " + target.url() + "\nuser_classes:\n  - tasks: [{name: ok, path: /ok}]\n";
+    write_file(dir.file("plain.yaml"), plain);
+    auto first = run_stampede({"run", "-f", dir.file("plain.yaml"), "-u", "2", "-r", "10", "-t", "2s", "--json", dir.file("base.json")});
+    REQUIRE(first.code == 0);
+    write_file(dir.file("relative.yaml"), plain + R"(thresholds:
+  - p95 < 100x baseline
+  - {endpoint: ok, expect: success_rate >= 1x baseline}
+  - requests > 1000x baseline
+)");
+    auto run = run_stampede({"run", "-f", dir.file("relative.yaml"), "-u", "2", "-r", "10", "-t", "2s", "--baseline",
+                             dir.file("base.json"), "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    CHECK(run.code == 99);  // a thousand times the baseline's requests cannot be met
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["thresholds"][0]["passed"] == true);
+    CHECK(result["thresholds"][1]["passed"] == true);
+    CHECK(result["thresholds"][2]["passed"] == false);
+    CHECK(result["thresholds"][0]["measured_text"].get<std::string>().find(", limit ") != std::string::npos);
+
+    auto missing = run_stampede({"run", "-f", dir.file("relative.yaml"), "-u", "1", "-t", "1s"});
+    CHECK(missing.code == 2);
+    CHECK(missing.err.find("give one with --baseline RESULT.json") != std::string::npos);
+    write_file(dir.file("bad.json"), "{\"not\": \"a result\"}");
+    auto bad = run_stampede({"run", "-f", dir.file("relative.yaml"), "-u", "1", "-t", "1s", "--baseline", dir.file("bad.json")});
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("--baseline: " + dir.file("bad.json") + ": not a Stampede result") != std::string::npos);
+}

@@ -46,3 +46,14 @@ TEST_CASE("a threshold holds by its comparison, and shows what was measured in i
     CHECK(format_measured(rate, 0.9621) == "96.21 %");
     CHECK(format_measured(*parse_threshold("rps > 1"), 120.54) == "120.5/s");
 }
+
+TEST_CASE("a threshold may be relative to a baseline result", "[threshold]") {
+    auto t = parse_threshold("p95 < 3x baseline");
+    REQUIRE(t.ok());
+    CHECK(t->baseline_factor == 3.0);
+    CHECK(parse_threshold("rps >= 0.8 x baseline")->baseline_factor == Approx(0.8));
+    CHECK(parse_threshold("p95 < 3 baseline")->baseline_factor == 3.0);
+    CHECK(parse_threshold("p95 < -1x baseline").error() ==
+          "a baseline threshold reads METRIC OP FACTORx baseline, such as 'p95 < 3x baseline'");
+    CHECK_FALSE(parse_threshold("p95 < baseline"));
+}
