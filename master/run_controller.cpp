@@ -46,6 +46,20 @@ cluster_config make_cluster_config(const lang::shaped_run& run, const run_option
     return c;
 }
 
+// A stage's users per class: its own counts by class name (a class a tag filter dropped
+// takes none), else its users split by the classes' weights.
+std::vector<int> stage_users(const std::vector<lang::user_class_spec>& classes, const lang::stage_spec& s) {
+    if (s.per_class.empty()) return users_per_class(classes, s.users);
+    std::vector<int> out;
+    for (const auto& c : classes) {
+        int n = 0;
+        for (const auto& [name, count] : s.per_class)
+            if (name == c.name) n = count;
+        out.push_back(n);
+    }
+    return out;
+}
+
 // The load as the run loop ticks it: the plan's one stage, or its shape's stages, each split
 // into users per class.
 load_schedule schedule_of(const lang::shaped_run& run) {
@@ -57,7 +71,7 @@ load_schedule schedule_of(const lang::shaped_run& run) {
     double previous_rate = 1.0;
     for (const auto& s : load.stages) {
         previous_rate = lang::stage_spawn_rate(s, previous_users, previous_rate);
-        stages.push_back({users_per_class(run.sc.user_classes, s.users), previous_rate, starts_at});
+        stages.push_back({stage_users(run.sc.user_classes, s), previous_rate, starts_at});
         starts_at += s.duration;
         previous_users = s.users;
     }

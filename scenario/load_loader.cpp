@@ -5,16 +5,17 @@ namespace stampede::lang::detail {
 namespace {
 
 const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase"};
+const keys profile_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "thresholds"};
 const keys stage_keys = {"duration", "users", "spawn_rate"};
 const keys staircase_keys = {"start", "add", "every", "ramp", "max"};
 constexpr long long max_users = 10'000'000;
 
 }  // namespace
 
-load_spec load_reader::read_load(const YAML::Node& n) {
+load_spec load_reader::read_load(const YAML::Node& n, bool profile) {
     load_spec load;
-    if (!expect_map(n, "load")) return load;
-    check_keys(n, load_keys, "load");
+    if (!expect_map(n, profile ? "a profile" : "load")) return load;
+    check_keys(n, profile ? profile_keys : load_keys, profile ? "profile" : "load");
     if (n["stages"] && n["staircase"]) problem(n["staircase"], "a load has 'stages' or a 'staircase', not both");
     const bool shaped = n["stages"] || n["staircase"];
     if (const auto& v = n["users"]) {
@@ -66,7 +67,9 @@ std::optional<stage_spec> load_reader::read_stage(const YAML::Node& n) {
         problem(n, "a stage needs a 'duration'");
         ok = false;
     }
-    if (const auto& v = n["users"]) {
+    if (const auto& v = n["users"]; v && v.IsMap()) {
+        ok = read_class_counts(v, stage) && ok;
+    } else if (v) {
         auto users = get_int(v, "users", 0, max_users);
         if (users) stage.users = static_cast<int>(*users);
         ok = ok && users.has_value();
@@ -80,6 +83,28 @@ std::optional<stage_spec> load_reader::read_stage(const YAML::Node& n) {
     }
     if (!ok) return std::nullopt;
     return stage;
+}
+
+// `users: {Reader: 10, Writer: 2}`: counts per class; the stage's users are their sum.
+bool load_reader::read_class_counts(const YAML::Node& v, stage_spec& stage) {
+    stage.line = v.Mark().line + 1;
+    stage.column = v.Mark().column + 1;
+    bool ok = true;
+    long long total = 0;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        const auto name = it->first.Scalar();
+        auto count = get_int(it->second, "users of " + name, 0, max_users);
+        ok = ok && count.has_value();
+        if (!count) continue;
+        stage.per_class.emplace_back(name, static_cast<int>(*count));
+        total += *count;
+    }
+    if (total > max_users) {
+        problem(v, "a stage's users are at most " + std::to_string(max_users));
+        return false;
+    }
+    stage.users = static_cast<int>(total);
+    return ok;
 }
 
 // start, start + add, ... up to max, each level held `every`; with `ramp`, each level is

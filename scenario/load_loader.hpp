@@ -13,11 +13,13 @@ class load_reader : public yaml_reader {
 public:
     explicit load_reader(std::vector<diagnostic>& problems) : yaml_reader(problems) {}
 
-    load_spec read_load(const YAML::Node& n);
+    // `profile`: a profile may also carry thresholds (read by the caller), the file's load not.
+    load_spec read_load(const YAML::Node& n, bool profile = false);
 
 private:
     std::optional<std::vector<stage_spec>> read_stages(const YAML::Node& n);
     std::optional<stage_spec> read_stage(const YAML::Node& n);
+    bool read_class_counts(const YAML::Node& v, stage_spec& stage);
     std::optional<std::vector<stage_spec>> read_staircase(const YAML::Node& n, std::optional<double> spawn_rate);
 };
 

@@ -99,6 +99,7 @@ common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& ove
         auto it = sc.profiles.find(*overrides.profile);
         if (it == sc.profiles.end()) return common::fail(unknown_profile(sc, *overrides.profile));
         apply(load, it->second);
+        if (it->second.thresholds) sc.thresholds = *it->second.thresholds;  // the profile's targets
     }
     apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time, std::nullopt});
     if (auto settled = settle_shape(load); !settled) return settled.why();

@@ -100,8 +100,12 @@ struct check_info {
 // straight line from the previous stage's count, or at `spawn_rate` users per second.
 struct stage_spec {
     micros duration{0};
-    int users = 0;
+    int users = 0;  // with per-class counts, their sum
     std::optional<double> spawn_rate;  // none: a linear ramp over the whole duration
+    // `users: {Reader: 10, Writer: 2}`: counts per user class by name, instead of splitting
+    // `users` by the classes' weights; a class not named gets none in this stage.
+    std::vector<std::pair<std::string, int>> per_class;
+    int line = 0, column = 0;  // of the per-class counts, for names that match no class
 };
 
 // A load as a file, a profile or the flags give it: users and a spawn rate, or a shape (a list
@@ -111,6 +115,7 @@ struct load_spec {
     std::optional<double> spawn_rate;
     std::optional<micros> run_time;
     std::optional<std::vector<stage_spec>> stages;
+    std::optional<std::vector<threshold_spec>> thresholds;  // a profile's: replace the scenario's
 };
 
 struct scenario {

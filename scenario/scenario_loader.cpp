@@ -36,7 +36,7 @@ public:
 
 private:
     void get_data(const YAML::Node& n);
-    void get_thresholds(const YAML::Node& n);
+    std::vector<threshold_spec> get_thresholds(const YAML::Node& n);
     user_class_spec get_class(const YAML::Node& n, std::size_t index);
     template_scope scope_for(const std::vector<std::string>* variables);
     std::optional<std::string> environment(const std::string& name);
@@ -200,10 +200,13 @@ void loader::load(const YAML::Node& root) {
     if (const auto& v = root["load"]) sc_.load = loads_.read_load(v);
     if (const auto& v = root["profiles"]) {
         if (expect_map(v, "profiles")) {
-            for (auto it = v.begin(); it != v.end(); ++it) sc_.profiles[it->first.Scalar()] = loads_.read_load(it->second);
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                auto& profile = sc_.profiles[it->first.Scalar()] = loads_.read_load(it->second, true);
+                if (it->second.IsMap() && it->second["thresholds"]) profile.thresholds = get_thresholds(it->second["thresholds"]);
+            }
         }
     }
-    if (const auto& v = root["thresholds"]) get_thresholds(v);
+    if (const auto& v = root["thresholds"]) sc_.thresholds = get_thresholds(v);
     const auto& classes = root["user_classes"];
     if (!classes) problem(root, "scenario has no 'user_classes'");
     else if (!classes.IsSequence() || classes.size() == 0) problem(classes, "user_classes must be a non-empty list");
@@ -212,8 +215,12 @@ void loader::load(const YAML::Node& root) {
 }
 
 // A threshold is its text ("p95 < 300ms"), or {expect: TEXT, endpoint: NAME}.
-void loader::get_thresholds(const YAML::Node& n) {
-    if (!n.IsSequence()) return problem(n, "thresholds must be a list, such as ['p95 < 300ms', 'success_rate > 95%']");
+std::vector<threshold_spec> loader::get_thresholds(const YAML::Node& n) {
+    std::vector<threshold_spec> out;
+    if (!n.IsSequence()) {
+        problem(n, "thresholds must be a list, such as ['p95 < 300ms', 'success_rate > 95%']");
+        return out;
+    }
     for (const auto& item : n) {
         YAML::Node text_node;
         text_node.reset(item);
@@ -238,14 +245,16 @@ void loader::get_thresholds(const YAML::Node& n) {
         const auto& at = item.IsMap() && item["endpoint"] ? item["endpoint"] : text_node;
         parsed->line = at.Mark().line + 1;
         parsed->column = at.Mark().column + 1;
-        sc_.thresholds.push_back(std::move(*parsed));
+        out.push_back(std::move(*parsed));
     }
+    return out;
 }
 
 // A threshold's endpoint names one or more endpoints (every method of the name, or
 // "METHOD name"); a name that matches none is a problem where it was written.
-void resolve_threshold_endpoints(scenario& sc, std::vector<diagnostic>& problems) {
-    for (auto& t : sc.thresholds) {
+void resolve_threshold_endpoints(const scenario& sc, std::vector<threshold_spec>& thresholds,
+                                 std::vector<diagnostic>& problems) {
+    for (auto& t : thresholds) {
         if (t.endpoint.empty()) continue;
         std::vector<std::string_view> names;
         for (std::uint32_t id = 0; id < sc.endpoints.size(); ++id) {
@@ -258,6 +267,20 @@ void resolve_threshold_endpoints(scenario& sc, std::vector<diagnostic>& problems
         if (auto hint = nearest(t.endpoint, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
         problems.push_back({t.line, t.column, message});
     }
+}
+
+// A stage's per-class counts name user classes; a name that matches none is a problem.
+void check_stage_classes(const scenario& sc, const load_spec& load, std::vector<diagnostic>& problems) {
+    if (!load.stages) return;
+    std::vector<std::string_view> names;
+    for (const auto& c : sc.user_classes) names.push_back(c.name);
+    for (const auto& stage : *load.stages)
+        for (const auto& [name, count] : stage.per_class) {
+            if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+            std::string message = "no user class named '" + name + "'";
+            if (auto hint = nearest(name, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
+            problems.push_back({stage.line, stage.column, message});
+        }
 }
 
 // Endpoints are (method, name) pairs; steps sharing both share one row of statistics.
@@ -346,7 +369,12 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     }
     sc.source_path = display_path;
     assign_endpoints(sc);  // thresholds name endpoints: resolved here, reported with the rest
-    resolve_threshold_endpoints(sc, result.problems);
+    resolve_threshold_endpoints(sc, sc.thresholds, result.problems);
+    check_stage_classes(sc, sc.load, result.problems);
+    for (auto& [name, profile] : sc.profiles) {
+        if (profile.thresholds) resolve_threshold_endpoints(sc, *profile.thresholds, result.problems);
+        check_stage_classes(sc, profile, result.problems);
+    }
     std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto& a, const auto& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });

@@ -89,3 +89,30 @@ user_classes:
     for (const auto& row : result["history"]) most = std::max(most, row["users"].get<int>());
     CHECK(most == 6);
 }
+
+TEST_CASE("a stage with users per class gives each class its own count", "[shape]") {
+    demo_target target;
+    temp_dir dir;
+    const auto path = dir.file("s.yaml");
+    write_file(path, "host: " + target.url() + R"(
+load:
+  stages:
+    - {duration: 2s, users: {Reader: 3}, spawn_rate: 10}
+    - {duration: 2s, users: {Reader: 1, Writer: 2}, spawn_rate: 10}
+user_classes:
+  - {name: Reader, wait_time: {constant: 50ms}, tasks: [{name: read, path: /ok}]}
+  - {name: Writer, wait_time: {constant: 50ms}, tasks: [{name: write, path: /ok}]}
+)");
+    auto run = run_stampede({"run", "-f", path, "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    REQUIRE(result["workers"].size() == 1);
+    CHECK(result["workers"][0]["users"] == json::array({1, 2}));  // as assigned when the run ended
+    REQUIRE(result["stages"].size() == 2);
+    CHECK(result["stages"][0]["users"] == 3);
+    CHECK(result["stages"][1]["users"] == 3);
+    int writes = 0;
+    for (const auto& e : result["endpoints"]) writes += e["name"] == "write" ? e["requests"].get<int>() : 0;
+    CHECK(writes > 0);
+}

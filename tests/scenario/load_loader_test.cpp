@@ -111,3 +111,49 @@ TEST_CASE("shape mistakes are located", "[shape]") {
     CHECK(problems("load:\n  stages: [{duration: 1s, users: 1, sprawn_rate: 3}]\n").find("unknown key 'sprawn_rate'") !=
           std::string::npos);
 }
+
+TEST_CASE("a profile carries its own thresholds, which replace the scenario's", "[shape]") {
+    auto r = load_scenario_text(R"(host: http://127.0.0.1:9
+thresholds: [p95 < 1s]
+profiles:
+  stress:
+    stages: [{duration: 1m, users: 100}]
+    thresholds: [success_rate > 90%, {endpoint: home, expect: p99 < 2s}]
+user_classes:
+  - tasks: [{name: home, path: /}]
+)", "s.yaml");
+    INFO(r.format());
+    REQUIRE(r.ok());
+    auto plain = *r.value;
+    REQUIRE(apply_load_plan(plain, {}).ok());
+    REQUIRE(plain.thresholds.size() == 1);
+    auto stressed = *r.value;
+    REQUIRE(apply_load_plan(stressed, {.profile = "stress"}).ok());
+    REQUIRE(stressed.thresholds.size() == 2);
+    CHECK(stressed.thresholds[1].endpoint_ids == std::vector<std::uint32_t>{0});
+    CHECK(problems("profiles:\n  p: {users: 1, thresholds: [{endpoint: hom, expect: p95 < 1s}]}\n")
+              .find("no endpoint named 'hom'") != std::string::npos);
+    CHECK(problems("load: {users: 1, thresholds: [p95 < 1s]}\n").find("unknown key 'thresholds' in load") !=
+          std::string::npos);
+}
+
+TEST_CASE("a stage may give its users per class, by name", "[shape]") {
+    auto r = load_scenario_text(R"(host: http://127.0.0.1:9
+load:
+  stages:
+    - {duration: 1m, users: {Reader: 10, Writer: 2}}
+    - {duration: 1m, users: 4}
+user_classes:
+  - {name: Reader, tasks: [{path: /r}]}
+  - {name: Writer, tasks: [{path: /w}]}
+)", "s.yaml");
+    INFO(r.format());
+    REQUIRE(r.ok());
+    const auto& stages = *r.value->load.stages;
+    CHECK(stages[0].users == 12);
+    REQUIRE(stages[0].per_class.size() == 2);
+    CHECK(stages[0].per_class[1] == std::pair<std::string, int>{"Writer", 2});
+    CHECK(stages[1].per_class.empty());
+    CHECK(problems("load:\n  stages: [{duration: 1m, users: {Usr1: 3}}]\n") ==
+          "s.yaml:3:34: no user class named 'Usr1' (did you mean 'User1'?)\n");
+}
