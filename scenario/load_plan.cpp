@@ -14,7 +14,14 @@ namespace {
 // Later sources beat earlier ones (the file, a profile, the flags): users or a spawn rate
 // make a plain plan, stages a shape.
 void apply(run_load& load, const load_spec& spec) {
-    if (spec.users || spec.spawn_rate) load.stages.clear();
+    if ((spec.users || spec.spawn_rate) && !load.stages.empty()) {
+        // A spawn rate alone flattens the shape at its peak, not at the default of one user.
+        if (!spec.users) {
+            load.users = 0;
+            for (const auto& s : load.stages) load.users = std::max(load.users, s.users);
+        }
+        load.stages.clear();
+    }
     if (spec.users) load.users = *spec.users;
     if (spec.spawn_rate) load.spawn_rate = *spec.spawn_rate;
     if (spec.run_time) load.run_time = *spec.run_time;

@@ -84,6 +84,10 @@ profiles:
     auto flat = apply_load_plan(sc, {.users = 7, .profile = "ramp"});
     CHECK(flat->stages.empty());
     CHECK(flat->users == 7);
+    auto rate_only = apply_load_plan(sc, {.spawn_rate = 3, .profile = "ramp"});
+    CHECK(rate_only->stages.empty());
+    CHECK(rate_only->users == 4);  // the shape's peak
+    CHECK(rate_only->spawn_rate == 3.0);
 }
 
 TEST_CASE("stages that would last longer than a duration can say are refused, not wrapped", "[shape]") {
