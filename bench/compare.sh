@@ -16,27 +16,9 @@ this="$root/build/cli/stampede"
 [ -x "$this" ] || { echo "error: build this tree first (scripts/build.sh)" >&2; exit 2; }
 ulimit -n 20000
 work=$(mktemp -d)
-mkdir -p "$work/logs"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log;
-events { worker_connections 16384; }
-worker_rlimit_nofile 20000;
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    keepalive_timeout 120s;
-    server {
-        listen 127.0.0.1:18082;
-        location /ok { default_type text/plain; return 200 "ok\n"; }
-    }
-}
-CONF
-taskset -c 1 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
-nginx_pid=$!
+. "$root/bench/nginx.sh"
+start_nginx "$work" 18082
 trap 'kill $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-sleep 0.5
 printf 'user_classes:\n  - tasks:\n      - {name: ok, path: /ok, checks: [{status: 200}, {body_contains: ok}]}\n' >"$work/ok.yaml"
 printf 'user_classes:\n  - wait_time: {constant: 300s}\n    tasks:\n      - {name: ok, path: /ok}\n' >"$work/idle.yaml"
 

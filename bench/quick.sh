@@ -7,25 +7,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:-5} connections=${2:-50}
 work=$(mktemp -d)
-mkdir -p "$work/logs"
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/logs/error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    server {
-        listen 127.0.0.1:18081;
-        location /ok { default_type text/plain; return 200 "ok\n"; }
-    }
-}
-CONF
-taskset -c 1 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
-nginx_pid=$!
+. "$root/bench/nginx.sh"
+start_nginx "$work" 18081
 trap 'kill $nginx_pid 2>/dev/null || true' EXIT
-sleep 0.5
 printf 'user_classes:\n  - tasks:\n      - {name: ok, path: /ok, checks: [{status: 200}, {body_contains: ok}]}\n' >"$work/ok.yaml"
 
 /usr/bin/time -f "%U %S" -o "$work/t" taskset -c 0 "$root/build/cli/stampede" run -f "$work/ok.yaml" \

@@ -39,25 +39,9 @@ trap cleanup EXIT
 
 # --- targets on CPU 1 ------------------------------------------------------------------------
 nginx_port=18080
-mkdir -p "$work/nginx/logs"
-cat >"$work/nginx/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 30000;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log;
-events { worker_connections 30000; }
-http {
-    access_log off;
-    keepalive_requests 1000000;
-    keepalive_timeout 300s;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        location /ok { default_type text/plain; return 200 "ok\n"; }
-    }
-}
-CONF
-taskset -c 1 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' &
-pids+=($!)
+. "$root/bench/nginx.sh"
+start_nginx "$work/nginx" "$nginx_port"
+pids+=("$nginx_pid")
 taskset -c 1 "$root/build/demo_target/stampede-demo-target" --port 0 --threads 1 >"$work/demo.out" &
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$work/demo.out" && break; sleep 0.1; done

@@ -20,14 +20,29 @@ std::pair<double, double> planned(double t) {
     return {std::max(0.0, 6 - 1.5 * (t - 5)), 2.5};
 }
 
+// A shaped run of `body` (the scenario after its host line) against the demo target, with
+// `extra` flags; its console output and its JSON result.
+struct shaped_run {
+    run_output run;
+    json result;
+};
+
+shaped_run run_shape(const std::string& body, std::vector<std::string> extra) {
+    demo_target target;
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: " + target.url() + "\n" + body);
+    std::vector<std::string> args = {"run", "-f", dir.file("s.yaml"), "--json", dir.file("r.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto run = run_stampede(args);
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    return {run, json::parse(read_file(dir.file("r.json")))};
+}
+
 }  // namespace
 
 TEST_CASE("a staged run over 3 workers follows its plan, stage by stage", "[shape]") {
-    demo_target target;
-    temp_dir dir;
-    const auto path = dir.file("s.yaml");
-    write_file(path, "host: " + target.url() + R"(
-load:
+    const auto [run, result] = run_shape(R"(load:
   stages:
     - {duration: 3s, users: 6}
     - {duration: 2s, users: 6}
@@ -35,13 +50,9 @@ load:
 user_classes:
   - wait_time: {constant: 50ms}
     tasks: [{path: /ok}]
-)");
-    auto run = run_stampede({"run", "-f", path, "--workers", "3", "--threads", "1", "--json", dir.file("r.json")});
-    INFO(run.out << run.err);
-    REQUIRE(run.code == 0);
+)", {"--workers", "3", "--threads", "1"});
     CHECK(run.out.find("Starting 3 stages, up to 6 user(s), on 3 worker(s)") != std::string::npos);
     CHECK(run.out.find("| stage 2/3") != std::string::npos);
-    const auto result = json::parse(read_file(dir.file("r.json")));
     CHECK(result["load"]["users"] == 6);
     CHECK(result["load"]["run_time_s"].get<double>() == Approx(9.0));
     REQUIRE(result["load"]["stages"].size() == 3);
@@ -65,20 +76,12 @@ user_classes:
 }
 
 TEST_CASE("a staircase climbs its levels on the real cluster", "[shape]") {
-    demo_target target;
-    temp_dir dir;
-    const auto path = dir.file("s.yaml");
-    write_file(path, "host: " + target.url() + R"(
-load:
+    const auto result = run_shape(R"(load:
   staircase: {start: 2, add: 2, every: 2s, max: 6}
 user_classes:
   - wait_time: {constant: 50ms}
     tasks: [{path: /ok}]
-)");
-    auto run = run_stampede({"run", "-f", path, "--workers", "2", "--threads", "1", "--json", dir.file("r.json")});
-    INFO(run.out << run.err);
-    REQUIRE(run.code == 0);
-    const auto result = json::parse(read_file(dir.file("r.json")));
+)", {"--workers", "2", "--threads", "1"}).result;
     CHECK(result["load"]["run_time_s"].get<double>() == Approx(6.0));
     const auto& stages = result["stages"];
     REQUIRE(stages.size() == 3);
@@ -91,22 +94,14 @@ user_classes:
 }
 
 TEST_CASE("a stage with users per class gives each class its own count", "[shape]") {
-    demo_target target;
-    temp_dir dir;
-    const auto path = dir.file("s.yaml");
-    write_file(path, "host: " + target.url() + R"(
-load:
+    const auto result = run_shape(R"(load:
   stages:
     - {duration: 2s, users: {Reader: 3}, spawn_rate: 10}
     - {duration: 2s, users: {Reader: 1, Writer: 2}, spawn_rate: 10}
 user_classes:
   - {name: Reader, wait_time: {constant: 50ms}, tasks: [{name: read, path: /ok}]}
   - {name: Writer, wait_time: {constant: 50ms}, tasks: [{name: write, path: /ok}]}
-)");
-    auto run = run_stampede({"run", "-f", path, "--json", dir.file("r.json")});
-    INFO(run.out << run.err);
-    REQUIRE(run.code == 0);
-    const auto result = json::parse(read_file(dir.file("r.json")));
+)", {}).result;
     REQUIRE(result["workers"].size() == 1);
     CHECK(result["workers"][0]["users"] == json::array({1, 2}));  // as assigned when the run ended
     REQUIRE(result["stages"].size() == 2);
