@@ -82,8 +82,18 @@ bool demo_service::draw_error(route r) {
 }
 
 demo_response demo_service::handle(const demo_request& request) {
+    const int in_flight = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
     const auto path = request.target.substr(0, request.target.find('?'));
     if (path == "/__stats") return stats();
+    auto response = answer(request, path);
+    if (config_.capacity > 0 && in_flight > config_.capacity) {
+        overloaded_.fetch_add(1, std::memory_order_relaxed);
+        response.delay += config_.overload_latency;
+    }
+    return response;
+}
+
+demo_response demo_service::answer(const demo_request& request, std::string_view path) {
     if (!config_.api_key.empty() && request.api_key != config_.api_key) {
         unauthorized_.fetch_add(1, std::memory_order_relaxed);
         return json_response(401, {{"error", "missing or wrong API key"}});
@@ -197,6 +207,7 @@ demo_response demo_service::stats() const {
     return json_response(200, {{"served", served()},
                                {"routes", routes},
                                {"unauthorized", unauthorized_.load(std::memory_order_relaxed)},
+                               {"overloaded", overloaded_.load(std::memory_order_relaxed)},
                                {"jobs_started", next_job_},
                                {"job_lookups", job_lookups_},
                                {"unknown_job_lookups", unknown_job_lookups_},

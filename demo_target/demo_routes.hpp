@@ -47,15 +47,23 @@ struct demo_config {
     std::array<latency_spec, route_count> latency{};
     std::array<double, route_count> error_rate{};
     std::uint64_t seed = 1;
+    // A capacity: with more than this many requests in flight, each request that arrives
+    // waits `overload_latency` more (0: no limit). What a load's breaking point is found against.
+    int capacity = 0;
+    std::chrono::microseconds overload_latency{std::chrono::milliseconds(200)};
 };
 
 class demo_service {
 public:
     explicit demo_service(demo_config config);
+    // Every handle() is matched by one finished(), once its response is written: the requests
+    // in flight between them count against the capacity.
     demo_response handle(const demo_request& request);
+    void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
     std::uint64_t served() const;
 
 private:
+    demo_response answer(const demo_request& request, std::string_view path);
     demo_response dispatch(route r, const demo_request& request, std::string_view path);
     demo_response agent(const demo_request& request, std::string_view path);
     demo_response solve(const demo_request& request);
@@ -67,6 +75,8 @@ private:
     demo_config config_;
     std::array<std::atomic<std::uint64_t>, route_count> served_{};
     std::atomic<std::uint64_t> unauthorized_{0};
+    std::atomic<int> in_flight_{0};
+    std::atomic<std::uint64_t> overloaded_{0};  // answered late for the capacity
     mutable std::mutex mutex_;  // guards the state below and the generator; off the /ok fast path
     std::map<std::string, std::pair<std::string, std::uint64_t>> agent_state_;  // body, version
     std::map<std::string, std::string> jobs_;                                   // id -> status

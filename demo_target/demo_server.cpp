@@ -50,6 +50,10 @@ asio::awaitable<void> serve_connection(tcp::socket socket, demo_service& service
         if (ec) break;
         const auto& req = parser.get();
         const auto answer = service.handle({req.method_string(), req.target(), req.body(), api_key_of(req)});
+        struct finish {  // however this request ends, it is no longer in flight
+            demo_service& s;
+            ~finish() { s.finished(); }
+        } in_flight{service};
         if (answer.delay.count() > 0) {
             delay.expires_after(answer.delay);
             co_await delay.async_wait(token);

@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
     app.add_option("--max-requests-per-connection", policy.max_requests,
                    "Answer 'Connection: close' after this many requests on a connection (default 0: never)")
         ->check(CLI::NonNegativeNumber);
+    std::string overload_latency = "200ms";
+    app.add_option("--capacity", config.capacity,
+                   "With more than N requests in flight, each new one waits --overload-latency more (default 0: no limit)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--overload-latency", overload_latency, "The wait past --capacity (default 200ms)");
     app.add_option("--idle-timeout", idle_timeout, "Close a connection idle for this long, without notice (default 60s)");
     try {
         app.parse(argc, argv);
@@ -81,6 +86,9 @@ int main(int argc, char** argv) {
         });
         if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
     }
+    auto overload = stampede::common::parse_duration(overload_latency);
+    if (!overload) return std::cerr << "error: --overload-latency: " << overload.error() << "\n", 2;
+    config.overload_latency = *overload;
     auto idle = stampede::common::parse_duration(idle_timeout);
     if (!idle || idle->count() <= 0) return std::cerr << "error: --idle-timeout: invalid duration '" << idle_timeout << "'\n", 2;
     policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);

@@ -99,8 +99,42 @@ void print_summary(const run_result& result, std::ostream& out) {
         out << fmt::format("{} request(s) in flight were cut off by the stop timeout and not counted\n\n",
                            result.totals.cancelled);
     }
+    print_stages(result, out);
     print_verdicts(result, out);
     print_data_gaps(result, out);
+}
+
+// The per-step table of a shaped run, and where the target broke.
+void print_stages(const run_result& result, std::ostream& out) {
+    const bool judged = !result.load.stop_when.empty();
+    if (result.stages.size() > 1 || judged) {
+        out << "Stages\n";
+        const auto header = fmt::format("{:<12} {:>8} {:>8} {:>8} {:>10} {:>9} {:>9} {:>9} {:>8}  {}", "stage",
+                                        "from s", "to s", "users", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors",
+                                        judged ? "outcome" : "");
+        out << header << "\n" << std::string(header.size(), '-') << "\n";
+        for (const auto& st : result.stages)
+            out << fmt::format("{:<12} {:>8.1f} {:>8.1f} {:>8} {:>10.1f} {:>9.2f} {:>9.2f} {:>9.2f} {:>7.2f}%  {}\n",
+                               st.name, st.from_s, st.to_s, st.users, st.rps, st.p50_ms, st.p95_ms, st.p99_ms,
+                               100 * st.error_rate(), st.outcome);
+        out << "\n";
+    }
+    if (result.stopped_early)
+        out << fmt::format("Stopped at {:.0f} s: {} '{}' {} ({})\n", result.stopped_early->at_s,
+                           result.stopped_early->stop_condition ? "stop condition" : "threshold",
+                           result.stopped_early->condition, result.stopped_early->stop_condition ? "held" : "failed",
+                           result.stopped_early->measured_text);
+    if (const auto& b = result.breaking) {
+        out << fmt::format("Breaking point: {} user(s)", b->users);
+        if (b->last_good_users)
+            out << fmt::format("; the last load that held: {} user(s), {:.1f} req/s (the maximum sustainable rate)",
+                               *b->last_good_users, b->max_sustainable_rps.value_or(0));
+        else out << "; no lower load held before it";
+        out << "\n";
+    } else if (judged && !result.stopped_early) {
+        out << "No stop condition held: the target did not break under this load\n";
+    }
+    if (result.stopped_early || judged) out << "\n";
 }
 
 // Each threshold's verdict, with what was measured.
@@ -111,7 +145,8 @@ void print_verdicts(const run_result& result, std::ostream& out) {
     for (const auto& v : result.verdicts) {
         failed += v.passed ? 0 : 1;
         const auto scope = v.endpoint.empty() ? std::string() : " (" + v.endpoint + ")";
-        out << fmt::format("{:<5} {:<40} measured {}\n", v.passed ? "pass" : "FAIL", v.target + scope, v.measured_text);
+        out << fmt::format("{:<5} {:<40} measured {}{}\n", v.passed ? "pass" : "FAIL", v.target + scope, v.measured_text,
+                           v.stopped_run ? " (stopped the run)" : "");
     }
     out << (failed ? fmt::format("{} of {} threshold(s) failed\n\n", failed, result.verdicts.size())
                    : fmt::format("every threshold passed ({})\n\n", result.verdicts.size()));

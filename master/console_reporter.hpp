@@ -12,6 +12,8 @@ std::string status_line(const run_result& result, const history_row& row, int ta
 void print_summary(const run_result& result, std::ostream& out);
 // Which workers' counts may be missing, and how many.
 void print_data_gaps(const run_result& result, std::ostream& out);
+// The per-stage table of a shaped run, why it stopped early, and where the target broke.
+void print_stages(const run_result& result, std::ostream& out);
 // The thresholds' verdicts, when the scenario has any.
 void print_verdicts(const run_result& result, std::ostream& out);
 

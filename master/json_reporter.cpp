@@ -121,18 +121,43 @@ json data_gaps_json(const run_result& result) {
     return out;
 }
 
-// The stages as they ran: when each was entered and left, its target and rate.
+// The stages as they ran: when each was entered and left, its target and rate, what its
+// requests did, and its outcome under the stop conditions.
 json stages_json(const run_result& result) {
     json out = json::array();
     for (const auto& s : result.stages)
-        out.push_back({{"name", s.name}, {"from", s.from_s}, {"to", s.to_s}, {"users", s.users}, {"spawn_rate", s.spawn_rate}});
+        out.push_back({{"name", s.name}, {"from", s.from_s}, {"to", s.to_s}, {"users", s.users},
+                       {"spawn_rate", s.spawn_rate}, {"requests", s.requests}, {"failures", s.failures},
+                       {"rps", s.rps}, {"error_rate", s.error_rate()}, {"avg_ms", s.avg_ms}, {"p50_ms", s.p50_ms},
+                       {"p95_ms", s.p95_ms}, {"p99_ms", s.p99_ms},
+                       {"outcome", s.outcome.empty() ? json(nullptr) : json(s.outcome)}});
     return out;
+}
+
+json stopped_early_json(const run_result& result) {
+    if (!result.stopped_early) return nullptr;
+    const auto& s = *result.stopped_early;
+    return {{"by", s.stop_condition ? "stop_when" : "threshold"}, {"condition", s.condition},
+            {"measured_text", s.measured_text}, {"time", s.at_s}};
+}
+
+json breaking_json(const run_result& result) {
+    if (!result.breaking) return nullptr;
+    const auto& b = *result.breaking;
+    auto optional = [](const auto& v) { return v ? json(*v) : json(nullptr); };
+    return {{"condition", b.condition}, {"measured_text", b.measured_text}, {"time", b.at_s}, {"users", b.users},
+            {"last_good_users", optional(b.last_good_users)}, {"max_sustainable_rps", optional(b.max_sustainable_rps)}};
 }
 
 // The load as planned: users, rate, run time, and the shape's stages when it has one.
 json load_json(const lang::run_load& load) {
     json out = {{"users", load.users}, {"spawn_rate", load.spawn_rate}};
     if (load.run_time) out["run_time_s"] = std::chrono::duration<double>(*load.run_time).count();
+    if (!load.stop_when.empty()) {
+        json conditions = json::array();
+        for (const auto& c : load.stop_when) conditions.push_back(c.text);
+        out["stop_when"] = std::move(conditions);
+    }
     if (load.stages.empty()) return out;
     json stages = json::array();
     for (const auto& s : load.stages) {
@@ -149,7 +174,7 @@ json verdicts_json(const run_result& result) {
     for (const auto& v : result.verdicts)
         out.push_back({{"threshold", v.target}, {"endpoint", v.endpoint.empty() ? json(nullptr) : json(v.endpoint)},
                        {"measured", v.measured ? json(*v.measured) : json(nullptr)}, {"measured_text", v.measured_text},
-                       {"passed", v.passed}});
+                       {"passed", v.passed}, {"stopped_run", v.stopped_run}});
     return out;
 }
 
@@ -186,6 +211,8 @@ std::string result_to_json(const run_result& result) {
         {"history", history_json(result)},
         {"events", events_json(result)},
         {"stages", stages_json(result)},
+        {"stopped_early", stopped_early_json(result)},
+        {"breaking_point", breaking_json(result)},
         {"thresholds", verdicts_json(result)},
         {"thresholds_passed", all_passed(result.verdicts)},
         {"workers", workers_json(result)},

@@ -120,7 +120,8 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     result.start = wall_clock::now();
     auto schedule = schedule_of(run);
     const auto stages = schedule.stage_count();
-    run_loop loop(cl, result, std::move(schedule), options.snapshot_interval, load.run_time);
+    condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, options.snapshot_interval, options.base);
+    run_loop loop(cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
     console_progress progress(console, options.status_interval, load.users, !options.bind.empty(), stages);
     loop.observe(progress);
     if (stages > 1)
@@ -137,13 +138,17 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     locals.reset();
     server.shutdown();
     cl.describe(result);
-    result.verdicts = judge_thresholds(run.sc.thresholds, result, options.base);
+    result.verdicts = judge_thresholds(run.sc.thresholds, result, options.base, &monitor);
     for (const auto& w : result.workers) result.threads += w.threads;
     if (auto health = cl.health(); !health) {
         outcome.error = health.error();
         outcome.error_code = exit_cannot_run;
     }
-    const std::string why = !outcome.error.empty() ? outcome.error : result.interrupted ? "interrupted" : "run time reached";
+    const std::string why = !outcome.error.empty() ? outcome.error
+                            : result.interrupted ? "interrupted"
+                            : result.stopped_early ? "'" + result.stopped_early->condition + "' " +
+                                                         (result.stopped_early->stop_condition ? "held" : "failed")
+                                                   : "run time reached";
     result.events.push_back({result.end, event_kind::stopped, why});
     loop.finish();
     return outcome;

@@ -19,9 +19,10 @@ extern "C" void force_exit(int) {
 }  // namespace
 
 run_loop::run_loop(cluster& c, run_result& result, load_schedule schedule, common::micros interval,
-                   std::optional<common::micros> run_time)
+                   std::optional<common::micros> run_time, condition_monitor* monitor)
     : cluster_(c), result_(result), schedule_(std::move(schedule)), interval_(interval), run_time_(run_time),
-      aggregator_(result), ticker_(io_), deadline_(io_), signals_(io_, SIGINT, SIGTERM) {}
+      aggregator_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr), ticker_(io_), deadline_(io_),
+      signals_(io_, SIGINT, SIGTERM) {}
 
 void run_loop::run() {
     signals_.async_wait([this](auto ec, int signal) {
@@ -43,20 +44,79 @@ void run_loop::run() {
     users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
 }
 
-void run_loop::take_last_interval() { aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_); }
+void run_loop::take_last_interval() {
+    aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
+    stage_stats_.merge(aggregator_.latest_interval());
+}
 
 // A new target from the schedule starts a stage of the result.
 void run_loop::apply(const load_target& target) {
     cluster_.start(target.users_per_class, target.spawn_rate);
     const double now = elapsed_s();
-    if (!result_.stages.empty()) result_.stages.back().to_s = now;
+    if (!result_.stages.empty()) close_stage(now);
     const int users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
-    result_.stages.push_back({"stage " + std::to_string(target.stage + 1), now, now, users, target.spawn_rate});
+    stage_record stage;
+    stage.name = "stage " + std::to_string(target.stage + 1);
+    stage.from_s = stage.to_s = now;
+    stage.users = users;
+    stage.spawn_rate = target.spawn_rate;
+    result_.stages.push_back(std::move(stage));
+}
+
+// The current stage ends: its figures from its requests; with stop conditions, it held
+// unless it is where they stopped the run.
+void run_loop::close_stage(double at_s) {
+    auto& stage = result_.stages.back();
+    stage.to_s = at_s;
+    const auto& h = stage_stats_.latency;
+    stage.requests = stage_stats_.requests;
+    stage.failures = stage_stats_.failures;
+    const double seconds = stage.to_s - stage.from_s;
+    stage.rps = seconds > 0 ? static_cast<double>(stage.requests) / seconds : 0;
+    stage.p50_ms = to_ms(h.percentile(50));
+    stage.p95_ms = to_ms(h.percentile(95));
+    stage.p99_ms = to_ms(h.percentile(99));
+    stage.avg_ms = h.mean() / 1000.0;
+    if (stage.outcome.empty() && !result_.load.stop_when.empty()) stage.outcome = "held";
+    stage_stats_.reset();
 }
 
 void run_loop::finish() {
-    if (!result_.stages.empty()) result_.stages.back().to_s = result_.duration_s();
+    if (!result_.stages.empty()) close_stage(result_.duration_s());
+    if (result_.breaking) {  // the stages' figures are final now
+        for (auto it = result_.stages.rbegin(); it != result_.stages.rend(); ++it) {
+            if (it->outcome != "held" || it->users >= result_.breaking->users) continue;
+            result_.breaking->last_good_users = it->users;
+            result_.breaking->max_sustainable_rps = it->rps;
+            break;
+        }
+    }
     for (auto* o : observers_) o->on_finish(result_);
+}
+
+// The live conditions judge the interval; true when they stopped the run.
+bool run_loop::judge(const stats::stats_delta& delta) {
+    if (!monitor_) return false;
+    auto out = monitor_->add(delta, aggregator_.latest_interval(), aggregator_.latest_interval_seconds(), elapsed_s(),
+                             result_);
+    for (const auto& [kind, detail] : out.events) emit(kind, detail);
+    if (!out.stop) return false;
+    stop_early(*out.stop);
+    return true;
+}
+
+// A stop condition held (the shape broke here), or an aborting threshold failed.
+void run_loop::stop_early(const stop_request& stop) {
+    result_.stopped_early = early_stop{stop.stop_condition, stop.condition, stop.measured_text, stop.at_s};
+    if (stop.stop_condition && !result_.stages.empty()) {
+        result_.stages.back().outcome = "broke";
+        result_.breaking = breaking_point{stop.condition, stop.measured_text, stop.at_s, result_.stages.back().users,
+                                          std::nullopt, std::nullopt};
+    }
+    const auto why = (stop.stop_condition ? "stop condition '" : "threshold '") + stop.condition + "' " +
+                     (stop.stop_condition ? "held: " : "failed: ") + stop.measured_text;
+    for (auto* o : observers_) o->on_stopping(why);
+    io_.stop();
 }
 
 void run_loop::emit(event_kind kind, const std::string& detail) {
@@ -77,9 +137,13 @@ void run_loop::schedule_tick() {
 void run_loop::tick() {
     const auto status = cluster_.status();
     users_ = status.running_users;
-    aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
+    const auto delta = cluster_.take_delta();
+    aggregator_.add(delta, wall_clock::now(), users_);
+    stage_stats_.merge(aggregator_.latest_interval());
+    const bool stopped = judge(delta);
     const auto since_start = std::chrono::duration_cast<common::micros>(wall_clock::now() - result_.start);
-    if (auto target = schedule_.tick(since_start)) apply(*target);
+    if (!stopped)
+        if (auto target = schedule_.tick(since_start)) apply(*target);
     for (auto* o : observers_) o->on_interval(result_, status);
     if (!announced_spawned_ && status.users > 0 && status.running_users == status.users) {
         announced_spawned_ = true;

@@ -1,7 +1,9 @@
 #pragma once
 // A run's control loop, on the calling thread: each interval it takes the cluster's merged
-// delta into the aggregator, ticks the load schedule, and tells the observers; it ends at the
-// run time, on SIGINT/SIGTERM (a second one exits at once), or when no worker can go on.
+// delta into the aggregator and the current stage's figures, has the live conditions judge
+// it, ticks the load schedule, and tells the observers; it ends at the run time, on
+// SIGINT/SIGTERM (a second one exits at once), when a condition stops it, or when no worker
+// can go on.
 #include <memory>
 #include <optional>
 #include <vector>
@@ -11,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "master/cluster.hpp"
+#include "master/condition_monitor.hpp"
 #include "master/load_schedule.hpp"
 #include "master/run_observer.hpp"
 #include "master/run_result.hpp"
@@ -20,8 +23,9 @@ namespace stampede::master {
 
 class run_loop {
 public:
+    // `monitor`, when given, judges the live conditions (it outlives the loop).
     run_loop(cluster& c, run_result& result, load_schedule schedule, common::micros interval,
-             std::optional<common::micros> run_time);
+             std::optional<common::micros> run_time, condition_monitor* monitor = nullptr);
     void observe(run_observer& observer) { observers_.push_back(&observer); }
     // Runs until the run time, a signal, or a failure; the cluster is still running after.
     void run();
@@ -37,6 +41,9 @@ private:
     void schedule_tick();
     void apply(const load_target& target);
     void tick();
+    bool judge(const stats::stats_delta& delta);
+    void stop_early(const stop_request& stop);
+    void close_stage(double at_s);
     double elapsed_s() const;
 
     cluster& cluster_;
@@ -45,6 +52,8 @@ private:
     common::micros interval_;
     std::optional<common::micros> run_time_;
     stats_aggregator aggregator_;
+    condition_monitor* monitor_;
+    stats::endpoint_stats stage_stats_;  // the current stage's requests
     std::vector<run_observer*> observers_;
     boost::asio::io_context io_{1};
     boost::asio::steady_timer ticker_;

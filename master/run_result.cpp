@@ -12,6 +12,8 @@ std::string_view to_string(event_kind kind) {
         case event_kind::worker_cpu_high: return "worker_cpu_high";
         case event_kind::master_stalled: return "master_stalled";
         case event_kind::spawning_complete: return "spawning_complete";
+        case event_kind::threshold_failed: return "threshold_failed";
+        case event_kind::stop_condition_met: return "stop_condition_met";
         case event_kind::stopped: return "stopped";
         case event_kind::count: break;
     }

@@ -37,7 +37,7 @@ struct history_row {
 // What happens in a run, each kind named once. `count` is not a kind: it stays last.
 enum class event_kind : std::uint8_t {
     worker_joined, worker_reconnected, worker_quit, worker_failed, worker_lost, worker_cpu_high,
-    master_stalled, spawning_complete, stopped, count
+    master_stalled, spawning_complete, threshold_failed, stop_condition_met, stopped, count
 };
 std::string_view to_string(event_kind kind);
 
@@ -49,12 +49,37 @@ struct run_event {
     std::string detail;
 };
 
-// A stage of the load shape as it ran: today one, the plan's users and spawn rate.
+// A stage of the load shape as it ran (the plan's one, a shape's, a capacity search's step),
+// with what its requests did, every endpoint together: the per-step table.
 struct stage_record {
     std::string name;
     double from_s = 0, to_s = 0;  // since the start
-    int users = 0;
+    int users = 0;                // its target
     double spawn_rate = 0;
+    std::uint64_t requests = 0, failures = 0;
+    double rps = 0, p50_ms = 0, p95_ms = 0, p99_ms = 0, avg_ms = 0;
+    // With stop conditions: "held" (none held during it) or "broke"; a capacity search's
+    // step: "met" or "missed" (its conditions), "confirmed" or "not confirmed". Else empty.
+    std::string outcome;
+    double error_rate() const { return requests ? static_cast<double>(failures) / static_cast<double>(requests) : 0; }
+};
+
+// Why a run stopped before its time, by its own conditions.
+struct early_stop {
+    bool stop_condition = false;  // else a threshold with abort_on_fail
+    std::string condition;        // as written: "avg > 2s"
+    std::string measured_text;    // "2315.0 ms over 10 s"
+    double at_s = 0;
+};
+
+// Where the target broke under a shape with stop conditions: the load at failure, the last
+// load that met every condition, and that load's throughput (the maximum sustainable rate).
+struct breaking_point {
+    std::string condition, measured_text;
+    double at_s = 0;
+    int users = 0;                          // the target of the stage it broke in
+    std::optional<int> last_good_users;     // the last lower stage that held
+    std::optional<double> max_sustainable_rps;
 };
 
 // A threshold and how the run did against it.
@@ -62,8 +87,9 @@ struct verdict {
     std::string target;               // as the user wrote it: "p95 < 300ms"
     std::string endpoint;             // empty: the whole run
     std::optional<double> measured;   // in the threshold's unit; none: no data to judge
-    std::string measured_text;        // "412.3 ms", or "no data"
+    std::string measured_text;        // "412.3 ms", or "no data"; where judged live, over what and when
     bool passed = false;
+    bool stopped_run = false;         // its failure ended the run (abort_on_fail)
 };
 
 struct worker_record {
@@ -108,6 +134,8 @@ struct run_result {
     std::vector<run_event> events;  // in time order
     std::vector<stage_record> stages;
     std::vector<verdict> verdicts;
+    std::optional<early_stop> stopped_early;
+    std::optional<breaking_point> breaking;
     std::vector<worker_record> workers;
     std::uint64_t refused_snapshots = 0;  // malformed snapshots from workers, not merged
     std::vector<data_gap> data_gaps;

@@ -56,4 +56,8 @@ std::vector<endpoint_point> stats_aggregator::endpoint_points(const stats::stats
 
 const history_row& stats_aggregator::latest() const { return result_.history.back(); }
 
+double stats_aggregator::latest_interval_seconds() const {
+    return std::chrono::duration<double>(window_.back().end - window_.back().start).count();
+}
+
 }  // namespace stampede::master

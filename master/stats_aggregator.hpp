@@ -16,6 +16,9 @@ public:
     // Merges one interval's delta (every source's, already merged) and appends a history row.
     void add(const stats::stats_delta& delta, wall_clock::time_point now, int users);
     const history_row& latest() const;
+    // The last interval added, every endpoint together, and its length in seconds.
+    const stats::endpoint_stats& latest_interval() const { return window_.back().total; }
+    double latest_interval_seconds() const;
     bool has_history() const { return !result_.history.empty(); }
 
 private:

@@ -1,83 +1,14 @@
 #include "master/verdicts.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "master/condition_scope.hpp"
 
 namespace stampede::master {
 
 namespace {
-
-using lang::threshold_metric;
-
-// What one threshold reads of one run: the requests of its scope, the run's length and the
-// checks of its scope.
-struct scope_figures {
-    stats::endpoint_stats stats;
-    double seconds = 0;
-    std::uint64_t checks_passed = 0, checks_run = 0;
-};
-
-bool in_scope(const lang::threshold_spec& t, const lang::endpoint& e) {
-    return t.endpoint.empty() || e.name == t.endpoint || e.method + " " + e.name == t.endpoint;
-}
-
-scope_figures figures_of(const lang::threshold_spec& t, const run_result& result) {
-    scope_figures f;
-    f.seconds = result.duration_s();
-    if (t.endpoint_ids.empty()) f.stats = result.aggregate;
-    for (auto id : t.endpoint_ids)
-        if (id < result.totals.endpoints.size()) f.stats.merge(result.totals.endpoints[id]);
-    for (std::size_t i = 0; i < result.checks.size() && i < result.totals.checks.size(); ++i) {
-        const auto& c = result.checks[i];
-        if (!t.endpoint_ids.empty() &&
-            std::find(t.endpoint_ids.begin(), t.endpoint_ids.end(), c.endpoint_id) == t.endpoint_ids.end())
-            continue;
-        f.checks_passed += result.totals.checks[i].passed;
-        f.checks_run += result.totals.checks[i].passed + result.totals.checks[i].failed;
-    }
-    return f;
-}
-
-scope_figures figures_of(const lang::threshold_spec& t, const baseline& base) {
-    scope_figures f;
-    f.seconds = base.duration_s;
-    if (t.endpoint.empty()) f.stats = base.totals;
-    else
-        for (const auto& [e, stats] : base.endpoints)
-            if (in_scope(t, e)) f.stats.merge(stats);
-    for (const auto& c : base.checks) {
-        if (!in_scope(t, c.endpoint)) continue;
-        f.checks_passed += c.passed;
-        f.checks_run += c.passed + c.failed;
-    }
-    return f;
-}
-
-// The measured value in the threshold's unit; none when there is nothing to measure.
-std::optional<double> measure(const lang::threshold_spec& t, const scope_figures& f) {
-    const auto n = static_cast<double>(f.stats.requests);
-    switch (t.metric) {
-        case threshold_metric::check_pass_rate:
-            if (f.checks_run == 0) return std::nullopt;
-            return static_cast<double>(f.checks_passed) / static_cast<double>(f.checks_run);
-        case threshold_metric::requests: return n;
-        case threshold_metric::failures: return static_cast<double>(f.stats.failures);
-        case threshold_metric::rps:
-            if (f.seconds <= 0) return std::nullopt;
-            return n / f.seconds;
-        default: break;
-    }
-    if (f.stats.requests == 0) return std::nullopt;
-    const auto& h = f.stats.latency;
-    switch (t.metric) {
-        case threshold_metric::percentile: return to_ms(h.percentile(t.percentile));
-        case threshold_metric::avg: return h.mean() / 1000.0;
-        case threshold_metric::min: return to_ms(h.min());
-        case threshold_metric::max: return to_ms(h.max());
-        case threshold_metric::error_rate: return static_cast<double>(f.stats.failures) / n;
-        case threshold_metric::success_rate: return 1.0 - static_cast<double>(f.stats.failures) / n;
-        default: return std::nullopt;
-    }
-}
 
 // A relative threshold becomes an absolute one: its factor times the baseline's figure.
 std::optional<lang::threshold_spec> made_absolute(const lang::threshold_spec& t, const baseline* base,
@@ -97,21 +28,63 @@ std::optional<lang::threshold_spec> made_absolute(const lang::threshold_spec& t,
     return absolute;
 }
 
+// Over the whole run, at its end.
+verdict judged_at_end(const lang::threshold_spec& t, const run_result& result, const baseline* base) {
+    const auto f = figures_of(t, result.totals, result.checks, result.duration_s(), &result.aggregate);
+    verdict v{t.text, t.endpoint, measure(t, f), "no data", false};
+    std::string why_not;
+    const auto absolute = made_absolute(t, base, why_not);
+    if (v.measured) v.measured_text = lang::format_measured(t, *v.measured);
+    if (!absolute) v.measured_text += "; " + why_not;
+    else if (v.measured) {
+        v.passed = lang::threshold_holds(*absolute, *v.measured);
+        if (t.baseline_factor) v.measured_text += ", limit " + lang::format_measured(t, absolute->value);
+    } else v.passed = t.no_data_passes;
+    return v;
+}
+
+std::string when_text(double at_s) { return fmt::format("at {:.0f} s", at_s); }
+
+// Over its windows as the run went: it failed if one did; else the worst window is shown.
+verdict judged_over_windows(const lang::threshold_spec& t, const live_record& r) {
+    const auto span = condition_monitor::span_text(t);
+    verdict v{t.text, t.endpoint, std::nullopt, "", false};
+    if (r.failed || r.failed_without_data) {
+        v.measured = r.failed;
+        v.measured_text = (r.failed ? lang::format_measured(t, *r.failed) : std::string("no data")) + " " + span + " " +
+                          when_text(r.failed_at_s);
+        return v;
+    }
+    if (r.judged == 0) {
+        v.measured_text = "no data: the run ended before a whole window " + span.substr(5);
+        v.passed = t.no_data_passes;
+        return v;
+    }
+    v.passed = true;
+    v.measured = r.worst;
+    v.measured_text = r.worst ? "worst " + lang::format_measured(t, *r.worst) + " " + span + " " + when_text(r.worst_at_s)
+                              : "no data in any window";
+    return v;
+}
+
 }  // namespace
 
 std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& thresholds, const run_result& result,
-                                      const baseline* base) {
+                                      const baseline* base, const condition_monitor* monitor) {
     std::vector<verdict> out;
-    for (const auto& t : thresholds) {
-        verdict v{t.text, t.endpoint, measure(t, figures_of(t, result)), "no data", false};
-        std::string why_not;
-        const auto absolute = made_absolute(t, base, why_not);
-        if (v.measured) v.measured_text = lang::format_measured(t, *v.measured);
-        if (!absolute) v.measured_text += "; " + why_not;
-        else if (v.measured) {
-            v.passed = lang::threshold_holds(*absolute, *v.measured);
-            if (t.baseline_factor) v.measured_text += ", limit " + lang::format_measured(t, absolute->value);
+    for (std::size_t i = 0; i < thresholds.size(); ++i) {
+        const auto& t = thresholds[i];
+        const auto* live = monitor ? monitor->threshold_record(i) : nullptr;
+        auto v = live && t.window ? judged_over_windows(t, *live) : judged_at_end(t, result, base);
+        if (live && !t.window && (live->failed || live->failed_without_data)) {
+            // It failed over the run so far while the run went: that failure stands.
+            v.passed = false;
+            v.measured = live->failed;
+            v.measured_text = (live->failed ? lang::format_measured(t, *live->failed) : std::string("no data")) +
+                              " over the run so far " + when_text(live->failed_at_s);
         }
+        v.stopped_run = result.stopped_early && !result.stopped_early->stop_condition &&
+                        result.stopped_early->condition == t.text && !v.passed;
         out.push_back(std::move(v));
     }
     return out;

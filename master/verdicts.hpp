@@ -1,19 +1,22 @@
 #pragma once
 // The scenario's thresholds judged over the merged result: each a verdict with what was
-// measured, over the whole run or the endpoints it names. A threshold over nothing (an
-// endpoint that saw no request, checks that never ran) has no data, and fails.
+// measured, over the whole run or the endpoints it names; a threshold judged while the run
+// went (a window, abort_on_fail) by what the condition monitor saw. A threshold over nothing
+// (an endpoint that saw no request, checks that never ran) has no data, and fails unless it
+// says `no_data: pass`.
 #include <vector>
 
 #include "master/baseline.hpp"
+#include "master/condition_monitor.hpp"
 #include "master/run_result.hpp"
 #include "scenario/threshold.hpp"
 
 namespace stampede::master {
 
 // `base`: the baseline for thresholds relative to one ("p95 < 3x baseline"); without it they
-// fail, saying so.
+// fail, saying so. `monitor`: what the live thresholds saw (indexed like `thresholds`).
 std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& thresholds, const run_result& result,
-                                      const baseline* base = nullptr);
+                                      const baseline* base = nullptr, const condition_monitor* monitor = nullptr);
 
 // Whether every verdict passed (true when there are none).
 bool all_passed(const std::vector<verdict>& verdicts);

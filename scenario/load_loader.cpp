@@ -4,8 +4,8 @@ namespace stampede::lang::detail {
 
 namespace {
 
-const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase"};
-const keys profile_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "thresholds"};
+const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "stop_when"};
+const keys profile_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "stop_when", "thresholds"};
 const keys stage_keys = {"duration", "users", "spawn_rate"};
 const keys staircase_keys = {"start", "add", "every", "ramp", "max"};
 constexpr long long max_users = 10'000'000;
@@ -30,6 +30,8 @@ load_spec load_reader::read_load(const YAML::Node& n, bool profile) {
     if (const auto& v = n["run_time"]) load.run_time = get_duration(v, "run_time");
     if (const auto& v = n["stages"]) load.stages = read_stages(v);
     if (const auto& v = n["staircase"]) load.stages = read_staircase(v, spawn_rate);
+    if (const auto& v = n["stop_when"]) load.stop_when = read_stop_conditions(v);
+    if (const auto& v = n["thresholds"]; v && profile) load.thresholds = read_thresholds(v);
     return load;
 }
 

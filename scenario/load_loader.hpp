@@ -1,19 +1,19 @@
 #pragma once
 // Reads a load (the file's `load`, or a profile): users, a spawn rate and a run time, or a
-// shape: a list of stages, or a staircase read into stages. Part of the scenario loader; see
+// shape: a list of stages, or a staircase read into stages; and the conditions that stop it. Part of the scenario loader; see
 // yaml_reader.hpp.
-#include "scenario/yaml_reader.hpp"
+#include "scenario/threshold_loader.hpp"
 
 namespace stampede::lang::detail {
 
 // A staircase may not make more stages than this: a shape is read, not generated without end.
 inline constexpr std::size_t max_stages = 10'000;
 
-class load_reader : public yaml_reader {
+class load_reader : public threshold_reader {
 public:
-    explicit load_reader(std::vector<diagnostic>& problems) : yaml_reader(problems) {}
+    explicit load_reader(std::vector<diagnostic>& problems) : threshold_reader(problems) {}
 
-    // `profile`: a profile may also carry thresholds (read by the caller), the file's load not.
+    // `profile`: a profile may also carry thresholds, the file's load not (they are the file's own key).
     load_spec read_load(const YAML::Node& n, bool profile = false);
 
 private:

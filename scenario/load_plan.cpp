@@ -25,6 +25,7 @@ void apply(run_load& load, const load_spec& spec) {
     if (spec.users) load.users = *spec.users;
     if (spec.spawn_rate) load.spawn_rate = *spec.spawn_rate;
     if (spec.run_time) load.run_time = *spec.run_time;
+    if (spec.stop_when) load.stop_when = *spec.stop_when;
     if (spec.stages) {
         load.stages = *spec.stages;
         if (!spec.run_time) load.run_time.reset();  // an earlier run time was for another shape
@@ -108,7 +109,7 @@ common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& ove
         apply(load, it->second);
         if (it->second.thresholds) sc.thresholds = *it->second.thresholds;  // the profile's targets
     }
-    apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time, std::nullopt});
+    apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time, std::nullopt, std::nullopt, std::nullopt});
     if (auto settled = settle_shape(load); !settled) return settled.why();
     if (overrides.host) {
         auto host = parse_host_url(*overrides.host);

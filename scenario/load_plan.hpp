@@ -27,6 +27,7 @@ struct run_load {
     double spawn_rate = 1.0;         // with stages: the first stage's
     std::optional<micros> run_time;  // none: run until stopped; with stages: their sum unless given
     std::vector<stage_spec> stages;  // empty: `users` at `spawn_rate` for the whole run
+    std::vector<threshold_spec> stop_when;  // the run ends where one holds (over its window)
 };
 
 // How fast a stage moves its users: its own spawn rate, or the straight line from

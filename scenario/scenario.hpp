@@ -116,6 +116,7 @@ struct load_spec {
     std::optional<micros> run_time;
     std::optional<std::vector<stage_spec>> stages;
     std::optional<std::vector<threshold_spec>> thresholds;  // a profile's: replace the scenario's
+    std::optional<std::vector<threshold_spec>> stop_when;   // the run ends when one holds
 };
 
 struct scenario {

@@ -22,7 +22,6 @@ using detail::keys;
 
 const keys scenario_keys = {"host",     "headers", "timeout",      "max_body", "load",
                             "profiles", "data",    "user_classes", "thresholds"};
-const keys threshold_keys = {"expect", "endpoint"};
 const keys class_keys = {"name", "weight", "fixed_count", "wait_time", "headers", "vars", "on_start", "on_stop", "tasks"};
 const keys data_keys = {"file", "order", "scope"};
 
@@ -36,7 +35,6 @@ public:
 
 private:
     void get_data(const YAML::Node& n);
-    std::vector<threshold_spec> get_thresholds(const YAML::Node& n);
     user_class_spec get_class(const YAML::Node& n, std::size_t index);
     template_scope scope_for(const std::vector<std::string>* variables);
     std::optional<std::string> environment(const std::string& name);
@@ -201,72 +199,16 @@ void loader::load(const YAML::Node& root) {
     if (const auto& v = root["profiles"]) {
         if (expect_map(v, "profiles")) {
             for (auto it = v.begin(); it != v.end(); ++it) {
-                auto& profile = sc_.profiles[it->first.Scalar()] = loads_.read_load(it->second, true);
-                if (it->second.IsMap() && it->second["thresholds"]) profile.thresholds = get_thresholds(it->second["thresholds"]);
+                sc_.profiles[it->first.Scalar()] = loads_.read_load(it->second, true);
             }
         }
     }
-    if (const auto& v = root["thresholds"]) sc_.thresholds = get_thresholds(v);
+    if (const auto& v = root["thresholds"]) sc_.thresholds = loads_.read_thresholds(v);
     const auto& classes = root["user_classes"];
     if (!classes) problem(root, "scenario has no 'user_classes'");
     else if (!classes.IsSequence() || classes.size() == 0) problem(classes, "user_classes must be a non-empty list");
     else
         for (const auto& c : classes) sc_.user_classes.push_back(get_class(c, sc_.user_classes.size()));
-}
-
-// A threshold is its text ("p95 < 300ms"), or {expect: TEXT, endpoint: NAME}.
-std::vector<threshold_spec> loader::get_thresholds(const YAML::Node& n) {
-    std::vector<threshold_spec> out;
-    if (!n.IsSequence()) {
-        problem(n, "thresholds must be a list, such as ['p95 < 300ms', 'success_rate > 95%']");
-        return out;
-    }
-    for (const auto& item : n) {
-        YAML::Node text_node;
-        text_node.reset(item);
-        std::string endpoint;
-        if (item.IsMap()) {
-            check_keys(item, threshold_keys, "threshold");
-            text_node.reset(item["expect"]);
-            if (!text_node) {
-                problem(item, "a threshold needs 'expect', such as 'p95 < 300ms'");
-                continue;
-            }
-            if (const auto& e = item["endpoint"]) endpoint = get_string(e, "endpoint").value_or("");
-        }
-        auto text = get_string(text_node, "threshold");
-        if (!text) continue;
-        auto parsed = parse_threshold(*text);
-        if (!parsed) {
-            problem(text_node, parsed.error());
-            continue;
-        }
-        parsed->endpoint = endpoint;
-        const auto& at = item.IsMap() && item["endpoint"] ? item["endpoint"] : text_node;
-        parsed->line = at.Mark().line + 1;
-        parsed->column = at.Mark().column + 1;
-        out.push_back(std::move(*parsed));
-    }
-    return out;
-}
-
-// A threshold's endpoint names one or more endpoints (every method of the name, or
-// "METHOD name"); a name that matches none is a problem where it was written.
-void resolve_threshold_endpoints(const scenario& sc, std::vector<threshold_spec>& thresholds,
-                                 std::vector<diagnostic>& problems) {
-    for (auto& t : thresholds) {
-        if (t.endpoint.empty()) continue;
-        std::vector<std::string_view> names;
-        for (std::uint32_t id = 0; id < sc.endpoints.size(); ++id) {
-            const auto& e = sc.endpoints[id];
-            names.push_back(e.name);
-            if (e.name == t.endpoint || e.method + " " + e.name == t.endpoint) t.endpoint_ids.push_back(id);
-        }
-        if (!t.endpoint_ids.empty()) continue;
-        std::string message = "no endpoint named '" + t.endpoint + "'";
-        if (auto hint = nearest(t.endpoint, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
-        problems.push_back({t.line, t.column, message});
-    }
 }
 
 // A stage's per-class counts name user classes; a name that matches none is a problem.
@@ -281,6 +223,13 @@ void check_stage_classes(const scenario& sc, const load_spec& load, std::vector<
             if (auto hint = nearest(name, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
             problems.push_back({stage.line, stage.column, message});
         }
+}
+
+// What a load names (endpoints in its conditions, classes in its stages), resolved.
+void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnostic>& problems) {
+    if (load.thresholds) detail::resolve_condition_endpoints(sc, *load.thresholds, problems);
+    if (load.stop_when) detail::resolve_condition_endpoints(sc, *load.stop_when, problems);
+    check_stage_classes(sc, load, problems);
 }
 
 // Endpoints are (method, name) pairs; steps sharing both share one row of statistics.
@@ -369,12 +318,9 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     }
     sc.source_path = display_path;
     assign_endpoints(sc);  // thresholds name endpoints: resolved here, reported with the rest
-    resolve_threshold_endpoints(sc, sc.thresholds, result.problems);
-    check_stage_classes(sc, sc.load, result.problems);
-    for (auto& [name, profile] : sc.profiles) {
-        if (profile.thresholds) resolve_threshold_endpoints(sc, *profile.thresholds, result.problems);
-        check_stage_classes(sc, profile, result.problems);
-    }
+    detail::resolve_condition_endpoints(sc, sc.thresholds, result.problems);
+    resolve_load_names(sc, sc.load, result.problems);
+    for (auto& [name, profile] : sc.profiles) resolve_load_names(sc, profile, result.problems);
     std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto& a, const auto& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });

@@ -1,16 +1,21 @@
 #pragma once
 // Pass/fail targets as scenarios write them: "p95 < 300ms", "success_rate > 95%",
-// "rps >= 100", on the whole run or on one endpoint. Parsed when the scenario loads (so
-// `validate` catches a typo), evaluated by the master over the merged result (master/verdicts).
+// "rps >= 100", on the whole run or on one endpoint; and stop conditions ("avg > 2s"), which
+// read the same way but end the run when they hold. Parsed when the scenario loads (so
+// `validate` catches a typo), evaluated by the master over the merged result (master/verdicts,
+// and while the run goes, master/condition_monitor).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/duration.hpp"
 #include "common/result.hpp"
 
 namespace stampede::lang {
+
+using common::micros;
 
 enum class threshold_metric {
     percentile, avg, min, max,          // response times, in milliseconds
@@ -32,8 +37,24 @@ struct threshold_spec {
     // Empty: the whole run. Else an endpoint's name, or "METHOD name" when names repeat.
     std::string endpoint;
     std::vector<std::uint32_t> endpoint_ids;  // resolved when the scenario loads
-    int line = 0, column = 0;                 // where it was written
+    // Judged while the run goes, not only at the end: each interval over a sliding window of
+    // this long (once a whole window has run). Without a window, `abort_on_fail` judges the
+    // run so far each interval.
+    std::optional<micros> window;
+    micros grace{0};             // no judgement while the run is younger than this
+    bool abort_on_fail = false;  // the first failure while the run goes stops it
+    bool no_data_passes = false; // `no_data: pass`: nothing to measure is not a failure
+    int line = 0, column = 0;    // where it was written
+
+    bool judged_live() const { return window.has_value() || abort_on_fail; }
 };
+
+// A sliding window is at least one interval and at most an hour (the master keeps one
+// interval's figures per second of it).
+inline constexpr micros min_window{std::chrono::seconds(1)};
+inline constexpr micros max_window{std::chrono::hours(1)};
+// A stop condition without a window is judged over the last 10 seconds.
+inline constexpr micros default_stop_window{std::chrono::seconds(10)};
 
 // "METRIC OP VALUE" or "METRIC OP FACTORx baseline", or why not (naming what was expected).
 common::result<threshold_spec> parse_threshold(std::string_view text);

@@ -161,3 +161,68 @@ user_classes:
     CHECK(problems("load:\n  stages: [{duration: 1m, users: {Usr1: 3}}]\n") ==
           "s.yaml:3:34: no user class named 'Usr1' (did you mean 'User1'?)\n");
 }
+
+TEST_CASE("thresholds judged live: a window, a grace, abort_on_fail, no_data", "[thresholds]") {
+    auto sc = loaded(R"(thresholds:
+  - p95 < 300ms
+  - {expect: "p95 < 500ms", window: 10s, grace: 30s, abort_on_fail: true}
+  - {expect: "error_rate < 1%", abort_on_fail: true}
+  - {expect: "requests > 0", no_data: pass}
+)");
+    REQUIRE(sc.thresholds.size() == 4);
+    CHECK_FALSE(sc.thresholds[0].judged_live());
+    CHECK(sc.thresholds[1].window == 10s);
+    CHECK(sc.thresholds[1].grace == 30s);
+    CHECK(sc.thresholds[1].abort_on_fail);
+    CHECK_FALSE(sc.thresholds[2].window);
+    CHECK(sc.thresholds[2].judged_live());  // over the run so far
+    CHECK(sc.thresholds[3].no_data_passes);
+    CHECK_FALSE(sc.thresholds[0].no_data_passes);
+}
+
+TEST_CASE("stop conditions end a load: a window of 10 s unless given, in profiles too", "[shape]") {
+    auto sc = loaded(R"(load:
+  staircase: {start: 10, add: 10, every: 30s, max: 100}
+  stop_when: ["avg > 2s", {when: "error_rate > 5%", window: 30s, grace: 1m}]
+profiles:
+  gentle: {users: 5, stop_when: ["p99 > 1s"]}
+)");
+    REQUIRE(sc.load.stop_when);
+    REQUIRE(sc.load.stop_when->size() == 2);
+    CHECK((*sc.load.stop_when)[0].window == 10s);
+    CHECK((*sc.load.stop_when)[1].window == 30s);
+    CHECK((*sc.load.stop_when)[1].grace == 60s);
+    auto load = apply_load_plan(sc, {});
+    REQUIRE(load);
+    CHECK(load->stop_when.size() == 2);
+    auto with_profile = sc;
+    load_overrides o;
+    o.profile = "gentle";
+    auto gentle = apply_load_plan(with_profile, o);
+    REQUIRE(gentle);
+    REQUIRE(gentle->stop_when.size() == 1);
+    CHECK(gentle->stop_when[0].text == "p99 > 1s");
+}
+
+TEST_CASE("live-judging mistakes are located", "[thresholds]") {
+    CHECK(problems("thresholds: [{expect: 'p95 < 1s', window: 500ms}]\n").find("s.yaml:2:43: a window is from 1s to 1h") !=
+          std::string::npos);
+    CHECK(problems("thresholds: [{expect: 'p95 < 1s', window: 2h}]\n").find("a window is from 1s to 1h") != std::string::npos);
+    CHECK(problems("thresholds: [{expect: 'p95 < 1s', no_data: maybe}]\n").find("no_data is 'pass' or 'fail'") !=
+          std::string::npos);
+    CHECK(problems("thresholds: [{expect: 'p95 < 1s', abort_on_fail: sometimes}]\n").find("abort_on_fail") !=
+          std::string::npos);
+    CHECK(problems("load: {users: 1, stop_when: 'avg > 2s'}\n").find("stop_when must be a list") != std::string::npos);
+    CHECK(problems("load: {users: 1, stop_when: [{window: 10s}]}\n").find("a stop condition needs 'when'") !=
+          std::string::npos);
+    CHECK(problems("load: {users: 1, stop_when: ['avg > 2x baseline']}\n").find("not a baseline") != std::string::npos);
+    CHECK(problems("load: {users: 1, stop_when: [{when: 'avg > 2s', abort_on_fail: true}]}\n")
+              .find("unknown key 'abort_on_fail'") != std::string::npos);
+    CHECK(problems("load: {users: 1, stop_when: [{when: 'avg > 2s', endpoint: /nope}]}\n").find("no endpoint named '/nope'") !=
+          std::string::npos);
+    CHECK(problems("load: {users: 1, thresholds: ['p95 < 1s']}\n").find("unknown key 'thresholds'") != std::string::npos);
+}
+
+TEST_CASE("a threshold map without its condition says which key it needs", "[thresholds]") {
+    CHECK(problems("thresholds: [{endpoint: x}]\n").find("s.yaml:2:14: a threshold needs 'expect'") != std::string::npos);
+}

@@ -1,0 +1,121 @@
+#include "master/condition_monitor.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace stampede::master {
+
+namespace {
+
+// Farther toward failing: higher for "< value", lower for "> value".
+bool nearer_failing(const lang::threshold_spec& t, double candidate, double so_far) {
+    const bool upper_bound = t.op == lang::threshold_op::less || t.op == lang::threshold_op::less_equal;
+    return upper_bound ? candidate > so_far : candidate < so_far;
+}
+
+std::string seconds_text(common::micros d) { return common::format_duration(d); }
+
+}  // namespace
+
+condition_monitor::condition_monitor(const std::vector<lang::threshold_spec>& thresholds,
+                                     const std::vector<lang::threshold_spec>& stop_when,
+                                     std::vector<lang::check_info> checks, common::micros interval,
+                                     const baseline* base)
+    : checks_(std::move(checks)), interval_(interval.count() > 0 ? interval : common::micros(1'000'000)) {
+    auto add = [&](const lang::threshold_spec& t, bool stop, std::size_t index) {
+        live_condition c;
+        c.spec = t;
+        c.stop_condition = stop;
+        c.index = index;
+        if (t.window) c.window_intervals = static_cast<std::size_t>(std::max<long long>(
+                          1, std::llround(static_cast<double>(t.window->count()) / static_cast<double>(interval_.count()))));
+        if (t.baseline_factor) {
+            const auto reference = base ? measure(t, figures_of(t, *base)) : std::nullopt;
+            c.usable = reference.has_value();
+            if (reference) c.spec.value = *t.baseline_factor * *reference;
+        }
+        conditions_.push_back(std::move(c));
+    };
+    for (std::size_t i = 0; i < thresholds.size(); ++i)
+        if (thresholds[i].judged_live()) add(thresholds[i], false, i);
+    for (std::size_t i = 0; i < stop_when.size(); ++i) add(stop_when[i], true, i);
+}
+
+condition_monitor::outcome condition_monitor::add(const stats::stats_delta& delta,
+                                                  const stats::endpoint_stats& every_endpoint, double seconds,
+                                                  double elapsed_s, const run_result& result) {
+    outcome out;
+    const auto elapsed = common::micros(static_cast<common::micros::rep>(elapsed_s * 1e6));
+    for (auto& c : conditions_) {
+        if (!c.usable) continue;
+        const auto j = judge(c, delta, every_endpoint, seconds, result);
+        if (elapsed < c.spec.grace) continue;
+        if (c.window_intervals > 0 && c.window.size() < c.window_intervals) continue;  // not a whole window yet
+        auto stop = note(c, j, elapsed_s, out);
+        if (stop && !out.stop) out.stop = std::move(stop);
+    }
+    return out;
+}
+
+// The condition's figures for this interval join its window; the window (or the run so far)
+// is measured.
+condition_monitor::judged condition_monitor::judge(live_condition& c, const stats::stats_delta& delta,
+                                                   const stats::endpoint_stats& every_endpoint, double seconds,
+                                                   const run_result& result) {
+    scope_figures span;
+    if (c.window_intervals > 0) {
+        c.window.push_back(figures_of(c.spec, delta, checks_, seconds, &every_endpoint));
+        while (c.window.size() > c.window_intervals) c.window.pop_front();
+        for (const auto& f : c.window) span.merge(f);
+    } else {
+        span = figures_of(c.spec, result.totals, checks_, result.seconds_since_start(wall_clock::now()),
+                          &result.aggregate);
+    }
+    judged j;
+    j.measured = measure(c.spec, span);
+    if (j.measured) j.breaks = c.stop_condition == lang::threshold_holds(c.spec, *j.measured);
+    else j.breaks = !c.stop_condition && !c.spec.no_data_passes;  // no data holds no stop, fails a threshold
+    return j;
+}
+
+// The judgement recorded; a stop when this is the first failure of an aborting threshold, or
+// a stop condition held.
+std::optional<stop_request> condition_monitor::note(live_condition& c, const judged& j, double elapsed_s,
+                                                    outcome& out) {
+    auto& r = c.record;
+    ++r.judged;
+    if (j.measured) {
+        ++r.with_data;
+        if (!r.worst || nearer_failing(c.spec, *j.measured, *r.worst)) {
+            r.worst = j.measured;
+            r.worst_at_s = elapsed_s;
+        }
+    }
+    if (!j.breaks || r.failed || r.failed_without_data) return std::nullopt;
+    r.failed = j.measured;
+    r.failed_without_data = !j.measured;
+    r.failed_at_s = elapsed_s;
+    const auto measured_text = (j.measured ? lang::format_measured(c.spec, *j.measured) : std::string("no data")) +
+                               " " + span_text(c.spec);
+    out.events.emplace_back(c.stop_condition ? event_kind::stop_condition_met : event_kind::threshold_failed,
+                            fmt::format("{}: {}", c.spec.text, measured_text));
+    if (!c.stop_condition && !c.spec.abort_on_fail) return std::nullopt;
+    return stop_request{c.stop_condition, c.index, c.spec.text, measured_text, elapsed_s};
+}
+
+void condition_monitor::restart_windows() {
+    for (auto& c : conditions_) c.window.clear();
+}
+
+const live_record* condition_monitor::threshold_record(std::size_t i) const {
+    for (const auto& c : conditions_)
+        if (!c.stop_condition && c.index == i) return &c.record;
+    return nullptr;
+}
+
+std::string condition_monitor::span_text(const lang::threshold_spec& t) {
+    return t.window ? "over " + seconds_text(*t.window) : std::string("over the run so far");
+}
+
+}  // namespace stampede::master

@@ -1,0 +1,87 @@
+#include "master/condition_scope.hpp"
+
+#include <algorithm>
+
+#include "master/stats_row.hpp"
+
+namespace stampede::master {
+
+namespace {
+
+using lang::threshold_metric;
+
+bool in_scope(const lang::threshold_spec& t, const lang::endpoint& e) {
+    return t.endpoint.empty() || e.name == t.endpoint || e.method + " " + e.name == t.endpoint;
+}
+
+bool names_endpoint(const lang::threshold_spec& t, std::uint32_t id) {
+    return t.endpoint_ids.empty() || std::find(t.endpoint_ids.begin(), t.endpoint_ids.end(), id) != t.endpoint_ids.end();
+}
+
+}  // namespace
+
+void scope_figures::merge(const scope_figures& other) {
+    stats.merge(other.stats);
+    seconds += other.seconds;
+    checks_passed += other.checks_passed;
+    checks_run += other.checks_run;
+}
+
+scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta& counts,
+                         const std::vector<lang::check_info>& checks, double seconds,
+                         const stats::endpoint_stats* every_endpoint) {
+    scope_figures f;
+    f.seconds = seconds;
+    if (t.endpoint_ids.empty()) f.stats = every_endpoint ? *every_endpoint : counts.merged_endpoints();
+    for (auto id : t.endpoint_ids)
+        if (id < counts.endpoints.size()) f.stats.merge(counts.endpoints[id]);
+    for (std::size_t i = 0; i < checks.size() && i < counts.checks.size(); ++i) {
+        if (!names_endpoint(t, checks[i].endpoint_id)) continue;
+        f.checks_passed += counts.checks[i].passed;
+        f.checks_run += counts.checks[i].passed + counts.checks[i].failed;
+    }
+    return f;
+}
+
+scope_figures figures_of(const lang::threshold_spec& t, const baseline& base) {
+    scope_figures f;
+    f.seconds = base.duration_s;
+    if (t.endpoint.empty()) f.stats = base.totals;
+    else
+        for (const auto& [e, stats] : base.endpoints)
+            if (in_scope(t, e)) f.stats.merge(stats);
+    for (const auto& c : base.checks) {
+        if (!in_scope(t, c.endpoint)) continue;
+        f.checks_passed += c.passed;
+        f.checks_run += c.passed + c.failed;
+    }
+    return f;
+}
+
+std::optional<double> measure(const lang::threshold_spec& t, const scope_figures& f) {
+    const auto n = static_cast<double>(f.stats.requests);
+    switch (t.metric) {
+        case threshold_metric::check_pass_rate:
+            if (f.checks_run == 0) return std::nullopt;
+            return static_cast<double>(f.checks_passed) / static_cast<double>(f.checks_run);
+        case threshold_metric::requests: return n;
+        case threshold_metric::failures: return static_cast<double>(f.stats.failures);
+        case threshold_metric::rps:
+            if (f.seconds <= 0) return std::nullopt;
+            return n / f.seconds;
+        default: break;
+    }
+    if (f.stats.requests == 0) return std::nullopt;
+    const auto& h = f.stats.latency;
+    switch (t.metric) {
+        case threshold_metric::percentile: return to_ms(h.percentile(t.percentile));
+        case threshold_metric::avg: return h.mean() / 1000.0;
+        case threshold_metric::min: return to_ms(h.min());
+        case threshold_metric::max: return to_ms(h.max());
+        case threshold_metric::error_rate: return static_cast<double>(f.stats.failures) / n;
+        case threshold_metric::success_rate: return 1.0 - static_cast<double>(f.stats.failures) / n;
+        default: return std::nullopt;
+    }
+}
+
+}  // namespace stampede::master

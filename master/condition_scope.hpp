@@ -1,0 +1,35 @@
+#pragma once
+// What a threshold or a stop condition reads of a span of a run: the requests of its scope
+// (the whole run, or the endpoints it names), the checks of that scope, and the span's length;
+// and the value it measures there. Shared by the verdicts at the end, the judgements while a
+// run goes, and the baseline a relative threshold compares with.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "master/baseline.hpp"
+#include "scenario/scenario.hpp"
+#include "stats/stats_delta.hpp"
+
+namespace stampede::master {
+
+struct scope_figures {
+    stats::endpoint_stats stats;
+    double seconds = 0;
+    std::uint64_t checks_passed = 0, checks_run = 0;
+
+    void merge(const scope_figures& other);
+};
+
+// The scope's figures in `counts` (one interval's delta, or a run's totals) over `seconds`;
+// `every_endpoint`, when given, is the counts' endpoints already merged (the aggregate).
+scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta& counts,
+                         const std::vector<lang::check_info>& checks, double seconds,
+                         const stats::endpoint_stats* every_endpoint = nullptr);
+// The same scope in a baseline, whose endpoints are known by name.
+scope_figures figures_of(const lang::threshold_spec& t, const baseline& base);
+
+// The measured value in the threshold's unit; none when there is nothing to measure.
+std::optional<double> measure(const lang::threshold_spec& t, const scope_figures& f);
+
+}  // namespace stampede::master
