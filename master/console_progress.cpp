@@ -17,9 +17,11 @@ void console_progress::on_interval(const run_result& result, const cluster_statu
     const auto now = std::chrono::steady_clock::now();
     if (now - last_status_ < status_interval_ || result.history.empty()) return;
     last_status_ = now;
-    const bool staged = stage_count_ > 1 && !result.stages.empty();
+    // A fixed shape shows "stage 2/5"; a search, which decides its steps as it goes, "step 4".
+    const bool staged = stage_count_ != 1 && !result.stages.empty();
     out_ << status_line(result, result.history.back(), staged ? result.stages.back().users : target_users_);
-    if (staged) out_ << " | " << result.stages.back().name << "/" << stage_count_;
+    if (staged) out_ << " | " << result.stages.back().name;
+    if (staged && stage_count_ > 1) out_ << "/" << stage_count_;
     if (show_workers_) out_ << " | workers " << status.workers_active;
     out_ << std::endl;
 }

@@ -11,7 +11,8 @@ namespace stampede::master {
 class console_progress final : public run_observer {
 public:
     // `show_workers`: add the number of workers to the status line (a master with remote ones).
-    // `stage_count` above 1: the line shows the stage and its target users.
+    // `stage_count` above 1: the line shows the stage and its target users; 0 (stages decided
+    // as the run goes): the step and its users.
     console_progress(std::ostream& out, common::micros status_interval, int target_users, bool show_workers,
                      std::size_t stage_count = 1);
     void on_interval(const run_result& result, const cluster_status& status) override;

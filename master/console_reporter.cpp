@@ -86,6 +86,24 @@ void print_checks(const result_view& view, std::ostream& out) {
                            s.endpoint->name);
 }
 
+// What a capacity search found: the highest load that met its conditions, its rate, and the
+// lowest that missed them.
+void print_search_finding(const breaking_point& b, std::ostream& out) {
+    if (!b.search_complete) out << "The capacity search did not finish (the run was cut short); so far:\n";
+    if (b.last_good_users) {
+        out << fmt::format("Capacity: {} user(s) met every condition, {:.1f} req/s (the maximum sustainable rate)",
+                           *b.last_good_users, b.max_sustainable_rps.value_or(0));
+        if (b.confirmed) out << (*b.confirmed ? "; confirmed" : "; NOT confirmed when held again");
+        out << "\n";
+    } else {
+        out << "Capacity: not found: the first load already missed the conditions\n";
+    }
+    if (b.users)
+        out << fmt::format("Missed at {} user(s): {} (measured {})\n", *b.users, b.condition, b.measured_text);
+    else if (b.search_complete)
+        out << "No load up to the search's max missed the conditions\n";
+}
+
 }  // namespace
 
 void print_summary(const run_result& result, std::ostream& out) {
@@ -106,7 +124,7 @@ void print_summary(const run_result& result, std::ostream& out) {
 
 // The per-step table of a shaped run, and where the target broke.
 void print_stages(const run_result& result, std::ostream& out) {
-    const bool judged = !result.load.stop_when.empty();
+    const bool judged = !result.load.stop_when.empty() || result.load.search;
     if (result.stages.size() > 1 || judged) {
         out << "Stages\n";
         const auto header = fmt::format("{:<12} {:>8} {:>8} {:>8} {:>10} {:>9} {:>9} {:>9} {:>8}  {}", "stage",
@@ -124,17 +142,19 @@ void print_stages(const run_result& result, std::ostream& out) {
                            result.stopped_early->stop_condition ? "stop condition" : "threshold",
                            result.stopped_early->condition, result.stopped_early->stop_condition ? "held" : "failed",
                            result.stopped_early->measured_text);
-    if (const auto& b = result.breaking) {
-        out << fmt::format("Breaking point: {} user(s)", b->users);
+    if (const auto& b = result.breaking; b && b->searched) {
+        print_search_finding(*b, out);
+    } else if (b) {
+        out << fmt::format("Breaking point: {} user(s)", b->users.value_or(0));
         if (b->last_good_users)
             out << fmt::format("; the last load that held: {} user(s), {:.1f} req/s (the maximum sustainable rate)",
                                *b->last_good_users, b->max_sustainable_rps.value_or(0));
         else out << "; no lower load held before it";
         out << "\n";
-    } else if (judged && !result.stopped_early) {
+    } else if (!result.load.stop_when.empty() && !result.stopped_early) {
         out << "No stop condition held: the target did not break under this load\n";
     }
-    if (result.stopped_early || judged) out << "\n";
+    if (result.stopped_early || judged || result.breaking) out << "\n";
 }
 
 // Each threshold's verdict, with what was measured.

@@ -145,14 +145,34 @@ json breaking_json(const run_result& result) {
     if (!result.breaking) return nullptr;
     const auto& b = *result.breaking;
     auto optional = [](const auto& v) { return v ? json(*v) : json(nullptr); };
-    return {{"condition", b.condition}, {"measured_text", b.measured_text}, {"time", b.at_s}, {"users", b.users},
-            {"last_good_users", optional(b.last_good_users)}, {"max_sustainable_rps", optional(b.max_sustainable_rps)}};
+    json out = {{"condition", b.condition}, {"measured_text", b.measured_text}, {"time", b.at_s},
+                {"users", optional(b.users)}, {"last_good_users", optional(b.last_good_users)},
+                {"max_sustainable_rps", optional(b.max_sustainable_rps)}};
+    if (b.searched) {
+        out["capacity_search"] = true;
+        out["complete"] = b.search_complete;
+        out["confirmed"] = optional(b.confirmed);
+    }
+    return out;
 }
 
 // The load as planned: users, rate, run time, and the shape's stages when it has one.
 json load_json(const lang::run_load& load) {
     json out = {{"users", load.users}, {"spawn_rate", load.spawn_rate}};
     if (load.run_time) out["run_time_s"] = std::chrono::duration<double>(*load.run_time).count();
+    if (load.search) {
+        const auto& c = *load.search;
+        json conditions = json::array();
+        for (const auto& t : c.conditions) conditions.push_back(t.text);
+        out["capacity_search"] = {{"start", c.start}, {"max", c.max},
+                                  {"multiply", c.multiply > 0 ? json(c.multiply) : json(nullptr)},
+                                  {"add", c.add > 0 ? json(c.add) : json(nullptr)},
+                                  {"step_s", std::chrono::duration<double>(c.step).count()},
+                                  {"settle_s", std::chrono::duration<double>(c.settle).count()},
+                                  {"confirm_s", std::chrono::duration<double>(c.confirm).count()},
+                                  {"precision", c.precision > 0 ? json(c.precision) : json(nullptr)},
+                                  {"conditions", std::move(conditions)}};
+    }
     if (!load.stop_when.empty()) {
         json conditions = json::array();
         for (const auto& c : load.stop_when) conditions.push_back(c.text);

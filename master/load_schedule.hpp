@@ -1,41 +1,66 @@
 #pragma once
 // What load the cluster should apply, tick by tick: users per class and the spawn rate. A
-// plain plan is one stage (every user from the start, ramped at the spawn rate); a shape is a
-// list of stages, each entered at its start offset with its own target and rate (a linear
-// ramp is the rate that reaches the target at the stage's end). The open model and stop
-// conditions are later schedules behind the same tick.
+// schedule is fixed ahead (`staged_schedule`: the plan's one stage, or a shape's stages) or
+// decides its next stage from what the last one did (`capacity_search`). The run loop shows
+// it each interval's merged counts, then ticks it.
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/duration.hpp"
+#include "master/run_result.hpp"
 
 namespace stampede::master {
 
 struct load_target {
     std::vector<int> users_per_class;
     double spawn_rate = 1;
-    std::size_t stage = 0;  // index into the schedule's stages
+    std::size_t stage = 0;         // the stages' count so far, from 0
+    std::string name;              // empty: "stage N"
+    std::string previous_outcome;  // for the stage this one ends ("met", "missed"); empty: none
+    bool end = false;              // no new stage: the schedule is done, and so is the run
+    common::micros settle{0};      // the stage's figures leave out its first intervals, this long
     bool operator==(const load_target&) const = default;
 };
 
-// A stage as the schedule runs it: entered at `starts_at` since the run's start.
+// One interval's merged counts, as the run loop took them.
+struct interval_counts {
+    const stats::stats_delta& delta;
+    const stats::endpoint_stats& every_endpoint;  // its endpoints merged
+    double seconds = 0;                           // its length
+    double elapsed_s = 0;                         // since the start, at its end
+};
+
+class load_schedule {
+public:
+    virtual ~load_schedule() = default;
+    // The target at `elapsed` since the start, when it differs from the last one returned.
+    virtual std::optional<load_target> tick(common::micros elapsed) = 0;
+    // The interval just merged, before the tick that follows it.
+    virtual void observe(const interval_counts&) {}
+    // Stages planned ahead; 0 when the schedule decides them as it goes.
+    virtual std::size_t stage_count() const = 0;
+    // What a schedule that searched found, once done.
+    virtual std::optional<breaking_point> found() const { return std::nullopt; }
+};
+
+// A stage as a fixed schedule runs it: entered at `starts_at` since the run's start.
 struct scheduled_stage {
     std::vector<int> users_per_class;
     double spawn_rate = 1;
     common::micros starts_at{0};
 };
 
-class load_schedule {
+class staged_schedule : public load_schedule {
 public:
     // One stage for the whole run.
-    load_schedule(std::vector<int> users_per_class, double spawn_rate);
+    staged_schedule(std::vector<int> users_per_class, double spawn_rate);
     // Stages in order; their starts must not decrease.
-    explicit load_schedule(std::vector<scheduled_stage> stages);
+    explicit staged_schedule(std::vector<scheduled_stage> stages);
 
-    // The target at `elapsed` since the start, when it differs from the last one returned.
-    std::optional<load_target> tick(common::micros elapsed);
-    std::size_t stage_count() const { return stages_.size(); }
+    std::optional<load_target> tick(common::micros elapsed) override;
+    std::size_t stage_count() const override { return stages_.size(); }
 
 private:
     std::vector<scheduled_stage> stages_;

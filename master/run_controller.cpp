@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "master/capacity_search.hpp"
 #include "master/console_progress.hpp"
 #include "master/run_loop.hpp"
 #include "master/user_dispatch.hpp"
@@ -62,9 +63,14 @@ std::vector<int> stage_users(const std::vector<lang::user_class_spec>& classes, 
 
 // The load as the run loop ticks it: the plan's one stage, or its shape's stages, each split
 // into users per class.
-load_schedule schedule_of(const lang::shaped_run& run) {
+std::unique_ptr<load_schedule> schedule_of(const lang::shaped_run& run) {
     const auto& load = run.load;
-    if (load.stages.empty()) return load_schedule(users_per_class(run.sc.user_classes, load.users), load.spawn_rate);
+    if (load.search) {
+        auto split = [classes = run.sc.user_classes](int users) { return users_per_class(classes, users); };
+        return std::make_unique<capacity_search>(*load.search, std::move(split), run.sc.checks);
+    }
+    if (load.stages.empty())
+        return std::make_unique<staged_schedule>(users_per_class(run.sc.user_classes, load.users), load.spawn_rate);
     std::vector<scheduled_stage> stages;
     common::micros starts_at{0};
     int previous_users = 0;
@@ -75,7 +81,7 @@ load_schedule schedule_of(const lang::shaped_run& run) {
         starts_at += s.duration;
         previous_users = s.users;
     }
-    return load_schedule(std::move(stages));
+    return std::make_unique<staged_schedule>(std::move(stages));
 }
 
 // Waits for the expected workers; a signal while waiting ends the wait (and the run).
@@ -119,12 +125,14 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     outcome.started = true;
     result.start = wall_clock::now();
     auto schedule = schedule_of(run);
-    const auto stages = schedule.stage_count();
+    const auto stages = schedule->stage_count();
     condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, options.snapshot_interval, options.base);
     run_loop loop(cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
     console_progress progress(console, options.status_interval, load.users, !options.bind.empty(), stages);
     loop.observe(progress);
-    if (stages > 1)
+    if (load.search)
+        console << "Starting a capacity search from " << load.search->start << " up to " << load.users << " user(s), on ";
+    else if (stages > 1)
         console << "Starting " << stages << " stages, up to " << load.users << " user(s), on ";
     else
         console << "Starting " << load.users << " user(s) at " << load.spawn_rate << "/s on ";
@@ -146,6 +154,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     }
     const std::string why = !outcome.error.empty() ? outcome.error
                             : result.interrupted ? "interrupted"
+                            : loop.schedule_done() ? "the capacity search is done"
                             : result.stopped_early ? "'" + result.stopped_early->condition + "' " +
                                                          (result.stopped_early->stop_condition ? "held" : "failed")
                                                    : "run time reached";

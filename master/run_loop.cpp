@@ -18,7 +18,7 @@ extern "C" void force_exit(int) {
 
 }  // namespace
 
-run_loop::run_loop(cluster& c, run_result& result, load_schedule schedule, common::micros interval,
+run_loop::run_loop(cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule, common::micros interval,
                    std::optional<common::micros> run_time, condition_monitor* monitor)
     : cluster_(c), result_(result), schedule_(std::move(schedule)), interval_(interval), run_time_(run_time),
       aggregator_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr), ticker_(io_), deadline_(io_),
@@ -38,29 +38,48 @@ void run_loop::run() {
         deadline_.expires_after(*run_time_);
         deadline_.async_wait([this](auto ec) { if (!ec) io_.stop(); });
     }
-    if (auto target = schedule_.tick(common::micros(0))) apply(*target);
+    if (auto target = schedule_->tick(common::micros(0))) apply(*target);
     schedule_tick();
     io_.run();
     users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
 }
 
 void run_loop::take_last_interval() {
+    // Not a stage's: it holds what came in while the users stopped (and the snapshots still on
+    // their way when they did), over a span far shorter than the time those requests took.
     aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
-    stage_stats_.merge(aggregator_.latest_interval());
 }
 
-// A new target from the schedule starts a stage of the result.
+// Stages begin on the loop's ticks, so the intervals divide them exactly; a stage that
+// settles leaves out the intervals that began before it had (give or take a tick's jitter).
+void run_loop::add_to_stage() {
+    const double began = elapsed_s() - aggregator_.latest_interval_seconds();
+    if (began + 0.05 < stage_settled_at_s_) return;
+    stage_stats_.merge(aggregator_.latest_interval());
+    stage_seconds_ += aggregator_.latest_interval_seconds();
+}
+
+// A new target from the schedule starts a stage of the result; a schedule that is done ends
+// the run.
 void run_loop::apply(const load_target& target) {
+    if (!result_.stages.empty() && !target.previous_outcome.empty()) result_.stages.back().outcome = target.previous_outcome;
+    if (target.end) {
+        schedule_done_ = true;
+        for (auto* o : observers_) o->on_stopping("the capacity search is done");
+        io_.stop();
+        return;
+    }
     cluster_.start(target.users_per_class, target.spawn_rate);
     const double now = elapsed_s();
     if (!result_.stages.empty()) close_stage(now);
     const int users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
     stage_record stage;
-    stage.name = "stage " + std::to_string(target.stage + 1);
+    stage.name = target.name.empty() ? "stage " + std::to_string(target.stage + 1) : target.name;
     stage.from_s = stage.to_s = now;
     stage.users = users;
     stage.spawn_rate = target.spawn_rate;
     result_.stages.push_back(std::move(stage));
+    stage_settled_at_s_ = target.settle.count() > 0 ? now + std::chrono::duration<double>(target.settle).count() : 0;
 }
 
 // The current stage ends: its figures from its requests; with stop conditions, it held
@@ -71,21 +90,22 @@ void run_loop::close_stage(double at_s) {
     const auto& h = stage_stats_.latency;
     stage.requests = stage_stats_.requests;
     stage.failures = stage_stats_.failures;
-    const double seconds = stage.to_s - stage.from_s;
-    stage.rps = seconds > 0 ? static_cast<double>(stage.requests) / seconds : 0;
+    stage.rps = stage_seconds_ > 0 ? static_cast<double>(stage.requests) / stage_seconds_ : 0;
     stage.p50_ms = to_ms(h.percentile(50));
     stage.p95_ms = to_ms(h.percentile(95));
     stage.p99_ms = to_ms(h.percentile(99));
     stage.avg_ms = h.mean() / 1000.0;
     if (stage.outcome.empty() && !result_.load.stop_when.empty()) stage.outcome = "held";
     stage_stats_.reset();
+    stage_seconds_ = 0;
 }
 
 void run_loop::finish() {
     if (!result_.stages.empty()) close_stage(result_.duration_s());
-    if (result_.breaking) {  // the stages' figures are final now
+    if (auto found = schedule_->found()) result_.breaking = std::move(found);
+    if (result_.breaking && !result_.breaking->searched) {  // the stages' figures are final now
         for (auto it = result_.stages.rbegin(); it != result_.stages.rend(); ++it) {
-            if (it->outcome != "held" || it->users >= result_.breaking->users) continue;
+            if (it->outcome != "held" || it->users >= result_.breaking->users.value_or(0)) continue;
             result_.breaking->last_good_users = it->users;
             result_.breaking->max_sustainable_rps = it->rps;
             break;
@@ -139,11 +159,13 @@ void run_loop::tick() {
     users_ = status.running_users;
     const auto delta = cluster_.take_delta();
     aggregator_.add(delta, wall_clock::now(), users_);
-    stage_stats_.merge(aggregator_.latest_interval());
+    add_to_stage();
     const bool stopped = judge(delta);
     const auto since_start = std::chrono::duration_cast<common::micros>(wall_clock::now() - result_.start);
-    if (!stopped)
-        if (auto target = schedule_.tick(since_start)) apply(*target);
+    if (!stopped) {
+        schedule_->observe({delta, aggregator_.latest_interval(), aggregator_.latest_interval_seconds(), elapsed_s()});
+        if (auto target = schedule_->tick(since_start)) apply(*target);
+    }
     for (auto* o : observers_) o->on_interval(result_, status);
     if (!announced_spawned_ && status.users > 0 && status.running_users == status.users) {
         announced_spawned_ = true;

@@ -24,7 +24,7 @@ namespace stampede::master {
 class run_loop {
 public:
     // `monitor`, when given, judges the live conditions (it outlives the loop).
-    run_loop(cluster& c, run_result& result, load_schedule schedule, common::micros interval,
+    run_loop(cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule, common::micros interval,
              std::optional<common::micros> run_time, condition_monitor* monitor = nullptr);
     void observe(run_observer& observer) { observers_.push_back(&observer); }
     // Runs until the run time, a signal, or a failure; the cluster is still running after.
@@ -34,6 +34,8 @@ public:
     void take_last_interval();
     // The result is complete: observers finish.
     void finish();
+    // Whether the schedule ended the run (a capacity search that is done).
+    bool schedule_done() const { return schedule_done_; }
     // An event on the run's clock, appended to the result and told to the observers.
     void emit(event_kind kind, const std::string& detail);
 
@@ -48,12 +50,15 @@ private:
 
     cluster& cluster_;
     run_result& result_;
-    load_schedule schedule_;
+    std::unique_ptr<load_schedule> schedule_;
     common::micros interval_;
     std::optional<common::micros> run_time_;
     stats_aggregator aggregator_;
     condition_monitor* monitor_;
-    stats::endpoint_stats stage_stats_;  // the current stage's requests
+    stats::endpoint_stats stage_stats_;  // the current stage's requests, once settled
+    double stage_seconds_ = 0;           // ... and the intervals they came in
+    double stage_settled_at_s_ = 0;      // intervals that began before this are left out
+    void add_to_stage();
     std::vector<run_observer*> observers_;
     boost::asio::io_context io_{1};
     boost::asio::steady_timer ticker_;
@@ -61,6 +66,7 @@ private:
     boost::asio::signal_set signals_;
     int users_ = 0;
     bool announced_spawned_ = false;
+    bool schedule_done_ = false;
 };
 
 }  // namespace stampede::master

@@ -72,14 +72,19 @@ struct early_stop {
     double at_s = 0;
 };
 
-// Where the target broke under a shape with stop conditions: the load at failure, the last
-// load that met every condition, and that load's throughput (the maximum sustainable rate).
+// Where the target broke: under a shape with stop conditions, the load at failure, the last
+// lower load that held, and that load's throughput (the maximum sustainable rate); or what a
+// capacity search found: the lowest load that missed its conditions, the highest that met
+// them, and its throughput.
 struct breaking_point {
-    std::string condition, measured_text;
+    std::string condition, measured_text;   // what did not hold there, and what was measured
     double at_s = 0;
-    int users = 0;                          // the target of the stage it broke in
-    std::optional<int> last_good_users;     // the last lower stage that held
+    std::optional<int> users;               // the load at failure; none: nothing failed up to the max
+    std::optional<int> last_good_users;     // the last lower stage that held, or the search's found load
     std::optional<double> max_sustainable_rps;
+    bool searched = false;                  // a capacity search's finding
+    bool search_complete = true;            // false: the run time or a signal cut the search short
+    std::optional<bool> confirmed;          // the search held its found load again: did it still meet them?
 };
 
 // A threshold and how the run did against it.

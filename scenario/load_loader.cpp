@@ -4,8 +4,10 @@ namespace stampede::lang::detail {
 
 namespace {
 
-const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "stop_when"};
-const keys profile_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "stop_when", "thresholds"};
+const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "capacity_search", "stop_when"};
+const keys profile_keys = {"users",           "spawn_rate", "run_time",  "stages",
+                           "staircase",       "capacity_search", "stop_when", "thresholds"};
+const keys search_keys = {"start", "multiply", "add", "max", "step", "settle", "precision", "confirm", "conditions"};
 const keys stage_keys = {"duration", "users", "spawn_rate"};
 const keys staircase_keys = {"start", "add", "every", "ramp", "max"};
 constexpr long long max_users = 10'000'000;
@@ -16,8 +18,11 @@ load_spec load_reader::read_load(const YAML::Node& n, bool profile) {
     load_spec load;
     if (!expect_map(n, profile ? "a profile" : "load")) return load;
     check_keys(n, profile ? profile_keys : load_keys, profile ? "profile" : "load");
-    if (n["stages"] && n["staircase"]) problem(n["staircase"], "a load has 'stages' or a 'staircase', not both");
-    const bool shaped = n["stages"] || n["staircase"];
+    const int shapes = (n["stages"] ? 1 : 0) + (n["staircase"] ? 1 : 0) + (n["capacity_search"] ? 1 : 0);
+    if (shapes > 1) problem(n, "a load has one shape: 'stages', a 'staircase' or a 'capacity_search'");
+    if (n["capacity_search"] && n["stop_when"])
+        problem(n["stop_when"], "a capacity search stops by its own conditions: give them as its 'conditions'");
+    const bool shaped = shapes > 0;
     if (const auto& v = n["users"]) {
         if (shaped) problem(v, "'users' is for a load without a shape: each stage gives its own");
         else if (auto users = get_int(v, "users", 0, max_users)) load.users = static_cast<int>(*users);
@@ -30,6 +35,7 @@ load_spec load_reader::read_load(const YAML::Node& n, bool profile) {
     if (const auto& v = n["run_time"]) load.run_time = get_duration(v, "run_time");
     if (const auto& v = n["stages"]) load.stages = read_stages(v);
     if (const auto& v = n["staircase"]) load.stages = read_staircase(v, spawn_rate);
+    if (const auto& v = n["capacity_search"]) load.search = read_capacity_search(v, spawn_rate);
     if (const auto& v = n["stop_when"]) load.stop_when = read_stop_conditions(v);
     if (const auto& v = n["thresholds"]; v && profile) load.thresholds = read_thresholds(v);
     return load;
@@ -147,6 +153,73 @@ std::optional<std::vector<stage_spec>> load_reader::read_staircase(const YAML::N
         previous = users;
     }
     return stages;
+}
+
+}  // namespace stampede::lang::detail
+
+namespace stampede::lang::detail {
+
+// start, then up by `multiply` or `add` to `max`, each load held `step`; the conditions to
+// meet are thresholds, judged over each step after its `settle`.
+std::optional<capacity_search_spec> load_reader::read_capacity_search(const YAML::Node& n,
+                                                                      std::optional<double> spawn_rate) {
+    if (!expect_map(n, "capacity_search")) return std::nullopt;
+    check_keys(n, search_keys, "capacity_search");
+    capacity_search_spec s;
+    s.spawn_rate = spawn_rate;
+    s.line = n.Mark().line + 1;
+    s.column = n.Mark().column + 1;
+    bool ok = true;
+    auto need = [&](const char* key) {
+        if (!n[key]) problem(n, std::string("a capacity search needs '") + key + "'");
+        ok = ok && n[key];
+        return n[key];
+    };
+    auto integer = [&](const YAML::Node& v, const char* what, long long lo, int& out) {
+        auto value = get_int(v, what, lo, max_users);
+        ok = ok && value.has_value();
+        if (value) out = static_cast<int>(*value);
+    };
+    auto duration = [&](const YAML::Node& v, const char* what, micros& out) {
+        auto value = get_duration(v, what);
+        ok = ok && value.has_value();
+        if (value) out = *value;
+    };
+    if (const auto& v = need("start")) integer(v, "start", 1, s.start);
+    if (const auto& v = need("max")) integer(v, "max", 1, s.max);
+    if (const auto& v = need("step")) duration(v, "step", s.step);
+    if (const auto& v = n["settle"]) duration(v, "settle", s.settle);
+    else s.settle = s.step / 5;
+    s.confirm = s.step;
+    if (const auto& v = n["confirm"]) duration(v, "confirm", s.confirm);
+    if (const auto& v = n["precision"]) integer(v, "precision", 1, s.precision);
+    if (n["multiply"] && n["add"]) problem(n, "a capacity search steps up by 'multiply' or by 'add', not both");
+    else if (const auto& v = n["multiply"]) {
+        auto factor = get_number(v, "multiply", 1.01);
+        if (factor && *factor > 100) problem(v, "multiply is at most 100");
+        ok = ok && factor && *factor <= 100;
+        s.multiply = factor.value_or(0);
+    } else if (const auto& v = n["add"]) integer(v, "add", 1, s.add);
+    else problem(n, "a capacity search needs 'multiply' (such as 2) or 'add' (users per step)"), ok = false;
+    if (const auto& v = need("conditions")) {
+        s.conditions = read_thresholds(v);
+        if (v.IsSequence() && v.size() == 0) problem(v, "a capacity search needs at least one condition"), ok = false;
+        ok = ok && s.conditions.size() == v.size();
+    }
+    if (!ok) return std::nullopt;
+    return checked_search(n, s);
+}
+
+// What each value means alone is checked; here, what they mean together.
+std::optional<capacity_search_spec> load_reader::checked_search(const YAML::Node& n, capacity_search_spec s) {
+    if (s.step.count() <= 0) return problem(n["step"], "step must be more than 0"), std::nullopt;
+    if (s.settle >= s.step) return problem(n["settle"] ? n["settle"] : n, "settle must be shorter than step"), std::nullopt;
+    if (s.max < s.start) return problem(n["max"], "max must be at least start"), std::nullopt;
+    if (s.add > 0 && (s.max - s.start) / s.add + 1 > static_cast<long long>(max_stages))
+        return problem(n["add"], "the search would climb more than " + std::to_string(max_stages) + " steps"), std::nullopt;
+    for (const auto& c : s.conditions)
+        if (c.judged_live()) return problem(n["conditions"], "a search's conditions are judged per step: no window or abort_on_fail"), std::nullopt;
+    return s;
 }
 
 }  // namespace stampede::lang::detail

@@ -21,6 +21,8 @@ private:
     std::optional<stage_spec> read_stage(const YAML::Node& n);
     bool read_class_counts(const YAML::Node& v, stage_spec& stage);
     std::optional<std::vector<stage_spec>> read_staircase(const YAML::Node& n, std::optional<double> spawn_rate);
+    std::optional<capacity_search_spec> read_capacity_search(const YAML::Node& n, std::optional<double> spawn_rate);
+    std::optional<capacity_search_spec> checked_search(const YAML::Node& n, capacity_search_spec s);
 };
 
 }  // namespace stampede::lang::detail

@@ -14,7 +14,11 @@ namespace {
 // Later sources beat earlier ones (the file, a profile, the flags): users or a spawn rate
 // make a plain plan, stages a shape.
 void apply(run_load& load, const load_spec& spec) {
-    if ((spec.users || spec.spawn_rate) && !load.stages.empty()) {
+    if ((spec.users || spec.spawn_rate || spec.stages) && load.search) {
+        if (!spec.users) load.users = load.search->max;
+        load.search.reset();
+    }
+    if ((spec.users || spec.spawn_rate || spec.search) && !load.stages.empty()) {
         // A spawn rate alone flattens the shape at its peak, not at the default of one user.
         if (!spec.users) {
             load.users = 0;
@@ -26,6 +30,10 @@ void apply(run_load& load, const load_spec& spec) {
     if (spec.spawn_rate) load.spawn_rate = *spec.spawn_rate;
     if (spec.run_time) load.run_time = *spec.run_time;
     if (spec.stop_when) load.stop_when = *spec.stop_when;
+    if (spec.search) {
+        load.search = *spec.search;
+        if (!spec.run_time) load.run_time.reset();
+    }
     if (spec.stages) {
         load.stages = *spec.stages;
         if (!spec.run_time) load.run_time.reset();  // an earlier run time was for another shape
@@ -35,6 +43,12 @@ void apply(run_load& load, const load_spec& spec) {
 // A shaped load reports its peak and first rate, and lasts as long as its stages (summed
 // with a bound: ten thousand stages of a long duration each would wrap the count).
 common::status settle_shape(run_load& load) {
+    if (load.search) {  // it ends by itself, at its found load, unless a run time cuts it short
+        load.users = load.search->max;
+        load.spawn_rate = load.search->spawn_rate.value_or(load.search->start);
+        load.stop_when.clear();  // the search's conditions decide where it stops
+        return {};
+    }
     if (load.stages.empty()) return {};
     constexpr micros::rep longest = 1'000'000'000'000'000;  // 31 years, as parse_duration allows
     micros::rep total = 0;

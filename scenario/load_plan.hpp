@@ -28,6 +28,7 @@ struct run_load {
     std::optional<micros> run_time;  // none: run until stopped; with stages: their sum unless given
     std::vector<stage_spec> stages;  // empty: `users` at `spawn_rate` for the whole run
     std::vector<threshold_spec> stop_when;  // the run ends where one holds (over its window)
+    std::optional<capacity_search_spec> search;  // the steps decided as the run goes; `users` its max
 };
 
 // How fast a stage moves its users: its own spawn rate, or the straight line from

@@ -108,6 +108,25 @@ struct stage_spec {
     int line = 0, column = 0;  // of the per-class counts, for names that match no class
 };
 
+// A search for the highest load at which `conditions` hold: from `start` users it steps up
+// (times `multiply`, or plus `add`) to `max`, holding each load `step`; once a step misses,
+// it halves the gap between the last load that met them and the first that missed until
+// they are within `precision`; then it holds the found load for `confirm`. Each step is
+// judged over its requests after its first `settle`.
+struct capacity_search_spec {
+    int start = 1;
+    double multiply = 0;  // more than 1; or 0, with `add`
+    int add = 0;
+    int max = 1;
+    micros step{0};
+    micros settle{0};
+    int precision = 0;    // users; 0: 1 % of the last load that met them, at least 1
+    micros confirm{0};    // 0: the found load is not held again
+    std::optional<double> spawn_rate;  // none: each step's users start within a second
+    std::vector<threshold_spec> conditions;
+    int line = 0, column = 0;
+};
+
 // A load as a file, a profile or the flags give it: users and a spawn rate, or a shape (a list
 // of stages; a staircase is read into stages).
 struct load_spec {
@@ -117,6 +136,7 @@ struct load_spec {
     std::optional<std::vector<stage_spec>> stages;
     std::optional<std::vector<threshold_spec>> thresholds;  // a profile's: replace the scenario's
     std::optional<std::vector<threshold_spec>> stop_when;   // the run ends when one holds
+    std::optional<capacity_search_spec> search;             // a shape that finds its own steps
 };
 
 struct scenario {

@@ -229,6 +229,7 @@ void check_stage_classes(const scenario& sc, const load_spec& load, std::vector<
 void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnostic>& problems) {
     if (load.thresholds) detail::resolve_condition_endpoints(sc, *load.thresholds, problems);
     if (load.stop_when) detail::resolve_condition_endpoints(sc, *load.stop_when, problems);
+    if (load.search) detail::resolve_condition_endpoints(sc, load.search->conditions, problems);
     check_stage_classes(sc, load, problems);
 }
 

@@ -68,3 +68,40 @@ user_classes:
     CHECK(result["thresholds"][1]["passed"] == true);
     CHECK(result["breaking_point"].is_null());
 }
+
+TEST_CASE("a capacity search finds the demo target's configured capacity", "[stop]") {
+    demo_target target({"--capacity", "6", "--overload-latency", "300ms", "--latency", "ok=20ms"});
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+load:
+  capacity_search:
+    start: 2
+    multiply: 2
+    max: 64
+    step: 2s
+    settle: 1s
+    conditions: ["p95 < 150ms", "error_rate < 1%"]
+user_classes:
+  - tasks: [{path: /ok}]
+)");
+    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "--workers", "2", "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(run.out.find("Starting a capacity search from 2 up to 64 user(s)") != std::string::npos);
+    CHECK(run.out.find("Capacity: 6 user(s) met every condition") != std::string::npos);
+    CHECK(run.out.find("Missed at 7 user(s): p95 < 150ms") != std::string::npos);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    const auto& b = result["breaking_point"];
+    CHECK(b["capacity_search"] == true);
+    CHECK(b["complete"] == true);
+    CHECK(b["last_good_users"] == 6);
+    CHECK(b["users"] == 7);
+    CHECK(b["confirmed"] == true);
+    CHECK(b["max_sustainable_rps"].get<double>() == Approx(300).epsilon(0.25));
+    std::vector<int> steps;
+    for (const auto& s : result["stages"]) steps.push_back(s["users"]);
+    CHECK(steps == std::vector<int>{2, 4, 8, 6, 7, 6});
+    CHECK(result["stages"].back()["name"] == "confirm");
+    CHECK(result["stages"].back()["outcome"] == "confirmed");
+    CHECK(result["stages"][2]["outcome"] == "missed");
+}

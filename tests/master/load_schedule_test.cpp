@@ -6,7 +6,7 @@ using namespace stampede::master;
 using namespace std::chrono_literals;
 
 TEST_CASE("a one-stage schedule gives its target once, at the start", "[schedule]") {
-    load_schedule schedule({6, 3}, 2.5);
+    staged_schedule schedule({6, 3}, 2.5);
     const auto first = schedule.tick(0us);
     REQUIRE(first);
     CHECK(first->users_per_class == std::vector<int>{6, 3});
@@ -16,7 +16,7 @@ TEST_CASE("a one-stage schedule gives its target once, at the start", "[schedule
 }
 
 TEST_CASE("stages are entered at their start offsets, each once, with its own target and rate", "[schedule]") {
-    load_schedule schedule({{{2}, 1.0, 0us}, {{2}, 1.0, 10s}, {{8}, 3.0, 15s}, {{0}, 0.5, 20s}});
+    staged_schedule schedule({{{2}, 1.0, 0us}, {{2}, 1.0, 10s}, {{8}, 3.0, 15s}, {{0}, 0.5, 20s}});
     CHECK(schedule.stage_count() == 4);
     auto first = schedule.tick(0us);
     REQUIRE(first);

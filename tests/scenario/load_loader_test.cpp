@@ -226,3 +226,60 @@ TEST_CASE("live-judging mistakes are located", "[thresholds]") {
 TEST_CASE("a threshold map without its condition says which key it needs", "[thresholds]") {
     CHECK(problems("thresholds: [{endpoint: x}]\n").find("s.yaml:2:14: a threshold needs 'expect'") != std::string::npos);
 }
+
+TEST_CASE("a capacity search is read with its defaults, and flags replace it", "[search]") {
+    auto sc = loaded(R"(load:
+  capacity_search:
+    start: 50
+    multiply: 2
+    max: 3000
+    step: 30s
+    conditions: ["p95 < 500ms", {endpoint: /, expect: "error_rate < 1%"}]
+)");
+    REQUIRE(sc.load.search);
+    const auto& s = *sc.load.search;
+    CHECK(s.start == 50);
+    CHECK(s.multiply == 2.0);
+    CHECK(s.settle == 6s);    // a fifth of the step
+    CHECK(s.confirm == 30s);  // one step
+    CHECK(s.precision == 0);  // 1 % of the found load
+    REQUIRE(s.conditions.size() == 2);
+    CHECK(s.conditions[1].endpoint_ids.size() == 1);
+    auto copy = sc;
+    auto load = apply_load_plan(copy, {});
+    REQUIRE(load);
+    CHECK(load->search);
+    CHECK(load->users == 3000);
+    CHECK_FALSE(load->run_time);  // it ends by itself
+    load_overrides flat;
+    flat.users = 5;
+    auto flattened = apply_load_plan(sc, flat);
+    REQUIRE(flattened);
+    CHECK_FALSE(flattened->search);
+    CHECK(flattened->users == 5);
+}
+
+TEST_CASE("capacity search mistakes are located", "[search]") {
+    auto search = [](const std::string& body) {
+        return problems("load:\n  capacity_search: {" + body + "}\n");
+    };
+    const std::string base = "start: 10, max: 100, step: 10s, conditions: ['p95 < 1s']";
+    CHECK(search(base).find("needs 'multiply' (such as 2) or 'add'") != std::string::npos);
+    CHECK(search(base + ", multiply: 2, add: 5").find("'multiply' or by 'add', not both") != std::string::npos);
+    CHECK(search(base + ", multiply: 1").find("multiply") != std::string::npos);
+    CHECK(search(base + ", multiply: 1000").find("multiply is at most 100") != std::string::npos);
+    CHECK(search("start: 10, max: 5, step: 10s, multiply: 2, conditions: ['p95 < 1s']").find("max must be at least start") !=
+          std::string::npos);
+    CHECK(search(base + ", add: 5, settle: 10s").find("settle must be shorter than step") != std::string::npos);
+    CHECK(search("start: 1, max: 9999999, step: 1s, add: 1, conditions: ['p95 < 1s']").find("more than 10000 steps") !=
+          std::string::npos);
+    CHECK(search("start: 10, max: 100, step: 10s, add: 5, conditions: []").find("at least one condition") != std::string::npos);
+    CHECK(search("start: 10, max: 100, step: 10s, add: 5, conditions: ['p95 < soon']").find("s.yaml:3") != std::string::npos);
+    CHECK(search("start: 10, max: 100, step: 10s, add: 5, conditions: [{expect: 'p95 < 1s', window: 5s}]")
+              .find("judged per step") != std::string::npos);
+    CHECK(search("start: 10, max: 100, add: 5, conditions: ['p95 < 1s']").find("needs 'step'") != std::string::npos);
+    CHECK(problems("load:\n  capacity_search: {" + base + ", add: 5}\n  stop_when: ['avg > 1s']\n")
+              .find("stops by its own conditions") != std::string::npos);
+    CHECK(problems("load:\n  capacity_search: {" + base + ", add: 5}\n  staircase: {start: 1, add: 1, every: 1s, max: 2}\n")
+              .find("a load has one shape") != std::string::npos);
+}
