@@ -10,8 +10,12 @@ namespace {
 
 using lang::threshold_metric;
 
+// A baseline's endpoint is known by its name alone: an endpoint threshold matches it as it
+// matched this run's endpoints; a class or tag by the endpoints its steps name in this run.
 bool in_scope(const lang::threshold_spec& t, const lang::endpoint& e) {
-    return t.endpoint.empty() || e.name == t.endpoint || e.method + " " + e.name == t.endpoint;
+    if (t.scope == lang::threshold_scope::run) return true;
+    if (t.scope == lang::threshold_scope::endpoint) return e.name == t.endpoint || e.method + " " + e.name == t.endpoint;
+    return std::find(t.endpoint_keys.begin(), t.endpoint_keys.end(), e.method + " " + e.name) != t.endpoint_keys.end();
 }
 
 bool names_endpoint(const lang::threshold_spec& t, std::uint32_t id) {
@@ -46,7 +50,7 @@ scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta
 scope_figures figures_of(const lang::threshold_spec& t, const baseline& base) {
     scope_figures f;
     f.seconds = base.duration_s;
-    if (t.endpoint.empty()) f.stats = base.totals;
+    if (t.scope == lang::threshold_scope::run) f.stats = base.totals;
     else
         for (const auto& [e, stats] : base.endpoints)
             if (in_scope(t, e)) f.stats.merge(stats);

@@ -164,7 +164,9 @@ void print_verdicts(const run_result& result, std::ostream& out) {
     int failed = 0;
     for (const auto& v : result.verdicts) {
         failed += v.passed ? 0 : 1;
-        const auto scope = v.endpoint.empty() ? std::string() : " (" + v.endpoint + ")";
+        const auto scope = v.endpoint.empty() ? std::string()
+                           : v.scope == "endpoint" ? " (" + v.endpoint + ")"
+                                                   : " (" + v.scope + " " + v.endpoint + ")";
         out << fmt::format("{:<5} {:<40} measured {}{}\n", v.passed ? "pass" : "FAIL", v.target + scope, v.measured_text,
                            v.stopped_run ? " (stopped the run)" : "");
     }

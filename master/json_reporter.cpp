@@ -192,7 +192,9 @@ json load_json(const lang::run_load& load) {
 json verdicts_json(const run_result& result) {
     json out = json::array();
     for (const auto& v : result.verdicts)
-        out.push_back({{"threshold", v.target}, {"endpoint", v.endpoint.empty() ? json(nullptr) : json(v.endpoint)},
+        out.push_back({{"threshold", v.target},
+                       {"endpoint", v.scope == "endpoint" ? json(v.endpoint) : json(nullptr)},
+                       {"scope", v.scope.empty() ? json(nullptr) : json({{"kind", v.scope}, {"name", v.endpoint}})},
                        {"measured", v.measured ? json(*v.measured) : json(nullptr)}, {"measured_text", v.measured_text},
                        {"passed", v.passed}, {"stopped_run", v.stopped_run}});
     return out;

@@ -90,7 +90,8 @@ struct breaking_point {
 // A threshold and how the run did against it.
 struct verdict {
     std::string target;               // as the user wrote it: "p95 < 300ms"
-    std::string endpoint;             // empty: the whole run
+    std::string endpoint;             // the endpoint's, class's or tag's name; empty: the whole run
+    std::string scope;                // "endpoint", "class" or "tag"; empty: the whole run
     std::optional<double> measured;   // in the threshold's unit; none: no data to judge
     std::string measured_text;        // "412.3 ms", or "no data"; where judged live, over what and when
     bool passed = false;

@@ -31,7 +31,7 @@ std::optional<lang::threshold_spec> made_absolute(const lang::threshold_spec& t,
 // Over the whole run, at its end.
 verdict judged_at_end(const lang::threshold_spec& t, const run_result& result, const baseline* base) {
     const auto f = figures_of(t, result.totals, result.checks, result.duration_s(), &result.aggregate);
-    verdict v{t.text, t.endpoint, measure(t, f), "no data", false};
+    verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), measure(t, f), "no data", false};
     std::string why_not;
     const auto absolute = made_absolute(t, base, why_not);
     if (v.measured) v.measured_text = lang::format_measured(t, *v.measured);
@@ -48,7 +48,7 @@ std::string when_text(double at_s) { return fmt::format("at {:.0f} s", at_s); }
 // Over its windows as the run went: it failed if one did; else the worst window is shown.
 verdict judged_over_windows(const lang::threshold_spec& t, const live_record& r) {
     const auto span = condition_monitor::span_text(t);
-    verdict v{t.text, t.endpoint, std::nullopt, "", false};
+    verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), std::nullopt, "", false};
     if (r.failed || r.failed_without_data) {
         v.measured = r.failed;
         v.measured_text = (r.failed ? lang::format_measured(t, *r.failed) : std::string("no data")) + " " + span + " " +

@@ -119,6 +119,16 @@ common::result<threshold_spec> parse_threshold(std::string_view text) {
     return t;
 }
 
+std::string_view scope_key(threshold_scope scope) {
+    switch (scope) {
+        case threshold_scope::endpoint: return "endpoint";
+        case threshold_scope::user_class: return "class";
+        case threshold_scope::tag: return "tag";
+        case threshold_scope::run: break;
+    }
+    return "";
+}
+
 bool threshold_holds(const threshold_spec& t, double measured) {
     switch (t.op) {
         case threshold_op::less: return measured < t.value;

@@ -24,6 +24,9 @@ enum class threshold_metric {
     check_pass_rate                     // a fraction of the checks run
 };
 enum class threshold_op { less, less_equal, greater, greater_equal };
+enum class threshold_scope { run, endpoint, user_class, tag };
+// "endpoint", "class", "tag"; empty for the whole run.
+std::string_view scope_key(threshold_scope scope);
 
 struct threshold_spec {
     std::string text;  // as written: "p95 < 300ms"
@@ -34,9 +37,12 @@ struct threshold_spec {
     // "p95 < 3x baseline": the value is this factor times the same metric in a baseline
     // result (--baseline), over the same scope.
     std::optional<double> baseline_factor;
-    // Empty: the whole run. Else an endpoint's name, or "METHOD name" when names repeat.
-    std::string endpoint;
-    std::vector<std::uint32_t> endpoint_ids;  // resolved when the scenario loads
+    // What it reads: the whole run, or the requests of one endpoint (its name, or "METHOD
+    // name" when names repeat), of one user class's steps, or of the tasks with one tag.
+    threshold_scope scope = threshold_scope::run;
+    std::string endpoint;  // the endpoint's, class's or tag's name; empty for the whole run
+    std::vector<std::uint32_t> endpoint_ids;  // the scope's endpoints, resolved when the scenario loads
+    std::vector<std::string> endpoint_keys;   // ... as "METHOD name", to find them in a baseline
     // Judged while the run goes, not only at the end: each interval over a sliding window of
     // this long (once a whole window has run). Without a window, `abort_on_fail` judges the
     // run so far each interval.

@@ -1,13 +1,45 @@
 #include "scenario/threshold_loader.hpp"
 
+#include <algorithm>
+
 #include "common/text_similarity.hpp"
 
 namespace stampede::lang::detail {
 
 namespace {
 
-const keys threshold_keys = {"expect", "endpoint", "window", "grace", "abort_on_fail", "no_data"};
-const keys stop_keys = {"when", "endpoint", "window", "grace"};
+const keys threshold_keys = {"expect", "endpoint", "class", "tag", "window", "grace", "abort_on_fail", "no_data"};
+const keys stop_keys = {"when", "endpoint", "class", "tag", "window", "grace"};
+constexpr threshold_scope scopes[] = {threshold_scope::endpoint, threshold_scope::user_class, threshold_scope::tag};
+
+// Every endpoint `steps` name, once.
+void add_endpoints(const std::vector<step_spec>& steps, std::vector<std::uint32_t>& ids) {
+    for (const auto& step : steps)
+        if (std::find(ids.begin(), ids.end(), step.endpoint_id) == ids.end()) ids.push_back(step.endpoint_id);
+}
+
+// The endpoints a class's steps or a tag's tasks name, and the names there are to choose from.
+std::vector<std::uint32_t> scope_endpoints(const scenario& sc, const threshold_spec& t,
+                                           std::vector<std::string_view>& names) {
+    std::vector<std::uint32_t> ids;
+    for (const auto& cls : sc.user_classes) {
+        if (t.scope == threshold_scope::user_class) {
+            names.push_back(cls.name);
+            if (cls.name != t.endpoint) continue;
+            add_endpoints(cls.on_start, ids);
+            add_endpoints(cls.on_stop, ids);
+        }
+        for (const auto& task : cls.tasks) {
+            if (t.scope == threshold_scope::tag) {
+                for (const auto& tag : task.tags) names.push_back(tag);
+                if (!task.tags.count(t.endpoint)) continue;
+            }
+            add_endpoints(task.steps, ids);
+        }
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
 
 }  // namespace
 
@@ -56,7 +88,9 @@ std::optional<threshold_spec> threshold_reader::read_condition(const YAML::Node&
     }
     if (stop) parsed->window = default_stop_window;
     if (item.IsMap() && !read_judging(item, *parsed)) return std::nullopt;
-    const auto& at = item.IsMap() && item["endpoint"] ? item["endpoint"] : text_node;
+    YAML::Node at;
+    at.reset(text_node);
+    if (parsed->scope != threshold_scope::run) at.reset(item[std::string(scope_key(parsed->scope))]);
     parsed->line = at.Mark().line + 1;
     parsed->column = at.Mark().column + 1;
     return std::move(*parsed);
@@ -65,9 +99,17 @@ std::optional<threshold_spec> threshold_reader::read_condition(const YAML::Node&
 // The map form's scope and how it is judged while the run goes.
 bool threshold_reader::read_judging(const YAML::Node& item, threshold_spec& t) {
     bool ok = true;
-    if (const auto& e = item["endpoint"]) {
-        auto name = get_string(e, "endpoint");
-        ok = name.has_value();
+    for (auto scope : scopes) {
+        const auto key = std::string(scope_key(scope));
+        const auto& e = item[key];
+        if (!e) continue;
+        if (t.scope != threshold_scope::run) {
+            problem(e, "a condition reads one endpoint, class or tag, not two");
+            return false;
+        }
+        auto name = get_string(e, key);
+        ok = ok && name.has_value();
+        t.scope = scope;
         t.endpoint = name.value_or("");
     }
     if (const auto& v = item["window"]) {
@@ -104,15 +146,23 @@ bool threshold_reader::read_judging(const YAML::Node& item, threshold_spec& t) {
 void resolve_condition_endpoints(const scenario& sc, std::vector<threshold_spec>& conditions,
                                  std::vector<diagnostic>& problems) {
     for (auto& t : conditions) {
-        if (t.endpoint.empty()) continue;
+        if (t.scope == threshold_scope::run) continue;
         std::vector<std::string_view> names;
-        for (std::uint32_t id = 0; id < sc.endpoints.size(); ++id) {
-            const auto& e = sc.endpoints[id];
-            names.push_back(e.name);
-            if (e.name == t.endpoint || e.method + " " + e.name == t.endpoint) t.endpoint_ids.push_back(id);
+        if (t.scope == threshold_scope::endpoint) {
+            for (std::uint32_t id = 0; id < sc.endpoints.size(); ++id) {
+                const auto& e = sc.endpoints[id];
+                names.push_back(e.name);
+                if (e.name == t.endpoint || e.method + " " + e.name == t.endpoint) t.endpoint_ids.push_back(id);
+            }
+        } else {
+            t.endpoint_ids = scope_endpoints(sc, t, names);
         }
+        for (auto id : t.endpoint_ids) t.endpoint_keys.push_back(sc.endpoints[id].method + " " + sc.endpoints[id].name);
         if (!t.endpoint_ids.empty()) continue;
-        std::string message = "no endpoint named '" + t.endpoint + "'";
+        const char* what = t.scope == threshold_scope::endpoint ? "no endpoint named '"
+                           : t.scope == threshold_scope::user_class ? "no user class named '"
+                                                                     : "no task tagged '";
+        std::string message = what + t.endpoint + "'";
         if (auto hint = common::nearest(t.endpoint, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
         problems.push_back({t.line, t.column, message});
     }

@@ -28,6 +28,7 @@ run_result sample(std::uint64_t latency_us) {
 lang::threshold_spec threshold(const std::string& text, const std::string& endpoint = {}, std::uint32_t id = 0) {
     auto t = *lang::parse_threshold(text);
     t.endpoint = endpoint;
+    if (!endpoint.empty()) t.scope = lang::threshold_scope::endpoint;
     if (!endpoint.empty()) t.endpoint_ids = {id};
     return t;
 }

@@ -12,6 +12,7 @@ lang::threshold_spec threshold(const std::string& text, std::vector<std::uint32_
     auto t = *lang::parse_threshold(text);
     t.endpoint_ids = std::move(endpoints);
     if (!t.endpoint_ids.empty()) t.endpoint = "e" + std::to_string(t.endpoint_ids.front());
+    if (!t.endpoint_ids.empty()) t.scope = lang::threshold_scope::endpoint;
     return t;
 }
 

@@ -283,3 +283,37 @@ TEST_CASE("capacity search mistakes are located", "[search]") {
     CHECK(problems("load:\n  capacity_search: {" + base + ", add: 5}\n  staircase: {start: 1, add: 1, every: 1s, max: 2}\n")
               .find("a load has one shape") != std::string::npos);
 }
+
+TEST_CASE("a threshold reads one user class's or one tag's endpoints", "[thresholds]") {
+    auto r = load_scenario_text(R"(host: http://127.0.0.1:9
+thresholds:
+  - {class: Reader, expect: "p95 < 1s"}
+  - {tag: write, expect: "error_rate < 1%"}
+user_classes:
+  - name: Reader
+    on_start: [{name: login, path: /login}]
+    tasks: [{name: read, path: /r}, {name: shared, path: /s}]
+  - name: Writer
+    tasks: [{name: write, path: /w, tags: [write]}, {name: shared, path: /s, tags: [write]}]
+)", "s.yaml");
+    INFO(r.format());
+    REQUIRE(r.ok());
+    const auto& sc = *r.value;
+    auto names = [&](const threshold_spec& t) {
+        std::vector<std::string> out;
+        for (auto id : t.endpoint_ids) out.push_back(sc.endpoints[id].name);
+        return out;
+    };
+    CHECK(sc.thresholds[0].scope == threshold_scope::user_class);
+    CHECK(names(sc.thresholds[0]) == std::vector<std::string>{"login", "read", "shared"});
+    CHECK(sc.thresholds[0].endpoint_keys == std::vector<std::string>{"GET login", "GET read", "GET shared"});
+    CHECK(names(sc.thresholds[1]) == std::vector<std::string>{"shared", "write"});
+    const auto bad = problems(R"(thresholds:
+  - {class: Reeder, expect: "p95 < 1s"}
+  - {tag: nope, expect: "p95 < 1s"}
+  - {tag: x, endpoint: /, expect: "p95 < 1s"}
+)");
+    CHECK(bad.find("s.yaml:3:13: no user class named 'Reeder'") != std::string::npos);
+    CHECK(bad.find("s.yaml:4:11: no task tagged 'nope'") != std::string::npos);
+    CHECK(bad.find("one endpoint, class or tag, not two") != std::string::npos);
+}
