@@ -31,7 +31,7 @@ constexpr std::size_t max_reason_bytes = 8192;  // a loader's report of several 
 cluster::cluster(cluster_config config)
     : config_(std::move(config)),
       encoded_plan_(std::make_unique<v1::RunPlan>()),
-      pending_(config_.endpoint_count, config_.check_count) {
+      pending_(config_.endpoint_count, config_.check_count, config_.class_count) {
     wire::encode_run_plan(config_.plan, *encoded_plan_);
     class_totals_.assign(config_.class_count, 0);
     heartbeat_ = std::thread([this] { heartbeat_loop(); });
@@ -369,7 +369,7 @@ void cluster::start(std::vector<int> class_totals, double spawn_rate) {
 
 stats::stats_delta cluster::take_delta() {
     std::lock_guard lock(mutex_);
-    stats::stats_delta out(config_.endpoint_count, config_.check_count);
+    stats::stats_delta out(config_.endpoint_count, config_.check_count, config_.class_count);
     std::swap(out, pending_);
     return out;
 }

@@ -69,6 +69,39 @@ void print_errors(const result_view& view, std::ostream& out) {
     out << "\n";
 }
 
+// The open model: each class's iterations, those dropped, how late they started; and the
+// latencies without the correction for late starts, beside the corrected ones above.
+void print_open_model(const result_view& view, double seconds, std::ostream& out) {
+    if (!view.open_classes.empty()) {
+        out << "Arrivals (open model)\n"
+            << fmt::format("{:<24} {:>11} {:>9} {:>10} {:>13} {:>13}\n", "class", "iterations", "dropped", "per s",
+                           "lag p50 ms", "lag p99 ms")
+            << std::string(85, '-') << "\n";
+        for (const auto& c : view.open_classes) {
+            const auto& n = *c.counts;
+            out << fmt::format("{:<24} {:>11} {:>9} {:>10.1f} {:>13.3f} {:>13.3f}\n", short_name(*c.name, 24),
+                               n.iterations, n.dropped, seconds > 0 ? static_cast<double>(n.iterations) / seconds : 0.0,
+                               to_ms(n.start_lag.percentile(50)), to_ms(n.start_lag.percentile(99)));
+        }
+        out << "\n";
+    }
+    if (!view.uncorrected_total) return;
+    out << "Response times measured from when each request was sent, without the correction for late starts (ms)\n";
+    const auto header = fmt::format("{:<8} {:<40} {:>9} {:>9} {:>9} {:>9} {:>9}", "Type", "Name", "50%", "95%", "99%",
+                                    "100%", "avg");
+    out << header << "\n" << std::string(header.size(), '-') << "\n";
+    auto line = [&](const std::string& method, const std::string& name, const stats::histogram& h) {
+        out << fmt::format("{:<8} {:<40} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f}\n", method, short_name(name, 40),
+                           to_ms(h.percentile(50)), to_ms(h.percentile(95)), to_ms(h.percentile(99)), to_ms(h.max()),
+                           h.mean() / 1000.0);
+    };
+    for (const auto* e : view.table)
+        if (!e->stats->uncorrected.empty()) line(e->row.method, e->row.name, e->stats->uncorrected);
+    out << std::string(header.size(), '-') << "\n";
+    line("", "Aggregated", *view.uncorrected_total);
+    out << "\n";
+}
+
 // Each declared check's pass rate, and the steps skipped for want of a variable.
 void print_checks(const result_view& view, std::ostream& out) {
     if (!view.checks.empty()) {
@@ -111,6 +144,7 @@ void print_summary(const run_result& result, std::ostream& out) {
     const auto view = make_result_view(result);
     print_request_table(view, out);
     print_percentile_table(view, out);
+    print_open_model(view, result.duration_s(), out);
     print_errors(view, out);
     print_checks(view, out);
     if (result.totals.cancelled > 0) {

@@ -36,6 +36,10 @@ std::string iso_time(wall_clock::time_point t) {
     return text;
 }
 
+json histogram_json(const stats::histogram& h) {
+    return {{"unit", "us"}, {"encoding", "stampede-sparse-v1+base64"}, {"data", base64(stats::encode_histogram(h))}};
+}
+
 json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
     json percentiles = json::object();
     for (std::size_t i = 0; i < reported_percentiles.size(); ++i)
@@ -56,14 +60,43 @@ json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
         {"p95", r.percentile_ms(95)},
         {"p99", r.percentile_ms(99)},
         {"percentiles", percentiles},
-        {"histogram", {{"unit", "us"}, {"encoding", "stampede-sparse-v1+base64"},
-                       {"data", base64(stats::encode_histogram(stats.latency))}}},
+        {"histogram", histogram_json(stats.latency)},
     };
+}
+
+// Latencies from the moment each request was sent, beside the corrected ones.
+json uncorrected_json(const stats::histogram& h) {
+    return {{"mean", h.mean() / 1000.0}, {"p50", to_ms(h.percentile(50))}, {"p95", to_ms(h.percentile(95))},
+            {"p99", to_ms(h.percentile(99))}, {"max", to_ms(h.max())}, {"histogram", histogram_json(h)}};
 }
 
 json endpoints_json(const result_view& view) {
     json out = json::array();
-    for (const auto& e : view.endpoints) out.push_back(row_json(e.row, *e.stats));
+    for (const auto& e : view.endpoints) {
+        auto row = row_json(e.row, *e.stats);
+        if (!e.stats->uncorrected.empty()) row["uncorrected"] = uncorrected_json(e.stats->uncorrected);
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+json totals_json(const result_view& view) {
+    auto row = row_json(view.aggregated.row, *view.aggregated.stats);
+    if (view.uncorrected_total) row["uncorrected"] = uncorrected_json(*view.uncorrected_total);
+    return row;
+}
+
+// Each open-model class: iterations started and dropped, and how late they started.
+json open_classes_json(const result_view& view, double seconds) {
+    json out = json::array();
+    for (const auto& c : view.open_classes) {
+        const auto& n = *c.counts;
+        const auto& lag = n.start_lag;
+        out.push_back({{"name", *c.name}, {"iterations", n.iterations}, {"dropped", n.dropped},
+                       {"iterations_per_s", seconds > 0 ? static_cast<double>(n.iterations) / seconds : 0.0},
+                       {"start_lag", {{"p50", to_ms(lag.percentile(50))}, {"p99", to_ms(lag.percentile(99))},
+                                      {"max", to_ms(lag.max())}, {"histogram", histogram_json(lag)}}}});
+    }
     return out;
 }
 
@@ -225,11 +258,12 @@ std::string result_to_json(const run_result& result) {
         {"duration_s", result.duration_s()},
         {"interrupted", result.interrupted},
         {"cancelled_requests", result.totals.cancelled},
-        {"totals", row_json(view.aggregated.row, *view.aggregated.stats)},
+        {"totals", totals_json(view)},
         {"endpoints", endpoints_json(view)},
         {"errors", errors_json(view)},
         {"checks", checks_json(view)},
         {"skipped_steps", skipped_json(view)},
+        {"open_classes", open_classes_json(view, result.duration_s())},
         {"history", history_json(result)},
         {"events", events_json(result)},
         {"stages", stages_json(result)},

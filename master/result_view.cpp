@@ -36,6 +36,18 @@ void add_checks(const run_result& result, result_view& view) {
         if (result.totals.skipped[i] > 0) view.skipped.push_back({&result.endpoints[i], result.totals.skipped[i]});
 }
 
+// The open model's figures: per class, and the latencies without the correction.
+void add_open_model(const run_result& result, result_view& view) {
+    for (std::size_t i = 0; i < result.totals.classes.size() && i < result.user_classes.size(); ++i)
+        if (!result.totals.classes[i].empty()) view.open_classes.push_back({&result.user_classes[i], &result.totals.classes[i]});
+    const bool corrected = std::any_of(view.endpoints.begin(), view.endpoints.end(),
+                                       [](const endpoint_view& e) { return !e.stats->uncorrected.empty(); });
+    if (!corrected) return;
+    view.uncorrected_total.emplace();
+    for (const auto& e : view.endpoints)
+        view.uncorrected_total->merge(e.stats->uncorrected.empty() ? e.stats->latency : e.stats->uncorrected);
+}
+
 }  // namespace
 
 result_view make_result_view(const run_result& result) {
@@ -45,6 +57,7 @@ result_view make_result_view(const run_result& result) {
     for (const auto& [key, record] : result.totals.errors)
         view.errors.push_back({&result.endpoints.at(key.endpoint), key.kind, key.code, record.message, record.count});
     add_checks(result, view);
+    add_open_model(result, view);
     return view;
 }
 

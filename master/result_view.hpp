@@ -34,6 +34,12 @@ struct check_view {
     std::optional<double> pass_rate;  // none: the check never ran
 };
 
+// An open-model user class: what its arrivals did.
+struct open_class_view {
+    const std::string* name = nullptr;
+    const stats::class_counts* counts = nullptr;
+};
+
 struct skip_view {
     const lang::endpoint* endpoint = nullptr;
     std::uint64_t count = 0;
@@ -54,6 +60,10 @@ struct result_view {
     std::vector<error_view> errors;
     std::vector<check_view> checks;            // the checks of steps that were in the run
     std::vector<skip_view> skipped;            // endpoints with steps skipped for want of a variable
+    std::vector<open_class_view> open_classes; // classes that started or dropped iterations
+    // With open-model users: every request's latency from the moment it was sent, every
+    // endpoint together (an endpoint without the correction gives its one histogram).
+    std::optional<stats::histogram> uncorrected_total;
 };
 
 result_view make_result_view(const run_result& result);

@@ -6,7 +6,7 @@ namespace stampede::master {
 
 stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
     : result_(result), window_size_(std::max<std::size_t>(1, window)) {
-    result_.totals = stats::stats_delta(result_.endpoints.size(), result_.checks.size());
+    result_.totals = stats::stats_delta(result_.endpoints.size(), result_.checks.size(), result_.user_classes.size());
 }
 
 void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point now, int users) {

@@ -26,6 +26,16 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snaps
         wire->set_failures(e.failures);
         wire->set_bytes(e.bytes);
         wire->set_histogram(encode_histogram(e.latency));
+        if (!e.uncorrected.empty()) wire->set_uncorrected_histogram(encode_histogram(e.uncorrected));
+    }
+    for (std::size_t i = 0; i < delta.classes.size(); ++i) {
+        const auto& c = delta.classes[i];
+        if (c.empty()) continue;
+        auto* wire = out.add_classes();
+        wire->set_user_class(static_cast<std::uint32_t>(i));
+        wire->set_iterations(c.iterations);
+        wire->set_dropped(c.dropped);
+        if (!c.start_lag.empty()) wire->set_start_lag(encode_histogram(c.start_lag));
     }
     for (std::size_t i = 0; i < delta.checks.size(); ++i) {
         const auto& c = delta.checks[i];
@@ -56,6 +66,21 @@ namespace {
 bool implausible(std::uint64_t count) { return count > max_count_per_snapshot; }
 
 // Validates every field and adds up what the snapshot holds into `counts`, in one pass.
+common::status check_classes(const v1::Snapshot& snapshot, std::size_t class_count, std::vector<bool>& seen,
+                             snapshot_counts& counts) {
+    seen.assign(class_count, false);
+    for (const auto& c : snapshot.classes()) {
+        if (c.user_class() >= class_count)
+            return common::fail("user class " + std::to_string(c.user_class()) + " is outside the scenario's classes");
+        if (seen[c.user_class()]) return common::fail("user class " + std::to_string(c.user_class()) + " appears twice");
+        seen[c.user_class()] = true;
+        if (implausible(c.iterations()) || implausible(c.dropped()))
+            return common::fail("an iteration count is larger than any worker counts in one interval");
+        counts.others = saturating_add(counts.others, saturating_add(c.iterations(), c.dropped()));
+    }
+    return {};
+}
+
 common::status check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_count, std::size_t check_count,
                          std::vector<bool>& seen, snapshot_counts& counts) {
     const std::string too_large = " count is larger than any worker counts in one interval";
@@ -103,40 +128,56 @@ bool exceeds(const snapshot_counts& counts, const snapshot_counts& allowance) {
            counts.bytes > allowance.bytes || counts.others > allowance.others;
 }
 
-}  // namespace
-
-common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into) {
-    snapshot_scratch scratch;
-    return merge_snapshot(snapshot, endpoint_count, into, scratch);
+// Every histogram of the snapshot, with where it goes and how many values it must hold.
+void list_histograms(const v1::Snapshot& snapshot, stats_delta& into, snapshot_scratch& scratch) {
+    scratch.merges.clear();
+    for (const auto& e : snapshot.endpoints()) {
+        auto& target = into.endpoints[e.endpoint()];
+        scratch.merges.push_back({&target.latency, e.histogram(), e.requests()});
+        if (!e.uncorrected_histogram().empty())
+            scratch.merges.push_back({&target.uncorrected, e.uncorrected_histogram(), e.requests()});
+    }
+    for (const auto& c : snapshot.classes())
+        if (!c.start_lag().empty())
+            scratch.merges.push_back({&into.classes[c.user_class()].start_lag, c.start_lag(), c.iterations()});
 }
 
 // Histograms merge in one pass straight into `into`; if one is damaged, the ones merged
 // before it are taken back, so a refused snapshot leaves no trace.
+common::status merge_histograms(snapshot_scratch& scratch) {
+    const auto n = scratch.merges.size();
+    scratch.summaries.resize(std::max(scratch.summaries.size(), n));
+    scratch.min_max_before.resize(std::max(scratch.min_max_before.size(), n));
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& m = scratch.merges[i];
+        scratch.min_max_before[i] = {m.into->raw_min(), m.into->max()};
+        auto merged = merge_encoded(*m.into, m.bytes, m.count, scratch.summaries[i]);
+        if (merged) continue;
+        for (std::size_t j = i; j-- > 0;) {
+            const auto& done = scratch.merges[j];
+            unmerge_encoded(*done.into, done.bytes, scratch.summaries[j], scratch.min_max_before[j].first,
+                            scratch.min_max_before[j].second);
+        }
+        return merged;
+    }
+    return {};
+}
+
+}  // namespace
+
 common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,
                               snapshot_scratch& scratch, const snapshot_counts& allowance) {
     if (auto valid = check_fields(snapshot, endpoint_count, into.checks.size(), scratch.endpoint_seen, scratch.counts);
         !valid)
         return valid;
+    if (auto valid = check_classes(snapshot, into.classes.size(), scratch.class_seen, scratch.counts); !valid)
+        return valid;
     if (exceeds(scratch.counts, allowance))
         return common::fail("its counts would take the sender's totals past what any worker counts in a run");
     if (into.endpoints.size() < endpoint_count) into.endpoints.resize(endpoint_count);
     if (into.skipped.size() < endpoint_count) into.skipped.resize(endpoint_count);
-    const auto n = static_cast<std::size_t>(snapshot.endpoints_size());
-    scratch.summaries.resize(std::max(scratch.summaries.size(), n));
-    scratch.min_max_before.resize(std::max(scratch.min_max_before.size(), n));
-    for (std::size_t i = 0; i < n; ++i) {
-        const auto& e = snapshot.endpoints(static_cast<int>(i));
-        auto& h = into.endpoints[e.endpoint()].latency;
-        scratch.min_max_before[i] = {h.raw_min(), h.max()};
-        auto merged = merge_encoded(h, e.histogram(), e.requests(), scratch.summaries[i]);
-        if (merged) continue;
-        for (std::size_t j = i; j-- > 0;) {
-            const auto& done = snapshot.endpoints(static_cast<int>(j));
-            unmerge_encoded(into.endpoints[done.endpoint()].latency,
-                done.histogram(), scratch.summaries[j], scratch.min_max_before[j].first, scratch.min_max_before[j].second);
-        }
-        return merged;
-    }
+    list_histograms(snapshot, into, scratch);
+    if (auto merged = merge_histograms(scratch); !merged) return merged;
     for (const auto& e : snapshot.endpoints()) {
         auto& target = into.endpoints[e.endpoint()];
         target.requests += e.requests();
@@ -152,8 +193,17 @@ common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint
         into.checks[c.check()].failed += c.failed();
     }
     for (const auto& s : snapshot.skipped()) into.skipped[s.endpoint()] += s.count();
+    for (const auto& c : snapshot.classes()) {
+        into.classes[c.user_class()].iterations += c.iterations();
+        into.classes[c.user_class()].dropped += c.dropped();
+    }
     into.cancelled += snapshot.cancelled();
     return {};
+}
+
+common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into) {
+    snapshot_scratch scratch;
+    return merge_snapshot(snapshot, endpoint_count, into, scratch);
 }
 
 }  // namespace stampede::wire

@@ -36,14 +36,22 @@ inline constexpr snapshot_counts no_limit{UINT64_MAX, UINT64_MAX, UINT64_MAX, UI
 
 // Reusable decoding space, so that merging allocates nothing once warm.
 struct snapshot_scratch {
+    // One histogram to merge: where into, its bytes, the values it must hold.
+    struct histogram_merge {
+        stats::histogram* into;
+        std::string_view bytes;
+        std::uint64_t count;
+    };
+    std::vector<histogram_merge> merges;
     std::vector<encoded_summary> summaries;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> min_max_before;
     std::vector<bool> endpoint_seen;  // each endpoint at most once per snapshot
+    std::vector<bool> class_seen;     // each user class too
     snapshot_counts counts;           // what the last snapshot merged held
 };
 
-// Merges `snapshot` into `into` (sized for `endpoint_count` endpoints; its `checks` sized for
-// the scenario's checks) when it is whole and holds no more than `allowance`; its counts are
+// Merges `snapshot` into `into` (sized for `endpoint_count` endpoints; its `checks` and
+// `classes` sized for the scenario's checks and user classes) when it is whole and holds no more than `allowance`; its counts are
 // then in `scratch.counts`. A refused snapshot fails with the reason and leaves `into`
 // unchanged.
 common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint_count, stats_delta& into,

@@ -7,11 +7,13 @@ void endpoint_stats::merge(const endpoint_stats& other) {
     failures += other.failures;
     bytes += other.bytes;
     latency.merge(other.latency);
+    if (!other.uncorrected.empty()) uncorrected.merge(other.uncorrected);
 }
 
 void endpoint_stats::reset() {
     requests = failures = bytes = 0;
     latency.reset();
+    uncorrected.reset();
 }
 
 }  // namespace stampede::stats

@@ -12,6 +12,10 @@ struct endpoint_stats {
     std::uint64_t failures = 0;
     std::uint64_t bytes = 0;     // response body bytes
     histogram latency;           // microseconds, successes and failures alike
+    // For endpoints that open-model users call: every request's latency from the moment it
+    // was sent, beside `latency`, which measures an iteration's first request from its
+    // intended start (the coordinated-omission correction). Empty for other endpoints.
+    histogram uncorrected;
 
     void record(std::uint64_t latency_us, std::uint64_t body_bytes, bool failed) {
         ++requests;

@@ -19,7 +19,15 @@ std::string_view to_string(error_kind kind) {
     return "unknown";
 }
 
+void class_counts::merge(const class_counts& other) {
+    iterations += other.iterations;
+    dropped += other.dropped;
+    if (!other.start_lag.empty()) start_lag.merge(other.start_lag);
+}
+
 void stats_delta::merge(const stats_delta& other) {
+    if (classes.size() < other.classes.size()) classes.resize(other.classes.size());
+    for (std::size_t i = 0; i < other.classes.size(); ++i) classes[i].merge(other.classes[i]);
     if (endpoints.size() < other.endpoints.size()) endpoints.resize(other.endpoints.size());
     for (std::size_t i = 0; i < other.endpoints.size(); ++i) endpoints[i].merge(other.endpoints[i]);
     if (checks.size() < other.checks.size()) checks.resize(other.checks.size());
@@ -36,6 +44,10 @@ void stats_delta::merge(const stats_delta& other) {
 void stats_delta::reset() {
     for (auto& e : endpoints) e.reset();
     for (auto& c : checks) c = {};
+    for (auto& c : classes) {
+        c.iterations = c.dropped = 0;
+        c.start_lag.reset();
+    }
     for (auto& s : skipped) s = 0;
     errors.clear();
     cancelled = 0;
@@ -74,6 +86,8 @@ bool stats_delta::empty() const {
     if (!errors.empty() || cancelled) return false;
     for (const auto& c : checks)
         if (c.passed || c.failed) return false;
+    for (const auto& c : classes)
+        if (!c.empty()) return false;
     for (auto s : skipped)
         if (s) return false;
     return total_requests() == 0;

@@ -43,17 +43,30 @@ struct check_tally {
     std::uint64_t failed = 0;
 };
 
+// What the open model did for one user class: iterations started, iterations dropped
+// because no user was free in time, and how late the started ones began (intended start to
+// the moment they began, in microseconds).
+struct class_counts {
+    std::uint64_t iterations = 0;
+    std::uint64_t dropped = 0;
+    histogram start_lag;
+
+    void merge(const class_counts& other);
+    bool empty() const { return iterations == 0 && dropped == 0; }
+};
+
 struct stats_delta {
     std::vector<endpoint_stats> endpoints;  // indexed by endpoint id
     std::vector<check_tally> checks;        // indexed by check id
+    std::vector<class_counts> classes;      // indexed by user class; counted for open-model classes only
     // Per endpoint: steps not sent because a variable they need was not set (an extraction
     // before them failed, or has not run yet).
     std::vector<std::uint64_t> skipped;
     std::map<error_key, error_record> errors;
     std::uint64_t cancelled = 0;  // requests cut off by a forced stop: not counted as requests
 
-    explicit stats_delta(std::size_t endpoint_count = 0, std::size_t check_count = 0)
-        : endpoints(endpoint_count), checks(check_count), skipped(endpoint_count) {}
+    explicit stats_delta(std::size_t endpoint_count = 0, std::size_t check_count = 0, std::size_t class_count = 0)
+        : endpoints(endpoint_count), checks(check_count), classes(class_count), skipped(endpoint_count) {}
     void merge(const stats_delta& other);
     void reset();
     void add_error(const error_key& key, std::string_view message, std::uint64_t count = 1);

@@ -41,8 +41,8 @@ using user_list =
     boost::intrusive::list<user_handle, boost::intrusive::constant_time_size<false>>;
 
 struct io_thread {
-    io_thread(std::size_t endpoint_count, std::size_t check_count)
-        : shard(endpoint_count, check_count), spare(endpoint_count, check_count) {}
+    io_thread(std::size_t endpoint_count, std::size_t check_count, std::size_t class_count = 0)
+        : shard(endpoint_count, check_count, class_count), spare(endpoint_count, check_count, class_count) {}
 
     // One thread runs the context and only it touches the sockets: Asio may skip the reactor's
     // per-socket locks. Other threads only post to it, which stays safe.

@@ -124,7 +124,8 @@ common::status load_engine::start() {
     impl_->prepared = std::move(*prepared);
     try {
         for (int i = 0; i < impl_->options.threads; ++i) {
-            auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size(), impl_->sc.checks.size());
+            auto t = std::make_unique<io_thread>(impl_->sc.endpoints.size(), impl_->sc.checks.size(),
+                                                  impl_->sc.user_classes.size());
             t->runner = std::thread([&io = t->io] { io.run(); });
             impl_->threads.push_back(std::move(t));
         }
@@ -192,7 +193,7 @@ stats::stats_delta load_engine::take_delta() {
             promise->set_value();
         });
     }
-    stats::stats_delta out(impl_->sc.endpoints.size(), impl_->sc.checks.size());
+    stats::stats_delta out(impl_->sc.endpoints.size(), impl_->sc.checks.size(), impl_->sc.user_classes.size());
     for (std::size_t i = 0; i < swapped.size(); ++i) {
         swapped[i].wait();
         auto& spare = impl_->threads[i]->spare;  // the thread no longer touches it

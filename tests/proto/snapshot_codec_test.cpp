@@ -75,3 +75,43 @@ TEST_CASE("malformed snapshots are refused and change nothing", "[snapshot]") {
     CHECK(refused([](v1::Snapshot& s) { s.mutable_errors(0)->set_kind(77); }) == "unknown error kind");
     CHECK(refused([](v1::Snapshot& s) { s.mutable_errors(0)->set_endpoint(5); }) == "error for an unknown endpoint");
 }
+
+TEST_CASE("the open model's counts and uncorrected latencies round-trip exactly", "[snapshot]") {
+    stats_delta d(2, 0, 3);
+    for (int i = 0; i < 20; ++i) {
+        d.endpoints[1].record(5000 + i, 0, false);     // corrected: from the intended start
+        d.endpoints[1].uncorrected.record(1000 + i);   // from the moment sent
+    }
+    d.classes[2].iterations = 20;
+    d.classes[2].dropped = 7;
+    for (int i = 0; i < 20; ++i) d.classes[2].start_lag.record(40 + i);
+    v1::Snapshot wire;
+    encode_snapshot(d, 1, wire);
+    REQUIRE(wire.classes_size() == 1);  // classes with nothing counted are not sent
+    stats_delta back(2, 0, 3);
+    REQUIRE(merge_snapshot(wire, 2, back).ok());
+    CHECK(back.endpoints[1].uncorrected == d.endpoints[1].uncorrected);
+    CHECK(back.endpoints[1].latency == d.endpoints[1].latency);
+    CHECK(back.classes[2].iterations == 20);
+    CHECK(back.classes[2].dropped == 7);
+    CHECK(back.classes[2].start_lag == d.classes[2].start_lag);
+    CHECK(back.classes[0].empty());
+    CHECK_FALSE(back.empty());
+
+    auto refused = [&](auto damage, const std::string& why) {
+        v1::Snapshot bad = wire;
+        damage(bad);
+        stats_delta into(2, 0, 3);
+        auto merged = merge_snapshot(bad, 2, into);
+        INFO(why);
+        REQUIRE_FALSE(merged.ok());
+        CHECK(merged.error().find(why) != std::string::npos);
+        CHECK(into.empty());  // nothing merged, not even the endpoint before the damage
+        CHECK(into.endpoints[1].latency.empty());
+    };
+    refused([](v1::Snapshot& s) { s.mutable_classes(0)->set_user_class(3); }, "outside the scenario's classes");
+    refused([](v1::Snapshot& s) { *s.add_classes() = s.classes(0); }, "appears twice");
+    refused([](v1::Snapshot& s) { s.mutable_classes(0)->set_dropped(std::uint64_t{1} << 50); }, "iteration count");
+    refused([](v1::Snapshot& s) { s.mutable_classes(0)->set_iterations(21); }, "");  // the lag holds 20 values
+    refused([](v1::Snapshot& s) { s.mutable_endpoints(0)->set_uncorrected_histogram("\x01\x02"); }, "");
+}
