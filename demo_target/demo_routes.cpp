@@ -100,7 +100,7 @@ demo_response demo_service::answer(const demo_request& request, std::string_view
     }
     const route r = classify(path);
     served_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed);
-    const auto delay = draw_latency(r);
+    const auto delay = draw_latency(r) + stall_left(r);
     if (draw_error(r)) {
         auto failure = json_response(500, {{"error", "injected failure"}});
         failure.delay = delay;
@@ -109,6 +109,24 @@ demo_response demo_service::answer(const demo_request& request, std::string_view
     auto response = dispatch(r, request, path);
     response.delay = delay;
     return response;
+}
+
+std::chrono::microseconds demo_service::stall_left(route r) const {
+    const auto& stall = config_.stall[static_cast<std::size_t>(r)];
+    if (stall.every.count() <= 0) return std::chrono::microseconds(0);
+    const auto since = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_);
+    const auto into = since % stall.every;  // stalls begin at every whole period
+    return into < stall.length ? stall.length - into : std::chrono::microseconds(0);
+}
+
+common::result<stall_spec> parse_stall(std::string_view text) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) return common::fail("a stall is EVERY:LENGTH, such as 3s:1s");
+    auto every = common::parse_duration(text.substr(0, colon));
+    auto length = common::parse_duration(text.substr(colon + 1));
+    if (!every || !length) return common::fail("a stall is EVERY:LENGTH with durations, such as 3s:1s");
+    if (every->count() <= 0 || *length >= *every) return common::fail("a stall is shorter than its period");
+    return stall_spec{*every, *length};
 }
 
 demo_response demo_service::dispatch(route r, const demo_request& request, std::string_view path) {

@@ -42,10 +42,19 @@ struct demo_response {
     std::chrono::microseconds delay{0};  // answer after this long (never blocks a thread)
 };
 
+// A route that stalls: for `length` out of every `every`, its requests are held until the
+// stall ends (a pause in the service: a garbage collection, a lock, a failover).
+struct stall_spec {
+    std::chrono::microseconds every{0};  // 0: never
+    std::chrono::microseconds length{0};
+};
+common::result<stall_spec> parse_stall(std::string_view text);  // "EVERY:LENGTH", such as 3s:1s
+
 struct demo_config {
     std::string api_key;  // empty: no check
     std::array<latency_spec, route_count> latency{};
     std::array<double, route_count> error_rate{};
+    std::array<stall_spec, route_count> stall{};
     std::uint64_t seed = 1;
     // A capacity: with more than this many requests in flight, each request that arrives
     // waits `overload_latency` more (0: no limit). What a load's breaking point is found against.
@@ -70,12 +79,14 @@ private:
     demo_response training(const demo_request& request, std::string_view path);
     demo_response stats() const;
     std::chrono::microseconds draw_latency(route r);
+    std::chrono::microseconds stall_left(route r) const;  // how long until the route's stall ends
     bool draw_error(route r);
 
     demo_config config_;
     std::array<std::atomic<std::uint64_t>, route_count> served_{};
     std::atomic<std::uint64_t> unauthorized_{0};
     std::atomic<int> in_flight_{0};
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();  // stalls count from here
     std::atomic<std::uint64_t> overloaded_{0};  // answered late for the capacity
     mutable std::mutex mutex_;  // guards the state below and the generator; off the /ok fast path
     std::map<std::string, std::pair<std::string, std::uint64_t>> agent_state_;  // body, version

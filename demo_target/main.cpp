@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     int threads = 1;
-    std::vector<std::string> latencies, error_rates;
+    std::vector<std::string> latencies, error_rates, stalls;
     demo_config config;
     connection_policy policy;
     std::string idle_timeout = "60s";
@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
     app.add_option("--api-key", config.api_key, "Require this key in X-API-Key or 'Authorization: Bearer'");
     app.add_option("--latency", latencies, "ROUTE=SPEC, SPEC a duration (20ms) or lognormal:MEDIAN[:SIGMA]")->take_all();
     app.add_option("--error-rate", error_rates, "ROUTE=FRACTION of requests answered 500")->take_all();
+    app.add_option("--stall", stalls, "ROUTE=EVERY:LENGTH: hold ROUTE's requests for LENGTH out of every EVERY (3s:1s)")
+        ->take_all();
     app.add_option("--seed", config.seed, "Seed for latency and error draws");
     app.add_option("--max-requests-per-connection", policy.max_requests,
                    "Answer 'Connection: close' after this many requests on a connection (default 0: never)")
@@ -82,6 +84,15 @@ int main(int argc, char** argv) {
             const double rate = std::strtod(v.c_str(), &end);
             if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return fail("rate must be between 0 and 1");
             config.error_rate[static_cast<std::size_t>(r)] = rate;
+            return {};
+        });
+        if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
+    }
+    for (const auto& item : stalls) {
+        auto applied = apply_per_route("--stall", item, [&](route r, const std::string& v) -> status {
+            auto spec = parse_stall(v);
+            if (!spec) return spec.why();
+            config.stall[static_cast<std::size_t>(r)] = *spec;
             return {};
         });
         if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;

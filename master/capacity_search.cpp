@@ -14,8 +14,8 @@ double seconds_of(common::micros d) { return std::chrono::duration<double>(d).co
 }  // namespace
 
 capacity_search::capacity_search(lang::capacity_search_spec spec, std::function<std::vector<int>(int)> split,
-                                 std::vector<lang::check_info> checks)
-    : spec_(std::move(spec)), split_(std::move(split)), checks_(std::move(checks)) {}
+                                 std::vector<lang::check_info> checks, std::vector<std::string> classes)
+    : spec_(std::move(spec)), split_(std::move(split)), checks_(std::move(checks)), classes_(std::move(classes)) {}
 
 std::optional<load_target> capacity_search::tick(common::micros elapsed) {
     if (phase_ == phase::done) return std::nullopt;
@@ -115,7 +115,7 @@ void capacity_search::observe(const interval_counts& interval) {
     const double began = interval.elapsed_s - interval.seconds;
     if (began + 0.05 < seconds_of(step_started_ + spec_.settle)) return;  // a tick's jitter allowed
     for (std::size_t i = 0; i < spec_.conditions.size(); ++i)
-        figures_[i].merge(figures_of(spec_.conditions[i], interval.delta, checks_, interval.seconds,
+        figures_[i].merge(figures_of(spec_.conditions[i], interval.delta, {checks_, classes_}, interval.seconds,
                                      &interval.every_endpoint));
     judged_.merge(interval.every_endpoint);
     judged_seconds_ += interval.seconds;

@@ -19,7 +19,7 @@ class capacity_search : public load_schedule {
 public:
     // `split`: a load of N users as users per class.
     capacity_search(lang::capacity_search_spec spec, std::function<std::vector<int>(int)> split,
-                    std::vector<lang::check_info> checks);
+                    std::vector<lang::check_info> checks, std::vector<std::string> classes);
 
     std::optional<load_target> tick(common::micros elapsed) override;
     void observe(const interval_counts& interval) override;
@@ -44,6 +44,7 @@ private:
     lang::capacity_search_spec spec_;
     std::function<std::vector<int>(int)> split_;
     std::vector<lang::check_info> checks_;
+    std::vector<std::string> classes_;
     phase phase_ = phase::idle;
     int users_ = 0;
     std::size_t steps_ = 0;

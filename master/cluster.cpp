@@ -326,6 +326,12 @@ void cluster::rebalance_locked() {
     for (auto* w : active) shares.push_back({w->id, w->threads, w->users});
     rebalance(shares, class_totals_);
     const auto ramp = worker_spawn_plan(shares, spawn_rate_);
+    // Open-model arrivals: one equal part per load thread of the cluster, in worker order.
+    std::uint32_t total_threads = 0;
+    for (auto* w : active) total_threads += static_cast<std::uint32_t>(std::max(1, w->threads));
+    const auto arrivals_elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - arrivals_origin_);
+    std::uint32_t first_thread = 0;
     for (std::size_t i = 0; i < active.size(); ++i) {
         auto& w = *active[i];
         w.users = shares[i].users;
@@ -336,6 +342,10 @@ void cluster::rebalance_locked() {
         for (int n : w.users) a->add_users_per_class(static_cast<std::uint32_t>(n));
         a->set_spawn_rate(ramp[i].rate);
         a->set_spawn_phase(ramp[i].phase);
+        a->set_first_thread(first_thread);
+        a->set_total_threads(total_threads);
+        a->set_arrivals_elapsed_us(static_cast<std::uint64_t>(arrivals_elapsed.count()));
+        first_thread += static_cast<std::uint32_t>(std::max(1, w.threads));
         if (w.link) w.link->send(m);
     }
     // Users of workers that left are nobody's now.
@@ -363,6 +373,7 @@ void cluster::start(std::vector<int> class_totals, double spawn_rate) {
     std::lock_guard lock(mutex_);
     class_totals_ = std::move(class_totals);
     spawn_rate_ = spawn_rate;
+    if (!started_) arrivals_origin_ = std::chrono::steady_clock::now();  // the arrival stages begin with the run
     started_ = true;
     rebalance_locked();
 }

@@ -134,6 +134,7 @@ private:
     stats::stats_delta pending_;
     std::vector<int> class_totals_;
     double spawn_rate_ = 1.0;
+    std::chrono::steady_clock::time_point arrivals_origin_{};  // when the run's first assignment went out
     bool started_ = false, stopping_ = false, quitting_ = false;
     std::string failure_;
     std::uint64_t refused_snapshots_ = 0;

@@ -20,9 +20,9 @@ std::string seconds_text(common::micros d) { return common::format_duration(d); 
 
 condition_monitor::condition_monitor(const std::vector<lang::threshold_spec>& thresholds,
                                      const std::vector<lang::threshold_spec>& stop_when,
-                                     std::vector<lang::check_info> checks, common::micros interval,
-                                     const baseline* base)
-    : checks_(std::move(checks)), interval_(interval.count() > 0 ? interval : common::micros(1'000'000)) {
+                                     std::vector<lang::check_info> checks, std::vector<std::string> classes,
+                                     common::micros interval, const baseline* base)
+    : checks_(std::move(checks)), classes_(std::move(classes)), interval_(interval.count() > 0 ? interval : common::micros(1'000'000)) {
     auto add = [&](const lang::threshold_spec& t, bool stop, std::size_t index) {
         live_condition c;
         c.spec = t;
@@ -65,11 +65,11 @@ condition_monitor::judged condition_monitor::judge(live_condition& c, const stat
                                                    const run_result& result) {
     scope_figures span;
     if (c.window_intervals > 0) {
-        c.window.push_back(figures_of(c.spec, delta, checks_, seconds, &every_endpoint));
+        c.window.push_back(figures_of(c.spec, delta, {checks_, classes_}, seconds, &every_endpoint));
         while (c.window.size() > c.window_intervals) c.window.pop_front();
         for (const auto& f : c.window) span.merge(f);
     } else {
-        span = figures_of(c.spec, result.totals, checks_, result.seconds_since_start(wall_clock::now()),
+        span = figures_of(c.spec, result.totals, {checks_, classes_}, result.seconds_since_start(wall_clock::now()),
                           &result.aggregate);
     }
     judged j;

@@ -43,7 +43,7 @@ public:
     // `base`: the baseline of relative thresholds, when given (it outlives the monitor).
     condition_monitor(const std::vector<lang::threshold_spec>& thresholds,
                       const std::vector<lang::threshold_spec>& stop_when, std::vector<lang::check_info> checks,
-                      common::micros interval, const baseline* base);
+                      std::vector<std::string> classes, common::micros interval, const baseline* base);
 
     bool empty() const { return conditions_.empty(); }
     // One interval: its merged delta, its endpoints merged, its length, and how long since the
@@ -83,6 +83,7 @@ private:
 
     std::vector<live_condition> conditions_;
     std::vector<lang::check_info> checks_;
+    std::vector<std::string> classes_;
     common::micros interval_;
 };
 

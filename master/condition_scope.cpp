@@ -29,12 +29,21 @@ void scope_figures::merge(const scope_figures& other) {
     seconds += other.seconds;
     checks_passed += other.checks_passed;
     checks_run += other.checks_run;
+    iterations += other.iterations;
+    dropped += other.dropped;
 }
 
-scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta& counts,
-                         const std::vector<lang::check_info>& checks, double seconds,
-                         const stats::endpoint_stats* every_endpoint) {
+scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta& counts, const scope_tables& tables,
+                         double seconds, const stats::endpoint_stats* every_endpoint) {
+    const auto& checks = tables.checks;
     scope_figures f;
+    for (std::size_t i = 0; i < counts.classes.size() && i < tables.classes.size(); ++i) {
+        if (t.scope == lang::threshold_scope::user_class ? tables.classes[i] != t.endpoint
+                                                          : t.scope != lang::threshold_scope::run)
+            continue;
+        f.iterations += counts.classes[i].iterations;
+        f.dropped += counts.classes[i].dropped;
+    }
     f.seconds = seconds;
     if (t.endpoint_ids.empty()) f.stats = every_endpoint ? *every_endpoint : counts.merged_endpoints();
     for (auto id : t.endpoint_ids)
@@ -68,6 +77,8 @@ std::optional<double> measure(const lang::threshold_spec& t, const scope_figures
         case threshold_metric::check_pass_rate:
             if (f.checks_run == 0) return std::nullopt;
             return static_cast<double>(f.checks_passed) / static_cast<double>(f.checks_run);
+        case threshold_metric::iterations: return static_cast<double>(f.iterations);
+        case threshold_metric::dropped_iterations: return static_cast<double>(f.dropped);
         case threshold_metric::requests: return n;
         case threshold_metric::failures: return static_cast<double>(f.stats.failures);
         case threshold_metric::rps:

@@ -17,15 +17,21 @@ struct scope_figures {
     stats::endpoint_stats stats;
     double seconds = 0;
     std::uint64_t checks_passed = 0, checks_run = 0;
+    std::uint64_t iterations = 0, dropped = 0;  // open-model classes': every one's, or the class's
 
     void merge(const scope_figures& other);
 };
 
+// What the counts' tables are indexed by: the run's checks and user classes (by name).
+struct scope_tables {
+    const std::vector<lang::check_info>& checks;
+    const std::vector<std::string>& classes;
+};
+
 // The scope's figures in `counts` (one interval's delta, or a run's totals) over `seconds`;
 // `every_endpoint`, when given, is the counts' endpoints already merged (the aggregate).
-scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta& counts,
-                         const std::vector<lang::check_info>& checks, double seconds,
-                         const stats::endpoint_stats* every_endpoint = nullptr);
+scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta& counts, const scope_tables& tables,
+                         double seconds, const stats::endpoint_stats* every_endpoint = nullptr);
 // The same scope in a baseline, whose endpoints are known by name.
 scope_figures figures_of(const lang::threshold_spec& t, const baseline& base);
 

@@ -61,13 +61,19 @@ std::vector<int> stage_users(const std::vector<lang::user_class_spec>& classes, 
     return out;
 }
 
+std::vector<std::string> class_names(const lang::scenario& sc) {
+    std::vector<std::string> out;
+    for (const auto& c : sc.user_classes) out.push_back(c.name);
+    return out;
+}
+
 // The load as the run loop ticks it: the plan's one stage, or its shape's stages, each split
 // into users per class.
 std::unique_ptr<load_schedule> schedule_of(const lang::shaped_run& run) {
     const auto& load = run.load;
     if (load.search) {
         auto split = [classes = run.sc.user_classes](int users) { return users_per_class(classes, users); };
-        return std::make_unique<capacity_search>(*load.search, std::move(split), run.sc.checks);
+        return std::make_unique<capacity_search>(*load.search, std::move(split), run.sc.checks, class_names(run.sc));
     }
     if (load.stages.empty())
         return std::make_unique<staged_schedule>(users_per_class(run.sc.user_classes, load.users), load.spawn_rate);
@@ -82,6 +88,30 @@ std::unique_ptr<load_schedule> schedule_of(const lang::shaped_run& run) {
         previous_users = s.users;
     }
     return std::make_unique<staged_schedule>(std::move(stages));
+}
+
+// The open-model classes as the start message names them: "arrivals at 200/s (Chat)".
+struct open_model_text {
+    std::string text;
+    int users = 0;  // their pools' users at the start
+    bool all_open = false;
+};
+
+open_model_text open_model_summary(const lang::scenario& sc) {
+    open_model_text out;
+    out.all_open = !sc.user_classes.empty();
+    for (const auto& c : sc.user_classes) {
+        if (!c.arrivals) {
+            out.all_open = false;
+            continue;
+        }
+        out.users += c.arrivals->users;
+        const auto rate = c.arrivals->stages.empty() ? fmt::format("{}/s", c.arrivals->rate)
+                                                     : fmt::format("up to {}/s", c.arrivals->peak_rate());
+        out.text += fmt::format("{}arrivals {} ({}, {} to {} users)", out.text.empty() ? "" : ", ", rate, c.name,
+                                c.arrivals->users, c.arrivals->max_users);
+    }
+    return out;
 }
 
 // Waits for the expected workers; a signal while waiting ends the wait (and the run).
@@ -126,17 +156,24 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     result.start = wall_clock::now();
     auto schedule = schedule_of(run);
     const auto stages = schedule->stage_count();
-    condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, options.snapshot_interval, options.base);
+    condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, class_names(run.sc),
+                              options.snapshot_interval, options.base);
     run_loop loop(cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
-    console_progress progress(console, options.status_interval, load.users, !options.bind.empty(), stages);
+    const auto open = open_model_summary(run.sc);
+    const int closed_users = open.all_open ? 0 : load.users;
+    console_progress progress(console, options.status_interval, closed_users + open.users, !options.bind.empty(),
+                              stages);
     loop.observe(progress);
+    std::string what;
     if (load.search)
-        console << "Starting a capacity search from " << load.search->start << " up to " << load.users << " user(s), on ";
+        what = fmt::format("a capacity search from {} up to {} user(s),", load.search->start, load.users);
     else if (stages > 1)
-        console << "Starting " << stages << " stages, up to " << load.users << " user(s), on ";
-    else
-        console << "Starting " << load.users << " user(s) at " << load.spawn_rate << "/s on ";
-    console << cl.status().workers_active << " worker(s) against " << result.target_url << "\n";
+        what = fmt::format("{} stages, up to {} user(s),", stages, load.users);
+    else if (!open.all_open)
+        what = fmt::format("{} user(s) at {}/s", load.users, load.spawn_rate);
+    if (!open.text.empty()) what += (what.empty() ? "" : " and ") + open.text;
+    console << "Starting " << what << " on " << cl.status().workers_active << " worker(s) against "
+            << result.target_url << "\n";
     loop.run();
     cl.stop(options.stop_timeout);
     result.end = wall_clock::now();

@@ -27,15 +27,15 @@ std::vector<int> users_per_class(const std::vector<lang::user_class_spec>& class
     std::vector<int> counts(classes.size(), 0);
     int left = std::max(0, total);
     for (std::size_t i = 0; i < classes.size(); ++i) {
-        if (!classes[i].fixed_count) continue;
+        if (!classes[i].fixed_count || classes[i].arrivals) continue;
         counts[i] = std::min(left, *classes[i].fixed_count);
         left -= counts[i];
     }
     std::vector<double> weights;
-    for (const auto& c : classes) weights.push_back(c.fixed_count ? 0.0 : c.weight);
+    for (const auto& c : classes) weights.push_back(c.fixed_count || c.arrivals ? 0.0 : c.weight);
     const auto weighted = split_by_weight(left, weights);
     for (std::size_t i = 0; i < classes.size(); ++i)
-        if (!classes[i].fixed_count) counts[i] = weighted[i];
+        if (!classes[i].fixed_count && !classes[i].arrivals) counts[i] = weighted[i];
     return counts;
 }
 

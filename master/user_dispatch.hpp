@@ -1,6 +1,7 @@
 #pragma once
 // How many users of each class to run for a total: fixed counts first (in file order), the
-// rest split by weight with the largest-remainder method, so small totals keep the mix.
+// rest split by weight with the largest-remainder method, so small totals keep the mix. An
+// open-model class (arrival_rate) takes none: its users come from its own pool.
 #include <vector>
 
 #include "scenario/scenario.hpp"

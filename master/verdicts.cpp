@@ -30,7 +30,8 @@ std::optional<lang::threshold_spec> made_absolute(const lang::threshold_spec& t,
 
 // Over the whole run, at its end.
 verdict judged_at_end(const lang::threshold_spec& t, const run_result& result, const baseline* base) {
-    const auto f = figures_of(t, result.totals, result.checks, result.duration_s(), &result.aggregate);
+    const auto f = figures_of(t, result.totals, {result.checks, result.user_classes}, result.duration_s(),
+                              &result.aggregate);
     verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), measure(t, f), "no data", false};
     std::string why_not;
     const auto absolute = made_absolute(t, base, why_not);

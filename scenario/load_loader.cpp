@@ -1,5 +1,7 @@
 #include "scenario/load_loader.hpp"
 
+#include <cmath>
+
 namespace stampede::lang::detail {
 
 namespace {
@@ -7,6 +9,9 @@ namespace {
 const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "capacity_search", "stop_when"};
 const keys profile_keys = {"users",           "spawn_rate", "run_time",  "stages",
                            "staircase",       "capacity_search", "stop_when", "thresholds"};
+const keys arrival_keys = {"rate", "stages", "arrivals", "users", "max_users", "max_delay"};
+const keys arrival_stage_keys = {"duration", "rate"};
+constexpr double max_arrival_rate = 10'000'000;  // iterations per second across the cluster
 const keys search_keys = {"start", "multiply", "add", "max", "step", "settle", "precision", "confirm", "conditions"};
 const keys stage_keys = {"duration", "users", "spawn_rate"};
 const keys staircase_keys = {"start", "add", "every", "ramp", "max"};
@@ -220,6 +225,93 @@ std::optional<capacity_search_spec> load_reader::checked_search(const YAML::Node
     for (const auto& c : s.conditions)
         if (c.judged_live()) return problem(n["conditions"], "a search's conditions are judged per step: no window or abort_on_fail"), std::nullopt;
     return s;
+}
+
+}  // namespace stampede::lang::detail
+
+namespace stampede::lang::detail {
+
+std::optional<arrival_spec> load_reader::read_arrivals(const YAML::Node& n) {
+    arrival_spec a;
+    if (n.IsScalar()) {  // `arrival_rate: 200`
+        auto rate = get_number(n, "arrival_rate", 0.001);
+        if (rate && *rate > max_arrival_rate) return problem(n, "arrival_rate is at most 10000000 per second"), std::nullopt;
+        if (!rate) return std::nullopt;
+        a.rate = *rate;
+        a.max_users = std::max(a.users, static_cast<int>(std::ceil(a.rate)));
+        return a;
+    }
+    if (!expect_map(n, "arrival_rate")) return std::nullopt;
+    check_keys(n, arrival_keys, "arrival_rate");
+    bool ok = true;
+    if (!n["rate"] && !n["stages"]) return problem(n, "arrival_rate needs a 'rate' or 'stages'"), std::nullopt;
+    if (const auto& v = n["rate"]) {
+        auto rate = get_number(v, "rate", n["stages"] ? 0.0 : 0.001);
+        if (rate && *rate > max_arrival_rate) problem(v, "a rate is at most 10000000 per second"), rate.reset();
+        ok = rate.has_value();
+        a.rate = rate.value_or(0);
+    }
+    if (const auto& v = n["stages"]) {
+        auto stages = read_arrival_stages(v);
+        ok = ok && stages.has_value();
+        if (stages) a.stages = std::move(*stages);
+    }
+    if (const auto& v = n["arrivals"]) {
+        const auto kind = get_string(v, "arrivals").value_or("");
+        if (kind != "even" && kind != "poisson") problem(v, "arrivals are 'even' (the default) or 'poisson'"), ok = false;
+        a.poisson = kind == "poisson";
+    }
+    if (const auto& v = n["users"]) {
+        auto users = get_int(v, "users", 1, max_users);
+        ok = ok && users.has_value();
+        a.users = static_cast<int>(users.value_or(1));
+    }
+    a.max_users = std::max(a.users, static_cast<int>(std::min(std::ceil(a.peak_rate()), static_cast<double>(max_users))));
+    if (const auto& v = n["max_users"]) {
+        auto most = get_int(v, "max_users", 1, max_users);
+        if (most && *most < a.users) problem(v, "max_users must be at least users"), most.reset();
+        ok = ok && most.has_value();
+        a.max_users = static_cast<int>(most.value_or(a.users));
+    }
+    if (const auto& v = n["max_delay"]) {
+        auto delay = get_duration(v, "max_delay");
+        ok = ok && delay.has_value();
+        a.max_delay = delay.value_or(micros(0));
+    }
+    if (!ok) return std::nullopt;
+    return a;
+}
+
+std::optional<std::vector<arrival_stage>> load_reader::read_arrival_stages(const YAML::Node& n) {
+    if (!n.IsSequence() || n.size() == 0 || n.size() > max_stages) {
+        problem(n, "stages must be a list of 1 to " + std::to_string(max_stages) + " {duration, rate}");
+        return std::nullopt;
+    }
+    std::vector<arrival_stage> stages;
+    bool ok = true;
+    for (const auto& s : n) {
+        if (!expect_map(s, "an arrival stage")) {
+            ok = false;
+            continue;
+        }
+        check_keys(s, arrival_stage_keys, "arrival stage");
+        if (!s["duration"] || !s["rate"]) {
+            problem(s, "an arrival stage needs a 'duration' and a 'rate'");
+            ok = false;
+            continue;
+        }
+        auto duration = get_duration(s["duration"], "duration");
+        auto rate = get_number(s["rate"], "rate", 0.0);
+        if (duration && duration->count() <= 0) problem(s["duration"], "a stage's duration must be more than 0"), duration.reset();
+        if (rate && *rate > max_arrival_rate) problem(s["rate"], "a rate is at most 10000000 per second"), rate.reset();
+        if (!duration || !rate) {
+            ok = false;
+            continue;
+        }
+        stages.push_back({*duration, *rate});
+    }
+    if (!ok) return std::nullopt;
+    return stages;
 }
 
 }  // namespace stampede::lang::detail

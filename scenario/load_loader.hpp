@@ -15,6 +15,8 @@ public:
 
     // `profile`: a profile may also carry thresholds, the file's load not (they are the file's own key).
     load_spec read_load(const YAML::Node& n, bool profile = false);
+    // A class's `arrival_rate`: a rate, or {rate | stages, arrivals, users, max_users, max_delay}.
+    std::optional<arrival_spec> read_arrivals(const YAML::Node& n);
 
 private:
     std::optional<std::vector<stage_spec>> read_stages(const YAML::Node& n);
@@ -23,6 +25,7 @@ private:
     std::optional<std::vector<stage_spec>> read_staircase(const YAML::Node& n, std::optional<double> spawn_rate);
     std::optional<capacity_search_spec> read_capacity_search(const YAML::Node& n, std::optional<double> spawn_rate);
     std::optional<capacity_search_spec> checked_search(const YAML::Node& n, capacity_search_spec s);
+    std::optional<std::vector<arrival_stage>> read_arrival_stages(const YAML::Node& n);
 };
 
 }  // namespace stampede::lang::detail

@@ -106,6 +106,18 @@ std::string unknown_profile(const scenario& sc, const std::string& name) {
 
 }  // namespace
 
+double arrival_spec::peak_rate() const {
+    double peak = rate;
+    for (const auto& s : stages) peak = std::max(peak, s.rate);
+    return peak;
+}
+
+micros arrival_spec::stages_length() const {
+    micros total{0};
+    for (const auto& s : stages) total += s.duration;
+    return total;
+}
+
 double stage_spawn_rate(const stage_spec& stage, int previous_users, double previous_rate) {
     if (stage.spawn_rate) return *stage.spawn_rate;
     const double seconds = std::chrono::duration<double>(stage.duration).count();
@@ -133,6 +145,11 @@ common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& ove
     if (!sc.host) return common::fail("no host: set 'host' in " + sc.source_path + " or pass --host");
     filter_tasks(sc, overrides.tags, overrides.exclude_tags);
     if (sc.user_classes.empty()) return common::fail("--tags/--exclude-tags: no task is left to run");
+    // Open-model classes with stages of rates run as long as the longest, unless told otherwise.
+    if (!load.run_time)
+        for (const auto& c : sc.user_classes)
+            if (c.arrivals && !c.arrivals->stages.empty())
+                load.run_time = std::max(load.run_time.value_or(micros(0)), c.arrivals->stages_length());
     return load;
 }
 

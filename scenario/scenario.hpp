@@ -69,11 +69,34 @@ struct variable_init {
     text_template value;
 };
 
+// One stage of an open-model class's arrivals: over `duration` the rate moves in a straight
+// line from the previous stage's (the first from the class's `rate`, or 0) to `rate`.
+struct arrival_stage {
+    micros duration{0};
+    double rate = 0;  // iterations started per second, across the cluster
+};
+
+// An open-model class (`arrival_rate`): iterations started per second at intended times,
+// whether or not the last ones have finished, by users from a pool that starts at `users`
+// and grows up to `max_users`. An iteration that finds no user free (waiting at most
+// `max_delay` for one) is dropped and counted.
+struct arrival_spec {
+    double rate = 0;                    // constant, or where the first stage starts from
+    std::vector<arrival_stage> stages;  // none: `rate` for the whole run; past the last, its rate holds
+    bool poisson = false;               // random arrivals at the rate; else evenly spaced
+    int users = 10;                     // ready at the start, across the cluster
+    int max_users = 0;                  // the pool's most (set when loaded: at least `users`)
+    micros max_delay{0};                // 0: an iteration starts on time or is dropped
+    double peak_rate() const;
+    micros stages_length() const;
+};
+
 struct user_class_spec {
     std::string name;
     int weight = 1;
     std::optional<int> fixed_count;
     wait_time wait;
+    std::optional<arrival_spec> arrivals;  // an open-model class; else closed (users loop)
     template_headers headers;
     std::vector<variable_init> vars;
     std::vector<step_spec> on_start, on_stop;

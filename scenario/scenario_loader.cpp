@@ -22,7 +22,8 @@ using detail::keys;
 
 const keys scenario_keys = {"host",     "headers", "timeout",      "max_body", "load",
                             "profiles", "data",    "user_classes", "thresholds"};
-const keys class_keys = {"name", "weight", "fixed_count", "wait_time", "headers", "vars", "on_start", "on_stop", "tasks"};
+const keys class_keys = {"name",    "weight", "fixed_count", "wait_time", "arrival_rate",
+                         "headers", "vars",   "on_start",    "on_stop",   "tasks"};
 const keys data_keys = {"file", "order", "scope"};
 
 // Walks the YAML tree, building the model and collecting every problem on the way.
@@ -158,6 +159,12 @@ user_class_spec loader::get_class(const YAML::Node& n, std::size_t index) {
         if (auto c = get_int(v, "fixed_count", 0, 10'000'000)) cls.fixed_count = static_cast<int>(*c);
     }
     if (const auto& v = n["wait_time"]) cls.wait = get_wait(v, "wait_time", true);
+    if (const auto& v = n["arrival_rate"]) {
+        cls.arrivals = loads_.read_arrivals(v);
+        if (n["wait_time"]) problem(n["wait_time"], "an arrival_rate class starts its iterations at the rate: no wait_time");
+        if (n["fixed_count"]) problem(n["fixed_count"], "an arrival_rate class sizes its own users: no fixed_count");
+        if (n["weight"]) problem(n["weight"], "an arrival_rate class takes no share of the load's users: no weight");
+    }
 
     std::vector<std::string> variables;
     const auto& vars = n["vars"];

@@ -27,10 +27,12 @@ constexpr named_metric metrics[] = {
     {"requests", threshold_metric::requests},
     {"failures", threshold_metric::failures},
     {"check_pass_rate", threshold_metric::check_pass_rate},
+    {"iterations", threshold_metric::iterations},
+    {"dropped_iterations", threshold_metric::dropped_iterations},
 };
 constexpr const char* metric_list =
     "p50, p95, p99.9 (any percentile), avg, min, max, error_rate, success_rate, rps, requests, failures, "
-    "check_pass_rate";
+    "check_pass_rate, iterations, dropped_iterations";
 
 bool is_time(threshold_metric m) {
     return m == threshold_metric::percentile || m == threshold_metric::avg || m == threshold_metric::min ||

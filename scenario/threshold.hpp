@@ -21,7 +21,8 @@ enum class threshold_metric {
     percentile, avg, min, max,          // response times, in milliseconds
     error_rate, success_rate,           // fractions of the requests
     rps, requests, failures,            // per second over the run, counts
-    check_pass_rate                     // a fraction of the checks run
+    check_pass_rate,                    // a fraction of the checks run
+    iterations, dropped_iterations      // the open model's: started, and not started in time
 };
 enum class threshold_op { less, less_equal, greater, greater_equal };
 enum class threshold_scope { run, endpoint, user_class, tag };

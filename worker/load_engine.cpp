@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "worker/arrival_pacer.hpp"
 #include "worker/http_user.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/io_thread.hpp"
@@ -52,6 +53,13 @@ struct load_engine::impl {
     std::thread control_runner;
     asio::steady_timer spawn_timer;
     std::unique_ptr<user_scheduler> planner;  // touched only on the control thread
+    // Per thread, per open class: its pacer (destroyed before the threads' io contexts).
+    std::vector<std::unique_ptr<arrival_pacer>> pacers;
+    std::atomic<std::uint64_t> pacer_seeds{0};
+    arrival_share arrivals;  // the last one assigned (control thread)
+    void create_pacers();
+    void assign_arrivals(arrival_share share);
+    int open_users() const;
     std::uint64_t users_started = 0;
     std::uint64_t open_files_limit = 0;
     bool started = false;
@@ -76,6 +84,58 @@ void load_engine::impl::carry_out(const spawn_action& action) {
     });
 }
 
+// One pacer per open class on each thread; each grows its pool by starting users of its
+// class on its own thread, as the closed model's spawns do.
+void load_engine::impl::create_pacers() {
+    const bool any_open = std::any_of(sc.user_classes.begin(), sc.user_classes.end(),
+                                      [](const lang::user_class_spec& c) { return c.arrivals.has_value(); });
+    if (!any_open) return;
+    for (auto& t : threads) {
+        t->pacers.assign(sc.user_classes.size(), nullptr);
+        for (std::size_t c = 0; c < sc.user_classes.size(); ++c) {
+            if (!sc.user_classes[c].arrivals) continue;
+            auto grow = [this, &t = *t, c] {
+                std::uint64_t mix = options.seed ^ (std::uint64_t{1} << 40);
+                const auto seed = rng::splitmix(mix) ^ pacer_seeds.fetch_add(1, std::memory_order_relaxed);
+                options.start_user(t, prepared, static_cast<int>(c), seed);
+            };
+            std::uint64_t mix = options.seed ^ (0x5851f42d4c957f2dULL * (pacers.size() + 1));
+            pacers.push_back(std::make_unique<arrival_pacer>(*t, static_cast<int>(c), *sc.user_classes[c].arrivals,
+                                                              rng::splitmix(mix), grow));
+            t->pacers[c] = pacers.back().get();
+        }
+    }
+}
+
+// Every thread's pacers take their part from now, timed from the class's start as the master
+// saw it when it assigned the share.
+void load_engine::impl::assign_arrivals(arrival_share share) {
+    if (pacers.empty() || share == arrivals) return;
+    if (share.total_threads > 0 && (share.first_thread >= share.total_threads ||
+                                    share.total_threads - share.first_thread < threads.size())) {
+        spdlog::warn("the master assigned arrival parts {}..{} of {}, which this worker's {} threads cannot take: "
+                     "no arrivals until the next assignment",
+                     share.first_thread, share.first_thread + threads.size() - 1, share.total_threads, threads.size());
+        share = {};
+    }
+    arrivals = share;
+    const auto origin = arrival_pacer::clock::now() - share.elapsed;
+    for (std::size_t i = 0; i < threads.size(); ++i) {
+        auto& t = *threads[i];
+        const auto part = share.first_thread + static_cast<std::uint32_t>(i);
+        on_thread(t, [&t, part, parts = share.total_threads, origin] {
+            for (auto* p : t.pacers)
+                if (p) p->start(part, parts, origin);
+        });
+    }
+}
+
+int load_engine::impl::open_users() const {
+    int n = 0;
+    for (const auto& p : pacers) n += p->pool_size();
+    return n;
+}
+
 void load_engine::impl::schedule_tick() {
     spawn_timer.expires_after(20ms);
     spawn_timer.async_wait([this](boost::system::error_code ec) {
@@ -86,8 +146,11 @@ void load_engine::impl::schedule_tick() {
 }
 
 void load_engine::impl::end_all_users() {
+    arrivals = {};
     for (auto& t : threads) {
         on_thread(*t, [&t = *t] {
+            for (auto* p : t.pacers)
+                if (p) p->stop();
             for (auto& user : t.users) user.retire();
         });
     }
@@ -116,6 +179,7 @@ load_engine::~load_engine() {
         t->io.stop();
         t->runner.join();
     }
+    impl_->pacers.clear();  // their timers belong to the threads' io contexts
 }
 
 common::status load_engine::start() {
@@ -138,12 +202,14 @@ common::status load_engine::start() {
         impl_->threads.clear();
         return common::fail("cannot start " + std::to_string(impl_->options.threads) + " load threads: " + e.what());
     }
+    impl_->create_pacers();
     impl_->open_files_limit = process_usage::raise_open_files_limit();
     impl_->started = true;
     return {};
 }
 
-void load_engine::assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase) {
+void load_engine::assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase,
+                         arrival_share arrivals) {
     // Each user holds a socket; a few dozen descriptors go to the process itself.
     const auto users = static_cast<std::uint64_t>(std::accumulate(users_per_class.begin(), users_per_class.end(), 0LL));
     const auto limit = impl_->open_files_limit;
@@ -158,6 +224,7 @@ void load_engine::assign(std::vector<int> users_per_class, double spawn_rate, do
         impl_->planner->assign(std::move(counts), spawn_rate, user_scheduler::clock::now(), spawn_phase);
         for (const auto& action : impl_->planner->tick(user_scheduler::clock::now())) impl_->carry_out(action);
         if (!impl_->planner->done()) impl_->schedule_tick();
+        impl_->assign_arrivals(arrivals);
         done.set_value();
     });
     done.get_future().wait();
@@ -209,6 +276,11 @@ engine_status load_engine::status() const {
         engine_status s;
         s.users_per_class = impl_->planner->users_per_class();
         s.users = impl_->planner->users();
+        // An open class's users are its pools'.
+        for (std::size_t t = 0; t < impl_->threads.size(); ++t)
+            for (std::size_t c = 0; c < impl_->threads[t]->pacers.size(); ++c)
+                if (auto* p = impl_->threads[t]->pacers[c]) s.users_per_class[c] += p->pool_size();
+        s.users += impl_->open_users();
         s.spawning_complete = impl_->planner->done();
         result.set_value(std::move(s));
     });

@@ -10,6 +10,7 @@
 #include "common/result.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/stats_delta.hpp"
+#include "worker/arrival_share.hpp"
 
 namespace stampede::worker {
 
@@ -48,7 +49,9 @@ public:
     common::status start();
     // Moves toward `users_per_class` users, starting or ending `spawn_rate` users per second.
     // `spawn_phase` in [0, 1): how far into its first spawn period this worker starts.
-    void assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase = 0);
+    // `arrivals`: this worker's part of the open-model classes' arrivals.
+    void assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase = 0,
+                arrival_share arrivals = {});
     // Ends every user. Users in think time end at once; a request in flight may finish
     // within `grace`, after which it is cut off and counted as cancelled. Blocks until done.
     void stop(common::micros grace);

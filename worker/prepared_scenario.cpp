@@ -92,6 +92,23 @@ std::vector<prepared_step> prepare_steps(const lang::scenario& sc, const lang::u
     return out;
 }
 
+template <typename F>
+void for_each_step(prepared_class& c, F f) {
+    for (auto& step : c.on_start) f(step);
+    for (auto& task : c.tasks)
+        for (auto& step : task.steps) f(step);
+    for (auto& step : c.on_stop) f(step);
+}
+
+// The endpoints open-model classes call record uncorrected latencies too, from every class.
+void mark_open_endpoints(prepared_scenario& p) {
+    std::vector<bool> open(p.sc->endpoints.size(), false);
+    for (auto& c : p.classes)
+        if (c.spec->arrivals) for_each_step(c, [&](prepared_step& s) { open[s.spec->endpoint_id] = true; });
+    for (auto& c : p.classes)
+        for_each_step(c, [&](prepared_step& s) { s.records_uncorrected = open[s.spec->endpoint_id]; });
+}
+
 }  // namespace
 
 common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const lang::scenario& sc) {
@@ -117,6 +134,7 @@ common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const 
         pc.on_stop = prepare_steps(sc, cls, cls.on_stop);
         out->classes.push_back(std::move(pc));
     }
+    mark_open_endpoints(*out);
     return std::shared_ptr<const prepared_scenario>(std::move(out));
 }
 

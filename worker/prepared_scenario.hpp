@@ -40,6 +40,10 @@ struct prepared_step {
     bool head = false;  // a HEAD request: its response has no body
     bool inspects = false;        // checks, extractions or JSON-RPC run on its responses
     bool keeps_response = false;  // and some of them read the body or headers
+    // Its endpoint is one that open-model users call: every request of it also records its
+    // latency from the moment sent (uncorrected), whoever sends it, so both histograms hold
+    // the same requests.
+    bool records_uncorrected = false;
     std::vector<templated_header> templated_headers;
     common::micros timeout{0};
     std::uint64_t max_body = 0;

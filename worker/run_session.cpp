@@ -28,9 +28,10 @@ run_session::run_session(std::string run_id, std::string scenario_path, std::uni
 
 run_session::~run_session() = default;
 
-void run_session::assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase) {
+void run_session::assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase,
+                         arrival_share arrivals) {
     std::lock_guard lock(mutex_);
-    engine_->assign(std::move(users_per_class), spawn_rate, spawn_phase);
+    engine_->assign(std::move(users_per_class), spawn_rate, spawn_phase, arrivals);
     users_running_ = true;
 }
 

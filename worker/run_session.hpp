@@ -13,6 +13,7 @@
 #include "common/result.hpp"
 #include "scenario/run_plan.hpp"
 #include "stats/stats_delta.hpp"
+#include "worker/arrival_share.hpp"
 
 namespace stampede::worker {
 
@@ -34,7 +35,7 @@ public:
     const std::string& run_id() const { return run_id_; }
     const std::string& scenario_path() const { return scenario_path_; }
 
-    void assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase);
+    void assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase, arrival_share arrivals = {});
     // Ends every user; requests in flight may finish within `grace`. False if none ran.
     bool stop(common::micros grace);
     bool users_running() const { return users_running_; }

@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "worker/arrival_pacer.hpp"
+
 namespace stampede::worker {
 
 namespace asio = boost::asio;
@@ -152,14 +154,19 @@ asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
         ++thread_.shard.skipped[spec.endpoint_id];
         co_return;
     }
-    auto start = clock::now();
+    const auto sent = clock::now();
+    auto start = sent;
     if (intended_start_ != clock::time_point{}) start = std::min(start, std::exchange(intended_start_, {}));
     const exchange_result result = co_await exchange(step);
     if (result.outcome == exchange_outcome::cancelled) {
         ++thread_.shard.cancelled;
         co_return;
     }
-    const auto elapsed = std::chrono::duration_cast<micros>(clock::now() - start);
+    const auto now = clock::now();
+    const auto elapsed = std::chrono::duration_cast<micros>(now - start);
+    if (step.records_uncorrected)
+        thread_.shard.endpoints[spec.endpoint_id].uncorrected.record(
+            static_cast<std::uint64_t>(std::chrono::duration_cast<micros>(now - sent).count()));
     bool failed = result.outcome == exchange_outcome::failed;
     if (!failed) {
         const auto& expected = spec.request.expect_status;
@@ -198,13 +205,33 @@ asio::awaitable<void> user_runtime::pause(const lang::wait_time& wait, micros si
     co_await think_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+// An open-model user waits, free, until its pacer hands it an arrival; the iteration is
+// counted, with how late it starts. False: the user is retiring instead.
+asio::awaitable<bool> user_runtime::await_arrival(arrival_pacer& pacer) {
+    if (!pacer.release(*this)) {
+        boost::system::error_code ec;
+        while (intended_start_ == clock::time_point{} && !retiring()) {
+            think_timer_.expires_at(clock::time_point::max());
+            co_await think_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+    if (retiring()) co_return false;
+    auto& counts = thread_.shard.classes[static_cast<std::size_t>(class_index())];
+    ++counts.iterations;
+    const auto lag = std::chrono::duration_cast<micros>(clock::now() - intended_start_).count();
+    counts.start_lag.record(static_cast<std::uint64_t>(std::max<long long>(0, lag)));
+    co_return true;
+}
+
 asio::awaitable<void> user_runtime::run() {
     if (state_) set_vars();
     if (!user_class().on_start.empty() && !retiring()) {
         start_iteration();
         co_await run_steps(user_class().on_start);
     }
+    auto* pacer = thread_.pacer_of(class_index());
     while (!retiring()) {
+        if (pacer && !co_await await_arrival(*pacer)) break;
         const auto started = clock::now();
         start_iteration();
         const auto& task = pick_task();
@@ -214,8 +241,10 @@ asio::awaitable<void> user_runtime::run() {
             if (step.spec->think) co_await pause(*step.spec->think);
         }
         if (retiring()) break;
-        co_await pause(user_class().spec->wait, std::chrono::duration_cast<micros>(clock::now() - started));
+        if (!pacer) co_await pause(user_class().spec->wait, std::chrono::duration_cast<micros>(clock::now() - started));
     }
+    intended_start_ = {};
+    if (pacer) pacer->forget(*this);
     if (!user_class().on_stop.empty() && !thread_.cutting_off) {
         start_iteration();
         co_await run_steps(user_class().on_stop);

@@ -60,6 +60,12 @@ public:
     // measured from `intended` when that is earlier than the moment it is sent, so a late
     // start counts as waiting (the coordinated-omission correction).
     void measure_next_from(clock::time_point intended) { intended_start_ = intended; }
+    // An open-model user is handed an arrival: its next iteration starts now, measured from
+    // `intended`; a user waiting for one wakes.
+    void begin_arrival(clock::time_point intended) {
+        intended_start_ = intended;
+        wake();
+    }
 
     // template_context: the exchange renders requests with it.
     std::uint64_t random_below(std::uint64_t bound) override { return rng_.below(bound); }
@@ -92,6 +98,7 @@ private:
     bool inspect(const prepared_step& step, unsigned status, common::micros latency, bool status_ok);
     void forget_extracted(const lang::step_spec& step);
     boost::asio::awaitable<void> pause(const lang::wait_time& wait, common::micros since_start = common::micros(0));
+    boost::asio::awaitable<bool> await_arrival(arrival_pacer& pacer);
 
     // A user is one allocation of about 500 bytes, a hundred thousand per worker: no member
     // here that can be derived (the class is scenario_->classes[class_index()]).

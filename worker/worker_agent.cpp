@@ -31,6 +31,11 @@ using namespace std::chrono_literals;
 
 namespace {
 
+arrival_share arrivals_of(const v1::Assignment& a) {
+    return {a.first_thread(), a.total_threads(), common::micros(static_cast<common::micros::rep>(
+                                                     std::min<std::uint64_t>(a.arrivals_elapsed_us(), INT64_MAX)))};
+}
+
 // A master that does not answer a hello within this long is treated as unreachable.
 constexpr common::micros hello_timeout = std::chrono::seconds(5);
 
@@ -249,8 +254,9 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
         case v1::MasterMessage::kAssignment: {
             const auto s = current_session();
             if (!s) break;
-            std::vector<int> users(m.assignment().users_per_class().begin(), m.assignment().users_per_class().end());
-            s->assign(std::move(users), m.assignment().spawn_rate(), m.assignment().spawn_phase());
+            const auto& a = m.assignment();
+            std::vector<int> users(a.users_per_class().begin(), a.users_per_class().end());
+            s->assign(std::move(users), a.spawn_rate(), a.spawn_phase(), arrivals_of(a));
             break;
         }
         case v1::MasterMessage::kStop:

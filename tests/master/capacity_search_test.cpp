@@ -64,7 +64,7 @@ std::vector<int> one_class(int users) { return {users}; }
 }  // namespace
 
 TEST_CASE("the search climbs, narrows between the last good and first bad load, then confirms", "[search]") {
-    capacity_search search(spec(2, 2, 0, 64), one_class, {});
+    capacity_search search(spec(2, 2, 0, 64), one_class, {}, {});
     const auto run = drive(search, {});
     CHECK(run.steps == std::vector<int>{2, 4, 8, 6, 7, 6});
     CHECK(run.outcomes == std::vector<std::string>{"met", "met", "missed", "met", "missed", "confirmed"});
@@ -83,7 +83,7 @@ TEST_CASE("the search adds users per step, and its precision bounds the narrowin
     auto s = spec(10, 0, 10, 100);
     s.precision = 3;
     s.confirm = 0s;
-    capacity_search search(s, one_class, {});
+    capacity_search search(s, one_class, {}, {});
     const auto run = drive(search, {37});
     // 10, 20, 30 met and 40 missed; then 35 and 37 met, and 37 is within 3 of 40: found.
     CHECK(run.steps == std::vector<int>{10, 20, 30, 40, 35, 37});
@@ -94,14 +94,14 @@ TEST_CASE("the search adds users per step, and its precision bounds the narrowin
 }
 
 TEST_CASE("a search whose first load misses, or whose max holds, says so", "[search]") {
-    capacity_search too_much(spec(8, 2, 0, 64), one_class, {});
+    capacity_search too_much(spec(8, 2, 0, 64), one_class, {}, {});
     const auto missed = drive(too_much, {});
     CHECK(missed.steps == std::vector<int>{8});
     REQUIRE(missed.found);
     CHECK_FALSE(missed.found->last_good_users);
     CHECK(missed.found->users == 8);
 
-    capacity_search easy(spec(1, 3, 0, 5), one_class, {});
+    capacity_search easy(spec(1, 3, 0, 5), one_class, {}, {});
     const auto held = drive(easy, {});
     CHECK(held.steps == std::vector<int>{1, 3, 5});  // capped at max
     REQUIRE(held.found);
@@ -110,7 +110,7 @@ TEST_CASE("a search whose first load misses, or whose max holds, says so", "[sea
 }
 
 TEST_CASE("a search cut short reports what it found so far, as incomplete", "[search]") {
-    capacity_search search(spec(2, 2, 0, 64), one_class, {});
+    capacity_search search(spec(2, 2, 0, 64), one_class, {}, {});
     const auto run = drive(search, {}, 7);  // two steps judged, the third running
     REQUIRE(run.found);
     CHECK_FALSE(run.found->search_complete);
@@ -119,7 +119,7 @@ TEST_CASE("a search cut short reports what it found so far, as incomplete", "[se
 }
 
 TEST_CASE("a step whose settled part has no requests misses", "[search]") {
-    capacity_search search(spec(2, 2, 0, 64), one_class, {});
+    capacity_search search(spec(2, 2, 0, 64), one_class, {}, {});
     REQUIRE(search.tick(0s));
     for (int s = 1; s <= 3; ++s) {
         stats::stats_delta empty(1, 0);

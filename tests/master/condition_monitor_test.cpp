@@ -46,7 +46,7 @@ struct feeder {
 
 TEST_CASE("a windowed threshold fails on its first bad window and keeps its worst", "[conditions]") {
     const std::vector thresholds = {condition("p95 < 100ms", 3s)};
-    condition_monitor monitor(thresholds, {}, {}, 1s, nullptr);
+    condition_monitor monitor(thresholds, {}, {}, {}, 1s, nullptr);
     feeder f(monitor);
     for (int i = 0; i < 5; ++i) CHECK_FALSE(f.interval(100, 10).stop);
     const auto* record = monitor.threshold_record(0);
@@ -70,7 +70,7 @@ TEST_CASE("a windowed threshold fails on its first bad window and keeps its wors
 
 TEST_CASE("a windowed threshold that held shows its worst window, and one never judged has no data", "[conditions]") {
     const std::vector thresholds = {condition("p95 < 100ms", 2s), condition("p95 < 100ms", 10s)};
-    condition_monitor monitor(thresholds, {}, {}, 1s, nullptr);
+    condition_monitor monitor(thresholds, {}, {}, {}, 1s, nullptr);
     feeder f(monitor);
     f.interval(10, 10);
     f.interval(10, 30);
@@ -86,7 +86,7 @@ TEST_CASE("a windowed threshold that held shows its worst window, and one never 
 
 TEST_CASE("the grace holds off judgement; abort_on_fail then stops the run", "[conditions]") {
     const std::vector thresholds = {condition("error_rate < 1%", std::nullopt, 3s, true)};
-    condition_monitor monitor(thresholds, {}, {}, 1s, nullptr);
+    condition_monitor monitor(thresholds, {}, {}, {}, 1s, nullptr);
     feeder f(monitor);
     // Every interval has no failures but the first has no requests at all: no data, within the grace.
     CHECK_FALSE(f.interval(0, 0).stop);
@@ -107,7 +107,7 @@ TEST_CASE("a window with nothing to measure fails a threshold but holds no stop 
     auto quiet = thresholds;
     quiet[0].no_data_passes = true;
     const std::vector stops = {condition("avg > 1s", 2s)};
-    condition_monitor strict(thresholds, stops, {}, 1s, nullptr), lenient(quiet, {}, {}, 1s, nullptr);
+    condition_monitor strict(thresholds, stops, {}, {}, 1s, nullptr), lenient(quiet, {}, {}, {}, 1s, nullptr);
     feeder a(strict), b(lenient);
     for (int i = 0; i < 3; ++i) {
         CHECK_FALSE(a.interval(0, 0).stop);
@@ -119,7 +119,7 @@ TEST_CASE("a window with nothing to measure fails a threshold but holds no stop 
 
 TEST_CASE("a stop condition stops the run once it holds over a whole window", "[conditions]") {
     const std::vector stops = {condition("avg > 200ms", 2s)};
-    condition_monitor monitor({}, stops, {}, 1s, nullptr);
+    condition_monitor monitor({}, stops, {}, {}, 1s, nullptr);
     feeder f(monitor);
     CHECK_FALSE(f.interval(10, 500).stop);  // one interval is not a window of two
     const auto out = f.interval(10, 10);    // average 255 ms over the two
@@ -136,7 +136,7 @@ TEST_CASE("a live threshold relative to a baseline compares with the baseline's 
     base.duration_s = 10;
     for (int i = 0; i < 100; ++i) base.totals.record(20'000, 0, false);  // 20 ms
     const std::vector thresholds = {condition("p95 < 3x baseline", 1s, 0s, true)};
-    condition_monitor with_base(thresholds, {}, {}, 1s, &base), without(thresholds, {}, {}, 1s, nullptr);
+    condition_monitor with_base(thresholds, {}, {}, {}, 1s, &base), without(thresholds, {}, {}, {}, 1s, nullptr);
     feeder f(with_base), g(without);
     CHECK_FALSE(f.interval(10, 50).stop);  // 50 ms < 60 ms
     CHECK(f.interval(10, 70).stop);        // 70 ms > 60 ms

@@ -317,3 +317,59 @@ user_classes:
     CHECK(bad.find("s.yaml:4:11: no task tagged 'nope'") != std::string::npos);
     CHECK(bad.find("one endpoint, class or tag, not two") != std::string::npos);
 }
+
+TEST_CASE("an arrival_rate class is read with its pool and its stages", "[arrivals]") {
+    auto r = load_scenario_text(R"(host: http://127.0.0.1:9
+user_classes:
+  - name: Burst
+    arrival_rate: 200
+    tasks: [{path: /a}]
+  - name: Chat
+    arrival_rate:
+      stages: [{duration: 1m, rate: 100}, {duration: 5m, rate: 500}]
+      arrivals: poisson
+      users: 20
+      max_users: 800
+      max_delay: 250ms
+    tasks: [{path: /b}]
+  - name: Closed
+    tasks: [{path: /c}]
+)", "s.yaml");
+    INFO(r.format());
+    REQUIRE(r.ok());
+    auto sc = *r.value;
+    const auto& burst = *sc.user_classes[0].arrivals;
+    CHECK(burst.rate == 200);
+    CHECK(burst.users == 10);
+    CHECK(burst.max_users == 200);  // enough for iterations of a second at the rate
+    CHECK_FALSE(burst.poisson);
+    const auto& chat = *sc.user_classes[1].arrivals;
+    CHECK(chat.stages.size() == 2);
+    CHECK(chat.poisson);
+    CHECK(chat.max_users == 800);
+    CHECK(chat.max_delay == 250ms);
+    CHECK(chat.peak_rate() == 500);
+    CHECK_FALSE(sc.user_classes[2].arrivals);
+    auto load = apply_load_plan(sc, {});
+    REQUIRE(load);
+    CHECK(load->run_time == 6min);  // the longest arrival stages
+}
+
+TEST_CASE("arrival_rate mistakes are located", "[arrivals]") {
+    auto with = [](const std::string& cls) {
+        return load_scenario_text("host: http://127.0.0.1:9\nuser_classes:\n  - " + cls + "\n    tasks: [{path: /}]\n", "s.yaml")
+            .format();
+    };
+    CHECK(with("arrival_rate: 0").find("arrival_rate") != std::string::npos);
+    CHECK(with("arrival_rate: 1e9").find("at most 10000000") != std::string::npos);
+    CHECK(with("arrival_rate: {users: 3}").find("needs a 'rate' or 'stages'") != std::string::npos);
+    CHECK(with("arrival_rate: {rate: 5, arrivals: bursty}").find("'even' (the default) or 'poisson'") != std::string::npos);
+    CHECK(with("arrival_rate: {rate: 5, users: 10, max_users: 5}").find("max_users must be at least users") !=
+          std::string::npos);
+    CHECK(with("arrival_rate: {stages: [{duration: 0s, rate: 5}]}").find("more than 0") != std::string::npos);
+    CHECK(with("arrival_rate: {stages: [{rate: 5}]}").find("needs a 'duration' and a 'rate'") != std::string::npos);
+    CHECK(with("arrival_rate: {rate: 5, burst: 3}").find("unknown key 'burst'") != std::string::npos);
+    CHECK(with("arrival_rate: 5\n    wait_time: {constant: 1s}").find("no wait_time") != std::string::npos);
+    CHECK(with("arrival_rate: 5\n    fixed_count: 2").find("no fixed_count") != std::string::npos);
+    CHECK(with("arrival_rate: 5\n    weight: 2").find("no weight") != std::string::npos);
+}
