@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     std::string overload_latency = "200ms";
     app.add_option("--capacity", config.capacity,
                    "With more than N requests in flight, each new one waits --overload-latency more (default 0: no limit)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0, 10'000'000));
     app.add_option("--overload-latency", overload_latency, "The wait past --capacity (default 200ms)");
     app.add_option("--idle-timeout", idle_timeout, "Close a connection idle for this long, without notice (default 60s)");
     try {

@@ -13,9 +13,16 @@ std::string status_line(const run_result& result, const history_row& row, int ta
                                              result.start.time_since_epoch()).count();
     const auto& total = row.total;
     const double failure_pct = total.requests ? 100.0 * total.failures / total.requests : 0.0;
-    return fmt::format("[{:>5}s] users {}/{} | {:.1f} req/s | failures {} ({:.2f}%) | p50 {:.2f} ms | p95 {:.2f} ms",
-                       elapsed, row.users, target_users, row.current_rps, total.failures,
-                       failure_pct, row.current_p50_ms, row.current_p95_ms);
+    auto line = fmt::format("[{:>5}s] users {}/{} | {:.1f} req/s | failures {} ({:.2f}%) | p50 {:.2f} ms | p95 {:.2f} ms",
+                            elapsed, row.users, target_users, row.current_rps, total.failures, failure_pct,
+                            row.current_p50_ms, row.current_p95_ms);
+    // With open-model classes: their iterations dropped so far.
+    std::uint64_t dropped = 0;
+    for (const auto& c : result.totals.classes) dropped += c.dropped;
+    const bool open = std::any_of(result.totals.classes.begin(), result.totals.classes.end(),
+                                  [](const stats::class_counts& c) { return !c.empty(); });
+    if (open) line += fmt::format(" | dropped {}", dropped);
+    return line;
 }
 
 namespace {

@@ -78,16 +78,32 @@ std::string failures_csv(const result_view& view) {
 // Locust's header, so tools that expect all four files keep working.
 std::string exceptions_csv() { return "Count,Message,Traceback,Nodes\r\n"; }
 
+// With open-model users: each endpoint's latencies measured from the moment sent, beside
+// the corrected ones of _stats.csv (a file of its own: Locust's files keep their columns).
+std::string uncorrected_csv(const result_view& view) {
+    std::string out = "Type,Name,Request Count,50%,95%,99%,100%,Average Response Time\r\n";
+    auto row = [&](const std::string& method, const std::string& name, const stats::histogram& h) {
+        out += csv_field(method) + "," + csv_field(name) + "," + std::to_string(h.count()) + "," +
+               number(to_ms(h.percentile(50))) + "," + number(to_ms(h.percentile(95))) + "," +
+               number(to_ms(h.percentile(99))) + "," + number(to_ms(h.max())) + "," + number(h.mean() / 1000.0) + "\r\n";
+    };
+    for (const auto* e : view.table)
+        if (!e->stats->uncorrected.empty()) row(e->row.method, e->row.name, e->stats->uncorrected);
+    row("", "Aggregated", *view.uncorrected_total);
+    return out;
+}
+
 }  // namespace
 
 common::status write_csv_files(const run_result& result, const std::string& prefix) {
     const auto view = make_result_view(result);
-    const std::pair<std::string, std::string> files[] = {
+    std::vector<std::pair<std::string, std::string>> files = {
         {prefix + "_stats.csv", stats_csv(view)},
         {prefix + "_stats_history.csv", history_csv(result)},
         {prefix + "_failures.csv", failures_csv(view)},
         {prefix + "_exceptions.csv", exceptions_csv()},
     };
+    if (view.uncorrected_total) files.emplace_back(prefix + "_uncorrected_stats.csv", uncorrected_csv(view));
     for (const auto& [path, text] : files) {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << text;

@@ -86,6 +86,13 @@ json totals_json(const result_view& view) {
     return row;
 }
 
+// Every open-model class's count together.
+std::uint64_t total_of(const run_result& result, std::uint64_t stats::class_counts::*field) {
+    std::uint64_t n = 0;
+    for (const auto& c : result.totals.classes) n += c.*field;
+    return n;
+}
+
 // Each open-model class: iterations started and dropped, and how late they started.
 json open_classes_json(const result_view& view, double seconds) {
     json out = json::array();
@@ -130,7 +137,8 @@ json history_json(const run_result& result) {
     for (const auto& h : result.history) {
         out.push_back({{"time", h.unix_time}, {"users", h.users}, {"rps", h.current_rps},
                        {"fps", h.current_fps}, {"p50", h.current_p50_ms}, {"p95", h.current_p95_ms},
-                       {"requests", h.total.requests}, {"failures", h.total.failures}});
+                       {"requests", h.total.requests}, {"failures", h.total.failures},
+                       {"iterations", h.iterations}, {"dropped", h.dropped}});
     }
     return out;
 }
@@ -264,6 +272,8 @@ std::string result_to_json(const run_result& result) {
         {"checks", checks_json(view)},
         {"skipped_steps", skipped_json(view)},
         {"open_classes", open_classes_json(view, result.duration_s())},
+        {"iterations", total_of(result, &stats::class_counts::iterations)},
+        {"dropped_iterations", total_of(result, &stats::class_counts::dropped)},
         {"history", history_json(result)},
         {"events", events_json(result)},
         {"stages", stages_json(result)},

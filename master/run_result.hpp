@@ -31,6 +31,7 @@ struct history_row {
     double current_rps = 0, current_fps = 0;          // over the sliding window
     double current_p50_ms = 0, current_p95_ms = 0;    // over the sliding window
     stats_row total;                                  // cumulative since the start
+    std::uint64_t iterations = 0, dropped = 0;        // open-model classes', in this interval
     std::vector<endpoint_point> endpoints;            // indexed by endpoint id
 };
 

@@ -32,6 +32,10 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     const double elapsed = std::chrono::duration<double>(now - result_.start).count();
     row.total = make_row("", "Aggregated", result_.aggregate, elapsed);
     row.endpoints = endpoint_points(delta);
+    for (const auto& c : delta.classes) {
+        row.iterations += c.iterations;
+        row.dropped += c.dropped;
+    }
     result_.history.push_back(std::move(row));
 }
 

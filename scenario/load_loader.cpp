@@ -7,8 +7,8 @@ namespace stampede::lang::detail {
 namespace {
 
 const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "capacity_search", "stop_when"};
-const keys profile_keys = {"users",           "spawn_rate", "run_time",  "stages",
-                           "staircase",       "capacity_search", "stop_when", "thresholds"};
+const keys profile_keys = {"users",     "spawn_rate",      "run_time",  "stages",    "staircase",
+                           "capacity_search", "stop_when", "thresholds", "arrival_rates"};
 const keys arrival_keys = {"rate", "stages", "arrivals", "users", "max_users", "max_delay"};
 const keys arrival_stage_keys = {"duration", "rate"};
 constexpr double max_arrival_rate = 10'000'000;  // iterations per second across the cluster
@@ -43,6 +43,12 @@ load_spec load_reader::read_load(const YAML::Node& n, bool profile) {
     if (const auto& v = n["capacity_search"]) load.search = read_capacity_search(v, spawn_rate);
     if (const auto& v = n["stop_when"]) load.stop_when = read_stop_conditions(v);
     if (const auto& v = n["thresholds"]; v && profile) load.thresholds = read_thresholds(v);
+    if (const auto& v = n["arrival_rates"]; v && profile && expect_map(v, "arrival_rates")) {
+        load.arrival_rates_line = v.Mark().line + 1;
+        load.arrival_rates_column = v.Mark().column + 1;
+        for (auto it = v.begin(); it != v.end(); ++it)
+            if (auto arrivals = read_arrivals(it->second)) load.arrival_rates.emplace_back(it->first.Scalar(), *arrivals);
+    }
     return load;
 }
 

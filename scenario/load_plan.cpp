@@ -134,6 +134,9 @@ common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& ove
         if (it == sc.profiles.end()) return common::fail(unknown_profile(sc, *overrides.profile));
         apply(load, it->second);
         if (it->second.thresholds) sc.thresholds = *it->second.thresholds;  // the profile's targets
+        for (const auto& [name, arrivals] : it->second.arrival_rates)       // and its rates
+            for (auto& c : sc.user_classes)
+                if (c.name == name && c.arrivals) c.arrivals = arrivals;
     }
     apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time, std::nullopt, std::nullopt, std::nullopt});
     if (auto settled = settle_shape(load); !settled) return settled.why();

@@ -160,6 +160,9 @@ struct load_spec {
     std::optional<std::vector<threshold_spec>> thresholds;  // a profile's: replace the scenario's
     std::optional<std::vector<threshold_spec>> stop_when;   // the run ends when one holds
     std::optional<capacity_search_spec> search;             // a shape that finds its own steps
+    // A profile's `arrival_rates`: open-model classes' arrivals by class name, replacing theirs.
+    std::vector<std::pair<std::string, arrival_spec>> arrival_rates;
+    int arrival_rates_line = 0, arrival_rates_column = 0;
 };
 
 struct scenario {

@@ -232,12 +232,29 @@ void check_stage_classes(const scenario& sc, const load_spec& load, std::vector<
         }
 }
 
+// A profile's arrival rates name open-model classes.
+void check_arrival_classes(const scenario& sc, const load_spec& load, std::vector<diagnostic>& problems) {
+    std::vector<std::string_view> open;
+    for (const auto& c : sc.user_classes)
+        if (c.arrivals) open.push_back(c.name);
+    for (const auto& [name, spec] : load.arrival_rates) {
+        if (std::find(open.begin(), open.end(), name) != open.end()) continue;
+        const bool closed = std::any_of(sc.user_classes.begin(), sc.user_classes.end(),
+                                        [&](const user_class_spec& c) { return c.name == name; });
+        std::string message = closed ? "user class '" + name + "' has no arrival_rate to replace"
+                                     : "no user class named '" + name + "'";
+        if (auto hint = nearest(name, open); !closed && !hint.empty()) message += " (did you mean '" + hint + "'?)";
+        problems.push_back({load.arrival_rates_line, load.arrival_rates_column, message});
+    }
+}
+
 // What a load names (endpoints in its conditions, classes in its stages), resolved.
 void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnostic>& problems) {
     if (load.thresholds) detail::resolve_condition_endpoints(sc, *load.thresholds, problems);
     if (load.stop_when) detail::resolve_condition_endpoints(sc, *load.stop_when, problems);
     if (load.search) detail::resolve_condition_endpoints(sc, load.search->conditions, problems);
     check_stage_classes(sc, load, problems);
+    check_arrival_classes(sc, load, problems);
 }
 
 // Endpoints are (method, name) pairs; steps sharing both share one row of statistics.

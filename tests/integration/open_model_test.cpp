@@ -55,12 +55,17 @@ user_classes:
 TEST_CASE("against a target that stalls, the corrected p99 shows the stall and the uncorrected one hides it", "[open]") {
     // For the first second of every three, /ok holds every request until the second ends.
     demo_target target({"--stall", "ok=3s:1s"});
+    temp_dir csv;
     const auto [run, result] = run_open(target, R"(load: {run_time: 9s}
 user_classes:
   - name: Steady
     arrival_rate: {rate: 100, users: 2, max_users: 2, max_delay: 2s}
     tasks: [{path: /ok}]
-)", {"--workers", "2", "--threads", "1"});
+)", {"--workers", "2", "--threads", "1", "--csv", csv.file("p")});
+    const auto uncorrected = read_file(csv.file("p_uncorrected_stats.csv"));
+    CHECK(uncorrected.rfind("Type,Name,Request Count,50%,95%,99%,100%,Average Response Time\r\nGET,/ok,", 0) == 0);
+    CHECK(uncorrected.find(",Aggregated,") != std::string::npos);
+    CHECK(read_file(csv.file("p_stats.csv")).find("Type,Name,Request Count") == 0);  // Locust's columns, as ever
     const auto& e = result["endpoints"][0];
     INFO(e.dump());
     CHECK(e["p99"].get<double>() > 500);                 // from the intended start: the stall
@@ -90,7 +95,9 @@ user_classes:
     CHECK(c["iterations"].get<double>() + c["dropped"].get<double>() == Approx(planned).epsilon(0.02));
     CHECK(result["thresholds"][0]["passed"] == false);
     CHECK(result["thresholds"][1]["passed"] == true);
+    CHECK(result["dropped_iterations"] == c["dropped"]);
     CHECK(run.out.find("Arrivals (open model)") != std::string::npos);
+    CHECK(run.out.find("| dropped ") != std::string::npos);  // on the status line
 }
 
 TEST_CASE("an open class and a closed class run side by side", "[open]") {

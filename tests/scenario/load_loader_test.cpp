@@ -373,3 +373,50 @@ TEST_CASE("arrival_rate mistakes are located", "[arrivals]") {
     CHECK(with("arrival_rate: 5\n    fixed_count: 2").find("no fixed_count") != std::string::npos);
     CHECK(with("arrival_rate: 5\n    weight: 2").find("no weight") != std::string::npos);
 }
+
+TEST_CASE("a profile's arrival_rates replace its open classes' arrivals", "[arrivals]") {
+    const std::string text = R"(host: http://127.0.0.1:9
+load: {run_time: 1m}
+profiles:
+  stress:
+    arrival_rates:
+      Burst: 1000
+      Chat: {stages: [{duration: 2m, rate: 300}], users: 50}
+user_classes:
+  - name: Burst
+    arrival_rate: 20
+    tasks: [{path: /a}]
+  - name: Chat
+    arrival_rate: 5
+    tasks: [{path: /b}]
+)";
+    auto r = load_scenario_text(text, "s.yaml");
+    INFO(r.format());
+    REQUIRE(r.ok());
+    auto sc = *r.value;
+    load_overrides o;
+    o.profile = "stress";
+    REQUIRE(apply_load_plan(sc, o));
+    CHECK(sc.user_classes[0].arrivals->rate == 1000);
+    CHECK(sc.user_classes[1].arrivals->stages.size() == 1);
+    CHECK(sc.user_classes[1].arrivals->users == 50);
+    auto plain = *r.value;
+    REQUIRE(apply_load_plan(plain, {}));
+    CHECK(plain.user_classes[0].arrivals->rate == 20);  // only the profile changes them
+
+    auto bad = [&](const std::string& profile) {
+        return load_scenario_text("host: http://127.0.0.1:9\nprofiles:\n  p: {arrival_rates: " + profile + R"(}
+user_classes:
+  - name: Burst
+    arrival_rate: 20
+    tasks: [{path: /a}]
+  - name: Reader
+    tasks: [{path: /b}]
+)", "s.yaml").format();
+    };
+    CHECK(bad("{Brust: 5}").find("s.yaml:3:22: no user class named 'Brust' (did you mean 'Burst'?)") != std::string::npos);
+    CHECK(bad("{Reader: 5}").find("user class 'Reader' has no arrival_rate to replace") != std::string::npos);
+    CHECK(bad("{Burst: -1}").find("arrival_rate") != std::string::npos);
+    CHECK(load_scenario_text("host: http://127.0.0.1:9\nload: {arrival_rates: {X: 1}}\nuser_classes:\n  - tasks: [{path: /}]\n",
+                             "s.yaml").format().find("unknown key 'arrival_rates' in load") != std::string::npos);
+}
