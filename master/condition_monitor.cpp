@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
 
 namespace stampede::master {
 
@@ -47,8 +48,11 @@ condition_monitor::outcome condition_monitor::add(const stats::stats_delta& delt
                                                   double elapsed_s, const run_result& result) {
     outcome out;
     const auto elapsed = common::micros(static_cast<common::micros::rep>(elapsed_s * 1e6));
+    const bool settling = std::exchange(stage_settling_, false);
     for (auto& c : conditions_) {
         if (!c.usable) continue;
+        if (c.stop_condition && !settling)
+            c.stage.merge(figures_of(c.spec, delta, {checks_, classes_}, seconds, &every_endpoint));
         const auto j = judge(c, delta, every_endpoint, seconds, result);
         if (elapsed < c.spec.grace) continue;
         if (c.window_intervals > 0 && c.window.size() < c.window_intervals) continue;  // not a whole window yet
@@ -104,8 +108,24 @@ std::optional<stop_request> condition_monitor::note(live_condition& c, const jud
     return stop_request{c.stop_condition, c.index, c.spec.text, measured_text, elapsed_s};
 }
 
-void condition_monitor::restart_windows() {
-    for (auto& c : conditions_) c.window.clear();
+void condition_monitor::begin_stage() {
+    for (auto& c : conditions_) {
+        c.previous_stage = std::move(c.stage);
+        c.stage = {};
+    }
+    stage_settling_ = true;
+}
+
+std::optional<stop_request> condition_monitor::judge_stage(double elapsed_s, bool previous) const {
+    for (const auto& c : conditions_) {
+        if (!c.stop_condition) continue;
+        const auto& f = previous ? c.previous_stage : c.stage;
+        const auto measured = measure(c.spec, f);
+        if (!measured || !lang::threshold_holds(c.spec, *measured)) continue;
+        return stop_request{true, c.index, c.spec.text,
+                            lang::format_measured(c.spec, *measured) + " over the stage's own requests", elapsed_s};
+    }
+    return std::nullopt;
 }
 
 const live_record* condition_monitor::threshold_record(std::size_t i) const {

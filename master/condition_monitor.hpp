@@ -56,8 +56,13 @@ public:
     };
     outcome add(const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint, double seconds,
                 double elapsed_s, const run_result& result);
-    // Windows start again (the load changed under them: a capacity search's new step).
-    void restart_windows();
+    // A stage of the load begins. Each stop condition is also judged over each stage's own
+    // requests (its first interval left out: snapshots arrive up to one late, and users were
+    // still moving), so a break is put on the stage whose requests broke, not on the next
+    // one that a sliding window reached only after the stage had changed.
+    void begin_stage();
+    // The first stop condition that holds over the stage now ending (or the one before it).
+    std::optional<stop_request> judge_stage(double elapsed_s, bool previous = false) const;
     // The record of threshold `i` (as given), or none when it was not judged live.
     const live_record* threshold_record(std::size_t i) const;
     // "over 10 s" or "over the run so far", for verdicts and messages.
@@ -70,6 +75,7 @@ private:
         std::size_t index = 0;          // into the thresholds or the stop conditions
         std::size_t window_intervals = 0;  // 0: the run so far
         std::deque<scope_figures> window;
+        scope_figures stage, previous_stage;  // stop conditions: each stage's own requests
         live_record record;
         bool usable = true;             // false: relative, with no baseline to compare with
     };
@@ -85,6 +91,7 @@ private:
     std::vector<lang::check_info> checks_;
     std::vector<std::string> classes_;
     common::micros interval_;
+    bool stage_settling_ = false;  // the stage's first interval is not its own yet
 };
 
 }  // namespace stampede::master

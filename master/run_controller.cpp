@@ -169,7 +169,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         what = fmt::format("a capacity search from {} up to {} user(s),", load.search->start, load.users);
     else if (stages > 1)
         what = fmt::format("{} stages, up to {} user(s),", stages, load.users);
-    else if (!open.all_open)
+    else if (!open.all_open && (load.users > 0 || open.text.empty()))
         what = fmt::format("{} user(s) at {}/s", load.users, load.spawn_rate);
     if (!open.text.empty()) what += (what.empty() ? "" : " and ") + open.text;
     console << "Starting " << what << " on " << cl.status().workers_active << " worker(s) against "

@@ -69,8 +69,16 @@ void run_loop::apply(const load_target& target) {
         io_.stop();
         return;
     }
-    cluster_.start(target.users_per_class, target.spawn_rate);
     const double now = elapsed_s();
+    if (monitor_ && !result_.stages.empty()) {
+        // The stage that ends is judged on its own requests before the next one starts.
+        if (auto broke = monitor_->judge_stage(now)) {
+            emit(event_kind::stop_condition_met, broke->condition + ": " + broke->measured_text);
+            return stop_early(*broke);
+        }
+    }
+    if (monitor_) monitor_->begin_stage();
+    cluster_.start(target.users_per_class, target.spawn_rate);
     if (!result_.stages.empty()) close_stage(now);
     const int users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
     stage_record stage;
@@ -105,7 +113,9 @@ void run_loop::finish() {
     if (auto found = schedule_->found()) result_.breaking = std::move(found);
     if (result_.breaking && !result_.breaking->searched) {  // the stages' figures are final now
         for (auto it = result_.stages.rbegin(); it != result_.stages.rend(); ++it) {
-            if (it->outcome != "held" || it->users >= result_.breaking->users.value_or(0)) continue;
+            if (it->outcome != "held" || it->users >= result_.breaking->users.value_or(0) ||
+                it->from_s >= result_.breaking->at_s)
+                continue;
             result_.breaking->last_good_users = it->users;
             result_.breaking->max_sustainable_rps = it->rps;
             break;
@@ -129,8 +139,15 @@ bool run_loop::judge(const stats::stats_delta& delta) {
 void run_loop::stop_early(const stop_request& stop) {
     result_.stopped_early = early_stop{stop.stop_condition, stop.condition, stop.measured_text, stop.at_s};
     if (stop.stop_condition && !result_.stages.empty()) {
-        result_.stages.back().outcome = "broke";
-        result_.breaking = breaking_point{stop.condition, stop.measured_text, stop.at_s, result_.stages.back().users,
+        // A window that held just after a stage changed mostly saw the stage before: if that
+        // stage's own requests broke the condition, the break is its.
+        auto broke = result_.stages.end() - 1;
+        if (result_.stages.size() > 1 && monitor_ && monitor_->judge_stage(stop.at_s, true)) {
+            broke->outcome = "after the break";
+            --broke;
+        }
+        broke->outcome = "broke";
+        result_.breaking = breaking_point{stop.condition, stop.measured_text, stop.at_s, broke->users,
                                           std::nullopt, std::nullopt};
     }
     const auto why = (stop.stop_condition ? "stop condition '" : "threshold '") + stop.condition + "' " +

@@ -143,3 +143,12 @@ user_classes:
     CHECK(run.out.find("dropped-check") == std::string::npos);
     CHECK(run.out.find("Checks") == std::string::npos);
 }
+
+TEST_CASE("every example validates", "[cli]") {
+    for (const auto* name : {"quickstart.yaml", "agent_state.yaml", "modular_solve.yaml", "training_api.yaml",
+                             "breaking_point.yaml"}) {
+        auto ok = run_stampede({"validate", "-f", std::string(EXAMPLES_DIR) + "/" + name});
+        INFO(name << ": " << ok.out << ok.err);
+        CHECK(ok.code == 0);
+    }
+}

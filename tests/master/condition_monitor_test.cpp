@@ -128,7 +128,26 @@ TEST_CASE("a stop condition stops the run once it holds over a whole window", "[
     CHECK(out.stop->measured_text == "255.0 ms over 2s");
     REQUIRE(out.events.size() == 1);
     CHECK(out.events[0].first == event_kind::stop_condition_met);
-    monitor.restart_windows();
+}
+
+TEST_CASE("a stop condition is judged over each stage's own requests, its first interval left out", "[conditions]") {
+    const std::vector stops = {condition("avg > 200ms", 10s)};
+    condition_monitor monitor({}, stops, {}, {}, 1s, nullptr);
+    feeder f(monitor);
+    monitor.begin_stage();
+    f.interval(10, 900);  // the stage's first interval: the last stage's late snapshots
+    for (int i = 0; i < 3; ++i) f.interval(10, 10);
+    CHECK_FALSE(monitor.judge_stage(4));  // 10 ms, its own
+    monitor.begin_stage();
+    f.interval(10, 10);
+    for (int i = 0; i < 3; ++i) CHECK_FALSE(f.interval(10, 500).stop);  // the window is not whole yet
+    const auto stop = monitor.judge_stage(8);
+    REQUIRE(stop);
+    CHECK(stop->stop_condition);
+    CHECK(stop->measured_text == "500.0 ms over the stage's own requests");
+    monitor.begin_stage();
+    CHECK(monitor.judge_stage(8, true));  // the stage before, still known
+    CHECK_FALSE(monitor.judge_stage(8));  // the new one has nothing yet
 }
 
 TEST_CASE("a live threshold relative to a baseline compares with the baseline's figure", "[conditions]") {
