@@ -59,6 +59,7 @@ struct load_engine::impl {
     arrival_share arrivals;  // the last one assigned (control thread)
     void create_pacers();
     void assign_arrivals(arrival_share share);
+    void warn_open_pool_files(const arrival_share& share) const;
     int open_users() const;
     std::uint64_t users_started = 0;
     std::uint64_t open_files_limit = 0;
@@ -119,6 +120,7 @@ void load_engine::impl::assign_arrivals(arrival_share share) {
         share = {};
     }
     arrivals = share;
+    warn_open_pool_files(share);
     const auto origin = arrival_pacer::clock::now() - share.elapsed;
     for (std::size_t i = 0; i < threads.size(); ++i) {
         auto& t = *threads[i];
@@ -128,6 +130,20 @@ void load_engine::impl::assign_arrivals(arrival_share share) {
                 if (p) p->start(part, parts, origin);
         });
     }
+}
+
+// An open class's pool may grow to its part of max_users, each user with a socket: said
+// before it happens, as for closed users.
+void load_engine::impl::warn_open_pool_files(const arrival_share& share) const {
+    if (share.total_threads == 0 || open_files_limit == 0) return;
+    std::uint64_t most = 0;
+    for (const auto& c : sc.user_classes)
+        if (c.arrivals) most += (static_cast<std::uint64_t>(c.arrivals->max_users) + share.total_threads - 1) /
+                                share.total_threads * threads.size();
+    if (most + 64 > open_files_limit)
+        spdlog::warn("the open-model pools may grow to {} users here, but this process may open only {} files: "
+                     "users beyond that fail to connect. Lower max_users, raise the limit (ulimit -n) or add workers",
+                     most, open_files_limit);
 }
 
 int load_engine::impl::open_users() const {
