@@ -121,7 +121,8 @@ void capacity_search::observe(const interval_counts& interval) {
     judged_seconds_ += interval.seconds;
 }
 
-// Every condition over the step's settled requests; nothing to measure misses.
+// Every condition over the step's settled requests; nothing to measure misses, unless the
+// condition says `no_data: pass`.
 capacity_search::step_verdict capacity_search::judge_step() const {
     step_verdict v;
     v.met = true;
@@ -129,7 +130,7 @@ capacity_search::step_verdict capacity_search::judge_step() const {
     for (std::size_t i = 0; i < spec_.conditions.size(); ++i) {
         const auto& c = spec_.conditions[i];
         const auto measured = measure(c, figures_[i]);
-        if (measured && lang::threshold_holds(c, *measured)) continue;
+        if (measured ? lang::threshold_holds(c, *measured) : c.no_data_passes) continue;
         v.met = false;
         const auto text = measured ? lang::format_measured(c, *measured) : std::string("no data");
         v.missed += (v.missed.empty() ? "" : ", ") + c.text;
