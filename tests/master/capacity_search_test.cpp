@@ -133,3 +133,21 @@ TEST_CASE("a step whose settled part has no requests misses", "[search]") {
     REQUIRE(search.found());
     CHECK(search.found()->measured_text == "no data");
 }
+
+TEST_CASE("a condition with no_data: pass is met by a step with nothing to measure", "[search]") {
+    auto s = spec(2, 2, 0, 4);
+    s.conditions[0].no_data_passes = true;
+    s.confirm = 0s;
+    capacity_search search(s, one_class, {}, {});
+    REQUIRE(search.tick(0s));
+    std::vector<std::string> outcomes;
+    for (int t = 1; t <= 10; ++t) {
+        stats::stats_delta empty(1, 0);
+        const auto every = empty.merged_endpoints();
+        search.observe({empty, every, 1.0, static_cast<double>(t)});
+        if (auto next = search.tick(std::chrono::seconds(t))) outcomes.push_back(next->previous_outcome);
+    }
+    CHECK(outcomes == std::vector<std::string>{"met", "met"});  // 2, then 4: the max held
+    REQUIRE(search.found());
+    CHECK(search.found()->last_good_users == 4);
+}
