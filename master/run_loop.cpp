@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <csignal>
-#include <numeric>
 
 namespace stampede::master {
 
@@ -21,7 +20,8 @@ extern "C" void force_exit(int) {
 run_loop::run_loop(cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule, common::micros interval,
                    std::optional<common::micros> run_time, condition_monitor* monitor)
     : cluster_(c), result_(result), schedule_(std::move(schedule)), interval_(interval), run_time_(run_time),
-      aggregator_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr), ticker_(io_), deadline_(io_),
+      aggregator_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr), stages_(result), ticker_(io_),
+      deadline_(io_),
       signals_(io_, SIGINT, SIGTERM) {}
 
 void run_loop::run() {
@@ -50,13 +50,9 @@ void run_loop::take_last_interval() {
     aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
 }
 
-// Stages begin on the loop's ticks, so the intervals divide them exactly; a stage that
-// settles leaves out the intervals that began before it had (give or take a tick's jitter).
 void run_loop::add_to_stage() {
-    const double began = elapsed_s() - aggregator_.latest_interval_seconds();
-    if (began + 0.05 < stage_settled_at_s_) return;
-    stage_stats_.merge(aggregator_.latest_interval());
-    stage_seconds_ += aggregator_.latest_interval_seconds();
+    const double seconds = aggregator_.latest_interval_seconds();
+    stages_.add(aggregator_.latest_interval(), seconds, elapsed_s() - seconds);
 }
 
 // A new target from the schedule starts a stage of the result; a schedule that is done ends
@@ -79,48 +75,13 @@ void run_loop::apply(const load_target& target) {
     }
     if (monitor_) monitor_->begin_stage();
     cluster_.start(target.users_per_class, target.spawn_rate);
-    if (!result_.stages.empty()) close_stage(now);
-    const int users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
-    stage_record stage;
-    stage.name = target.name.empty() ? "stage " + std::to_string(target.stage + 1) : target.name;
-    stage.from_s = stage.to_s = now;
-    stage.users = users;
-    stage.spawn_rate = target.spawn_rate;
-    result_.stages.push_back(std::move(stage));
-    stage_settled_at_s_ = target.settle.count() > 0 ? now + std::chrono::duration<double>(target.settle).count() : 0;
-}
-
-// The current stage ends: its figures from its requests; with stop conditions, it held
-// unless it is where they stopped the run.
-void run_loop::close_stage(double at_s) {
-    auto& stage = result_.stages.back();
-    stage.to_s = at_s;
-    const auto& h = stage_stats_.latency;
-    stage.requests = stage_stats_.requests;
-    stage.failures = stage_stats_.failures;
-    stage.rps = stage_seconds_ > 0 ? static_cast<double>(stage.requests) / stage_seconds_ : 0;
-    stage.p50_ms = to_ms(h.percentile(50));
-    stage.p95_ms = to_ms(h.percentile(95));
-    stage.p99_ms = to_ms(h.percentile(99));
-    stage.avg_ms = h.mean() / 1000.0;
-    if (stage.outcome.empty() && !result_.load.stop_when.empty()) stage.outcome = "held";
-    stage_stats_.reset();
-    stage_seconds_ = 0;
+    stages_.begin(target, now);
 }
 
 void run_loop::finish() {
-    if (!result_.stages.empty()) close_stage(result_.duration_s());
+    stages_.close(result_.duration_s());
     if (auto found = schedule_->found()) result_.breaking = std::move(found);
-    if (result_.breaking && !result_.breaking->searched) {  // the stages' figures are final now
-        for (auto it = result_.stages.rbegin(); it != result_.stages.rend(); ++it) {
-            if (it->outcome != "held" || it->users >= result_.breaking->users.value_or(0) ||
-                it->from_s >= result_.breaking->at_s)
-                continue;
-            result_.breaking->last_good_users = it->users;
-            result_.breaking->max_sustainable_rps = it->rps;
-            break;
-        }
-    }
+    stages_.find_last_good();  // the stages' figures are final now
     for (auto* o : observers_) o->on_finish(result_);
 }
 

@@ -17,6 +17,7 @@
 #include "master/load_schedule.hpp"
 #include "master/run_observer.hpp"
 #include "master/run_result.hpp"
+#include "master/stage_recorder.hpp"
 #include "master/stats_aggregator.hpp"
 
 namespace stampede::master {
@@ -45,7 +46,7 @@ private:
     void tick();
     bool judge(const stats::stats_delta& delta);
     void stop_early(const stop_request& stop);
-    void close_stage(double at_s);
+    void add_to_stage();
     double elapsed_s() const;
 
     cluster& cluster_;
@@ -55,10 +56,7 @@ private:
     std::optional<common::micros> run_time_;
     stats_aggregator aggregator_;
     condition_monitor* monitor_;
-    stats::endpoint_stats stage_stats_;  // the current stage's requests, once settled
-    double stage_seconds_ = 0;           // ... and the intervals they came in
-    double stage_settled_at_s_ = 0;      // intervals that began before this are left out
-    void add_to_stage();
+    stage_recorder stages_;
     std::vector<run_observer*> observers_;
     boost::asio::io_context io_{1};
     boost::asio::steady_timer ticker_;

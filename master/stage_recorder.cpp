@@ -1,0 +1,54 @@
+#include "master/stage_recorder.hpp"
+
+#include <numeric>
+
+namespace stampede::master {
+
+void stage_recorder::begin(const load_target& target, double at_s) {
+    if (!result_.stages.empty()) close(at_s);
+    stage_record stage;
+    stage.name = target.name.empty() ? "stage " + std::to_string(target.stage + 1) : target.name;
+    stage.from_s = stage.to_s = at_s;
+    stage.users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
+    stage.spawn_rate = target.spawn_rate;
+    result_.stages.push_back(std::move(stage));
+    settled_at_s_ = target.settle.count() > 0 ? at_s + std::chrono::duration<double>(target.settle).count() : 0;
+}
+
+// Stages begin on the run loop's ticks, so the intervals divide them exactly; a stage that
+// settles leaves out the intervals that began before it had (give or take a tick's jitter).
+void stage_recorder::add(const stats::endpoint_stats& interval, double seconds, double began_s) {
+    if (result_.stages.empty() || began_s + 0.05 < settled_at_s_) return;
+    requests_.merge(interval);
+    seconds_ += seconds;
+}
+
+void stage_recorder::close(double at_s) {
+    if (result_.stages.empty()) return;
+    auto& stage = result_.stages.back();
+    stage.to_s = at_s;
+    const auto& h = requests_.latency;
+    stage.requests = requests_.requests;
+    stage.failures = requests_.failures;
+    stage.rps = seconds_ > 0 ? static_cast<double>(stage.requests) / seconds_ : 0;
+    stage.p50_ms = to_ms(h.percentile(50));
+    stage.p95_ms = to_ms(h.percentile(95));
+    stage.p99_ms = to_ms(h.percentile(99));
+    stage.avg_ms = h.mean() / 1000.0;
+    if (stage.outcome.empty() && !result_.load.stop_when.empty()) stage.outcome = "held";
+    requests_.reset();
+    seconds_ = 0;
+}
+
+void stage_recorder::find_last_good() {
+    auto& b = result_.breaking;
+    if (!b || b->searched) return;  // a search states its own
+    for (auto it = result_.stages.rbegin(); it != result_.stages.rend(); ++it) {
+        if (it->outcome != "held" || it->users >= b->users.value_or(0) || it->from_s >= b->at_s) continue;
+        b->last_good_users = it->users;
+        b->max_sustainable_rps = it->rps;
+        return;
+    }
+}
+
+}  // namespace stampede::master
