@@ -14,8 +14,10 @@ double seconds_of(common::micros d) { return std::chrono::duration<double>(d).co
 }  // namespace
 
 capacity_search::capacity_search(lang::capacity_search_spec spec, std::function<std::vector<int>(int)> split,
-                                 std::vector<lang::check_info> checks, std::vector<std::string> classes)
-    : spec_(std::move(spec)), split_(std::move(split)), checks_(std::move(checks)), classes_(std::move(classes)) {}
+                                 std::vector<lang::check_info> checks, std::vector<std::string> classes,
+                                 common::micros interval)
+    : spec_(std::move(spec)), split_(std::move(split)), checks_(std::move(checks)), classes_(std::move(classes)),
+      interval_(interval) {}
 
 std::optional<load_target> capacity_search::tick(common::micros elapsed) {
     if (phase_ == phase::done) return std::nullopt;
@@ -108,12 +110,13 @@ load_target capacity_search::end(std::string previous_outcome) {
     return t;
 }
 
-// An interval counts toward its step once the step has settled: one that began earlier is
-// left out whole (intervals are a second; a step's settle is a fifth of it unless given).
+// An interval counts toward its step once the step has settled, and one interval later:
+// a worker's counts reach the master up to an interval after it made them, so the interval
+// after a change still holds the last load's. One that began earlier is left out whole.
 void capacity_search::observe(const interval_counts& interval) {
     if (phase_ == phase::idle || phase_ == phase::done) return;
     const double began = interval.elapsed_s - interval.seconds;
-    if (began + 0.05 < seconds_of(step_started_ + spec_.settle)) return;  // a tick's jitter allowed
+    if (began + 0.05 < seconds_of(step_started_ + spec_.settle + interval_)) return;  // a tick's jitter allowed
     for (std::size_t i = 0; i < spec_.conditions.size(); ++i)
         figures_[i].merge(figures_of(spec_.conditions[i], interval.delta, {checks_, classes_}, interval.seconds,
                                      &interval.every_endpoint));

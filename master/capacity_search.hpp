@@ -17,9 +17,12 @@ namespace stampede::master {
 
 class capacity_search : public load_schedule {
 public:
-    // `split`: a load of N users as users per class.
+    // `split`: a load of N users as users per class; `interval`: the run loop's, the most
+    // the counts of a step's start can arrive late, so each step's judgement leaves out its
+    // first interval as well as its settle time.
     capacity_search(lang::capacity_search_spec spec, std::function<std::vector<int>(int)> split,
-                    std::vector<lang::check_info> checks, std::vector<std::string> classes);
+                    std::vector<lang::check_info> checks, std::vector<std::string> classes,
+                    common::micros interval = std::chrono::seconds(1));
 
     std::optional<load_target> tick(common::micros elapsed) override;
     void observe(const interval_counts& interval) override;
@@ -45,6 +48,7 @@ private:
     std::function<std::vector<int>(int)> split_;
     std::vector<lang::check_info> checks_;
     std::vector<std::string> classes_;
+    common::micros interval_;
     phase phase_ = phase::idle;
     int users_ = 0;
     std::size_t steps_ = 0;

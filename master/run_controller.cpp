@@ -69,11 +69,12 @@ std::vector<std::string> class_names(const lang::scenario& sc) {
 
 // The load as the run loop ticks it: the plan's one stage, or its shape's stages, each split
 // into users per class.
-std::unique_ptr<load_schedule> schedule_of(const lang::shaped_run& run) {
+std::unique_ptr<load_schedule> schedule_of(const lang::shaped_run& run, common::micros interval) {
     const auto& load = run.load;
     if (load.search) {
         auto split = [classes = run.sc.user_classes](int users) { return users_per_class(classes, users); };
-        return std::make_unique<capacity_search>(*load.search, std::move(split), run.sc.checks, class_names(run.sc));
+        return std::make_unique<capacity_search>(*load.search, std::move(split), run.sc.checks, class_names(run.sc),
+                                                 interval);
     }
     if (load.stages.empty())
         return std::make_unique<staged_schedule>(users_per_class(run.sc.user_classes, load.users), load.spawn_rate);
@@ -154,7 +155,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     }
     outcome.started = true;
     result.start = wall_clock::now();
-    auto schedule = schedule_of(run);
+    auto schedule = schedule_of(run, options.snapshot_interval);
     const auto stages = schedule->stage_count();
     condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, class_names(run.sc),
                               options.snapshot_interval, options.base);

@@ -20,7 +20,7 @@ extern "C" void force_exit(int) {
 run_loop::run_loop(cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule, common::micros interval,
                    std::optional<common::micros> run_time, condition_monitor* monitor)
     : cluster_(c), result_(result), schedule_(std::move(schedule)), interval_(interval), run_time_(run_time),
-      aggregator_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr), stages_(result), ticker_(io_),
+      aggregator_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr), stages_(result, interval), ticker_(io_),
       deadline_(io_),
       signals_(io_, SIGINT, SIGTERM) {}
 
@@ -122,8 +122,21 @@ void run_loop::emit(event_kind kind, const std::string& detail) {
     for (auto* o : observers_) o->on_event(result_, result_.events.back());
 }
 
+// Ticks fall four tenths of an interval after the wall clock's interval boundaries: workers
+// send each interval's snapshot at a boundary, each within the first tenth of the interval
+// after it, so every interval the loop takes holds one snapshot of each worker, and
+// per-interval figures (history, windows, stages) do not jump by a worker's whole interval
+// when a snapshot lands just before or just after a tick.
+common::micros run_loop::until_next_tick() const {
+    const auto since_epoch = std::chrono::duration_cast<common::micros>(wall_clock::now().time_since_epoch());
+    auto wait = interval_ - since_epoch % interval_ + interval_ * 4 / 10;
+    if (wait > interval_) wait -= interval_;
+    if (wait < interval_ / 10) wait += interval_;  // not two ticks almost at once
+    return wait;
+}
+
 void run_loop::schedule_tick() {
-    ticker_.expires_after(interval_);
+    ticker_.expires_after(until_next_tick());
     ticker_.async_wait([this](auto ec) {
         if (ec) return;
         if (!cluster_.health()) return io_.stop();  // no worker is left to run it

@@ -42,6 +42,7 @@ public:
 
 private:
     void schedule_tick();
+    common::micros until_next_tick() const;
     void apply(const load_target& target);
     void tick();
     bool judge(const stats::stats_delta& delta);

@@ -12,11 +12,13 @@ void stage_recorder::begin(const load_target& target, double at_s) {
     stage.users = std::accumulate(target.users_per_class.begin(), target.users_per_class.end(), 0);
     stage.spawn_rate = target.spawn_rate;
     result_.stages.push_back(std::move(stage));
-    settled_at_s_ = target.settle.count() > 0 ? at_s + std::chrono::duration<double>(target.settle).count() : 0;
+    // The first stage starts with the run: nothing late can reach it.
+    const auto skipped = result_.stages.size() == 1 ? target.settle : target.settle + interval_;
+    settled_at_s_ = at_s + std::chrono::duration<double>(skipped).count();
 }
 
-// Stages begin on the run loop's ticks, so the intervals divide them exactly; a stage that
-// settles leaves out the intervals that began before it had (give or take a tick's jitter).
+// Stages begin on the run loop's ticks, so the intervals divide them exactly; the intervals
+// that began before a stage had settled are left out whole (give or take a tick's jitter).
 void stage_recorder::add(const stats::endpoint_stats& interval, double seconds, double began_s) {
     if (result_.stages.empty() || began_s + 0.05 < settled_at_s_) return;
     requests_.merge(interval);

@@ -1,7 +1,8 @@
 #pragma once
 // The stages of a run as they ran, kept in the result: each entered with its target, then
-// what its own requests did (every endpoint together, from the merged intervals it ran; a
-// stage that settles leaves its first part out), closed when the next begins. The per-stage
+// what its own requests did (every endpoint together, from the merged intervals it ran,
+// leaving out its first interval, which still holds the last stage's late counts, and its
+// settle time when it has one), closed when the next begins. The per-stage
 // table of staircases, stop conditions and capacity searches, and the last load that held
 // before a breaking point.
 #include "master/load_schedule.hpp"
@@ -11,7 +12,8 @@ namespace stampede::master {
 
 class stage_recorder {
 public:
-    explicit stage_recorder(run_result& result) : result_(result) {}
+    // `interval`: the run loop's, the most a worker's counts arrive late.
+    stage_recorder(run_result& result, common::micros interval) : result_(result), interval_(interval) {}
 
     // A stage begins `at_s` since the start (the one before it closes there).
     void begin(const load_target& target, double at_s);
@@ -26,6 +28,7 @@ public:
 
 private:
     run_result& result_;
+    common::micros interval_;
     stats::endpoint_stats requests_;  // the current stage's, once settled
     double seconds_ = 0;              // ... and the intervals they came in
     double settled_at_s_ = 0;         // intervals that began before this are left out

@@ -78,7 +78,7 @@ load:
     start: 2
     multiply: 2
     max: 64
-    step: 2s
+    step: 3s
     settle: 1s
     conditions: ["p95 < 150ms", "error_rate < 1%"]
 user_classes:
