@@ -128,6 +128,7 @@ void run_loop::emit(event_kind kind, const std::string& detail) {
 // per-interval figures (history, windows, stages) do not jump by a worker's whole interval
 // when a snapshot lands just before or just after a tick.
 common::micros run_loop::until_next_tick() const {
+    if (interval_.count() <= 0) return std::chrono::seconds(1);
     const auto since_epoch = std::chrono::duration_cast<common::micros>(wall_clock::now().time_since_epoch());
     auto wait = interval_ - since_epoch % interval_ + interval_ * 4 / 10;
     if (wait > interval_) wait -= interval_;
