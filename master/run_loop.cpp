@@ -132,7 +132,8 @@ common::micros run_loop::until_next_tick() const {
     const auto since_epoch = std::chrono::duration_cast<common::micros>(wall_clock::now().time_since_epoch());
     auto wait = interval_ - since_epoch % interval_ + interval_ * 4 / 10;
     if (wait > interval_) wait -= interval_;
-    if (wait < interval_ / 10) wait += interval_;  // not two ticks almost at once
+    // Not two ticks almost at once, and not a first interval of next to nothing.
+    if (wait < (result_.history.empty() ? interval_ / 2 : interval_ / 10)) wait += interval_;
     return wait;
 }
 
