@@ -31,6 +31,21 @@ status apply_per_route(const std::string& flag, const std::string& item, Set set
     return {};
 }
 
+// Every ROUTE=VALUE of a repeated flag: `parse` reads VALUE, stored per route in `table`.
+template <typename Parse, typename Table>
+status set_per_route(const std::string& flag, const std::vector<std::string>& items, Parse parse, Table& table) {
+    for (const auto& item : items) {
+        auto applied = apply_per_route(flag, item, [&](route r, const std::string& v) -> status {
+            auto value = parse(v);
+            if (!value) return value.why();
+            table[static_cast<std::size_t>(r)] = *value;
+            return {};
+        });
+        if (!applied) return applied;
+    }
+    return {};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -69,34 +84,16 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
-    for (const auto& item : latencies) {
-        auto applied = apply_per_route("--latency", item, [&](route r, const std::string& v) -> status {
-            auto spec = parse_latency(v);
-            if (!spec) return spec.why();
-            config.latency[static_cast<std::size_t>(r)] = *spec;
-            return {};
-        });
+    auto rate_of = [](const std::string& v) -> stampede::common::result<double> {
+        char* end = nullptr;
+        const double rate = std::strtod(v.c_str(), &end);
+        if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return fail("rate must be between 0 and 1");
+        return rate;
+    };
+    for (auto applied : {set_per_route("--latency", latencies, parse_latency, config.latency),
+                         set_per_route("--error-rate", error_rates, rate_of, config.error_rate),
+                         set_per_route("--stall", stalls, parse_stall, config.stall)})
         if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
-    }
-    for (const auto& item : error_rates) {
-        auto applied = apply_per_route("--error-rate", item, [&](route r, const std::string& v) -> status {
-            char* end = nullptr;
-            const double rate = std::strtod(v.c_str(), &end);
-            if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return fail("rate must be between 0 and 1");
-            config.error_rate[static_cast<std::size_t>(r)] = rate;
-            return {};
-        });
-        if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
-    }
-    for (const auto& item : stalls) {
-        auto applied = apply_per_route("--stall", item, [&](route r, const std::string& v) -> status {
-            auto spec = parse_stall(v);
-            if (!spec) return spec.why();
-            config.stall[static_cast<std::size_t>(r)] = *spec;
-            return {};
-        });
-        if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
-    }
     auto overload = stampede::common::parse_duration(overload_latency);
     if (!overload) return std::cerr << "error: --overload-latency: " << overload.error() << "\n", 2;
     config.overload_latency = *overload;

@@ -31,11 +31,8 @@ condition_monitor::condition_monitor(const std::vector<lang::threshold_spec>& th
         c.index = index;
         if (t.window) c.window_intervals = static_cast<std::size_t>(std::max<long long>(
                           1, std::llround(static_cast<double>(t.window->count()) / static_cast<double>(interval_.count()))));
-        if (t.baseline_factor) {
-            const auto reference = base ? measure(t, figures_of(t, *base)) : std::nullopt;
-            c.usable = reference.has_value();
-            if (reference) c.spec.value = *t.baseline_factor * *reference;
-        }
+        if (auto absolute = absolute_threshold(t, base)) c.spec = std::move(*absolute);
+        else c.usable = false;  // left to the verdict at the end, which says why
         conditions_.push_back(std::move(c));
     };
     for (std::size_t i = 0; i < thresholds.size(); ++i)

@@ -99,4 +99,14 @@ std::optional<double> measure(const lang::threshold_spec& t, const scope_figures
     }
 }
 
+common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_spec& t, const baseline* base) {
+    if (!t.baseline_factor) return t;
+    if (!base) return common::fail("no baseline (--baseline)");
+    const auto reference = measure(t, figures_of(t, *base));
+    if (!reference) return common::fail("no data in the baseline");
+    auto absolute = t;
+    absolute.value = *t.baseline_factor * *reference;
+    return absolute;
+}
+
 }  // namespace stampede::master

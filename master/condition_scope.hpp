@@ -38,4 +38,9 @@ scope_figures figures_of(const lang::threshold_spec& t, const baseline& base);
 // The measured value in the threshold's unit; none when there is nothing to measure.
 std::optional<double> measure(const lang::threshold_spec& t, const scope_figures& f);
 
+// A threshold relative to a baseline ("p95 < 3x baseline") made absolute: its factor times
+// the same metric over the same scope in `base`; or why it cannot be ("no baseline",
+// "no data in the baseline"). An absolute threshold comes back as it is.
+common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_spec& t, const baseline* base);
+
 }  // namespace stampede::master

@@ -10,33 +10,14 @@ namespace stampede::master {
 
 namespace {
 
-// A relative threshold becomes an absolute one: its factor times the baseline's figure.
-std::optional<lang::threshold_spec> made_absolute(const lang::threshold_spec& t, const baseline* base,
-                                                  std::string& why_not) {
-    if (!t.baseline_factor) return t;
-    if (!base) {
-        why_not = "no baseline (--baseline)";
-        return std::nullopt;
-    }
-    const auto reference = measure(t, figures_of(t, *base));
-    if (!reference) {
-        why_not = "no data in the baseline";
-        return std::nullopt;
-    }
-    auto absolute = t;
-    absolute.value = *t.baseline_factor * *reference;
-    return absolute;
-}
-
 // Over the whole run, at its end.
 verdict judged_at_end(const lang::threshold_spec& t, const run_result& result, const baseline* base) {
     const auto f = figures_of(t, result.totals, {result.checks, result.user_classes}, result.duration_s(),
                               &result.aggregate);
     verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), measure(t, f), "no data", false};
-    std::string why_not;
-    const auto absolute = made_absolute(t, base, why_not);
+    const auto absolute = absolute_threshold(t, base);
     if (v.measured) v.measured_text = lang::format_measured(t, *v.measured);
-    if (!absolute) v.measured_text += "; " + why_not;
+    if (!absolute) v.measured_text += "; " + absolute.error();
     else if (v.measured) {
         v.passed = lang::threshold_holds(*absolute, *v.measured);
         if (t.baseline_factor) v.measured_text += ", limit " + lang::format_measured(t, absolute->value);

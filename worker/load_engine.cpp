@@ -60,7 +60,6 @@ struct load_engine::impl {
     void create_pacers();
     void assign_arrivals(arrival_share share);
     void warn_open_pool_files(const arrival_share& share) const;
-    int open_users() const;
     std::uint64_t users_started = 0;
     std::uint64_t open_files_limit = 0;
     bool started = false;
@@ -119,6 +118,9 @@ void load_engine::impl::assign_arrivals(arrival_share share) {
                      share.first_thread, share.first_thread + threads.size() - 1, share.total_threads, threads.size());
         share = {};
     }
+    // No run is older than a duration can say (31 years): a larger age is a damaged message,
+    // and would overflow the clock's arithmetic.
+    share.elapsed = std::min(share.elapsed, common::micros(1'000'000'000'000'000));
     arrivals = share;
     warn_open_pool_files(share);
     const auto origin = arrival_pacer::clock::now() - share.elapsed;
@@ -146,11 +148,6 @@ void load_engine::impl::warn_open_pool_files(const arrival_share& share) const {
                      most, open_files_limit);
 }
 
-int load_engine::impl::open_users() const {
-    int n = 0;
-    for (const auto& p : pacers) n += p->pool_size();
-    return n;
-}
 
 void load_engine::impl::schedule_tick() {
     spawn_timer.expires_after(20ms);
@@ -293,10 +290,12 @@ engine_status load_engine::status() const {
         s.users_per_class = impl_->planner->users_per_class();
         s.users = impl_->planner->users();
         // An open class's users are its pools'.
-        for (std::size_t t = 0; t < impl_->threads.size(); ++t)
-            for (std::size_t c = 0; c < impl_->threads[t]->pacers.size(); ++c)
-                if (auto* p = impl_->threads[t]->pacers[c]) s.users_per_class[c] += p->pool_size();
-        s.users += impl_->open_users();
+        for (const auto& t : impl_->threads)
+            for (std::size_t c = 0; c < t->pacers.size(); ++c)
+                if (const auto* p = t->pacers[c]) {
+                    s.users_per_class[c] += p->pool_size();
+                    s.users += p->pool_size();
+                }
         s.spawning_complete = impl_->planner->done();
         result.set_value(std::move(s));
     });

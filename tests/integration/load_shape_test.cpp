@@ -22,21 +22,12 @@ std::pair<double, double> planned(double t) {
 
 // A shaped run of `body` (the scenario after its host line) against the demo target, with
 // `extra` flags; its console output and its JSON result.
-struct shaped_run {
-    run_output run;
-    json result;
-};
-
-shaped_run run_shape(const std::string& body, std::vector<std::string> extra) {
+scenario_run run_shape(const std::string& body, const std::vector<std::string>& extra) {
     demo_target target;
-    temp_dir dir;
-    write_file(dir.file("s.yaml"), "host: " + target.url() + "\n" + body);
-    std::vector<std::string> args = {"run", "-f", dir.file("s.yaml"), "--json", dir.file("r.json")};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto run = run_stampede(args);
-    INFO(run.out << run.err);
-    REQUIRE(run.code == 0);
-    return {run, json::parse(read_file(dir.file("r.json")))};
+    auto r = run_scenario_with_result(target.url(), body, extra);
+    INFO(r.run.out << r.run.err);
+    REQUIRE(r.run.code == 0);
+    return r;
 }
 
 }  // namespace

@@ -11,20 +11,11 @@ using nlohmann::json;
 
 namespace {
 
-struct open_run {
-    run_output run;
-    json result;
-};
-
-open_run run_open(const demo_target& target, const std::string& body, std::vector<std::string> extra) {
-    temp_dir dir;
-    write_file(dir.file("s.yaml"), "host: " + target.url() + "\n" + body);
-    std::vector<std::string> args = {"run", "-f", dir.file("s.yaml"), "--json", dir.file("r.json")};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto run = run_stampede(args);
-    INFO(run.out << run.err);
-    REQUIRE((run.code == 0 || run.code == 99));
-    return {run, json::parse(read_file(dir.file("r.json")))};
+scenario_run run_open(const demo_target& target, const std::string& body, const std::vector<std::string>& extra) {
+    auto r = run_scenario_with_result(target.url(), body, extra);
+    INFO(r.run.out << r.run.err);
+    REQUIRE((r.run.code == 0 || r.run.code == 99));
+    return r;
 }
 
 }  // namespace

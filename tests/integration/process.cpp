@@ -106,6 +106,17 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
 std::string child_process::out() const { return read_file(out_path_); }
 std::string child_process::err() const { return read_file(err_path_); }
 
+scenario_run run_scenario_with_result(const std::string& host_url, const std::string& body,
+                                      const std::vector<std::string>& extra) {
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: " + host_url + "\n" + body);
+    std::vector<std::string> args = {"run", "-f", dir.file("s.yaml"), "--json", dir.file("r.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto run = run_stampede(args);
+    const auto text = read_file(dir.file("r.json"));
+    return {std::move(run), text.empty() ? nlohmann::json() : nlohmann::json::parse(text)};
+}
+
 run_output run_stampede(std::vector<std::string> args, std::chrono::seconds timeout) {
     args.insert(args.begin(), STAMPEDE_BIN);
     child_process p(std::move(args));

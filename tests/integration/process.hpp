@@ -55,6 +55,15 @@ struct run_output {
 };
 run_output run_stampede(std::vector<std::string> args, std::chrono::seconds timeout = std::chrono::seconds(60));
 
+// `stampede run` of a scenario written as `host: HOST_URL` then `body`, with `extra` flags and
+// a JSON result; the run's output and the result (null when none was written).
+struct scenario_run {
+    run_output run;
+    nlohmann::json result;
+};
+scenario_run run_scenario_with_result(const std::string& host_url, const std::string& body,
+                                      const std::vector<std::string>& extra);
+
 // The demo target on a free loopback port, stopped at scope exit.
 class demo_target {
 public:

@@ -63,3 +63,48 @@ TEST_CASE("the engine runs whatever load model and user kind it is given", "[eng
     CHECK(engine.status().users == 7);
     engine.stop(0us);
 }
+
+TEST_CASE("an open-model part from the master is taken as sent, and a malformed or vast one does no harm", "[engine]") {
+    auto loaded = lang::load_scenario_text(R"(host: http://127.0.0.1:9
+user_classes:
+  - name: Open
+    arrival_rate: {rate: 500, users: 3, max_users: 5}
+    tasks: [{path: /}]
+)", "s.yaml");
+    REQUIRE(loaded.ok());
+    auto engine_with = [&](std::atomic<int>& started) {
+        engine_options options;
+        options.threads = 1;
+        // Users that never run: the pool fills, and every arrival finds no user free.
+        options.start_user = [&](io_thread&, std::shared_ptr<const prepared_scenario>, int, std::uint64_t) { ++started; };
+        return std::make_unique<load_engine>(*loaded.value, options);
+    };
+    auto dropped_after = [](load_engine& e, std::chrono::milliseconds wait) {
+        std::this_thread::sleep_for(wait);
+        return e.take_delta().classes.at(0).dropped;
+    };
+
+    std::atomic<int> started{0};
+    auto taken = engine_with(started);
+    REQUIRE(taken->start().ok());
+    taken->assign({0}, 1.0, 0, {0, 1, common::micros(0)});  // the whole rate on this one thread
+    const auto dropped = dropped_after(*taken, 400ms);
+    CHECK(started == 5);                 // 3 ready, then grown to max_users as arrivals found none free
+    CHECK(dropped > 100);                // about 200 in 0.4 s, none started: each one counted
+    CHECK(taken->status().users == 5);
+
+    std::atomic<int> refused_started{0};
+    auto refused = engine_with(refused_started);
+    REQUIRE(refused->start().ok());
+    refused->assign({0}, 1.0, 0, {7, 2, common::micros(0)});  // parts this worker cannot take
+    CHECK(dropped_after(*refused, 200ms) == 0);
+    CHECK(refused_started == 0);
+
+    std::atomic<int> vast_started{0};
+    auto vast = engine_with(vast_started);
+    REQUIRE(vast->start().ok());
+    vast->assign({0}, 1.0, 0, {0, 4'000'000'000u, common::micros(INT64_MAX)});  // a sliver, impossibly far in
+    std::this_thread::sleep_for(200ms);
+    CHECK(vast_started == 1);  // its part of 3 users, rounded up
+    vast->stop(common::micros(0));
+}
