@@ -20,6 +20,10 @@ namespace {
 // this without end.
 constexpr std::size_t max_waiting = 100'000;
 
+// An arrival due later than this (31 years, the longest run) never comes: a sliver of a rate
+// would otherwise overflow the clock.
+constexpr double never_s = 1e9;
+
 // Arrivals due this close together share one wake of the thread.
 constexpr auto coalesce = std::chrono::microseconds(100);
 
@@ -87,7 +91,7 @@ asio::awaitable<void> arrival_pacer::run(std::uint64_t generation) {
         return origin_ + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
     };
     double due_s = next_due_s();
-    while (std::isfinite(due_s)) {  // else the rate stays at zero from here on
+    while (due_s < never_s) {  // else the rate stays at zero (or next to it) from here on
         const auto due = due_at(due_s);
         if (due > clock::now()) {
             timer_.expires_at(due);
@@ -95,7 +99,7 @@ asio::awaitable<void> arrival_pacer::run(std::uint64_t generation) {
             if (generation != generation_) co_return;
         }
         const auto until = clock::now() + coalesce;
-        for (; std::isfinite(due_s) && due_at(due_s) <= until; due_s = next_due_s()) dispatch(due_at(due_s));
+        for (; due_s < never_s && due_at(due_s) <= until; due_s = next_due_s()) dispatch(due_at(due_s));
     }
 }
 
