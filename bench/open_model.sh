@@ -6,10 +6,11 @@
 #     is written) at p50, p99 and max;
 #  2. requests per client CPU-second at that rate, open (arrival_rate) against closed (users
 #     paced to the same rate), rounds alternating; the ratio open / closed.
-# Usage: bench/open_model.sh [ROUNDS] [SECONDS] [RATE]   (needs nginx: bench/run.sh installs it)
+# Usage: bench/open_model.sh [ROUNDS] [SECONDS] [RATE] [TIMING]   (TIMING: sleep, the default, or
+# spin; needs nginx: bench/run.sh installs it)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${1:-5} duration=${2:-10} rate=${3:-20000}
+rounds=${1:-5} duration=${2:-10} rate=${3:-20000} timing=${4:-sleep}
 bin="$root/build/cli/stampede"
 [ -x "$bin" ] || { echo "error: build first (scripts/build.sh)" >&2; exit 2; }
 ulimit -n 20000
@@ -22,7 +23,7 @@ pacing_us=$(python3 -c "print(round($users * 1e6 / $rate))")
 cat >"$work/open.yaml" <<YAML
 user_classes:
   - name: Open
-    arrival_rate: {rate: $rate, users: $users, max_users: 2000}
+    arrival_rate: {rate: $rate, users: $users, max_users: 2000, timing: $timing}
     tasks: [{name: ok, path: /ok, checks: [{status: 200}]}]
 YAML
 cat >"$work/closed.yaml" <<YAML
@@ -58,14 +59,14 @@ for r in $(seq "$rounds"); do
     echo "round $r: open [$o] closed [$c]"
 done
 
-python3 - "$rate" "$(printf '%s\n' "${open_rows[@]}")" "$(printf '%s\n' "${closed_rows[@]}")" <<'PY'
+python3 - "$rate" "$(printf '%s\n' "${open_rows[@]}")" "$(printf '%s\n' "${closed_rows[@]}")" "$timing" <<'PY'
 import statistics, sys
 rate = float(sys.argv[1])
 rows = lambda text: [list(map(float, line.split())) for line in text.strip().splitlines()]
 opened, closed = rows(sys.argv[2]), rows(sys.argv[3])
 # The arrivals run from the first assignment to the stop, about the run's length.
 achieved = [o[2] / o[3] for o in opened]
-print(f"open model at {rate:.0f}/s, {len(opened)} rounds, one load thread:")
+print(f"open model at {rate:.0f}/s, {len(opened)} rounds, one load thread, timing {sys.argv[4]}:")
 print(f"  achieved rate: median {statistics.median(achieved):.1f}/s "
       f"({100 * (statistics.median(achieved) / rate - 1):+.2f} % of the plan; rounds {', '.join(f'{a:.0f}' for a in achieved)})")
 print(f"  start lag: p50 median {statistics.median(o[4] for o in opened) * 1000:.0f} us, "

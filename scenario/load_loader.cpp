@@ -9,7 +9,7 @@ namespace {
 const keys load_keys = {"users", "spawn_rate", "run_time", "stages", "staircase", "capacity_search", "stop_when"};
 const keys profile_keys = {"users",     "spawn_rate",      "run_time",  "stages",    "staircase",
                            "capacity_search", "stop_when", "thresholds", "arrival_rates"};
-const keys arrival_keys = {"rate", "stages", "arrivals", "users", "max_users", "max_delay"};
+const keys arrival_keys = {"rate", "stages", "arrivals", "users", "max_users", "max_delay", "timing"};
 const keys arrival_stage_keys = {"duration", "rate"};
 constexpr double max_arrival_rate = 10'000'000;  // iterations per second across the cluster
 const keys search_keys = {"start", "multiply", "add", "max", "step", "settle", "precision", "confirm", "conditions"};
@@ -283,6 +283,11 @@ std::optional<arrival_spec> load_reader::read_arrivals(const YAML::Node& n) {
         auto delay = get_duration(v, "max_delay");
         ok = ok && delay.has_value();
         a.max_delay = delay.value_or(micros(0));
+    }
+    if (const auto& v = n["timing"]) {
+        const auto kind = get_string(v, "timing").value_or("");
+        if (kind != "sleep" && kind != "spin") problem(v, "timing is 'sleep' (the default) or 'spin'"), ok = false;
+        a.spin = kind == "spin";
     }
     if (!ok) return std::nullopt;
     return a;

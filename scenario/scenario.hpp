@@ -87,6 +87,7 @@ struct arrival_spec {
     int users = 10;                     // ready at the start, across the cluster
     int max_users = 0;                  // the pool's most (set when loaded: at least `users`)
     micros max_delay{0};                // 0: an iteration starts on time or is dropped
+    bool spin = false;                  // the thread polls instead of sleeping as arrivals near
     double peak_rate() const;
     micros stages_length() const;
 };

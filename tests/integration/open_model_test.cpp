@@ -114,3 +114,30 @@ user_classes:
     // Poisson arrivals: about 150 in 3 s; within four standard deviations.
     CHECK(std::abs(by_name["burst"]["requests"].get<double>() - 50 * result["duration_s"].get<double>()) < 50);
 }
+
+TEST_CASE("a spinning pacer holds a climbing rate beside a closed class and stops on time", "[open]") {
+    demo_target target;
+    // 2 s at 100/s climbing to 300/s over 2 s: 200 + 400 iterations, split across 2 workers;
+    // a closed class shares the threads that poll.
+    const auto [run, result] = run_open(target, R"(load: {users: 2, spawn_rate: 10}
+user_classes:
+  - name: Precise
+    arrival_rate:
+      rate: 100
+      stages: [{duration: 2s, rate: 100}, {duration: 2s, rate: 300}]
+      users: 10
+      timing: spin
+    tasks: [{name: precise, path: /ok}]
+  - name: Reader
+    wait_time: {constant: 100ms}
+    tasks: [{name: read, path: /health}]
+)", {"--workers", "2", "--threads", "1"});
+    const auto& c = result["open_classes"][0];
+    CHECK(c["iterations"].get<double>() == Approx(600).epsilon(0.02));
+    CHECK(c["dropped"].get<double>() <= 2);
+    // The run ends when its stages do: the polling pacer does not hold the stop up.
+    CHECK(result["duration_s"].get<double>() == Approx(4).margin(0.5));
+    std::map<std::string, json> by_name;
+    for (const auto& e : result["endpoints"]) by_name[e["name"]] = e;
+    CHECK(by_name["read"]["requests"].get<int>() > 40);  // 2 users, ten a second each, for 4 s
+}

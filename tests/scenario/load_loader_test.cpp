@@ -331,6 +331,7 @@ user_classes:
       users: 20
       max_users: 800
       max_delay: 250ms
+      timing: spin
     tasks: [{path: /b}]
   - name: Closed
     tasks: [{path: /c}]
@@ -343,11 +344,13 @@ user_classes:
     CHECK(burst.users == 10);
     CHECK(burst.max_users == 200);  // enough for iterations of a second at the rate
     CHECK_FALSE(burst.poisson);
+    CHECK_FALSE(burst.spin);
     const auto& chat = *sc.user_classes[1].arrivals;
     CHECK(chat.stages.size() == 2);
     CHECK(chat.poisson);
     CHECK(chat.max_users == 800);
     CHECK(chat.max_delay == 250ms);
+    CHECK(chat.spin);
     CHECK(chat.peak_rate() == 500);
     CHECK_FALSE(sc.user_classes[2].arrivals);
     auto load = apply_load_plan(sc, {});
@@ -368,6 +371,7 @@ TEST_CASE("arrival_rate mistakes are located", "[arrivals]") {
           std::string::npos);
     CHECK(with("arrival_rate: {stages: [{duration: 0s, rate: 5}]}").find("more than 0") != std::string::npos);
     CHECK(with("arrival_rate: {stages: [{rate: 5}]}").find("needs a 'duration' and a 'rate'") != std::string::npos);
+    CHECK(with("arrival_rate: {rate: 5, timing: busy}").find("'sleep' (the default) or 'spin'") != std::string::npos);
     CHECK(with("arrival_rate: {rate: 5, burst: 3}").find("unknown key 'burst'") != std::string::npos);
     CHECK(with("arrival_rate: 5\n    wait_time: {constant: 1s}").find("no wait_time") != std::string::npos);
     CHECK(with("arrival_rate: 5\n    fixed_count: 2").find("no fixed_count") != std::string::npos);
