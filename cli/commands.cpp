@@ -17,6 +17,7 @@
 #include "common/text_file.hpp"
 #include "master/console_reporter.hpp"
 #include "master/csv_reporter.hpp"
+#include "master/html_reporter.hpp"
 #include "master/json_reporter.hpp"
 #include "master/run_controller.hpp"
 #include "master/verdicts.hpp"
@@ -44,8 +45,12 @@ bool write_results(const master::run_result& result, const run_command_options& 
     };
     if (!options.csv_prefix.empty())
         report(master::write_csv_files(result, options.csv_prefix), options.csv_prefix + "_*.csv");
+    if (options.json_path.empty() && options.html_path.empty()) return ok;
+    const auto document = master::result_document(result);  // made once for both
     if (!options.json_path.empty())
-        report(master::write_json_file(result, options.json_path), options.json_path);
+        report(master::write_json_file(document, options.json_path), options.json_path);
+    if (!options.html_path.empty())
+        report(master::write_html_file(document, options.html_path), options.html_path);
     return ok;
 }
 

@@ -24,6 +24,7 @@ struct run_command_options {
     lang::load_overrides overrides;
     std::string csv_prefix;
     std::string json_path;
+    std::string html_path;      // --html: the self-contained HTML report
     std::string baseline_path;  // --baseline: a result JSON for relative thresholds
     bool headless = false;
     std::string stop_timeout = "5s";
@@ -43,6 +44,8 @@ struct run_command_options {
 
 int run_command(const run_command_options& options);
 int validate_command(const std::string& scenario_path);
+// `stampede report RESULT.json --html FILE`: a saved result rendered as the HTML report.
+int report_command(const std::string& result_path, const std::string& html_path);
 int worker_command(const worker::agent_options& options);
 
 }  // namespace stampede::cli

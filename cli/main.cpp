@@ -47,6 +47,7 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--profile", o.overrides.profile, "Use a load profile named in the scenario (quick, standard, ...)");
     cmd.add_option("--csv", o.csv_prefix, "Write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv, PREFIX_exceptions.csv");
     cmd.add_option("--json", o.json_path, "Write the complete result as JSON");
+    cmd.add_option("--html", o.html_path, "Write the HTML report: one self-contained page that opens offline");
     cmd.add_option("--baseline", o.baseline_path,
                    "A result JSON of an earlier run, for thresholds such as 'p95 < 3x baseline'");
     cmd.add_flag("--headless", o.headless, "No web UI, status on the console (Stampede has no web UI yet: always so)");
@@ -126,6 +127,11 @@ int main(int argc, char** argv) {
     auto* validate = app.add_subcommand("validate", "Check a scenario file without sending traffic");
     validate->add_option("-f,--scenario,scenario", validate_path, "Scenario file (YAML)")->required();
 
+    std::string report_result, report_html;
+    auto* report = app.add_subcommand("report", "Render a result saved with --json as the HTML report");
+    report->add_option("result", report_result, "A result file written with --json")->required();
+    report->add_option("--html", report_html, "Write the report to this file")->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -140,6 +146,7 @@ int main(int argc, char** argv) {
     }
 
     if (*validate) return cli::validate_command(validate_path);
+    if (*report) return cli::report_command(report_result, report_html);
     if (*worker_cmd) {
         worker_options.master_wait = *common::parse_duration(master_wait);
         worker_options.master_timeout = *common::parse_duration(master_timeout);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Stampede needs to build and test. Safe to run again:
-# apt-get only installs what is missing. Run as root (or with sudo available).
+# Installs the Debian 12 packages Stampede needs to build (npm fetches the report's charting
+# library from the npm registry when building); with --test, also what the test suite needs
+# (Chromium, in which the browser tests open the pages). Safe to run again: apt-get only
+# installs what is missing. Run as root (or with sudo available).
 set -euo pipefail
 
 packages=(
@@ -9,7 +11,11 @@ packages=(
     libboost-dev libssl-dev libspdlog-dev libyaml-cpp-dev catch2
     nlohmann-json3-dev libcli11-dev libre2-dev
     openssl iproute2
+    nodejs npm
 )
+if [ "${1:-}" = "--test" ]; then
+    packages+=(chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,11 +1,9 @@
 #include "master/baseline.hpp"
 
-#include <openssl/evp.h>
-
 #include <nlohmann/json.hpp>
 
 #include "common/text_file.hpp"
-#include "stats/histogram_codec.hpp"
+#include "master/histogram_json.hpp"
 
 namespace stampede::master {
 
@@ -13,27 +11,13 @@ namespace {
 
 using nlohmann::json;
 
-common::result<std::string> from_base64(const std::string& text) {
-    if (text.size() % 4 != 0) return common::fail("a histogram's data is not base64");
-    std::string out(text.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-    if (n < 0) return common::fail("a histogram's data is not base64");
-    std::size_t padding = 0;
-    while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
-    out.resize(static_cast<std::size_t>(n) - padding);
-    return out;
-}
-
 // One row of the result (totals, or an endpoint): its counts and its histogram, whole.
 common::result<stats::endpoint_stats> read_row(const json& row) {
     stats::endpoint_stats s;
     s.requests = row.at("requests").get<std::uint64_t>();
     s.failures = row.at("failures").get<std::uint64_t>();
     s.bytes = row.value("bytes", std::uint64_t{0});
-    auto bytes = from_base64(row.at("histogram").at("data").get<std::string>());
-    if (!bytes) return bytes.why();
-    auto h = stats::decode_histogram(*bytes);
+    auto h = histogram_from_json(row.at("histogram"));
     if (!h) return h.why();
     s.latency = std::move(*h);
     return s;

@@ -388,11 +388,15 @@ stats::stats_delta cluster::take_delta() {
 cluster_status cluster::status() {
     std::lock_guard lock(mutex_);
     cluster_status s;
-    for (auto& [id, w] : workers_) {
-        if (!w->active()) continue;
+    s.workers.reserve(join_order_.size());
+    for (const auto& id : join_order_) {
+        const auto& w = *workers_.at(id);
+        s.workers.push_back({w.id, w.name, w.machine, w.state, static_cast<int>(w.reported_users), w.requests,
+                             w.failures, w.cpu_percent, w.rss_bytes, w.last_seen_wall});
+        if (!w.active()) continue;
         ++s.workers_active;
-        s.running_users += static_cast<int>(w->reported_users);
-        for (int n : w->users) s.users += n;
+        s.running_users += static_cast<int>(w.reported_users);
+        for (int n : w.users) s.users += n;
     }
     return s;
 }

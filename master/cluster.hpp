@@ -65,10 +65,22 @@ struct cluster_config {
     std::size_t max_workers = 5000;
 };
 
+// One worker as the master last heard of it: for the workers table and per-worker charts.
+struct worker_sample {
+    std::string id, name, machine;
+    worker_state state = worker_state::joining;
+    int users = 0;                               // running, as it last reported
+    std::uint64_t requests = 0, failures = 0;    // applied so far
+    double cpu_percent = 0;
+    std::uint64_t rss_bytes = 0;
+    wall_clock::time_point last_seen;
+};
+
 struct cluster_status {
     int users = 0;           // assigned to active workers
     int running_users = 0;   // as the active workers last reported
     int workers_active = 0;  // ready or running
+    std::vector<worker_sample> workers;  // every worker the run has seen, in the order they joined
 };
 
 class cluster {

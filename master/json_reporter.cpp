@@ -1,28 +1,18 @@
 #include "master/json_reporter.hpp"
 
-#include <openssl/evp.h>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "master/result_view.hpp"
+#include "master/timeline_json.hpp"
 #include "master/verdicts.hpp"
-#include "stats/histogram_codec.hpp"
+#include "master/histogram_json.hpp"
 
 namespace stampede::master {
 
 using nlohmann::json;
 
 namespace {
-
-std::string base64(const std::string& bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 std::string iso_time(wall_clock::time_point t) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -34,10 +24,6 @@ std::string iso_time(wall_clock::time_point t) {
                   utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
                   static_cast<int>(ms % 1000));
     return text;
-}
-
-json histogram_json(const stats::histogram& h) {
-    return {{"unit", "us"}, {"encoding", "stampede-sparse-v1+base64"}, {"data", base64(stats::encode_histogram(h))}};
 }
 
 json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
@@ -60,14 +46,14 @@ json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
         {"p95", r.percentile_ms(95)},
         {"p99", r.percentile_ms(99)},
         {"percentiles", percentiles},
-        {"histogram", histogram_json(stats.latency)},
+        {"histogram", histogram_to_json(stats.latency)},
     };
 }
 
 // Latencies from the moment each request was sent, beside the corrected ones.
 json uncorrected_json(const stats::histogram& h) {
     return {{"mean", h.mean() / 1000.0}, {"p50", to_ms(h.percentile(50))}, {"p95", to_ms(h.percentile(95))},
-            {"p99", to_ms(h.percentile(99))}, {"max", to_ms(h.max())}, {"histogram", histogram_json(h)}};
+            {"p99", to_ms(h.percentile(99))}, {"max", to_ms(h.max())}, {"histogram", histogram_to_json(h)}};
 }
 
 json endpoints_json(const result_view& view) {
@@ -102,7 +88,7 @@ json open_classes_json(const result_view& view, double seconds) {
         out.push_back({{"name", *c.name}, {"iterations", n.iterations}, {"dropped", n.dropped},
                        {"iterations_per_s", seconds > 0 ? static_cast<double>(n.iterations) / seconds : 0.0},
                        {"start_lag", {{"p50", to_ms(lag.percentile(50))}, {"p99", to_ms(lag.percentile(99))},
-                                      {"max", to_ms(lag.max())}, {"histogram", histogram_json(lag)}}}});
+                                      {"max", to_ms(lag.max())}, {"histogram", histogram_to_json(lag)}}}});
     }
     return out;
 }
@@ -136,7 +122,7 @@ json history_json(const run_result& result) {
     json out = json::array();
     for (const auto& h : result.history) {
         out.push_back({{"time", h.unix_time}, {"users", h.users}, {"rps", h.current_rps},
-                       {"fps", h.current_fps}, {"p50", h.current_p50_ms}, {"p95", h.current_p95_ms},
+                       {"fps", h.current_fps}, {"p50", h.current_p50_ms}, {"p95", h.current_p95_ms}, {"p99", h.current_p99_ms},
                        {"requests", h.total.requests}, {"failures", h.total.failures},
                        {"iterations", h.iterations}, {"dropped", h.dropped}});
     }
@@ -250,7 +236,7 @@ json events_json(const run_result& result) {
 
 }  // namespace
 
-std::string result_to_json(const run_result& result) {
+json result_document(const run_result& result) {
     const auto view = make_result_view(result);
     json doc = {
         {"stampede_version", result.version},
@@ -275,6 +261,7 @@ std::string result_to_json(const run_result& result) {
         {"iterations", total_of(result, &stats::class_counts::iterations)},
         {"dropped_iterations", total_of(result, &stats::class_counts::dropped)},
         {"history", history_json(result)},
+        {"timeline", timeline_json(result, view)},
         {"events", events_json(result)},
         {"stages", stages_json(result)},
         {"stopped_early", stopped_early_json(result)},
@@ -286,15 +273,29 @@ std::string result_to_json(const run_result& result) {
         {"complete", !result.incomplete()},
         {"data_gaps", data_gaps_json(result)},
     };
+    return doc;
+}
+
+namespace {
+
+std::string document_text(const json& doc) {
     // Texts from the command line or a worker may hold invalid UTF-8: replaced, never thrown.
     return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-common::status write_json_file(const run_result& result, const std::string& path) {
+}  // namespace
+
+std::string result_to_json(const run_result& result) { return document_text(result_document(result)); }
+
+common::status write_json_file(const json& document, const std::string& path) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << result_to_json(result);
+    out << document_text(document);
     if (!out) return common::fail("cannot write " + path);
     return {};
+}
+
+common::status write_json_file(const run_result& result, const std::string& path) {
+    return write_json_file(result_document(result), path);
 }
 
 }  // namespace stampede::master

@@ -3,12 +3,16 @@
 // so later tools can re-render and compare a run without its raw samples.
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "common/result.hpp"
 #include "master/run_result.hpp"
 
 namespace stampede::master {
 
-std::string result_to_json(const run_result& result);
+nlohmann::json result_document(const run_result& result);
+std::string result_to_json(const run_result& result);  // the document, as written
 common::status write_json_file(const run_result& result, const std::string& path);
+common::status write_json_file(const nlohmann::json& document, const std::string& path);
 
 }  // namespace stampede::master

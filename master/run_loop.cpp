@@ -20,9 +20,8 @@ extern "C" void force_exit(int) {
 run_loop::run_loop(cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule, common::micros interval,
                    std::optional<common::micros> run_time, condition_monitor* monitor)
     : cluster_(c), result_(result), schedule_(std::move(schedule)), interval_(interval), run_time_(run_time),
-      aggregator_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr), stages_(result, interval), ticker_(io_),
-      deadline_(io_),
-      signals_(io_, SIGINT, SIGTERM) {}
+      aggregator_(result), worker_timeline_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr),
+      stages_(result, interval), ticker_(io_), deadline_(io_), signals_(io_, SIGINT, SIGTERM) {}
 
 void run_loop::run() {
     signals_.async_wait([this](auto ec, int signal) {
@@ -48,6 +47,7 @@ void run_loop::take_last_interval() {
     // Not a stage's: it holds what came in while the users stopped (and the snapshots still on
     // their way when they did), over a span far shorter than the time those requests took.
     aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
+    worker_timeline_.add(cluster_.status().workers);
 }
 
 void run_loop::add_to_stage() {
@@ -152,6 +152,7 @@ void run_loop::tick() {
     users_ = status.running_users;
     const auto delta = cluster_.take_delta();
     aggregator_.add(delta, wall_clock::now(), users_);
+    worker_timeline_.add(status.workers);
     add_to_stage();
     const bool stopped = judge(delta);
     const auto since_start = std::chrono::duration_cast<common::micros>(wall_clock::now() - result_.start);

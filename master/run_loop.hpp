@@ -19,6 +19,7 @@
 #include "master/run_result.hpp"
 #include "master/stage_recorder.hpp"
 #include "master/stats_aggregator.hpp"
+#include "master/worker_timeline.hpp"
 
 namespace stampede::master {
 
@@ -56,6 +57,7 @@ private:
     common::micros interval_;
     std::optional<common::micros> run_time_;
     stats_aggregator aggregator_;
+    worker_timeline worker_timeline_;
     condition_monitor* monitor_;
     stage_recorder stages_;
     std::vector<run_observer*> observers_;

@@ -23,16 +23,31 @@ struct endpoint_point {
     float p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;  // over the sliding window
 };
 
+// One open-model class in one history row: iterations started and dropped in the interval.
+struct class_point {
+    std::uint32_t iterations = 0, dropped = 0;
+};
+
 // One snapshot interval, as Locust's stats history row: current rates and cumulative totals,
 // and the same interval per endpoint.
 struct history_row {
     std::int64_t unix_time = 0;
+    double elapsed_s = 0;  // since the start, when the interval ended
     int users = 0;
     double current_rps = 0, current_fps = 0;          // over the sliding window
-    double current_p50_ms = 0, current_p95_ms = 0;    // over the sliding window
+    double current_p50_ms = 0, current_p95_ms = 0, current_p99_ms = 0;  // over the sliding window
     stats_row total;                                  // cumulative since the start
     std::uint64_t iterations = 0, dropped = 0;        // open-model classes', in this interval
     std::vector<endpoint_point> endpoints;            // indexed by endpoint id
+    std::vector<class_point> classes;                 // indexed by user class (open ones count)
+};
+
+// One worker's requests and CPU per history row, from the row it first appeared in on.
+struct worker_series {
+    std::string id, name;
+    std::size_t first_row = 0;
+    std::vector<std::uint32_t> requests;  // applied in each interval (saturating)
+    std::vector<float> cpu_percent;       // as it last reported; NaN while it was not connected
 };
 
 // What happens in a run, each kind named once. `count` is not a kind: it stays last.
@@ -138,6 +153,7 @@ struct run_result {
     stats::stats_delta totals;               // cumulative, per endpoint
     stats::endpoint_stats aggregate;         // cumulative, every endpoint together (the aggregator keeps it)
     std::vector<history_row> history;
+    std::vector<worker_series> workers_over_time;  // per worker, aligned with history's rows
     std::vector<run_event> events;  // in time order
     std::vector<stage_record> stages;
     std::vector<verdict> verdicts;

@@ -30,11 +30,15 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     row.current_p50_ms = to_ms(recent.latency.percentile(50));
     row.current_p95_ms = to_ms(recent.latency.percentile(95));
     const double elapsed = std::chrono::duration<double>(now - result_.start).count();
+    row.elapsed_s = elapsed;
     row.total = make_row("", "Aggregated", result_.aggregate, elapsed);
+    row.current_p99_ms = to_ms(recent.latency.percentile(99));
     row.endpoints = endpoint_points(delta);
+    auto narrow = [](std::uint64_t n) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, UINT32_MAX)); };
     for (const auto& c : delta.classes) {
         row.iterations += c.iterations;
         row.dropped += c.dropped;
+        row.classes.push_back({narrow(c.iterations), narrow(c.dropped)});
     }
     result_.history.push_back(std::move(row));
 }

@@ -23,7 +23,8 @@ echo "demo target listening on $address"
 # The master picks a free port and says which; its console output is the report.
 "$stampede" master -f "$root/examples/quickstart.yaml" --headless --profile quick -H "http://$address" \
     --bind 127.0.0.1:0 --expect-workers 2 --expect-workers-max-wait 30s \
-    --csv "$root/results/quickstart" --json "$root/results/quickstart.json" > >(tee "$work/master.out") &
+    --csv "$root/results/quickstart" --json "$root/results/quickstart.json" --html "$root/results/quickstart.html" \
+    > >(tee "$work/master.out") &
 master=$!
 for _ in $(seq 100); do grep -q "worker(s) on" "$work/master.out" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's/.*worker(s) on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/master.out")
@@ -39,5 +40,5 @@ status=0
 wait "$master" || status=$?
 for pid in "${pids[@]:1}"; do wait "$pid" || true; done  # workers leave when the master ends the run
 pids=("${pids[0]}")
-echo "results: $root/results/quickstart_*.csv, quickstart.json; worker logs: quickstart_worker_*.log"
+echo "report: $root/results/quickstart.html (also quickstart_*.csv, quickstart.json; worker logs: quickstart_worker_*.log)"
 exit "$status"

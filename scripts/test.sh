@@ -3,5 +3,6 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
+"$root/deploy/install-deps.sh" --test
 cd "$root/build"
 ctest --output-on-failure --timeout 300 "$@"

@@ -1,0 +1,30 @@
+// `stampede report`: a result saved with --json rendered again, as the HTML report.
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "common/text_file.hpp"
+#include "master/baseline.hpp"
+#include "master/html_reporter.hpp"
+
+namespace stampede::cli {
+
+int report_command(const std::string& result_path, const std::string& html_path) {
+    auto text = common::read_text_file(result_path, master::max_baseline_bytes);
+    if (!text) return std::cerr << "error: cannot read " << result_path << ": " << text.error() << "\n", exit_usage;
+    const auto doc = nlohmann::json::parse(*text, nullptr, false);
+    if (doc.is_discarded()) {
+        std::cerr << "error: " << result_path << ": not JSON (a result file written with --json)\n";
+        return exit_usage;
+    }
+    auto written = master::write_html_file(doc, html_path);
+    if (!written) {
+        std::cerr << "error: " << (written.error().starts_with("cannot write") ? "" : result_path + ": ") << written.error() << "\n";
+        return exit_usage;
+    }
+    std::cout << "wrote " << html_path << "\n";
+    return exit_ok;
+}
+
+}  // namespace stampede::cli

@@ -1,0 +1,19 @@
+#pragma once
+// The HTML report: one self-contained page (its script, style and charting library inlined,
+// the run's data embedded as JSON), which opens offline. Rendered from the JSON result, so a
+// run's report and `stampede report RESULT.json` are the same page.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.hpp"
+#include "master/run_result.hpp"
+
+namespace stampede::master {
+
+// The page for a result document (as result_to_json writes it), or why it cannot be one.
+common::result<std::string> render_html_report(const nlohmann::json& result);
+common::status write_html_file(const run_result& result, const std::string& path);
+common::status write_html_file(const nlohmann::json& result, const std::string& path);
+
+}  // namespace stampede::master

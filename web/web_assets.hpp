@@ -1,0 +1,11 @@
+#pragma once
+// The front-end files compiled into the binary (web/CMakeLists.txt): uPlot from npm, and the
+// report's own page, style and script.
+#include <string_view>
+
+namespace stampede::web {
+
+extern const std::string_view uplot_js, uplot_css;
+extern const std::string_view report_html, report_css, report_js;
+
+}  // namespace stampede::web
