@@ -74,14 +74,55 @@ void bound_errors(json& data, std::size_t most) {
     errors.erase(errors.begin() + static_cast<std::ptrdiff_t>(most), errors.end());
 }
 
-}  // namespace
+// The page draws what it is given: what it reads is checked here, so a damaged file is refused
+// with where, not drawn half.
+common::status check_row(const json& row, const std::string& where) {
+    for (const char* key : {"requests", "failures", "rps", "p50", "p95", "p99", "min", "max", "mean"})
+        if (!row.contains(key) || !row[key].is_number()) return common::fail(where + ": \"" + key + "\" is not a number");
+    if (!row.contains("percentiles") || !row["percentiles"].is_object())
+        return common::fail(where + ": \"percentiles\" is not an object");
+    return {};
+}
 
-namespace {
+common::status check_columns(const json& owner, const std::vector<const char*>& keys, std::size_t rows,
+                             const std::string& where) {
+    for (const char* key : keys) {
+        const auto it = owner.find(key);
+        if (it == owner.end() || !it->is_array() || it->size() != rows)
+            return common::fail(where + ": \"" + key + "\" is not a column of " + std::to_string(rows) + " entries");
+        for (const auto& v : *it)
+            if (!v.is_number() && !v.is_null()) return common::fail(where + ": \"" + key + "\" holds something not a number");
+    }
+    return {};
+}
+
+common::status check_timeline(const json& t) {
+    if (!t.is_object() || !t.contains("time") || !t["time"].is_array()) return common::fail("timeline: no \"time\" column");
+    const std::size_t rows = t["time"].size();
+    if (auto ok = check_columns(t, {"time", "users", "requests", "failures", "p50", "p95", "p99"}, rows, "timeline"); !ok)
+        return ok;
+    const std::vector<std::pair<const char*, std::vector<const char*>>> groups = {
+        {"endpoints", {"requests", "failures", "p50", "p95", "p99", "max"}},
+        {"classes", {"iterations", "dropped"}},
+        {"workers", {"requests", "cpu_percent"}}};
+    for (const auto& [group, keys] : groups) {
+        const auto it = t.find(group);
+        if (it == t.end() || !it->is_array()) return common::fail(std::string("timeline: no \"") + group + "\" list");
+        for (const auto& entry : *it)
+            if (auto ok = check_columns(entry, keys, rows, std::string("timeline ") + group); !ok) return ok;
+    }
+    return {};
+}
 
 common::result<json> shape(const json& result, const report_limits& limits) {
     if (!result.is_object() || !result.contains("stampede_version") || !result.contains("totals") ||
         !result["totals"].is_object() || !result.contains("endpoints") || !result["endpoints"].is_array())
         return common::fail("not a Stampede result (a file written with --json)");
+    if (auto ok = check_row(result["totals"], "totals"); !ok) return ok.why();
+    for (const auto& e : result["endpoints"])
+        if (auto ok = check_row(e, "endpoint " + e.value("name", std::string("?"))); !ok) return ok.why();
+    if (!result.contains("timeline")) return common::fail("no \"timeline\" (a result written by an older Stampede has none)");
+    if (auto ok = check_timeline(result["timeline"]); !ok) return ok.why();
     json data = result;
     data.erase("history");  // the timeline holds the same, by column
     if (auto taken = take_histograms(data["totals"], limits.bins_per_decade); !taken)
@@ -94,7 +135,7 @@ common::result<json> shape(const json& result, const report_limits& limits) {
     if (data.contains("open_classes") && data["open_classes"].is_array())
         for (auto& c : data["open_classes"])
             if (c.is_object() && c.contains("start_lag") && c["start_lag"].is_object()) c["start_lag"].erase("histogram");
-    if (data.contains("timeline") && data["timeline"].is_object()) bound_series(data["timeline"], limits.endpoints_over_time);
+    bound_series(data["timeline"], limits.endpoints_over_time);
     bound_errors(data, limits.error_rows);
     return data;
 }

@@ -108,10 +108,20 @@ TEST_CASE("a document that is not a result is refused with a reason, never throw
     doc["endpoints"][0]["name"] = 12;
     doc["endpoints"][0]["histogram"] = 3;
     CHECK_FALSE(make_report_data(doc));
+    // What the page reads is checked, and the place named.
     doc = result_document(sample_run(1));
     doc["timeline"]["endpoints"][0]["requests"] = "many";
-    doc["timeline"]["endpoints"].push_back(doc["timeline"]["endpoints"][0]);
-    report_limits one;
-    one.endpoints_over_time = 1;
-    CHECK(make_report_data(doc, one));  // counts it cannot read weigh nothing
+    CHECK(make_report_data(doc).error() == "timeline endpoints: \"requests\" is not a column of 3 entries");
+    doc = result_document(sample_run(1));
+    doc["timeline"]["endpoints"][0]["p95"] = json::array({1, "x", 3});
+    CHECK(make_report_data(doc).error() == "timeline endpoints: \"p95\" holds something not a number");
+    doc = result_document(sample_run(1));
+    doc["timeline"]["users"].push_back(3);
+    CHECK(make_report_data(doc).error() == "timeline: \"users\" is not a column of 3 entries");
+    doc = result_document(sample_run(1));
+    doc["endpoints"][0]["percentiles"] = "x";
+    CHECK(make_report_data(doc).error() == "endpoint /e0: \"percentiles\" is not an object");
+    doc = result_document(sample_run(1));
+    doc.erase("timeline");
+    CHECK(make_report_data(doc).error().find("no \"timeline\"") != std::string::npos);
 }
