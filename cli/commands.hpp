@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "scenario/load_plan.hpp"
+#include "master/comparison.hpp"
 #include "master/coordinator_service.hpp"
 #include "worker/worker_agent.hpp"
 
@@ -18,6 +19,8 @@ inline constexpr int exit_usage = 2;
 inline constexpr int exit_incomplete = 4;
 // The scenario's thresholds: at least one failed (99, as k6 says it).
 inline constexpr int exit_thresholds_failed = 99;
+// `compare`: a change past the regression bounds, a target missed as a threshold is.
+inline constexpr int exit_regressed = 99;
 
 struct run_command_options {
     std::string scenario_path;
@@ -46,6 +49,13 @@ int run_command(const run_command_options& options);
 int validate_command(const std::string& scenario_path);
 // `stampede report RESULT.json --html FILE`: a saved result rendered as the HTML report.
 int report_command(const std::string& result_path, const std::string& html_path);
+
+struct compare_options {
+    std::string base_path, current_path;  // a Stampede JSON result or a _stats.csv each
+    master::regression_bounds bounds;
+    std::string html_path;
+};
+int compare_command(const compare_options& options);
 int worker_command(const worker::agent_options& options);
 
 }  // namespace stampede::cli

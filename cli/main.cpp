@@ -132,6 +132,19 @@ int main(int argc, char** argv) {
     report->add_option("result", report_result, "A result file written with --json")->required();
     report->add_option("--html", report_html, "Write the report to this file")->required();
 
+    cli::compare_options compare_options;
+    double max_regression = 0, max_error_increase = 0;
+    auto* compare = app.add_subcommand("compare", "Hold a run against a baseline: per endpoint and in total, with the changes");
+    compare->add_option("baseline", compare_options.base_path, "The baseline: a result written with --json, or a _stats.csv (Locust's too)")
+        ->required();
+    compare->add_option("current", compare_options.current_path, "The run to judge, in either form")->required();
+    auto* max_regression_flag = compare->add_option("--max-regression", max_regression,
+        "Exit 99 if a latency (avg, p50, p95, p99) rose or requests/s fell by more than PCT percent")->check(positive(1e6));
+    auto* max_error_flag = compare->add_option("--max-error-increase", max_error_increase,
+        "Exit 99 if an error rate rose by more than PTS percentage points (with --max-regression: default 1)")
+        ->check(CLI::Range(0.0, 100.0));
+    compare->add_option("--html", compare_options.html_path, "Write the comparison as a page too");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -147,6 +160,14 @@ int main(int argc, char** argv) {
 
     if (*validate) return cli::validate_command(validate_path);
     if (*report) return cli::report_command(report_result, report_html);
+    if (*compare) {
+        if (*max_regression_flag) {
+            compare_options.bounds.max_regression_pct = max_regression;
+            compare_options.bounds.max_error_increase_pts = 1.0;
+        }
+        if (*max_error_flag) compare_options.bounds.max_error_increase_pts = max_error_increase;
+        return cli::compare_command(compare_options);
+    }
     if (*worker_cmd) {
         worker_options.master_wait = *common::parse_duration(master_wait);
         worker_options.master_timeout = *common::parse_duration(master_timeout);

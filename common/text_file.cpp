@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace stampede::common {
 
@@ -43,6 +44,15 @@ result<std::string> read_text_file(const std::string& path, std::size_t max_byte
     }
     ::close(fd);
     return text;
+}
+
+status write_text_file(const std::string& path, std::string_view text) {
+    errno = 0;
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) return fail("cannot write " + path + (errno ? ": " + std::string(std::strerror(errno)) : ""));
+    return {};
 }
 
 }  // namespace stampede::common

@@ -1,10 +1,10 @@
 #include "master/csv_reporter.hpp"
 
+#include "common/text_file.hpp"
 #include "master/result_view.hpp"
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <sstream>
 
 namespace stampede::master {
@@ -104,11 +104,8 @@ common::status write_csv_files(const run_result& result, const std::string& pref
         {prefix + "_exceptions.csv", exceptions_csv()},
     };
     if (view.uncorrected_total) files.emplace_back(prefix + "_uncorrected_stats.csv", uncorrected_csv(view));
-    for (const auto& [path, text] : files) {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out) return common::fail("cannot write " + path);
-    }
+    for (const auto& [path, text] : files)
+        if (auto written = common::write_text_file(path, text); !written) return written;
     return {};
 }
 

@@ -1,7 +1,6 @@
 #include "master/html_reporter.hpp"
 
-#include <fstream>
-
+#include "common/text_file.hpp"
 #include "master/json_reporter.hpp"
 #include "master/report_data.hpp"
 #include "web/web_assets.hpp"
@@ -49,13 +48,19 @@ common::result<std::string> render_html_report(const json& result) {
     return page;
 }
 
+std::string render_html_comparison(const json& comparison) {
+    std::string page(web::compare_html);
+    put(page, "<!--stampede:style-->", "<style>\n" + std::string(web::report_css) + "</style>");
+    put(page, "<!--stampede:data-->",
+        "<script type=\"application/json\" id=\"stampede-data\">" + json_for_script(comparison) + "</script>");
+    put(page, "<!--stampede:script-->", "<script>\n" + code_for_script(web::compare_js) + "\n</script>");
+    return page;
+}
+
 common::status write_html_file(const json& result, const std::string& path) {
     auto page = render_html_report(result);
     if (!page) return page.why();
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << *page;
-    if (!out) return common::fail("cannot write " + path);
-    return {};
+    return common::write_text_file(path, *page);
 }
 
 common::status write_html_file(const run_result& result, const std::string& path) {

@@ -15,5 +15,7 @@ namespace stampede::master {
 common::result<std::string> render_html_report(const nlohmann::json& result);
 common::status write_html_file(const run_result& result, const std::string& path);
 common::status write_html_file(const nlohmann::json& result, const std::string& path);
+// The comparison page for `comparison_json`'s document.
+std::string render_html_comparison(const nlohmann::json& comparison);
 
 }  // namespace stampede::master

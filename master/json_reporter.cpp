@@ -1,8 +1,8 @@
 #include "master/json_reporter.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/text_file.hpp"
 #include "master/result_view.hpp"
 #include "master/timeline_json.hpp"
 #include "master/verdicts.hpp"
@@ -288,10 +288,7 @@ std::string document_text(const json& doc) {
 std::string result_to_json(const run_result& result) { return document_text(result_document(result)); }
 
 common::status write_json_file(const json& document, const std::string& path) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << document_text(document);
-    if (!out) return common::fail("cannot write " + path);
-    return {};
+    return common::write_text_file(path, document_text(document));
 }
 
 common::status write_json_file(const run_result& result, const std::string& path) {

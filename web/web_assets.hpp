@@ -1,11 +1,12 @@
 #pragma once
-// The front-end files compiled into the binary (web/CMakeLists.txt): uPlot from npm, and the
-// report's own page, style and script.
+// The front-end files compiled into the binary (web/CMakeLists.txt): uPlot from npm, the
+// report's own page, style and script, and the comparison's page and script.
 #include <string_view>
 
 namespace stampede::web {
 
 extern const std::string_view uplot_js, uplot_css;
 extern const std::string_view report_html, report_css, report_js;
+extern const std::string_view compare_html, compare_js;
 
 }  // namespace stampede::web

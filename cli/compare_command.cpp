@@ -1,0 +1,26 @@
+// `stampede compare`: two runs side by side, and a regression past the bounds as the exit code.
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "common/text_file.hpp"
+#include "master/comparison.hpp"
+#include "master/html_reporter.hpp"
+
+namespace stampede::cli {
+
+int compare_command(const compare_options& options) {
+    auto base = master::read_run_summary(options.base_path);
+    if (!base) return std::cerr << "error: " << base.error() << "\n", exit_usage;
+    auto current = master::read_run_summary(options.current_path);
+    if (!current) return std::cerr << "error: " << current.error() << "\n", exit_usage;
+    const auto c = master::compare_runs(std::move(*base), std::move(*current), options.bounds);
+    master::print_comparison(std::cout, c);
+    if (!options.html_path.empty()) {
+        auto written = common::write_text_file(options.html_path, master::render_html_comparison(master::comparison_json(c)));
+        if (!written) return std::cerr << "error: " << written.error() << "\n", exit_usage;
+        std::cout << "wrote " << options.html_path << "\n";
+    }
+    return c.regressed() ? exit_regressed : exit_ok;
+}
+
+}  // namespace stampede::cli
