@@ -99,14 +99,20 @@ int run_command(const run_command_options& options) {
         run.expect_workers_max_wait = std::chrono::seconds(30);  // local workers join at once
     run.token = options.token;
     run.tls = options.tls;
+    run.web = options.web;
+    run.web.port = options.web_port;
+    run.web.metrics_linger = duration_flag(options.metrics_linger);
+    bool written = true;
+    run.report = [&](const master::run_result& result) {
+        master::print_summary(result, std::cout);
+        written = write_results(result, options);
+    };
     auto outcome = master::execute_run(*planned, run, std::cout);
     if (!outcome.error.empty() && !outcome.started) {
         std::cerr << "error: " << outcome.error << "\n";
         return outcome.error_code;
     }
     const auto& result = outcome.result;
-    master::print_summary(result, std::cout);
-    const bool written = write_results(result, options);
     if (!outcome.error.empty()) {  // it started, then could not go on: what ran is reported above
         std::cerr << "error: " << outcome.error << "\n";
         return outcome.error_code;

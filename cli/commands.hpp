@@ -7,6 +7,7 @@
 #include "scenario/load_plan.hpp"
 #include "master/comparison.hpp"
 #include "master/coordinator_service.hpp"
+#include "master/run_controller.hpp"
 #include "worker/worker_agent.hpp"
 
 namespace stampede::cli {
@@ -30,6 +31,9 @@ struct run_command_options {
     std::string html_path;      // --html: the self-contained HTML report
     std::string baseline_path;  // --baseline: a result JSON for relative thresholds
     bool headless = false;
+    master::web_options web;             // port set from web_port, linger from metrics_linger
+    std::optional<int> web_port;
+    std::string metrics_linger = "0s";
     std::string stop_timeout = "5s";
     int threads = 0;
     int exit_code_on_error = 1;

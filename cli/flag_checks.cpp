@@ -1,5 +1,7 @@
 #include "cli/flag_checks.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -42,6 +44,13 @@ std::string check_address(const std::string& text, bool any_port) {
         return "an IPv6 address goes in brackets, as in [::1]:5557";
     if (!check_whole(text.substr(colon + 1), any_port ? 0 : 1, 65535).empty())
         return fmt::format("the port must be from {} to 65535, got '{}'", any_port ? 0 : 1, text.substr(colon + 1));
+    return {};
+}
+
+std::string check_ip(const std::string& text) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(text, ec);
+    if (ec) return fmt::format("expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got '{}'", text.substr(0, 100));
     return {};
 }
 

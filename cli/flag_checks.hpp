@@ -18,5 +18,7 @@ std::string check_positive(const std::string& text, double max);
 std::string check_whole(const std::string& text, long long low, long long high);
 // HOST:PORT, [IPv6]:PORT; port 1-65535 (0 too when `any_port`, to pick a free one).
 std::string check_address(const std::string& text, bool any_port);
+// An IPv4 or IPv6 address (no name: the web server binds it as given).
+std::string check_ip(const std::string& text);
 
 }  // namespace stampede::cli

@@ -9,12 +9,12 @@ packages=(
     g++ cmake ninja-build pkg-config ccache
     libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
     libboost-dev libssl-dev libspdlog-dev libyaml-cpp-dev catch2
-    nlohmann-json3-dev libcli11-dev libre2-dev
+    nlohmann-json3-dev libcli11-dev libre2-dev prometheus-cpp-dev
     openssl iproute2
     nodejs npm
 )
 if [ "${1:-}" = "--test" ]; then
-    packages+=(chromium)
+    packages+=(chromium prometheus)  # prometheus: promtool checks /metrics
 fi
 
 missing=()

@@ -34,19 +34,27 @@ void put(std::string& page, std::string_view marker, const std::string& text) {
     if (const auto at = page.find(marker); at != std::string::npos) page.replace(at, marker.size(), text);
 }
 
+// The report's page around `data` (none: the live page, which fetches it).
+std::string report_page(const std::string& data_script, std::string_view extra_js) {
+    std::string page(web::report_html);
+    put(page, "<!--stampede:style-->", "<style>\n" + std::string(web::uplot_css) + "\n" + std::string(web::report_css) + "</style>");
+    put(page, "<!--stampede:data-->", data_script);
+    std::string scripts = "<script>\n" + code_for_script(web::uplot_js) + "\n</script>\n<script>\n" +
+                          code_for_script(web::report_js) + "\n</script>";
+    if (!extra_js.empty()) scripts += "\n<script>\n" + code_for_script(extra_js) + "\n</script>";
+    put(page, "<!--stampede:script-->", scripts);
+    return page;
+}
+
 }  // namespace
 
 common::result<std::string> render_html_report(const json& result) {
     auto data = make_report_data(result);
     if (!data) return data.why();
-    std::string page(web::report_html);
-    put(page, "<!--stampede:style-->", "<style>\n" + std::string(web::uplot_css) + "\n" + std::string(web::report_css) + "</style>");
-    put(page, "<!--stampede:data-->",
-        "<script type=\"application/json\" id=\"stampede-data\">" + json_for_script(*data) + "</script>");
-    put(page, "<!--stampede:script-->", "<script>\n" + code_for_script(web::uplot_js) + "\n</script>\n<script>\n" +
-                                            code_for_script(web::report_js) + "\n</script>");
-    return page;
+    return report_page("<script type=\"application/json\" id=\"stampede-data\">" + json_for_script(*data) + "</script>", {});
 }
+
+std::string render_live_page() { return report_page({}, web::live_js); }
 
 std::string render_html_comparison(const json& comparison) {
     std::string page(web::compare_html);

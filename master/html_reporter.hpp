@@ -15,6 +15,8 @@ namespace stampede::master {
 common::result<std::string> render_html_report(const nlohmann::json& result);
 common::status write_html_file(const run_result& result, const std::string& path);
 common::status write_html_file(const nlohmann::json& result, const std::string& path);
+// The master's live page: the report, drawn from the master's API as the run goes.
+std::string render_live_page();
 // The comparison page for `comparison_json`'s document.
 std::string render_html_comparison(const nlohmann::json& comparison);
 

@@ -234,9 +234,19 @@ json events_json(const run_result& result) {
     return out;
 }
 
+// Every "histogram" key under `j`, taken out.
+void drop_histograms(json& j) {
+    if (j.is_object()) {
+        j.erase("histogram");
+        for (auto& [key, value] : j.items()) drop_histograms(value);
+    } else if (j.is_array()) {
+        for (auto& v : j) drop_histograms(v);
+    }
+}
+
 }  // namespace
 
-json result_document(const run_result& result) {
+json result_document(const run_result& result, bool histograms) {
     const auto view = make_result_view(result);
     json doc = {
         {"stampede_version", result.version},
@@ -273,6 +283,9 @@ json result_document(const run_result& result) {
         {"complete", !result.incomplete()},
         {"data_gaps", data_gaps_json(result)},
     };
+    if (!histograms) {
+        for (const char* key : {"totals", "endpoints", "open_classes"}) drop_histograms(doc[key]);
+    }
     return doc;
 }
 

@@ -10,7 +10,9 @@
 
 namespace stampede::master {
 
-nlohmann::json result_document(const run_result& result);
+// The whole result as one document; without the encoded histograms when asked (the API's
+// polled figures), which only a tool that reads them back needs.
+nlohmann::json result_document(const run_result& result, bool histograms = true);
 std::string result_to_json(const run_result& result);  // the document, as written
 common::status write_json_file(const run_result& result, const std::string& path);
 common::status write_json_file(const nlohmann::json& document, const std::string& path);

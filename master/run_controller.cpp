@@ -7,6 +7,7 @@
 #include "master/capacity_search.hpp"
 #include "master/console_progress.hpp"
 #include "master/run_loop.hpp"
+#include "master/web_front.hpp"
 #include "master/user_dispatch.hpp"
 #include "master/verdicts.hpp"
 
@@ -131,7 +132,9 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     run_outcome outcome;
     outcome.result = describe_run(run, options);
     auto& result = outcome.result;
-    cluster cl(make_cluster_config(run, options));
+    auto config = make_cluster_config(run, options);
+    const auto run_id = config.run_id;
+    cluster cl(std::move(config));
     coordinator_server server(cl);
     if (auto started = server.start(options.bind, options.tls); !started) {
         outcome.error = started.error();
@@ -159,7 +162,19 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     const auto stages = schedule->stage_count();
     condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, class_names(run.sc),
                               options.snapshot_interval, options.base);
-    run_loop loop(cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
+    boost::asio::io_context io{1};  // the run loop's, shared with the web server
+    run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
+    std::unique_ptr<web_front> web;
+    if (options.web.port) {
+        web = std::make_unique<web_front>(io, options.web, result, cl, loop, run_id);
+        if (auto listening = web->listen(console); !listening) {
+            outcome.error = listening.error();
+            cl.quit("the master's web server cannot start");
+            cl.await_disconnects(std::chrono::seconds(2));
+            outcome.started = false;
+            return outcome;
+        }
+    }
     const auto open = open_model_summary(run.sc);
     const int closed_users = open.all_open ? 0 : load.users;
     console_progress progress(console, options.status_interval, closed_users + open.users, !options.bind.empty(),
@@ -174,7 +189,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         what = fmt::format("{} user(s) at {}/s", load.users, load.spawn_rate);
     if (!open.text.empty()) what += (what.empty() ? "" : " and ") + open.text;
     console << "Starting " << what << " on " << cl.status().workers_active << " worker(s) against "
-            << result.target_url << "\n";
+            << result.target_url << std::endl;  // flushed: a log being followed shows the start
     loop.run();
     cl.stop(options.stop_timeout);
     result.end = wall_clock::now();
@@ -191,6 +206,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         outcome.error_code = exit_cannot_run;
     }
     const std::string why = !outcome.error.empty() ? outcome.error
+                            : !loop.stopped_by().empty() ? loop.stopped_by()
                             : result.interrupted ? "interrupted"
                             : loop.schedule_done() ? "the capacity search is done"
                             : result.stopped_early ? "'" + result.stopped_early->condition + "' " +
@@ -198,6 +214,8 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
                                                    : "run time reached";
     result.events.push_back({result.end, event_kind::stopped, why});
     loop.finish();
+    if (options.report) options.report(result);
+    if (web) web->linger(options.web.metrics_linger, console);
     return outcome;
 }
 

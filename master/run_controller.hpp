@@ -24,6 +24,14 @@ public:
 using local_workers_factory =
     std::function<std::unique_ptr<local_workers>(std::shared_ptr<grpc::Channel> in_process_channel)>;
 
+// The master's web server: the live page, the REST API and /metrics.
+struct web_options {
+    std::string host = "127.0.0.1";
+    std::optional<int> port;  // none: no web server
+    std::string auth;         // user:password, required of every request when given
+    common::micros metrics_linger{0};  // after the run, keep serving this long (the last scrape)
+};
+
 // How the master runs: its own settings. What every worker must agree on is the run plan.
 struct run_options {
     common::micros stop_timeout{std::chrono::seconds(5)};
@@ -41,6 +49,10 @@ struct run_options {
     common::micros expect_workers_max_wait{0};  // 0: wait forever
     std::string token;
     tls_files tls;
+    web_options web;
+    // The result is complete: render it. Called before the web server lingers, so the files
+    // are written while the last scrape may still come.
+    std::function<void(const run_result&)> report;
 };
 
 // Exit code for a master whose expected workers did not come in time.

@@ -17,11 +17,11 @@ extern "C" void force_exit(int) {
 
 }  // namespace
 
-run_loop::run_loop(cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule, common::micros interval,
-                   std::optional<common::micros> run_time, condition_monitor* monitor)
+run_loop::run_loop(boost::asio::io_context& io, cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule,
+                   common::micros interval, std::optional<common::micros> run_time, condition_monitor* monitor)
     : cluster_(c), result_(result), schedule_(std::move(schedule)), interval_(interval), run_time_(run_time),
       aggregator_(result), worker_timeline_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr),
-      stages_(result, interval), ticker_(io_), deadline_(io_), signals_(io_, SIGINT, SIGTERM) {}
+      stages_(result, interval), io_(io), ticker_(io_), deadline_(io_), signals_(io_, SIGINT, SIGTERM) {}
 
 void run_loop::run() {
     signals_.async_wait([this](auto ec, int signal) {
@@ -39,8 +39,23 @@ void run_loop::run() {
     }
     if (auto target = schedule_->tick(common::micros(0))) apply(*target);
     schedule_tick();
+    running_ = true;
+    io_.restart();
     io_.run();
+    running_ = false;
+    // The loop's own waits end here; the rest on the io_context (a web server) runs on.
+    ticker_.cancel();
+    deadline_.cancel();
+    signals_.cancel();
     users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
+}
+
+void run_loop::request_stop(const std::string& why) {
+    if (!running_ || !stopped_by_.empty()) return;
+    stopped_by_ = why;
+    for (auto* o : observers_) o->on_stopping(why);
+    result_.interrupted = true;
+    io_.stop();
 }
 
 void run_loop::take_last_interval() {

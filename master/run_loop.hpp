@@ -6,6 +6,7 @@
 // can go on.
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -25,12 +26,18 @@ namespace stampede::master {
 
 class run_loop {
 public:
-    // `monitor`, when given, judges the live conditions (it outlives the loop).
-    run_loop(cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule, common::micros interval,
-             std::optional<common::micros> run_time, condition_monitor* monitor = nullptr);
+    // `monitor`, when given, judges the live conditions (it outlives the loop). The loop runs
+    // on `io`, which it shares with what serves the run as it goes (the master's web server).
+    run_loop(boost::asio::io_context& io, cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule,
+             common::micros interval, std::optional<common::micros> run_time, condition_monitor* monitor = nullptr);
     void observe(run_observer& observer) { observers_.push_back(&observer); }
-    // Runs until the run time, a signal, or a failure; the cluster is still running after.
+    // Runs until the run time, a signal, a stop request or a failure; the cluster is still
+    // running after. What else runs on the io_context is left pending, to run on.
     void run();
+    // Stops the run as a signal would, for `why` ("stopped from the web API"); on the loop's thread.
+    void request_stop(const std::string& why);
+    bool running() const { return running_; }
+    const std::string& stopped_by() const { return stopped_by_; }
     // The last partial interval, taken after the users have stopped. It is recorded with the
     // users that ran during it, not the zero left after the stop.
     void take_last_interval();
@@ -61,13 +68,15 @@ private:
     condition_monitor* monitor_;
     stage_recorder stages_;
     std::vector<run_observer*> observers_;
-    boost::asio::io_context io_{1};
+    boost::asio::io_context& io_;
     boost::asio::steady_timer ticker_;
     boost::asio::steady_timer deadline_;
     boost::asio::signal_set signals_;
     int users_ = 0;
     bool announced_spawned_ = false;
     bool schedule_done_ = false;
+    bool running_ = false;
+    std::string stopped_by_;  // a stop request's reason
 };
 
 }  // namespace stampede::master

@@ -6,6 +6,8 @@ const StampedeReport = (() => {
   const palette = ["#2f5fd0", "#d0612f", "#1b7f3b", "#9c2fd0", "#c9a100", "#1aa3a3", "#b3261e",
                    "#5d6778", "#e377c2", "#7f7f00", "#17becf", "#8c564b"];
   const plots = [];
+  // What the reader picked, kept across renders (the live page draws again every interval).
+  const chosen = new Map();  // endpoint label -> shown on the latency chart
 
   // ---- small helpers -------------------------------------------------------------------
   const $ = (id) => document.getElementById(id);
@@ -187,7 +189,8 @@ const StampedeReport = (() => {
     const endpoints = d.timeline.endpoints || [];
     const picks = $("pick-endpoints");
     picks.replaceChildren();
-    const checked = new Set(endpoints.map((e, i) => i).filter((i) => i < 5));
+    const label = (e) => e.method + " " + e.name;
+    const checked = new Set(endpoints.map((e, i) => i).filter((i) => chosen.has(label(endpoints[i])) ? chosen.get(label(endpoints[i])) : i < 5));
     const draw = () => {
       const p = $("pick-percentile").value;
       const x = times(d);
@@ -209,7 +212,11 @@ const StampedeReport = (() => {
     endpoints.forEach((e, i) => {
       const box = el("input", { type: "checkbox" });
       box.checked = checked.has(i);
-      box.addEventListener("change", () => { box.checked ? checked.add(i) : checked.delete(i); draw(); });
+      box.addEventListener("change", () => {
+        box.checked ? checked.add(i) : checked.delete(i);
+        chosen.set(label(e), box.checked);
+        draw();
+      });
       picks.append(el("label", {}, box, " " + e.method + " " + e.name));
     });
     $("pick-percentile").onchange = draw;
@@ -246,7 +253,9 @@ const StampedeReport = (() => {
     const pick = $("pick-distribution");
     const rows = [{ label: "all endpoints", dist: d.totals.distribution }]
       .concat(d.endpoints.map((e) => ({ label: e.method + " " + e.name, dist: e.distribution })));
+    const before = pick.value;
     pick.replaceChildren(...rows.map((r, i) => el("option", { value: i, text: r.label })));
+    if (before && Number(before) < rows.length) pick.value = before;
     const draw = () => {
       const dist = rows[Number(pick.value)].dist || { upper_ms: [], count: [] };
       const bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.9, 40] }) : undefined;

@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,22 +163,34 @@ std::unique_ptr<child_process> start_worker(int port, const std::string& name, s
 
 nlohmann::json demo_target::stats() { return nlohmann::json::parse(http_get(port_, "/__stats")); }
 
-std::string http_get(int port, const std::string& path) {
+std::string http_raw(int port, const std::string& request, std::chrono::milliseconds timeout) {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
         close(fd);
-        throw std::runtime_error("cannot connect to the demo target");
+        throw std::runtime_error("cannot connect to 127.0.0.1:" + std::to_string(port));
     }
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    (void)!::write(fd, request.data(), request.size());
+    for (std::size_t sent = 0; sent < request.size();) {
+        const auto n = ::write(fd, request.data() + sent, request.size() - sent);
+        if (n <= 0) break;  // the server may close early on a request it refuses
+        sent += static_cast<std::size_t>(n);
+    }
     std::string response;
     char buffer[4096];
-    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    for (ssize_t n; std::chrono::steady_clock::now() < until && (n = ::read(fd, buffer, sizeof buffer)) > 0;)
+        response.append(buffer, static_cast<std::size_t>(n));
     close(fd);
+    return response;
+}
+
+std::string http_get(int port, const std::string& path) {
+    const auto response = http_raw(port, "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
     const auto body = response.find("\r\n\r\n");
     return body == std::string::npos ? std::string() : response.substr(body + 4);
 }

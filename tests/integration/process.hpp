@@ -85,5 +85,8 @@ std::unique_ptr<child_process> start_worker(int port, const std::string& name, s
 
 // A blocking HTTP/1.0 GET on 127.0.0.1; returns the body.
 std::string http_get(int port, const std::string& path);
+// `request` as written, to 127.0.0.1:`port`; the whole response (status line, headers, body),
+// read until the server closes or `timeout` passes.
+std::string http_raw(int port, const std::string& request, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 }  // namespace stampede::testing

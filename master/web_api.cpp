@@ -1,0 +1,102 @@
+#include "master/web_api.hpp"
+
+#include <chrono>
+
+#include "master/html_reporter.hpp"
+#include "master/json_reporter.hpp"
+#include "master/report_data.hpp"
+
+namespace stampede::master {
+
+using nlohmann::json;
+
+namespace {
+
+http_reply json_reply(const json& body) {
+    return {200, "application/json", body.dump(-1, ' ', false, json::error_handler_t::replace) + "\n", {}};
+}
+
+json workers_json(const cluster_status& status) {
+    json out = json::array();
+    const auto now = wall_clock::now();
+    for (const auto& w : status.workers)
+        out.push_back({{"id", w.id}, {"name", w.name}, {"host", w.machine}, {"state", std::string(state_name(w.state))},
+                       {"users", w.users}, {"requests", w.requests}, {"failures", w.failures},
+                       {"cpu_percent", w.cpu_percent}, {"rss_bytes", w.rss_bytes},
+                       {"last_heard_s_ago", std::chrono::duration<double>(now - w.last_seen).count()}});
+    return out;
+}
+
+}  // namespace
+
+web_api::web_api(http_server& server, web_api_context context) : server_(server), context_(std::move(context)) {
+    server_.route("GET", "/", [](const http_request&) { return http_reply{200, "text/html; charset=utf-8", render_live_page(), {}}; });
+    server_.route("GET", "/api/stats", [this](const http_request&) { return json_reply(stats()); });
+    server_.route("GET", "/api/history", [this](const http_request&) {
+        return json_reply(result_document(context_.result, false)["timeline"]);
+    });
+    server_.route("GET", "/api/workers", [this](const http_request&) {
+        return json_reply({{"workers", workers_json(context_.workers.status())}});
+    });
+    server_.route("GET", "/api/result", [this](const http_request&) {
+        auto doc = result_document(context_.result);
+        doc["state"] = state();
+        return json_reply(doc);
+    });
+    server_.route("GET", "/api/report", [this](const http_request&) {
+        auto data = make_report_data(result_document(context_.result));
+        if (!data) return json_error(500, data.error());
+        (*data)["state"] = state();
+        return json_reply(*data);
+    });
+    server_.route("POST", "/api/stop", [this](const http_request&) {
+        if (!context_.running()) return json_error(409, "no run is going: it is " + state());
+        context_.stop("stopped from the web API");
+        return json_reply({{"state", "stopping"}});
+    });
+    server_.stream_route("/api/stream", [this] { return stats().dump(-1, ' ', false, json::error_handler_t::replace); });
+}
+
+std::string web_api::state() const {
+    if (finished_) return "finished";
+    return context_.running() ? "running" : "stopping";
+}
+
+// What the status line says, and each endpoint's row: the figures a page polls.
+json web_api::stats() const {
+    const auto doc = result_document(context_.result, false);
+    const auto status = context_.workers.status();
+    json current = nullptr;
+    if (!context_.result.history.empty()) {
+        const auto& h = context_.result.history.back();
+        current = {{"rps", h.current_rps}, {"fps", h.current_fps}, {"p50", h.current_p50_ms}, {"p95", h.current_p95_ms},
+                   {"p99", h.current_p99_ms}};
+    }
+    return {{"state", state()},
+            {"elapsed_s", std::chrono::duration<double>(wall_clock::now() - context_.result.start).count()},
+            {"users", status.running_users},
+            {"workers_active", status.workers_active},
+            {"current", current},
+            {"totals", doc["totals"]},
+            {"endpoints", doc["endpoints"]},
+            {"errors", doc["errors"]},
+            {"thresholds", doc["thresholds"]}};
+}
+
+void web_api::on_interval(const run_result&, const cluster_status&) {
+    if (server_.listeners() == 0) return;
+    server_.broadcast("interval", stats().dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void web_api::on_event(const run_result& result, const run_event& event) {
+    if (server_.listeners() == 0) return;
+    server_.broadcast("event", json{{"time", result.seconds_since_start(event.at)}, {"type", std::string(to_string(event.kind))},
+                                    {"detail", event.detail}}.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void web_api::on_finish(const run_result&) {
+    finished_ = true;
+    server_.broadcast("finished", stats().dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+}  // namespace stampede::master

@@ -1,0 +1,40 @@
+#pragma once
+// The master's REST API and live page, on its HTTP server: the run as it goes (stats, history,
+// workers, the result so far, the report's data), a stop, and an event stream that says each
+// interval what changed. An observer of the run: it reads the result on the loop's thread, so
+// it needs no lock.
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "master/cluster.hpp"
+#include "master/http_server.hpp"
+#include "master/run_observer.hpp"
+#include "master/run_result.hpp"
+
+namespace stampede::master {
+
+struct web_api_context {
+    const run_result& result;
+    cluster& workers;
+    std::function<void(const std::string& why)> stop;  // stops the run, if it is going
+    std::function<bool()> running;
+};
+
+class web_api : public run_observer {
+public:
+    web_api(http_server& server, web_api_context context);
+    void on_interval(const run_result& result, const cluster_status& status) override;
+    void on_event(const run_result& result, const run_event& event) override;
+    void on_finish(const run_result& result) override;
+
+private:
+    std::string state() const;
+    nlohmann::json stats() const;
+    http_server& server_;
+    web_api_context context_;
+    bool finished_ = false;
+};
+
+}  // namespace stampede::master

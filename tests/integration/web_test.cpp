@@ -1,0 +1,201 @@
+// The master's web server during real runs (two in-process workers, the demo target): every
+// API route, the event stream, /metrics against the run's own totals and promtool, the stop,
+// and what it answers to requests it does not serve.
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <thread>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/process.hpp"
+
+using namespace stampede::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+struct web_run {
+    temp_dir dir;
+    std::unique_ptr<child_process> process;
+    int port = 0;
+};
+
+// `stampede run` of the scenario with the web server on a free port; returns once it listens.
+std::unique_ptr<web_run> start_web_run(const demo_target& target, const std::string& load,
+                                       std::vector<std::string> extra) {
+    auto r = std::make_unique<web_run>();
+    write_file(r->dir.file("s.yaml"), "host: " + target.url() + "\n" + load + R"(
+thresholds: [p95 < 5s]
+user_classes:
+  - name: Reader
+    wait_time: {constant: 20ms}
+    tasks:
+      - {name: read, path: /ok, checks: [{status: 200}]}
+      - {name: missing, path: /nope}
+)");
+    std::vector<std::string> args = {STAMPEDE_BIN, "run", "-f", r->dir.file("s.yaml"), "--workers", "2",
+                                     "--web-port", "0", "--json", r->dir.file("r.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    r->process = std::make_unique<child_process>(args);
+    REQUIRE(r->process->wait_for_output("Web UI on http://127.0.0.1:", 10s));
+    const auto out = r->process->out();
+    r->port = std::stoi(out.substr(out.find("Web UI on http://127.0.0.1:") + 27));
+    REQUIRE(r->process->wait_for_output("Starting", 10s));
+    return r;
+}
+
+// Polls /api/stats until every user runs and requests were counted.
+void await_load(const web_run& run, int users) {
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < until) {
+        const auto r = http_raw(run.port, "GET /api/stats HTTP/1.0\r\n\r\n");
+        const auto at = r.find("\r\n\r\n");
+        if (at != std::string::npos) {
+            const auto s = nlohmann::json::parse(r.substr(at + 4), nullptr, false);
+            if (!s.is_discarded() && s["users"] == users && s["totals"]["requests"].get<int>() > 0) return;
+        }
+        std::this_thread::sleep_for(200ms);
+    }
+    FAIL("the run did not reach its users");
+}
+
+std::string request(const std::string& method, const std::string& path, const std::string& extra_headers = "",
+                    const std::string& body = "") {
+    return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers +
+           (body.empty() && method == "GET" ? "" : "Content-Length: " + std::to_string(body.size()) + "\r\n") + "\r\n" + body;
+}
+
+int status_of(const std::string& response) {
+    return response.size() > 12 ? std::atoi(response.substr(9, 3).c_str()) : 0;
+}
+
+json body_of(const std::string& response) {
+    const auto at = response.find("\r\n\r\n");
+    REQUIRE(at != std::string::npos);
+    return json::parse(response.substr(at + 4));
+}
+
+// The value of the first sample line starting with `prefix` in an exposition.
+double sample(const std::string& metrics, const std::string& prefix) {
+    const auto at = metrics.find("\n" + prefix);
+    REQUIRE(at != std::string::npos);
+    const auto end = metrics.find('\n', at + 1);
+    const auto line = metrics.substr(at + 1, end - at - 1);
+    return std::stod(line.substr(line.rfind(' ') + 1));
+}
+
+}  // namespace
+
+TEST_CASE("the web server answers every API route during a run, and /metrics matches the result", "[web]") {
+    demo_target target;
+    auto run = start_web_run(target, "load: {users: 4, spawn_rate: 100, run_time: 5s}", {"--metrics-linger", "20s"});
+    await_load(*run, 4);
+    std::this_thread::sleep_for(1500ms);  // two intervals of history
+
+    auto stats = http_raw(run->port, request("GET", "/api/stats"));
+    REQUIRE(status_of(stats) == 200);
+    const auto s = body_of(stats);
+    CHECK(s["state"] == "running");
+    CHECK(s["users"] == 4);
+    CHECK(s["workers_active"] == 2);
+    CHECK(s["totals"]["requests"].get<int>() > 0);
+    CHECK(s["endpoints"].size() == 2);
+    CHECK_FALSE(s["totals"].contains("histogram"));
+
+    const auto workers = body_of(http_raw(run->port, request("GET", "/api/workers")));
+    REQUIRE(workers["workers"].size() == 2);
+    for (const auto& w : workers["workers"]) {
+        CHECK(w["state"] == "running");
+        CHECK(w["users"] == 2);
+        CHECK(w["last_heard_s_ago"].get<double>() < 3);
+    }
+    const auto history = body_of(http_raw(run->port, request("GET", "/api/history")));
+    CHECK(history["time"].size() >= 2);
+    CHECK(history["workers"].size() == 2);
+    const auto so_far = body_of(http_raw(run->port, request("GET", "/api/result")));
+    CHECK(so_far["state"] == "running");
+    CHECK(so_far["totals"].contains("histogram"));
+    const auto report = body_of(http_raw(run->port, request("GET", "/api/report")));
+    CHECK(report["totals"].contains("distribution"));
+    const auto page = http_raw(run->port, request("GET", "/"));
+    CHECK(status_of(page) == 200);
+    CHECK(page.find("Content-Type: text/html") != std::string::npos);
+    CHECK(page.find("StampedeReport") != std::string::npos);
+
+    // The event stream: a hello at once, then an event each interval.
+    const auto events = http_raw(run->port, request("GET", "/api/stream"), 2500ms);
+    CHECK(events.find("Content-Type: text/event-stream") != std::string::npos);
+    CHECK(events.find("event: hello\ndata: {") != std::string::npos);
+    CHECK(events.find("event: interval\ndata: {") != std::string::npos);
+
+    // After the run, /metrics stays up (the linger) with the final figures: the result's.
+    REQUIRE(run->process->wait_for_output("Serving /metrics for", 15s));
+    const auto result = json::parse(read_file(run->dir.file("r.json")));
+    const auto metrics = http_raw(run->port, request("GET", "/metrics"));
+    REQUIRE(status_of(metrics) == 200);
+    const auto exposition = metrics.substr(metrics.find("\r\n\r\n") + 4);
+    for (const auto& e : result["endpoints"]) {
+        const auto name = e["name"].get<std::string>();
+        CHECK(sample(exposition, "stampede_requests_total{endpoint=\"" + name + "\"") == e["requests"].get<double>());
+        CHECK(sample(exposition, "stampede_request_duration_seconds_count{endpoint=\"" + name + "\"") ==
+              e["requests"].get<double>());
+    }
+    CHECK(sample(exposition, "stampede_request_failures_total{endpoint=\"missing\"") ==
+          result["endpoints"][1]["failures"].get<double>());
+    CHECK(exposition.find("status_class=\"4xx\"") != std::string::npos);
+    CHECK(sample(exposition, "stampede_run_running{") == 0);
+    CHECK(sample(exposition, "stampede_threshold_passed{") == 1);
+    CHECK(sample(exposition, "stampede_checks_total{check=\"status 200\",endpoint=\"read\",result=\"pass\"") ==
+          result["checks"][0]["passed"].get<double>());
+    write_file(run->dir.file("metrics.txt"), exposition);
+    CHECK(std::system(("promtool check metrics < " + run->dir.file("metrics.txt")).c_str()) == 0);
+    run->process->send(SIGINT);  // ends the linger
+    CHECK(run->process->wait(10s) == 0);
+}
+
+TEST_CASE("POST /api/stop ends a run, and the result says so", "[web]") {
+    demo_target target;
+    auto run = start_web_run(target, "load: {users: 2, spawn_rate: 100, run_time: 60s}", {});
+    await_load(*run, 2);
+    CHECK(status_of(http_raw(run->port, request("GET", "/api/stop"))) == 405);
+    const auto stopped = http_raw(run->port, request("POST", "/api/stop"));
+    CHECK(status_of(stopped) == 200);
+    CHECK(body_of(stopped)["state"] == "stopping");
+    const auto code = run->process->wait(20s);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    const auto result = json::parse(read_file(run->dir.file("r.json")));
+    CHECK(result["duration_s"].get<double>() < 10);
+    CHECK(result["events"].back()["detail"] == "stopped from the web API");
+}
+
+TEST_CASE("the web server refuses what it does not serve, in JSON with the right status", "[web]") {
+    demo_target target;
+    auto run = start_web_run(target, "load: {users: 1, spawn_rate: 100, run_time: 8s}",
+                             {"--web-auth", "ops:s3cret"});
+    // Without the credentials, nothing but a 401 that asks for them.
+    auto r = http_raw(run->port, request("GET", "/api/stats"));
+    CHECK(status_of(r) == 401);
+    CHECK(r.find("WWW-Authenticate: Basic") != std::string::npos);
+    CHECK(status_of(http_raw(run->port, request("GET", "/metrics", "Authorization: Basic b3BzOndyb25n\r\n"))) == 401);
+    const std::string auth = "Authorization: Basic b3BzOnMzY3JldA==\r\n";  // ops:s3cret
+    CHECK(status_of(http_raw(run->port, request("GET", "/api/stats", auth))) == 200);
+    r = http_raw(run->port, request("GET", "/api/nothing", auth));
+    CHECK(status_of(r) == 404);
+    CHECK(body_of(r)["error"] == "no such route: /api/nothing");
+    r = http_raw(run->port, request("PUT", "/api/stats", auth, "{}"));
+    CHECK(status_of(r) == 405);
+    CHECK(r.find("Allow: GET") != std::string::npos);
+    // Oversized: a body past 64 KiB, headers past 16 KiB.
+    CHECK(status_of(http_raw(run->port, request("POST", "/api/stop", auth, std::string(70'000, 'x')))) == 413);
+    CHECK(status_of(http_raw(run->port, request("GET", "/api/stats", auth + "X-Big: " + std::string(20'000, 'y') + "\r\n"))) ==
+          431);
+    // Malformed: not HTTP at all.
+    r = http_raw(run->port, "HELLO THERE\r\n\r\n");
+    CHECK(status_of(r) == 400);
+    // The run went on through all of it.
+    CHECK(status_of(http_raw(run->port, request("GET", "/api/stats", auth))) == 200);
+    run->process->send(SIGINT);
+    CHECK(run->process->wait(20s));
+}
