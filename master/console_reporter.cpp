@@ -151,7 +151,7 @@ void print_summary(const run_result& result, std::ostream& out) {
     const auto view = make_result_view(result);
     print_request_table(view, out);
     print_percentile_table(view, out);
-    print_open_model(view, result.duration_s(), out);
+    print_open_model(view, result.stats_duration_s(), out);
     print_errors(view, out);
     print_checks(view, out);
     if (result.totals.cancelled > 0) {

@@ -95,6 +95,8 @@ std::string uncorrected_csv(const result_view& view) {
 
 }  // namespace
 
+std::string stats_csv_text(const run_result& result) { return stats_csv(make_result_view(result)); }
+
 common::status write_csv_files(const run_result& result, const std::string& prefix) {
     const auto view = make_result_view(result);
     std::vector<std::pair<std::string, std::string>> files = {

@@ -10,6 +10,8 @@ namespace stampede::master {
 
 // Quotes a field the way Python's csv module does (QUOTE_MINIMAL).
 std::string csv_field(std::string_view text);
+// PREFIX_stats.csv's text (the web API's download).
+std::string stats_csv_text(const run_result& result);
 // Writes the four files, or says which could not be written.
 common::status write_csv_files(const run_result& result, const std::string& prefix);
 

@@ -51,16 +51,7 @@ std::string decoded(std::string_view text) {
 void split_target(std::string_view target, http_request& into) {
     const auto q = target.find('?');
     into.path = std::string(target.substr(0, q));
-    if (q == std::string_view::npos) return;
-    auto rest = target.substr(q + 1);
-    while (!rest.empty()) {
-        const auto amp = rest.find('&');
-        const auto part = rest.substr(0, amp);
-        const auto eq = part.find('=');
-        if (!part.empty()) into.query[decoded(part.substr(0, eq))] = eq == std::string_view::npos ? "" : decoded(part.substr(eq + 1));
-        if (amp == std::string_view::npos) break;
-        rest = rest.substr(amp + 1);
-    }
+    if (q != std::string_view::npos) into.query = parse_query(target.substr(q + 1));
 }
 
 std::string base64(std::string_view bytes) {
@@ -84,6 +75,19 @@ http::response<http::string_body> to_beast(const http_reply& reply, unsigned ver
 }
 
 }  // namespace
+
+std::map<std::string, std::string> parse_query(std::string_view rest) {
+    std::map<std::string, std::string> out;
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        const auto part = rest.substr(0, amp);
+        const auto eq = part.find('=');
+        if (!part.empty()) out[decoded(part.substr(0, eq))] = eq == std::string_view::npos ? "" : decoded(part.substr(eq + 1));
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+    }
+    return out;
+}
 
 http_reply json_error(int status, const std::string& why) {
     return {status, "application/json", nlohmann::json{{"error", why}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", {}};

@@ -38,6 +38,9 @@ struct http_reply {
     std::map<std::string, std::string> headers;
 };
 
+// `a=1&b=two%20words`, percent-decoded ('+' a space), as a map; the last of a repeated key.
+std::map<std::string, std::string> parse_query(std::string_view text);
+
 // A reply whose body is {"error": why}.
 http_reply json_error(int status, const std::string& why);
 

@@ -8,7 +8,7 @@ namespace stampede::master {
 namespace {
 
 void add_endpoints(const run_result& result, result_view& view) {
-    const double seconds = result.duration_s();
+    const double seconds = result.stats_duration_s();
     for (std::size_t i = 0; i < result.endpoints.size() && i < result.totals.endpoints.size(); ++i) {
         const auto& stats = result.totals.endpoints[i];
         if (stats.requests == 0) continue;

@@ -7,6 +7,7 @@
 #include "master/capacity_search.hpp"
 #include "master/console_progress.hpp"
 #include "master/run_loop.hpp"
+#include "master/steered_schedule.hpp"
 #include "master/web_front.hpp"
 #include "master/user_dispatch.hpp"
 #include "master/verdicts.hpp"
@@ -158,7 +159,8 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     }
     outcome.started = true;
     result.start = wall_clock::now();
-    auto schedule = schedule_of(run, options.snapshot_interval);
+    auto schedule = std::make_unique<steered_schedule>(schedule_of(run, options.snapshot_interval));
+    auto* steering = schedule.get();
     const auto stages = schedule->stage_count();
     condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, class_names(run.sc),
                               options.snapshot_interval, options.base);
@@ -166,7 +168,11 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
     std::unique_ptr<web_front> web;
     if (options.web.port) {
-        web = std::make_unique<web_front>(io, options.web, result, cl, loop, run_id);
+        auto steer = [steering, &loop, classes = run.sc.user_classes](int users, double spawn_rate) {
+            steering->steer(users_per_class(classes, users), spawn_rate);
+            loop.emit(event_kind::load_changed, fmt::format("{} user(s) at {}/s, from the web API", users, spawn_rate));
+        };
+        web = std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(steer));
         if (auto listening = web->listen(console); !listening) {
             outcome.error = listening.error();
             cl.quit("the master's web server cannot start");

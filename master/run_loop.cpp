@@ -50,6 +50,11 @@ void run_loop::run() {
     users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
 }
 
+void run_loop::reset_statistics() {
+    aggregator_.reset();
+    emit(event_kind::statistics_reset, "statistics reset from the web API");
+}
+
 void run_loop::request_stop(const std::string& why) {
     if (!running_ || !stopped_by_.empty()) return;
     stopped_by_ = why;
@@ -163,6 +168,7 @@ void run_loop::schedule_tick() {
 }
 
 void run_loop::tick() {
+    result_.end = wall_clock::now();  // the result so far ends now: its rates read right while it runs
     const auto status = cluster_.status();
     users_ = status.running_users;
     const auto delta = cluster_.take_delta();

@@ -38,6 +38,9 @@ public:
     void request_stop(const std::string& why);
     bool running() const { return running_; }
     const std::string& stopped_by() const { return stopped_by_; }
+    // The statistics start again from now (the web UI's reset): totals, errors, checks and the
+    // current window; the history so far stays, and the reset is an event of the run.
+    void reset_statistics();
     // The last partial interval, taken after the users have stopped. It is recorded with the
     // users that ran during it, not the zero left after the stop.
     void take_last_interval();

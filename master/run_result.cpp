@@ -14,6 +14,8 @@ std::string_view to_string(event_kind kind) {
         case event_kind::spawning_complete: return "spawning_complete";
         case event_kind::threshold_failed: return "threshold_failed";
         case event_kind::stop_condition_met: return "stop_condition_met";
+        case event_kind::load_changed: return "load_changed";
+        case event_kind::statistics_reset: return "statistics_reset";
         case event_kind::stopped: return "stopped";
         case event_kind::count: break;
     }

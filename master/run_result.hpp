@@ -53,7 +53,8 @@ struct worker_series {
 // What happens in a run, each kind named once. `count` is not a kind: it stays last.
 enum class event_kind : std::uint8_t {
     worker_joined, worker_reconnected, worker_quit, worker_failed, worker_lost, worker_cpu_high,
-    master_stalled, spawning_complete, threshold_failed, stop_condition_met, stopped, count
+    master_stalled, spawning_complete, threshold_failed, stop_condition_met, load_changed, statistics_reset, stopped,
+    count
 };
 std::string_view to_string(event_kind kind);
 
@@ -164,6 +165,12 @@ struct run_result {
     std::vector<data_gap> data_gaps;
 
     double duration_s() const { return std::chrono::duration<double>(end - start).count(); }
+    // When the statistics count from: the start, or the last reset (the web UI's).
+    std::optional<wall_clock::time_point> stats_reset_at;
+    // What the totals' rates are over: the run's length, or since the last reset.
+    double stats_duration_s() const {
+        return std::chrono::duration<double>(end - stats_reset_at.value_or(start)).count();
+    }
     double seconds_since_start(wall_clock::time_point t) const {
         return std::chrono::duration<double>(t - start).count();
     }

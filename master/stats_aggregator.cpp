@@ -11,7 +11,7 @@ stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
 
 void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point now, int users) {
     result_.totals.merge(delta);
-    const auto interval_start = window_.empty() ? result_.start : window_.back().end;
+    const auto interval_start = window_.empty() ? restart_.value_or(result_.start) : window_.back().end;
     window_.push_back({interval_start, now, delta.merged_endpoints(), delta.endpoints});
     result_.aggregate.merge(window_.back().total);  // once here, not by every reader
     if (window_.size() > window_size_) window_.pop_front();
@@ -31,7 +31,8 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     row.current_p95_ms = to_ms(recent.latency.percentile(95));
     const double elapsed = std::chrono::duration<double>(now - result_.start).count();
     row.elapsed_s = elapsed;
-    row.total = make_row("", "Aggregated", result_.aggregate, elapsed);
+    row.total = make_row("", "Aggregated", result_.aggregate,
+                         std::chrono::duration<double>(now - restart_.value_or(result_.start)).count());
     row.current_p99_ms = to_ms(recent.latency.percentile(99));
     row.endpoints = endpoint_points(delta);
     auto narrow = [](std::uint64_t n) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, UINT32_MAX)); };
@@ -60,6 +61,15 @@ std::vector<endpoint_point> stats_aggregator::endpoint_points(const stats::stats
         p.max_ms = static_cast<float>(to_ms(recent.max()));
     }
     return points;
+}
+
+void stats_aggregator::reset() {
+    result_.totals = stats::stats_delta(result_.endpoints.size(), result_.checks.size(), result_.user_classes.size());
+    result_.aggregate = {};
+    // The next interval starts where the last one ended, as if the run began there.
+    restart_ = window_.empty() ? result_.start : window_.back().end;
+    result_.stats_reset_at = restart_;
+    window_.clear();
 }
 
 const history_row& stats_aggregator::latest() const { return result_.history.back(); }

@@ -3,6 +3,7 @@
 // every endpoint together and for each. A sliding window of recent intervals gives the
 // "current" rates and percentiles.
 #include <deque>
+#include <optional>
 
 #include "master/run_result.hpp"
 
@@ -16,6 +17,8 @@ public:
     // Merges one interval's delta (every source's, already merged) and appends a history row.
     void add(const stats::stats_delta& delta, wall_clock::time_point now, int users);
     const history_row& latest() const;
+    // The totals, the aggregate and the window start again from nothing; history stays.
+    void reset();
     // The last interval added, every endpoint together, and its length in seconds.
     const stats::endpoint_stats& latest_interval() const { return window_.back().total; }
     double latest_interval_seconds() const;
@@ -31,6 +34,7 @@ private:
     run_result& result_;
     std::size_t window_size_;
     std::deque<window_entry> window_;
+    std::optional<wall_clock::time_point> restart_;  // the last reset
 };
 
 }  // namespace stampede::master

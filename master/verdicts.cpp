@@ -12,7 +12,7 @@ namespace {
 
 // Over the whole run, at its end.
 verdict judged_at_end(const lang::threshold_spec& t, const run_result& result, const baseline* base) {
-    const auto f = figures_of(t, result.totals, {result.checks, result.user_classes}, result.duration_s(),
+    const auto f = figures_of(t, result.totals, {result.checks, result.user_classes}, result.stats_duration_s(),
                               &result.aggregate);
     verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), measure(t, f), "no data", false};
     const auto absolute = absolute_threshold(t, base);

@@ -1,7 +1,12 @@
 #include "master/web_api.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <map>
 
+#include <fmt/format.h>
+
+#include "master/csv_reporter.hpp"
 #include "master/html_reporter.hpp"
 #include "master/json_reporter.hpp"
 #include "master/report_data.hpp"
@@ -54,7 +59,55 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
         context_.stop("stopped from the web API");
         return json_reply({{"state", "stopping"}});
     });
+    server_.route("POST", "/api/swarm", [this](const http_request& r) { return swarm(r); });
+    server_.route("POST", "/api/reset", [this](const http_request&) {
+        if (!context_.running()) return json_error(409, "no run is going: it is " + state());
+        context_.reset();
+        return json_reply({{"state", state()}, {"reset", true}});
+    });
+    server_.route("GET", "/api/report.html", [this](const http_request&) {
+        auto page = render_html_report(result_document(context_.result));
+        if (!page) return json_error(500, page.error());
+        return http_reply{200, "text/html; charset=utf-8", std::move(*page),
+                          {{"Content-Disposition", "attachment; filename=\"stampede-report.html\""}}};
+    });
+    server_.route("GET", "/api/stats.csv", [this](const http_request&) {
+        return http_reply{200, "text/csv; charset=utf-8", stats_csv_text(context_.result),
+                          {{"Content-Disposition", "attachment; filename=\"stampede_stats.csv\""}}};
+    });
     server_.stream_route("/api/stream", [this] { return stats().dump(-1, ' ', false, json::error_handler_t::replace); });
+}
+
+// POST /api/swarm: the users and spawn rate from now on, as JSON ({"users": 50, "spawn_rate":
+// 10}) or as a form (users or user_count, spawn_rate), as Locust's page posts it.
+http_reply web_api::swarm(const http_request& r) const {
+    if (!context_.running()) return json_error(409, "no run is going: it is " + state());
+    std::map<std::string, std::string> fields = r.query;
+    if (r.content_type.starts_with("application/json")) {
+        const auto body = json::parse(r.body, nullptr, false);
+        if (body.is_discarded() || !body.is_object()) return json_error(400, "the body is not a JSON object");
+        for (const auto& [key, value] : body.items())
+            fields[key] = value.is_number() ? value.dump() : value.is_string() ? value.get<std::string>() : "?";
+    } else if (!r.body.empty()) {
+        fields.merge(parse_query(r.body));  // a form body reads as a query does
+    }
+    if (!fields.count("users") && fields.count("user_count")) fields["users"] = fields["user_count"];
+    auto number = [&](const char* key, double low, double high) -> common::result<double> {
+        const auto it = fields.find(key);
+        if (it == fields.end()) return common::fail(std::string("'") + key + "' is missing");
+        char* end = nullptr;
+        const double v = std::strtod(it->second.c_str(), &end);
+        if (it->second.empty() || *end != '\0' || !(v >= low && v <= high))
+            return common::fail(fmt::format("'{}' must be a number from {} to {}", key, low, high));
+        return v;
+    };
+    auto users = number("users", 0, 10'000'000);
+    if (!users) return json_error(400, users.error());
+    if (*users != static_cast<double>(static_cast<long long>(*users))) return json_error(400, "'users' must be a whole number");
+    auto rate = number("spawn_rate", 0.001, 1'000'000);
+    if (!rate) return json_error(400, rate.error());
+    context_.steer(static_cast<int>(*users), *rate);
+    return json_reply({{"state", state()}, {"users", static_cast<int>(*users)}, {"spawn_rate", *rate}});
 }
 
 std::string web_api::state() const {

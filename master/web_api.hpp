@@ -20,6 +20,8 @@ struct web_api_context {
     cluster& workers;
     std::function<void(const std::string& why)> stop;  // stops the run, if it is going
     std::function<bool()> running;
+    std::function<void(int users, double spawn_rate)> steer;  // the load from now on
+    std::function<void()> reset;                               // the statistics start again
 };
 
 class web_api : public run_observer {
@@ -31,6 +33,7 @@ public:
 
 private:
     std::string state() const;
+    http_reply swarm(const http_request& r) const;
     nlohmann::json stats() const;
     http_server& server_;
     web_api_context context_;

@@ -11,13 +11,14 @@
 namespace stampede::master {
 
 web_front::web_front(boost::asio::io_context& io, const web_options& options, const run_result& result,
-                     cluster& workers, run_loop& loop, const std::string& run_id)
+                     cluster& workers, run_loop& loop, const std::string& run_id,
+                     std::function<void(int users, double spawn_rate)> steer)
     : io_(io),
       options_(options),
       server_(io),
       metrics_(result, run_id),
       api_(server_, {result, workers, [&loop](const std::string& why) { loop.request_stop(why); },
-                     [&loop] { return loop.running(); }}) {
+                     [&loop] { return loop.running(); }, std::move(steer), [&loop] { loop.reset_statistics(); }}) {
     server_.require_auth(options.auth);
     server_.route("GET", "/metrics", [this](const http_request&) {
         return http_reply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.scrape(), {}};

@@ -3,6 +3,7 @@
 // live page and REST API (web_api) and /metrics (metrics_exporter), both observers of the
 // loop; after the run, it keeps serving for the metrics linger so the last scrape sees the
 // final figures.
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -20,8 +21,9 @@ namespace stampede::master {
 
 class web_front {
 public:
+    // `steer` sets the users and spawn rate from now on (POST /api/swarm).
     web_front(boost::asio::io_context& io, const web_options& options, const run_result& result, cluster& workers,
-              run_loop& loop, const std::string& run_id);
+              run_loop& loop, const std::string& run_id, std::function<void(int users, double spawn_rate)> steer);
     // Listens, and says where on the console; or why it cannot.
     common::status listen(std::ostream& console);
     // Serves on for `how_long` (or until SIGINT/SIGTERM), then closes.

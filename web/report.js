@@ -120,7 +120,8 @@ const StampedeReport = (() => {
     meta.replaceChildren();
     const rows = [["scenario", d.scenario], ["host", d.host], ["profile", d.profile], ["command line", d.command_line],
                   ["start", d.start], ["end", d.end], ["duration", num(d.duration_s, 1) + " s"],
-                  ["workers", (d.workers || []).length + ", " + (d.threads || 0) + " load thread(s) in all"],
+                  ["workers", d.workers && d.workers.length ? d.workers.length + ", " + d.threads + " load thread(s) in all"
+                                                          : String((d.timeline.workers || []).length)],
                   ["Stampede", d.stampede_version]];
     for (const [k, v] of rows) if (v !== null && v !== undefined && v !== "") meta.append(el("dt", { text: k }), el("dd", { text: v }));
     $("version").textContent = d.stampede_version || "";

@@ -3,6 +3,7 @@
 // and what it answers to requests it does not serve.
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 #include <nlohmann/json.hpp>
@@ -223,4 +224,45 @@ TEST_CASE("the web server refuses what it does not serve, in JSON with the right
     CHECK(status_of(http_raw(run->port, request("GET", "/api/stats", auth))) == 200);
     run->process->send(SIGINT);
     CHECK(run->process->wait(20s));
+}
+
+TEST_CASE("POST /api/swarm changes the users while the run goes, /api/reset starts the statistics again", "[web]") {
+    demo_target target;
+    auto run = start_web_run(target, "load: {users: 2, spawn_rate: 100, run_time: 30s}", {});
+    await_load(*run, 2);
+    const std::string json_type = "Content-Type: application/json\r\n";
+    // What it refuses, naming the field.
+    auto r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": -1, "spawn_rate": 5})"));
+    CHECK(status_of(r) == 400);
+    CHECK(body_of(r)["error"] == "'users' must be a number from 0 to 10000000");
+    r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 2.5, "spawn_rate": 5})"));
+    CHECK(body_of(r)["error"] == "'users' must be a whole number");
+    r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 3})"));
+    CHECK(body_of(r)["error"] == "'spawn_rate' is missing");
+    r = http_raw(run->port, request("POST", "/api/swarm", json_type, "{not json"));
+    CHECK(body_of(r)["error"] == "the body is not a JSON object");
+    // A form, as Locust's page posts it.
+    r = http_raw(run->port, request("POST", "/api/swarm", "Content-Type: application/x-www-form-urlencoded\r\n",
+                                    "user_count=6&spawn_rate=50"));
+    REQUIRE(status_of(r) == 200);
+    CHECK(body_of(r)["users"] == 6);
+    await_load(*run, 6);
+
+    const auto before = body_of(http_raw(run->port, request("GET", "/api/stats")))["totals"]["requests"].get<int>();
+    REQUIRE(before > 0);
+    r = http_raw(run->port, request("POST", "/api/reset"));
+    CHECK(status_of(r) == 200);
+    const auto after = body_of(http_raw(run->port, request("GET", "/api/stats")))["totals"]["requests"].get<int>();
+    CHECK(after < before);
+    CHECK(status_of(http_raw(run->port, request("POST", "/api/stop"))) == 200);
+    REQUIRE(run->process->wait(20s));
+    const auto result = json::parse(read_file(run->dir.file("r.json")));
+    std::vector<std::string> kinds;
+    for (const auto& e : result["events"]) kinds.push_back(e["type"]);
+    CHECK(std::find(kinds.begin(), kinds.end(), "load_changed") != kinds.end());
+    CHECK(std::find(kinds.begin(), kinds.end(), "statistics_reset") != kinds.end());
+    CHECK(result["statistics_reset_at"].get<double>() > 0);
+    // The stage the web API set is a stage of the result.
+    CHECK(result["stages"].back()["name"] == "set from the web API");
+    CHECK(result["stages"].back()["users"] == 6);
 }

@@ -1,0 +1,101 @@
+// The master's live page in a real browser, during a real run (two workers, the demo target):
+// it draws the run so far, changes the user count from its controls, shows the workers as the
+// master hears them, and stops the run. Screenshots stay in SCREENSHOTS.
+// Usage: node live_page.mjs STAMPEDE DEMO_TARGET SCREENSHOTS
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [stampede, demoTarget, screenshots] = process.argv.slice(2);
+assert.ok(stampede && demoTarget && screenshots, "usage: live_page.mjs STAMPEDE DEMO_TARGET SCREENSHOTS");
+mkdirSync(screenshots, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), "stampede-live-"));
+
+// A child whose stdout is watched for a line matching `pattern`; resolves with the match.
+function startAndWatch(command, args, pattern, what) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args);
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(what + " did not start: " + out)), 15000);
+    child.stdout.on("data", (chunk) => {
+      out += String(chunk);
+      const m = pattern.exec(out);
+      if (m) { clearTimeout(timer); resolve({ child, match: m }); }
+    });
+    child.on("exit", (code) => reject(new Error(what + " exited with " + code + ": " + out)));
+  });
+}
+
+const until = async (what, test, ms = 15000) => {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await test();
+    if (value) return value;
+    if (Date.now() > end) throw new Error("timed out waiting for " + what);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+const { child: target, match: listening } = await startAndWatch(demoTarget, ["--port", "0", "--threads", "1"], /listening on (\S+)/, "the demo target");
+let master, browser;
+try {
+  writeFileSync(join(work, "s.yaml"), `host: http://${listening[1]}
+load: {users: 2, spawn_rate: 50, run_time: 60s}
+user_classes:
+  - name: Reader
+    wait_time: {constant: 50ms}
+    tasks:
+      - {name: read, path: /ok}
+      - {name: health, path: /health}
+`);
+  const started = await startAndWatch(stampede, ["run", "-f", join(work, "s.yaml"), "--workers", "2", "--web-port", "0",
+                                                  "--metrics-linger", "30s"], /Web UI on (http:\/\/127\.0\.0\.1:\d+)\//, "stampede");
+  master = started.child;
+  const base = started.match[1];
+  const stats = async () => (await fetch(base + "/api/stats")).json();
+  await until("requests", async () => (await stats()).totals.requests > 0);
+
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  await page.goto(base + "/");
+  await page.waitForSelector("body[data-updated]", { timeout: 15000 });
+  assert.equal(await page.textContent("#ctl-state"), "running");
+  // The endpoints of the run, and charts that drew.
+  const names = await page.$$eval("#table-endpoints tbody tr td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
+  assert.ok(names.includes("read") && names.includes("health"), "endpoints: " + names);
+  const drawn = await page.$$eval(".chart canvas", (cs) => cs.length);
+  assert.ok(drawn >= 5, "charts drew: " + drawn);
+  // The workers as the master hears them.
+  await until("the workers table", async () => (await page.$$("#table-workers tbody tr")).length === 2);
+
+  // More users from the page: the master runs them.
+  await page.fill("#ctl-users", "6");
+  await page.fill("#ctl-rate", "50");
+  await page.click("#ctl-apply");
+  await until("6 users", async () => (await stats()).users === 6);
+  await until("the page to show 6 users", async () =>
+    page.evaluate(() => document.querySelector("#ctl-message").textContent.includes("6 user(s)")));
+  const updated = Number(await page.getAttribute("body", "data-updated"));
+  await until("a later update", async () => Number(await page.getAttribute("body", "data-updated")) > updated);
+  await page.screenshot({ path: join(screenshots, "live.png"), fullPage: true });
+
+  // Stop from the page: the run ends, the page says so and keeps the whole run drawn.
+  await page.click("#ctl-stop");
+  await until("finished", async () => (await page.textContent("#ctl-state")) === "finished", 20000);
+  const result = await (await fetch(base + "/api/result")).json();
+  assert.equal(result.events.at(-1).detail, "stopped from the web API");
+  assert.ok(result.events.some((e) => e.type === "load_changed"));
+  const tile = await page.$eval("#summary .tile b", (b) => b.textContent);
+  assert.equal(tile, result.totals.requests.toLocaleString("en-US"));
+  assert.deepEqual(errors, [], "the page ran without errors");
+  console.log(`live page: drew ${drawn} charts, set 6 users, stopped the run; screenshots in ${screenshots}`);
+} finally {
+  if (browser) await browser.close();
+  if (master) master.kill("SIGINT");
+  target.kill();
+}
