@@ -24,7 +24,7 @@ printf 'user_classes:\n  - wait_time: {constant: 300s}\n    tasks:\n      - {nam
 
 # per_cpu_second BINARY -> requests per client CPU-second of one round
 per_cpu_second() {
-    /usr/bin/time -f "%U %S" -o "$work/t" taskset -c 0 "$1" run -f "$work/ok.yaml" -H http://127.0.0.1:18082 \
+    /usr/bin/time -f "%U %S" -o "$work/t" taskset -c 0 "$1" run --headless -f "$work/ok.yaml" -H http://127.0.0.1:18082 \
         -u "$connections" -r 100000 -t "${duration}s" --threads 1 --json "$work/r.json" >/dev/null 2>&1
     read -r user sys <"$work/t"
     python3 -c "import json; n = json.load(open('$work/r.json'))['totals']['requests']; print(round(n / ($user + $sys)))"
@@ -32,7 +32,7 @@ per_cpu_second() {
 
 # idle_kb BINARY USERS -> resident KB once every user has made its first request
 idle_kb() {
-    "$1" run -f "$work/idle.yaml" -H http://127.0.0.1:18082 -u "$2" -r 100000 -t 30s --threads 1 >"$work/idle.out" 2>&1 &
+    "$1" run --headless -f "$work/idle.yaml" -H http://127.0.0.1:18082 -u "$2" -r 100000 -t 30s --threads 1 >"$work/idle.out" 2>&1 &
     local pid=$!
     for _ in $(seq 200); do grep -q "All users spawned" "$work/idle.out" && break; sleep 0.1; done
     sleep 3

@@ -20,7 +20,7 @@ ulimit -n 20000 2>/dev/null || true
 } >"$work/scenario.yaml"
 
 # Master and simulated workers on different cores, so neither steals the other's CPU.
-taskset -c 1 "$root/build/cli/stampede" master -f "$work/scenario.yaml" --bind 127.0.0.1:0 \
+taskset -c 1 "$root/build/cli/stampede" master --headless -f "$work/scenario.yaml" --bind 127.0.0.1:0 \
     --expect-workers "$workers" --expect-workers-max-wait 120s -u "$workers" -r 1000 \
     -t "$((seconds + 8))s" --stop-timeout 0s --json "$work/result.json" >"$work/master.out" 2>"$work/master.err" &
 master=$!

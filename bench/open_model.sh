@@ -35,7 +35,7 @@ YAML
 
 # one_round FILE -> "requests cpu_seconds iterations duration_s lag_p50 lag_p99 lag_max"
 one_round() {
-    /usr/bin/time -f "%U %S" -o "$work/t" taskset -c 0 "$bin" run -f "$work/$1" -H http://127.0.0.1:18083 \
+    /usr/bin/time -f "%U %S" -o "$work/t" taskset -c 0 "$bin" run --headless -f "$work/$1" -H http://127.0.0.1:18083 \
         -u "$users" -r 100000 -t "${duration}s" --threads 1 --json "$work/r.json" >/dev/null 2>&1
     read -r user sys <"$work/t"
     python3 - "$work/r.json" "$user" "$sys" <<'PY'

@@ -12,7 +12,7 @@ start_nginx "$work" 18081
 trap 'kill $nginx_pid 2>/dev/null || true' EXIT
 printf 'user_classes:\n  - tasks:\n      - {name: ok, path: /ok, checks: [{status: 200}, {body_contains: ok}]}\n' >"$work/ok.yaml"
 
-/usr/bin/time -f "%U %S" -o "$work/t" taskset -c 0 "$root/build/cli/stampede" run -f "$work/ok.yaml" \
+/usr/bin/time -f "%U %S" -o "$work/t" taskset -c 0 "$root/build/cli/stampede" run --headless -f "$work/ok.yaml" \
     -H http://127.0.0.1:18081 -u "$connections" -r 100000 -t "${duration}s" --threads 1 --json "$work/s.json" >/dev/null 2>&1
 read -r user sys <"$work/t"
 python3 - "$work/s.json" "$user" "$sys" <<'PY'

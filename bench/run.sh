@@ -71,7 +71,7 @@ to_ms() {  # wrk units: 1.23ms, 456.00us, 1.02s
 }
 
 run_stampede() {
-    timed "$work/s.out" "$stampede" run -f "$work/ok.yaml" -H "$2" -u "$connections" -r 100000 \
+    timed "$work/s.out" "$stampede" run --headless -f "$work/ok.yaml" -H "$2" -u "$connections" -r 100000 \
         -t "${duration}s" --threads 1 --json "$work/s.json"
     python3 - "$work/s.json" <<'PY' >"$work/s.vals"
 import json, sys
@@ -142,7 +142,7 @@ done
 
 # --- memory per idle user (users connected, then thinking) ------------------------------------
 idle_rss() {  # idle_rss USERS -> resident KB once every user has made its first request
-    "$stampede" run -f "$work/idle.yaml" -H "http://127.0.0.1:$nginx_port" -u "$1" -r 100000 -t 20s \
+    "$stampede" run --headless -f "$work/idle.yaml" -H "http://127.0.0.1:$nginx_port" -u "$1" -r 100000 -t 20s \
         --threads 1 >"$work/idle.out" 2>&1 &
     local pid=$!
     for _ in $(seq 150); do grep -q "All users spawned" "$work/idle.out" && break; sleep 0.1; done

@@ -60,6 +60,11 @@ common::micros duration_flag(const std::string& text) { return *common::parse_du
 }  // namespace
 
 int run_command(const run_command_options& options) {
+    if (options.headless && (options.autostart || !options.autoquit.empty())) {
+        std::cerr << (options.autostart ? "--autostart" : "--autoquit")
+                  << ": only with the web UI (without --headless); a headless run starts at once and ends with its run\n";
+        return exit_usage;
+    }
     // In one process the workers' joins and goodbyes are noise; a master reports them.
     if (options.bind.empty() && !std::getenv("SPDLOG_LEVEL")) spdlog::set_level(spdlog::level::warn);
     if (options.bind.empty() && options.workers * options.threads > max_threads) {
@@ -102,6 +107,12 @@ int run_command(const run_command_options& options) {
     run.web = options.web;
     run.web.port = options.web_port;
     run.web.metrics_linger = duration_flag(options.metrics_linger);
+    if (!options.headless) {  // the web UI: the page starts the run, unless --autostart
+        run.web.ui = true;
+        if (!run.web.port) run.web.port = default_web_port;
+        run.web.wait_for_start = !options.autostart;
+        if (!options.autoquit.empty()) run.web.autoquit = duration_flag(options.autoquit);
+    }
     bool written = true;
     run.report = [&](const master::run_result& result) {
         master::print_summary(result, std::cout);

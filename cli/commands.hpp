@@ -23,6 +23,9 @@ inline constexpr int exit_thresholds_failed = 99;
 // `compare`: a change past the regression bounds, a target missed as a threshold is.
 inline constexpr int exit_regressed = 99;
 
+// The web UI's port when none is given (Locust's).
+inline constexpr int default_web_port = 8089;
+
 struct run_command_options {
     std::string scenario_path;
     lang::load_overrides overrides;
@@ -34,6 +37,8 @@ struct run_command_options {
     master::web_options web;             // port set from web_port, linger from metrics_linger
     std::optional<int> web_port;
     std::string metrics_linger = "0s";
+    bool autostart = false;
+    std::string autoquit;  // empty: not given
     std::string stop_timeout = "5s";
     int threads = 0;
     int exit_code_on_error = 1;

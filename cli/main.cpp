@@ -50,14 +50,17 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--html", o.html_path, "Write the HTML report: one self-contained page that opens offline");
     cmd.add_option("--baseline", o.baseline_path,
                    "A result JSON of an earlier run, for thresholds such as 'p95 < 3x baseline'");
-    cmd.add_flag("--headless", o.headless, "Status on the console; the run starts at once (today always so: the web UI only watches)");
+    cmd.add_flag("--headless", o.headless, "No web UI: the run starts at once, its status on the console");
     cmd.add_option("--web-host", o.web.host, "Address of the web UI, REST API and /metrics (default 127.0.0.1)")
         ->check(CLI::Validator([](std::string& text) { return cli::check_ip(text); }, ""));
-    cmd.add_option("--web-port", o.web_port, "Serve the live web UI, REST API and /metrics on this port (0: any free one)")
+    cmd.add_option("--web-port", o.web_port, "Port of the web UI, REST API and /metrics (default 8089; 0: any free one; with --headless: serve them there too)")
         ->check(whole(0, 65535));
     cmd.add_option("--web-auth", o.web.auth, "user:password the web server requires (HTTP Basic)")
         ->envname("STAMPEDE_WEB_AUTH")
         ->check(CLI::Validator([](std::string& text) { return text.find(':') == std::string::npos ? std::string("expected user:password") : std::string(); }, ""));
+    cmd.add_flag("--autostart", o.autostart, "With the web UI: start the run at once rather than from the page");
+    cmd.add_option("--autoquit", o.autoquit, "With the web UI: exit this long after the run ends (default: at Ctrl-C)")
+        ->check(duration());
     cmd.add_option("--metrics-linger", o.metrics_linger, "After the run, keep /metrics up this long for a last scrape (default 0s)")
         ->check(duration());
     cmd.add_option("--stop-timeout", o.stop_timeout, "On stop, let requests in flight finish for this long (default 5s)")

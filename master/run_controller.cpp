@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <random>
 
 #include "master/capacity_search.hpp"
@@ -126,6 +127,61 @@ bool await_workers(cluster& c, const run_options& o, int port, std::ostream& con
     return c.wait_for_workers(o.expect_workers, o.expect_workers_max_wait);
 }
 
+// Waits for the expected workers while the web server serves.
+bool await_workers_serving(web_front& web, const run_options& o, int port, std::ostream& console, bool& interrupted) {
+    if (!o.bind.empty()) {
+        const auto host = o.bind.substr(0, o.bind.rfind(':'));
+        console << "Waiting for " << o.expect_workers << " worker(s) on " << host << ":" << port << std::endl;
+    }
+    return web.await_workers(o.expect_workers, o.expect_workers_max_wait, interrupted);
+}
+
+// A start's classes must be the scenario's closed ones (open classes run at their rates).
+common::status check_classes(const lang::scenario& sc, const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        const auto it = std::find_if(sc.user_classes.begin(), sc.user_classes.end(), [&](const auto& c) { return c.name == name; });
+        if (it == sc.user_classes.end()) return common::fail("no user class '" + name.substr(0, 80) + "' in the scenario");
+        if (it->arrivals) return common::fail("'" + name + "' is an open-model class: it runs at its arrival rate");
+    }
+    return {};
+}
+
+// What the page's start form offers: the classes, the plan's load, the command line's tags
+// and profile (those shape what the workers run, so they are chosen there).
+nlohmann::json scenario_offer(const lang::shaped_run& run) {
+    nlohmann::json classes = nlohmann::json::array();
+    for (const auto& c : run.sc.user_classes)
+        classes.push_back({{"name", c.name}, {"weight", c.weight}, {"open", c.arrivals.has_value()},
+                           {"fixed_count", c.fixed_count ? nlohmann::json(*c.fixed_count) : nlohmann::json(nullptr)}});
+    const auto& o = run.plan.overrides;
+    return {{"scenario", run.sc.source_path}, {"host", run.sc.host->url()}, {"user_classes", std::move(classes)},
+            {"users", run.load.users}, {"spawn_rate", run.load.spawn_rate},
+            {"run_time_s", run.load.run_time ? nlohmann::json(std::chrono::duration<double>(*run.load.run_time).count())
+                                             : nlohmann::json(nullptr)},
+            {"stages", run.load.stages.size()}, {"profile", o.profile ? nlohmann::json(*o.profile) : nlohmann::json(nullptr)},
+            {"tags", o.tags}, {"exclude_tags", o.exclude_tags}};
+}
+
+// A start from the page replaces the plan's load: its users over the classes it picked (by
+// weight), its spawn rate, its run time.
+void take_start(const start_request& s, const lang::shaped_run& run, steered_schedule& steering, run_loop& loop,
+                run_result& result) {
+    std::vector<lang::user_class_spec> picked;
+    for (const auto& c : run.sc.user_classes)
+        if (s.classes.empty() || std::find(s.classes.begin(), s.classes.end(), c.name) != s.classes.end()) picked.push_back(c);
+    const auto split = users_per_class(picked, s.users);
+    std::vector<int> per_class(run.sc.user_classes.size(), 0);
+    for (std::size_t i = 0, j = 0; i < run.sc.user_classes.size() && j < picked.size(); ++i)
+        if (run.sc.user_classes[i].name == picked[j].name) per_class[i] = split[j++];
+    steering.steer(std::move(per_class), s.spawn_rate, "started from the web UI");
+    loop.set_run_time(s.run_time);
+    result.load.users = s.users;
+    result.load.spawn_rate = s.spawn_rate;
+    result.load.run_time = s.run_time;
+    result.load.stages.clear();
+    result.load.search.reset();
+}
+
 }  // namespace
 
 run_outcome execute_run(const lang::shaped_run& run, const run_options& options, std::ostream& console) {
@@ -143,8 +199,37 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     }
     std::unique_ptr<local_workers> locals;
     if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
-    if (!await_workers(cl, options, server.port(), console)) {
-        if (auto health = cl.health(); !health) {
+    auto schedule = std::make_unique<steered_schedule>(schedule_of(run, options.snapshot_interval));
+    auto* steering = schedule.get();
+    const auto stages = schedule->stage_count();
+    condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, class_names(run.sc),
+                              options.snapshot_interval, options.base);
+    boost::asio::io_context io{1};  // the run loop's, shared with the web server
+    run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
+    std::unique_ptr<web_front> web;
+    if (options.web.port) {
+        web_front_hooks hooks;
+        hooks.steer = [steering, &loop, classes = run.sc.user_classes](int users, double spawn_rate) {
+            steering->steer(users_per_class(classes, users), spawn_rate, "set from the web API");
+            loop.emit(event_kind::load_changed, fmt::format("{} user(s) at {}/s, from the web API", users, spawn_rate));
+        };
+        hooks.check = [&run](const start_request& s) { return check_classes(run.sc, s.classes); };
+        hooks.scenario = scenario_offer(run);
+        web = std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(hooks));
+        if (auto listening = web->listen(console); !listening) {
+            outcome.error = listening.error();
+            cl.quit("the master's web server cannot start");
+            cl.await_disconnects(std::chrono::seconds(2));
+            return outcome;
+        }
+    }
+    bool interrupted = false;
+    if (!(web ? await_workers_serving(*web, options, server.port(), console, interrupted)
+              : await_workers(cl, options, server.port(), console))) {
+        if (interrupted) {
+            outcome.error = "interrupted before the run started";
+            outcome.error_code = exit_interrupted;
+        } else if (auto health = cl.health(); !health) {
             outcome.error = health.error();
             outcome.error_code = exit_cannot_run;
         } else {
@@ -157,42 +242,34 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         cl.await_disconnects(std::chrono::seconds(2));
         return outcome;
     }
-    outcome.started = true;
-    result.start = wall_clock::now();
-    auto schedule = std::make_unique<steered_schedule>(schedule_of(run, options.snapshot_interval));
-    auto* steering = schedule.get();
-    const auto stages = schedule->stage_count();
-    condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, class_names(run.sc),
-                              options.snapshot_interval, options.base);
-    boost::asio::io_context io{1};  // the run loop's, shared with the web server
-    run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
-    std::unique_ptr<web_front> web;
-    if (options.web.port) {
-        auto steer = [steering, &loop, classes = run.sc.user_classes](int users, double spawn_rate) {
-            steering->steer(users_per_class(classes, users), spawn_rate);
-            loop.emit(event_kind::load_changed, fmt::format("{} user(s) at {}/s, from the web API", users, spawn_rate));
-        };
-        web = std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(steer));
-        if (auto listening = web->listen(console); !listening) {
-            outcome.error = listening.error();
-            cl.quit("the master's web server cannot start");
+    if (web && options.web.wait_for_start) {
+        const auto start = web->await_start(console);
+        if (!start) {
+            outcome.error = "interrupted before the run started";
+            outcome.error_code = exit_interrupted;
+            cl.quit("the master was interrupted");
             cl.await_disconnects(std::chrono::seconds(2));
-            outcome.started = false;
             return outcome;
         }
+        take_start(*start, run, *steering, loop, result);
     }
+    outcome.started = true;
+    result.start = wall_clock::now();
+    if (web) web->run_begins();
+    const auto& planned = result.load;  // the plan's, or what the page started
     const auto open = open_model_summary(run.sc);
-    const int closed_users = open.all_open ? 0 : load.users;
+    const int closed_users = open.all_open ? 0 : planned.users;
     console_progress progress(console, options.status_interval, closed_users + open.users, !options.bind.empty(),
                               stages);
     loop.observe(progress);
+    const bool shaped = !steering->steered();
     std::string what;
-    if (load.search)
-        what = fmt::format("a capacity search from {} up to {} user(s),", load.search->start, load.users);
-    else if (stages > 1)
-        what = fmt::format("{} stages, up to {} user(s),", stages, load.users);
-    else if (!open.all_open && (load.users > 0 || open.text.empty()))
-        what = fmt::format("{} user(s) at {}/s", load.users, load.spawn_rate);
+    if (planned.search && shaped)
+        what = fmt::format("a capacity search from {} up to {} user(s),", planned.search->start, planned.users);
+    else if (stages > 1 && shaped)
+        what = fmt::format("{} stages, up to {} user(s),", stages, planned.users);
+    else if (!open.all_open && (planned.users > 0 || open.text.empty()))
+        what = fmt::format("{} user(s) at {}/s", planned.users, planned.spawn_rate);
     if (!open.text.empty()) what += (what.empty() ? "" : " and ") + open.text;
     console << "Starting " << what << " on " << cl.status().workers_active << " worker(s) against "
             << result.target_url << std::endl;  // flushed: a log being followed shows the start
@@ -221,7 +298,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     result.events.push_back({result.end, event_kind::stopped, why});
     loop.finish();
     if (options.report) options.report(result);
-    if (web) web->linger(options.web.metrics_linger, console);
+    if (web) web->linger(options.web.ui ? options.web.autoquit : std::optional(options.web.metrics_linger), console);
     return outcome;
 }
 

@@ -30,6 +30,11 @@ struct web_options {
     std::optional<int> port;  // none: no web server
     std::string auth;         // user:password, required of every request when given
     common::micros metrics_linger{0};  // after the run, keep serving this long (the last scrape)
+    // The web UI's mode (not --headless): the run waits for a start from the page (unless
+    // --autostart), and the page stays up after it for `autoquit`, or until Ctrl-C.
+    bool ui = false;
+    bool wait_for_start = false;
+    std::optional<common::micros> autoquit;
 };
 
 // How the master runs: its own settings. What every worker must agree on is the run plan.
@@ -60,6 +65,9 @@ inline constexpr int exit_workers_missing = 3;
 
 // Exit code for a run whose workers cannot run the scenario (told by a worker).
 inline constexpr int exit_cannot_run = 2;
+
+// Exit code for a master interrupted (SIGINT, SIGTERM) before its run started.
+inline constexpr int exit_interrupted = 130;
 
 struct run_outcome {
     run_result result;

@@ -4,11 +4,11 @@ namespace stampede::master {
 
 steered_schedule::steered_schedule(std::unique_ptr<load_schedule> planned) : planned_(std::move(planned)) {}
 
-void steered_schedule::steer(std::vector<int> users_per_class, double spawn_rate) {
+void steered_schedule::steer(std::vector<int> users_per_class, double spawn_rate, std::string name) {
     load_target t;
     t.users_per_class = std::move(users_per_class);
     t.spawn_rate = spawn_rate;
-    t.name = "set from the web API";
+    t.name = std::move(name);
     pending_ = std::move(t);
     steered_ = true;
 }

@@ -4,6 +4,7 @@
 // of its own) for the rest of the run.
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "master/load_schedule.hpp"
 
@@ -13,7 +14,7 @@ class steered_schedule : public load_schedule {
 public:
     explicit steered_schedule(std::unique_ptr<load_schedule> planned);
     // From the next tick on: this load, not the plan's.
-    void steer(std::vector<int> users_per_class, double spawn_rate);
+    void steer(std::vector<int> users_per_class, double spawn_rate, std::string name);
     bool steered() const { return steered_; }
 
     std::optional<load_target> tick(common::micros elapsed) override;

@@ -54,14 +54,19 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
         (*data)["state"] = state();
         return json_reply(*data);
     });
+    server_.route("GET", "/api/scenario", [this](const http_request&) {
+        auto doc = context_.scenario;
+        doc["state"] = state();
+        return json_reply(doc);
+    });
     server_.route("POST", "/api/stop", [this](const http_request&) {
-        if (!context_.running()) return json_error(409, "no run is going: it is " + state());
+        if (state() != "running") return json_error(409, "no run is going: it is " + state());
         context_.stop("stopped from the web API");
         return json_reply({{"state", "stopping"}});
     });
     server_.route("POST", "/api/swarm", [this](const http_request& r) { return swarm(r); });
     server_.route("POST", "/api/reset", [this](const http_request&) {
-        if (!context_.running()) return json_error(409, "no run is going: it is " + state());
+        if (state() != "running") return json_error(409, "no run is going: it is " + state());
         context_.reset();
         return json_reply({{"state", state()}, {"reset", true}});
     });
@@ -80,14 +85,26 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
 
 // POST /api/swarm: the users and spawn rate from now on, as JSON ({"users": 50, "spawn_rate":
 // 10}) or as a form (users or user_count, spawn_rate), as Locust's page posts it.
+// POST /api/swarm: the users and spawn rate from now on, as JSON ({"users": 50, "spawn_rate":
+// 10}) or as a form (users or user_count, spawn_rate), as Locust's page posts it. Before the
+// run (the web UI's mode) it starts it, with `run_time` and `user_classes` too.
 http_reply web_api::swarm(const http_request& r) const {
-    if (!context_.running()) return json_error(409, "no run is going: it is " + state());
+    const auto now = state();
+    if (now != "running" && now != "ready") return json_error(409, "no run is going or ready to start: it is " + now);
     std::map<std::string, std::string> fields = r.query;
+    std::vector<std::string> classes;
     if (r.content_type.starts_with("application/json")) {
         const auto body = json::parse(r.body, nullptr, false);
         if (body.is_discarded() || !body.is_object()) return json_error(400, "the body is not a JSON object");
-        for (const auto& [key, value] : body.items())
+        for (const auto& [key, value] : body.items()) {
+            if (key == "user_classes" && value.is_array()) {
+                for (const auto& c : value)
+                    if (c.is_string()) classes.push_back(c.get<std::string>());
+                    else return json_error(400, "'user_classes' is a list of class names");
+                continue;
+            }
             fields[key] = value.is_number() ? value.dump() : value.is_string() ? value.get<std::string>() : "?";
+        }
     } else if (!r.body.empty()) {
         fields.merge(parse_query(r.body));  // a form body reads as a query does
     }
@@ -106,14 +123,21 @@ http_reply web_api::swarm(const http_request& r) const {
     if (*users != static_cast<double>(static_cast<long long>(*users))) return json_error(400, "'users' must be a whole number");
     auto rate = number("spawn_rate", 0.001, 1'000'000);
     if (!rate) return json_error(400, rate.error());
-    context_.steer(static_cast<int>(*users), *rate);
-    return json_reply({{"state", state()}, {"users", static_cast<int>(*users)}, {"spawn_rate", *rate}});
+    if (now == "running") {
+        context_.steer(static_cast<int>(*users), *rate);
+        return json_reply({{"state", state()}, {"users", static_cast<int>(*users)}, {"spawn_rate", *rate}});
+    }
+    start_request start{static_cast<int>(*users), *rate, std::nullopt, std::move(classes)};
+    if (const auto it = fields.find("run_time"); it != fields.end() && !it->second.empty()) {
+        auto d = common::parse_duration(it->second);
+        if (!d || d->count() <= 0) return json_error(400, "'run_time' is a duration such as 90s, 10m or 1h30m: got '" + it->second.substr(0, 40) + "'");
+        start.run_time = *d;
+    }
+    if (auto started = context_.start(start); !started) return json_error(400, started.error());
+    return json_reply({{"state", "starting"}, {"users", start.users}, {"spawn_rate", start.spawn_rate}});
 }
 
-std::string web_api::state() const {
-    if (finished_) return "finished";
-    return context_.running() ? "running" : "stopping";
-}
+std::string web_api::state() const { return finished_ ? "finished" : context_.phase(); }
 
 // What the status line says, and each endpoint's row: the figures a page polls.
 json web_api::stats() const {
@@ -125,8 +149,9 @@ json web_api::stats() const {
         current = {{"rps", h.current_rps}, {"fps", h.current_fps}, {"p50", h.current_p50_ms}, {"p95", h.current_p95_ms},
                    {"p99", h.current_p99_ms}};
     }
+    const bool started = context_.result.start != wall_clock::time_point{};
     return {{"state", state()},
-            {"elapsed_s", std::chrono::duration<double>(wall_clock::now() - context_.result.start).count()},
+            {"elapsed_s", started ? std::chrono::duration<double>(wall_clock::now() - context_.result.start).count() : 0.0},
             {"users", status.running_users},
             {"workers_active", status.workers_active},
             {"current", current},

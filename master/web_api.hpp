@@ -4,10 +4,13 @@
 // interval what changed. An observer of the run: it reads the result on the loop's thread, so
 // it needs no lock.
 #include <functional>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "common/duration.hpp"
 #include "master/cluster.hpp"
 #include "master/http_server.hpp"
 #include "master/run_observer.hpp"
@@ -15,13 +18,24 @@
 
 namespace stampede::master {
 
+// A start from the web UI: the load, for how long (none: until stopped), which classes.
+struct start_request {
+    int users = 0;
+    double spawn_rate = 1;
+    std::optional<common::micros> run_time;
+    std::vector<std::string> classes;  // empty: every class
+};
+
 struct web_api_context {
     const run_result& result;
     cluster& workers;
-    std::function<void(const std::string& why)> stop;  // stops the run, if it is going
-    std::function<bool()> running;
+    // "waiting for workers", "ready" (a start may come), "running", "stopping".
+    std::function<std::string()> phase;
+    std::function<void(const std::string& why)> stop;          // stops the run, if it is going
     std::function<void(int users, double spawn_rate)> steer;  // the load from now on
     std::function<void()> reset;                               // the statistics start again
+    std::function<common::status(const start_request&)> start;  // while ready
+    nlohmann::json scenario;  // what the start form offers: classes, the plan's load, tags, profile
 };
 
 class web_api : public run_observer {

@@ -10,15 +10,26 @@
 
 namespace stampede::master {
 
-web_front::web_front(boost::asio::io_context& io, const web_options& options, const run_result& result,
-                     cluster& workers, run_loop& loop, const std::string& run_id,
-                     std::function<void(int users, double spawn_rate)> steer)
+namespace asio = boost::asio;
+
+web_front::web_front(asio::io_context& io, const web_options& options, const run_result& result, cluster& workers,
+                     run_loop& loop, const std::string& run_id, web_front_hooks hooks)
     : io_(io),
       options_(options),
+      loop_(loop),
+      workers_(workers),
+      check_start_(std::move(hooks.check)),
       server_(io),
       metrics_(result, run_id),
-      api_(server_, {result, workers, [&loop](const std::string& why) { loop.request_stop(why); },
-                     [&loop] { return loop.running(); }, std::move(steer), [&loop] { loop.reset_statistics(); }}) {
+      api_(server_, {result, workers, [this] { return phase(); },
+                     [&loop](const std::string& why) { loop.request_stop(why); }, std::move(hooks.steer),
+                     [&loop] { loop.reset_statistics(); },
+                     [this](const start_request& s) -> common::status {
+                         if (auto ok = check_start_(s); !ok) return ok;
+                         start_ = s;
+                         return {};
+                     },
+                     std::move(hooks.scenario)}) {
     server_.require_auth(options.auth);
     server_.route("GET", "/metrics", [this](const http_request&) {
         return http_reply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.scrape(), {}};
@@ -27,28 +38,85 @@ web_front::web_front(boost::asio::io_context& io, const web_options& options, co
     loop.observe(api_);
 }
 
+std::string web_front::phase() const {
+    if (!waiting_.empty()) return waiting_;
+    return loop_.running() && loop_.stopped_by().empty() ? "running" : "stopping";
+}
+
 common::status web_front::listen(std::ostream& console) {
     auto port = server_.listen(options_.host, *options_.port);
     if (!port) return common::fail("--web-port: " + port.error());
     port_ = *port;
     const bool v6 = options_.host.find(':') != std::string::npos;
-    const auto base = "http://" + (v6 ? "[" + options_.host + "]" : options_.host) + ":" + std::to_string(port_);
-    console << "Web UI on " << base << "/ (REST API under /api, Prometheus metrics on /metrics)" << std::endl;
+    url_ = "http://" + (v6 ? "[" + options_.host + "]" : options_.host) + ":" + std::to_string(port_) + "/";
+    console << "Web UI on " << url_ << " (REST API under /api, Prometheus metrics on /metrics)" << std::endl;
     return {};
 }
 
-void web_front::linger(common::micros how_long, std::ostream& console) {
-    if (how_long.count() > 0) {
-        console << "Serving /metrics for " << common::format_duration(how_long) << " more (--metrics-linger); Ctrl-C ends it"
-                << std::endl;
-        boost::asio::steady_timer timer(io_, how_long);
-        boost::asio::signal_set signals(io_, SIGINT, SIGTERM);
-        timer.async_wait([this](auto ec) { if (!ec) io_.stop(); });
-        signals.async_wait([this](auto ec, int) { if (!ec) io_.stop(); });
-        io_.restart();
-        io_.run();
-        timer.cancel();
-        signals.cancel();
+web_front::served web_front::serve_until(const std::function<bool()>& done, std::optional<common::micros> until) {
+    if (done()) return served::done;
+    std::optional<served> outcome;
+    asio::steady_timer poll(io_), deadline(io_);
+    asio::signal_set signals(io_, SIGINT, SIGTERM);
+    std::function<void()> check = [&] {
+        if (done()) {
+            outcome = served::done;
+            return io_.stop();
+        }
+        poll.expires_after(std::chrono::milliseconds(100));
+        poll.async_wait([&](auto ec) { if (!ec) check(); });
+    };
+    check();
+    if (until) {
+        deadline.expires_after(*until);
+        deadline.async_wait([&](auto ec) {
+            if (ec) return;
+            outcome = served::timed_out;
+            io_.stop();
+        });
+    }
+    signals.async_wait([&](auto ec, int) {
+        if (ec) return;
+        outcome = served::signalled;
+        io_.stop();
+    });
+    io_.restart();
+    if (!outcome) io_.run();
+    poll.cancel();
+    deadline.cancel();
+    signals.cancel();
+    io_.restart();
+    io_.poll();  // the cancelled waits end here, before the locals they use
+    return outcome.value_or(served::done);
+}
+
+bool web_front::await_workers(int count, common::micros max_wait, bool& interrupted) {
+    waiting_ = "waiting for workers";
+    const auto enough = [&] { return workers_.wait_for_workers(count, std::chrono::microseconds(1)) || !workers_.health(); };
+    const auto outcome = serve_until(enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
+    interrupted = outcome == served::signalled;
+    waiting_ = "ready";
+    return outcome == served::done && workers_.health();
+}
+
+std::optional<start_request> web_front::await_start(std::ostream& console) {
+    waiting_ = "ready";
+    console << "Ready: start the run from " << url_ << std::endl;
+    const auto outcome = serve_until([&] { return start_.has_value(); }, std::nullopt);
+    if (outcome != served::done) return std::nullopt;
+    waiting_.clear();
+    return start_;
+}
+
+void web_front::linger(std::optional<common::micros> how_long, std::ostream& console) {
+    waiting_.clear();
+    if (!how_long || how_long->count() > 0) {
+        if (how_long)
+            console << "Serving the web UI and /metrics for " << common::format_duration(*how_long) << " more; Ctrl-C ends it"
+                    << std::endl;
+        else
+            console << "The web UI stays up on " << url_ << " until Ctrl-C" << std::endl;
+        serve_until([] { return false; }, how_long);
     }
     server_.close();
     io_.restart();

@@ -1,11 +1,12 @@
 // The live page: the report of the run as it goes, drawn again from the master's data each
 // time the event stream says an interval passed (and every 2 s if the stream is down), with
-// the controls of the run (users and spawn rate, stop, reset) and its downloads.
+// the controls of the run (before it: users, spawn rate, run time and classes, then Start;
+// while it runs: users and spawn rate, stop, reset) and its downloads.
 "use strict";
 
 (() => {
   const $ = (id) => document.getElementById(id);
-  let pending = false, last = 0, state = "";
+  let pending = false, last = 0, state = "", offer = null;
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -30,7 +31,7 @@
       const answer = await r.json();
       if (!r.ok) return say(answer.error || ("HTTP " + r.status), true);
       say(path === "api/stop" ? "stopping" : path === "api/reset" ? "statistics reset" :
-          "now " + answer.users + " user(s) at " + answer.spawn_rate + "/s");
+          (answer.state === "starting" ? "starting " : "now ") + answer.users + " user(s) at " + answer.spawn_rate + "/s");
       refresh();
     } catch (e) {
       say("the master did not answer", true);
@@ -43,19 +44,47 @@
     box.className = "controls-bar";
     const users = el("input", { id: "ctl-users", type: "number", min: "0", step: "1" });
     const rate = el("input", { id: "ctl-rate", type: "number", min: "0.001", step: "any", value: "1" });
-    const apply = el("button", { id: "ctl-apply", text: "Apply" });
-    apply.addEventListener("click", () => post("api/swarm", { users: Number(users.value), spawn_rate: Number(rate.value) }));
+    const runTime = el("input", { id: "ctl-run-time", type: "text", placeholder: "until stopped", size: "10" });
+    const apply = el("button", { id: "ctl-apply", text: "Start" });
+    apply.addEventListener("click", () => {
+      const body = { users: Number(users.value), spawn_rate: Number(rate.value) };
+      if (state === "ready") {
+        if (runTime.value.trim()) body.run_time = runTime.value.trim();
+        const picked = [...document.querySelectorAll("#ctl-classes input:checked")].map((b) => b.value);
+        if (offer && picked.length < offer.user_classes.filter((c) => !c.open).length) body.user_classes = picked;
+      }
+      post("api/swarm", body);
+    });
     const stop = el("button", { id: "ctl-stop", text: "Stop" });
     stop.addEventListener("click", () => post("api/stop"));
     const reset = el("button", { id: "ctl-reset", text: "Reset statistics" });
     reset.addEventListener("click", () => post("api/reset"));
     box.append(el("span", { id: "ctl-state", class: "badge none", text: "…" }),
-               el("label", {}, "users ", users), el("label", {}, "spawn rate ", rate), apply, stop, reset,
+               el("label", {}, "users ", users), el("label", {}, "spawn rate ", rate),
+               el("label", { id: "ctl-run-time-label" }, "run time ", runTime), el("span", { id: "ctl-classes" }),
+               apply, stop, reset,
                el("span", { class: "downloads" }, "download: ",
                   el("a", { href: "api/result", download: "stampede-result.json", text: "JSON" }), " ",
                   el("a", { href: "api/report.html", text: "HTML report" }), " ",
                   el("a", { href: "api/stats.csv", text: "CSV" })),
                el("span", { id: "ctl-message" }));
+  }
+
+  // What a start may pick: the plan's load as defaults, and the closed classes.
+  async function loadOffer() {
+    const r = await fetch("api/scenario", { cache: "no-store" });
+    if (!r.ok) return;
+    offer = await r.json();
+    $("ctl-users").value = offer.users;
+    $("ctl-rate").value = offer.spawn_rate;
+    if (offer.run_time_s) $("ctl-run-time").value = offer.run_time_s + "s";
+    const closed = offer.user_classes.filter((c) => !c.open);
+    if (closed.length > 1)
+      $("ctl-classes").replaceChildren("classes: ", ...closed.map((c) => {
+        const box = el("input", { type: "checkbox", value: c.name });
+        box.checked = true;
+        return el("label", {}, box, " " + c.name);
+      }));
   }
 
   // The workers as the master hears them now (the report's table holds them once the run ends).
@@ -84,10 +113,13 @@
         const badge = $("ctl-state");
         badge.textContent = state;
         badge.className = "badge " + (state === "running" ? "pass" : "none");
-        const users = $("ctl-users");
-        if (users.value === "" && data.timeline.users.length) users.value = data.timeline.users.at(-1);
-        for (const id of ["ctl-apply", "ctl-stop", "ctl-reset"]) $(id).disabled = state !== "running";
-        if (state === "running") await workers();
+        const before = state === "ready" || state === "waiting for workers";
+        $("ctl-apply").textContent = before ? "Start" : "Apply";
+        $("ctl-apply").disabled = state !== "running" && state !== "ready";
+        for (const id of ["ctl-stop", "ctl-reset"]) $(id).disabled = state !== "running";
+        $("ctl-run-time-label").hidden = !before;
+        $("ctl-classes").hidden = !before;
+        if (state === "running" || state === "ready" || state === "waiting for workers") await workers();
         last = Date.now();
         document.body.dataset.updated = String(last);
       }
@@ -100,7 +132,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     controls();
-    refresh();
+    loadOffer().then(refresh);
     if (window.EventSource) {
       const events = new EventSource("api/stream");
       events.addEventListener("interval", refresh);

@@ -123,7 +123,11 @@ const StampedeReport = (() => {
                   ["workers", d.workers && d.workers.length ? d.workers.length + ", " + d.threads + " load thread(s) in all"
                                                           : String((d.timeline.workers || []).length)],
                   ["Stampede", d.stampede_version]];
-    for (const [k, v] of rows) if (v !== null && v !== undefined && v !== "") meta.append(el("dt", { text: k }), el("dd", { text: v }));
+    const started = d.start && !d.start.startsWith("1970");  // the live page, before its run starts: no times yet
+    for (const [k, v] of rows) {
+      if (!started && (k === "start" || k === "end" || k === "duration")) continue;
+      if (v !== null && v !== undefined && v !== "") meta.append(el("dt", { text: k }), el("dd", { text: v }));
+    }
     $("version").textContent = d.stampede_version || "";
     document.title = "Stampede report: " + (d.scenario || "") + " " + (d.start || "");
   }

@@ -1,6 +1,6 @@
-// The master's live page in a real browser, during a real run (two workers, the demo target):
-// it draws the run so far, changes the user count from its controls, shows the workers as the
-// master hears them, and stops the run. Screenshots stay in SCREENSHOTS.
+// The master's web UI in a real browser, with a real run (two workers, the demo target): the
+// run is started from the page, which then draws it, changes its user count, shows the
+// workers as the master hears them, and stops it. Screenshots stay in SCREENSHOTS.
 // Usage: node live_page.mjs STAMPEDE DEMO_TARGET SCREENSHOTS
 import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
@@ -43,7 +43,7 @@ const { child: target, match: listening } = await startAndWatch(demoTarget, ["--
 let master, browser;
 try {
   writeFileSync(join(work, "s.yaml"), `host: http://${listening[1]}
-load: {users: 2, spawn_rate: 50, run_time: 60s}
+load: {users: 3, spawn_rate: 50, run_time: 60s}
 user_classes:
   - name: Reader
     wait_time: {constant: 50ms}
@@ -51,12 +51,14 @@ user_classes:
       - {name: read, path: /ok}
       - {name: health, path: /health}
 `);
+  // The web UI's mode (no --headless): the master waits for a start from the page.
   const started = await startAndWatch(stampede, ["run", "-f", join(work, "s.yaml"), "--workers", "2", "--web-port", "0",
-                                                  "--metrics-linger", "30s"], /Web UI on (http:\/\/127\.0\.0\.1:\d+)\//, "stampede");
+                                                  "--autoquit", "30s"], /Ready: start the run from (http:\/\/127\.0\.0\.1:\d+)\//,
+                                      "stampede");
   master = started.child;
   const base = started.match[1];
   const stats = async () => (await fetch(base + "/api/stats")).json();
-  await until("requests", async () => (await stats()).totals.requests > 0);
+  assert.equal((await stats()).state, "ready");
 
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -64,7 +66,17 @@ user_classes:
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(base + "/");
   await page.waitForSelector("body[data-updated]", { timeout: 15000 });
-  assert.equal(await page.textContent("#ctl-state"), "running");
+  assert.equal(await page.textContent("#ctl-state"), "ready");
+  assert.equal(await page.inputValue("#ctl-users"), "3");  // the plan's load, offered
+  assert.equal(await page.inputValue("#ctl-run-time"), "60s");
+  await page.screenshot({ path: join(screenshots, "live-ready.png") });
+  // Start from the page, with 2 users.
+  await page.fill("#ctl-users", "2");
+  await page.click("#ctl-apply");
+  await until("the run to start", async () => (await stats()).state === "running");
+  await until("requests", async () => (await stats()).totals.requests > 0);
+  await until("the page to say running", async () => (await page.textContent("#ctl-state")) === "running");
+  assert.equal(await page.textContent("#ctl-apply"), "Apply");
   // The endpoints of the run, and charts that drew.
   const names = await page.$$eval("#table-endpoints tbody tr td:nth-child(2)", (tds) => tds.map((td) => td.textContent));
   assert.ok(names.includes("read") && names.includes("health"), "endpoints: " + names);
@@ -90,6 +102,8 @@ user_classes:
   const result = await (await fetch(base + "/api/result")).json();
   assert.equal(result.events.at(-1).detail, "stopped from the web API");
   assert.ok(result.events.some((e) => e.type === "load_changed"));
+  assert.equal(result.stages[0].name, "started from the web UI");
+  assert.equal(result.stages[0].users, 2);
   const tile = await page.$eval("#summary .tile b", (b) => b.textContent);
   assert.equal(tile, result.totals.requests.toLocaleString("en-US"));
   assert.deepEqual(errors, [], "the page ran without errors");

@@ -43,7 +43,7 @@ user_classes:
       - {name: state, path: /v1/opscore/agent/agent-1/state}
       - {name: missing, path: /nope}
 `);
-  execFileSync(stampede, ["run", "-f", join(work, "s.yaml"), "--workers", "2", "--json", join(work, "r.json"),
+  execFileSync(stampede, ["run", "--headless", "-f", join(work, "s.yaml"), "--workers", "2", "--json", join(work, "r.json"),
                           "--html", join(work, "r.html")], { stdio: "pipe", timeout: 60000 });
   const result = JSON.parse(readFileSync(join(work, "r.json"), "utf8"));
 

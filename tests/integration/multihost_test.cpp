@@ -75,7 +75,7 @@ TEST_CASE("master, two workers and the target on four hosts", "[multihost]") {
 
     child_process target(in_ns(target_ns, {DEMO_TARGET_BIN, "--host", "10.77.77.10", "--port", "8080"}));
     REQUIRE(target.wait_for_output("listening on 10.77.77.10:8080", 10s));
-    child_process master(in_ns(master_ns, {STAMPEDE_BIN, "master", "-f", dir.file("s.yaml"), "--bind", "10.77.77.20:5557",
+    child_process master(in_ns(master_ns, {STAMPEDE_BIN, "master", "--headless", "-f", dir.file("s.yaml"), "--bind", "10.77.77.20:5557",
                                            "--expect-workers", "2", "-u", "4", "-r", "100", "-t", "3s",
                                            "--expect-workers-max-wait", "20s", "--json", dir.file("r.json")}));
     REQUIRE(master.wait_for_output("Waiting for 2 worker(s) on 10.77.77.20:5557", 10s));

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -119,6 +120,9 @@ scenario_run run_scenario_with_result(const std::string& host_url, const std::st
 }
 
 run_output run_stampede(std::vector<std::string> args, std::chrono::seconds timeout) {
+    const bool runs = !args.empty() && (args[0] == "run" || args[0] == "master");
+    const auto has = [&](const char* flag) { return std::find(args.begin(), args.end(), flag) != args.end(); };
+    if (runs && !has("--headless") && !has("--web-port")) args.insert(args.begin() + 1, "--headless");
     args.insert(args.begin(), STAMPEDE_BIN);
     child_process p(std::move(args));
     run_output result;
@@ -145,7 +149,7 @@ demo_target::demo_target(std::vector<std::string> extra_args) {
 }
 
 std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port) {
-    args.insert(args.begin(), {STAMPEDE_BIN, "master", "--bind", "127.0.0.1:0"});
+    args.insert(args.begin(), {STAMPEDE_BIN, "master", "--headless", "--bind", "127.0.0.1:0"});
     auto master = std::make_unique<child_process>(args);
     if (!master->wait_for_output("worker(s) on 127.0.0.1:", 10s))
         throw std::runtime_error("the master did not start: " + master->err());

@@ -48,7 +48,8 @@ private:
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
 
-// Runs stampede with `args` to completion; returns exit code, stdout and stderr.
+// Runs stampede with `args` to completion; returns exit code, stdout and stderr. `run` and
+// `master` get --headless (no web UI to wait on) unless the args give it or --web-port.
 struct run_output {
     int code = -1;
     std::string out, err;
@@ -78,7 +79,7 @@ private:
     int port_ = 0;
 };
 
-// `stampede master --bind 127.0.0.1:0 ARGS...`, once it listens; `port` is where it does.
+// `stampede master --headless --bind 127.0.0.1:0 ARGS...`, once it listens; `port` is where it does.
 std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port);
 // `stampede worker` with one thread, connected to 127.0.0.1:`port`.
 std::unique_ptr<child_process> start_worker(int port, const std::string& name, std::vector<std::string> extra = {});

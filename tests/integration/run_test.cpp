@@ -171,7 +171,7 @@ TEST_CASE("Ctrl-C stops the users and still writes every result file", "[run]") 
         demo_target target;
         temp_dir dir;
         auto path = scenario_file(dir, target.url(), mixed_scenario);
-        child_process run({STAMPEDE_BIN, "run", "-f", path, "-u", "6", "-r", "100", "-t", "10m",
+        child_process run({STAMPEDE_BIN, "run", "--headless", "-f", path, "-u", "6", "-r", "100", "-t", "10m",
                            "--json", dir.file("i.json"), "--csv", dir.file("i")});
         REQUIRE(run.wait_for_output("All users spawned", 10s));
         REQUIRE(run.wait_for_output("req/s", 10s));

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <thread>
 #include <nlohmann/json.hpp>
 
@@ -35,7 +36,7 @@ user_classes:
       - {name: read, path: /ok, checks: [{status: 200}]}
       - {name: missing, path: /nope}
 )" + more_classes);
-    std::vector<std::string> args = {STAMPEDE_BIN, "run", "-f", r->dir.file("s.yaml"), "--workers", "2",
+    std::vector<std::string> args = {STAMPEDE_BIN, "run", "--headless", "-f", r->dir.file("s.yaml"), "--workers", "2",
                                      "--web-port", "0", "--json", r->dir.file("r.json")};
     args.insert(args.end(), extra.begin(), extra.end());
     r->process = std::make_unique<child_process>(args);
@@ -132,7 +133,7 @@ TEST_CASE("the web server answers every API route during a run, and /metrics mat
     CHECK(events.find("event: interval\ndata: {") != std::string::npos);
 
     // After the run, /metrics stays up (the linger) with the final figures: the result's.
-    REQUIRE(run->process->wait_for_output("Serving /metrics for", 15s));
+    REQUIRE(run->process->wait_for_output("Serving the web UI and /metrics for", 15s));
     const auto result = json::parse(read_file(run->dir.file("r.json")));
     const auto metrics = http_raw(run->port, request("GET", "/metrics"));
     REQUIRE(status_of(metrics) == 200);
@@ -265,4 +266,98 @@ TEST_CASE("POST /api/swarm changes the users while the run goes, /api/reset star
     // The stage the web API set is a stage of the result.
     CHECK(result["stages"].back()["name"] == "set from the web API");
     CHECK(result["stages"].back()["users"] == 6);
+}
+
+namespace {
+
+// `stampede run` in the web UI's mode (no --headless) on a free port, once it says `ready_text`.
+std::unique_ptr<web_run> start_ui_run(const demo_target& target, std::vector<std::string> extra, const std::string& ready_text) {
+    auto r = std::make_unique<web_run>();
+    write_file(r->dir.file("s.yaml"), "host: " + target.url() + R"(
+load: {users: 2, spawn_rate: 100, run_time: 30s}
+user_classes:
+  - name: Reader
+    tasks: [{name: read, path: /ok}]
+  - name: Writer
+    tasks: [{name: write, path: /health}]
+  - name: Burst
+    arrival_rate: {rate: 5, users: 1}
+    tasks: [{name: burst, path: /ok}]
+)");
+    std::vector<std::string> args = {STAMPEDE_BIN, "run", "-f", r->dir.file("s.yaml"), "--workers", "2", "--web-port", "0",
+                                     "--json", r->dir.file("r.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    r->process = std::make_unique<child_process>(args);
+    REQUIRE(r->process->wait_for_output("Web UI on http://127.0.0.1:", 10s));
+    const auto out = r->process->out();
+    r->port = std::stoi(out.substr(out.find("Web UI on http://127.0.0.1:") + 27));
+    REQUIRE(r->process->wait_for_output(ready_text, 10s));
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("without --headless the run waits for a start from the web API, then runs what it was given", "[web]") {
+    demo_target target;
+    auto run = start_ui_run(target, {"--autoquit", "1s"}, "Ready: start the run from");
+    const std::string json_type = "Content-Type: application/json\r\n";
+    auto s = body_of(http_raw(run->port, request("GET", "/api/stats")));
+    CHECK(s["state"] == "ready");
+    CHECK(s["elapsed_s"] == 0);
+    const auto offer = body_of(http_raw(run->port, request("GET", "/api/scenario")));
+    CHECK(offer["users"] == 2);
+    CHECK(offer["run_time_s"] == 30);
+    REQUIRE(offer["user_classes"].size() == 3);
+    CHECK(offer["user_classes"][2]["open"] == true);
+    // Before the start, the run's controls say there is no run.
+    CHECK(status_of(http_raw(run->port, request("POST", "/api/stop"))) == 409);
+    CHECK(status_of(http_raw(run->port, request("POST", "/api/reset"))) == 409);
+    // A start that names what the scenario has not, or an open class, is refused.
+    auto r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 4, "spawn_rate": 100, "user_classes": ["Nobody"]})"));
+    CHECK(status_of(r) == 400);
+    CHECK(body_of(r)["error"] == "no user class 'Nobody' in the scenario");
+    r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 4, "spawn_rate": 100, "user_classes": ["Burst"]})"));
+    CHECK(body_of(r)["error"] == "'Burst' is an open-model class: it runs at its arrival rate");
+    r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 4, "spawn_rate": 100, "run_time": "soon"})"));
+    CHECK(body_of(r)["error"] == "'run_time' is a duration such as 90s, 10m or 1h30m: got 'soon'");
+    // The start: 4 users of Writer only, for 2 s.
+    r = http_raw(run->port, request("POST", "/api/swarm", json_type,
+                                    R"({"users": 4, "spawn_rate": 100, "run_time": "2s", "user_classes": ["Writer"]})"));
+    REQUIRE(status_of(r) == 200);
+    CHECK(body_of(r)["state"] == "starting");
+    const auto code = run->process->wait(20s);  // 2 s of run, then the 1 s autoquit
+    REQUIRE(code);
+    CHECK(*code == 0);
+    const auto result = json::parse(read_file(run->dir.file("r.json")));
+    CHECK(result["duration_s"].get<double>() == Approx(2).margin(0.6));
+    CHECK(result["load"]["users"] == 4);
+    CHECK(result["stages"][0]["name"] == "started from the web UI");
+    std::map<std::string, int> requests;
+    for (const auto& e : result["endpoints"]) requests[e["name"]] = e["requests"];
+    CHECK(requests.count("read") == 0);  // Reader was not picked
+    CHECK(requests["write"] > 0);
+    CHECK(requests["burst"] > 0);        // the open class runs at its rate whatever was picked
+    CHECK(run->process->out().find("Serving the web UI and /metrics for 1s more") != std::string::npos);
+}
+
+TEST_CASE("with --autostart a run starts at once beside the web UI, and Ctrl-C before a start ends the master with 130", "[web]") {
+    demo_target target;
+    {
+        auto run = start_ui_run(target, {"--autostart", "-t", "1s", "--autoquit", "0s"}, "Starting");
+        CHECK(body_of(http_raw(run->port, request("GET", "/api/stats")))["state"] == "running");
+        const auto code = run->process->wait(20s);
+        REQUIRE(code);
+        CHECK(*code == 0);
+    }
+    {
+        auto run = start_ui_run(target, {}, "Ready: start the run from");
+        run->process->send(SIGINT);
+        const auto code = run->process->wait(10s);
+        REQUIRE(code);
+        CHECK(*code == 130);
+        CHECK(run->process->err().find("interrupted before the run started") != std::string::npos);
+    }
+    const auto r = run_stampede({"run", "--headless", "-f", "/nonexistent.yaml", "--autostart"});
+    CHECK(r.code == 2);
+    CHECK(r.err.find("--autostart: only with the web UI") != std::string::npos);
 }
