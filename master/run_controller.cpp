@@ -197,8 +197,6 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         outcome.error = started.error();
         return outcome;
     }
-    std::unique_ptr<local_workers> locals;
-    if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
     auto schedule = std::make_unique<steered_schedule>(schedule_of(run, options.snapshot_interval));
     auto* steering = schedule.get();
     const auto stages = schedule->stage_count();
@@ -223,6 +221,9 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
             return outcome;
         }
     }
+    // Local workers start once the web server listens: a port in use ends the run before them.
+    std::unique_ptr<local_workers> locals;
+    if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
     bool interrupted = false;
     if (!(web ? await_workers_serving(*web, options, server.port(), console, interrupted)
               : await_workers(cl, options, server.port(), console))) {

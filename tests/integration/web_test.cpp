@@ -223,6 +223,14 @@ TEST_CASE("the web server refuses what it does not serve, in JSON with the right
     CHECK(status_of(r) == 400);
     // The run went on through all of it.
     CHECK(status_of(http_raw(run->port, request("GET", "/api/stats", auth))) == 200);
+    // A second master on the same port says so, before any worker starts.
+    const auto second = run_stampede({"run", "--headless", "-f", run->dir.file("s.yaml"), "-t", "1s", "--web-port",
+                                      std::to_string(run->port)});
+    CHECK(second.code == 2);
+    CHECK(second.err == "error: --web-port: cannot listen on 127.0.0.1:" + std::to_string(run->port) +
+                            ": Address already in use\n");
+    CHECK(run_stampede({"run", "-f", run->dir.file("s.yaml"), "--web-host", "localhost"}).err.find(
+              "expected an IP address such as 127.0.0.1") != std::string::npos);
     run->process->send(SIGINT);
     CHECK(run->process->wait(20s));
 }
