@@ -182,6 +182,53 @@ void take_start(const start_request& s, const lang::shaped_run& run, steered_sch
     result.load.search.reset();
 }
 
+// The web side of a run (with --web-port, or the web UI), its hooks into the loop and the plan.
+std::unique_ptr<web_front> make_web(boost::asio::io_context& io, const lang::shaped_run& run, const run_options& options,
+                                    run_result& result, cluster& cl, run_loop& loop, steered_schedule& steering,
+                                    const std::string& run_id) {
+    web_front_hooks hooks;
+    hooks.steer = [&steering, &loop, classes = run.sc.user_classes](int users, double spawn_rate) {
+        steering.steer(users_per_class(classes, users), spawn_rate, "set from the web API");
+        loop.emit(event_kind::load_changed, fmt::format("{} user(s) at {}/s, from the web API", users, spawn_rate));
+    };
+    hooks.check = [&run](const start_request& s) { return check_classes(run.sc, s.classes); };
+    hooks.scenario = scenario_offer(run);
+    return std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(hooks));
+}
+
+// The run does not start: the outcome says why, and the workers are told to go.
+run_outcome& refuse_start(run_outcome& outcome, cluster& cl, std::string error, int code, const std::string& told) {
+    outcome.error = std::move(error);
+    outcome.error_code = code;
+    cl.quit(told);
+    cl.await_disconnects(std::chrono::seconds(2));
+    return outcome;
+}
+
+// "Starting <what> on N worker(s)": the plan's load, or what the page started.
+std::string start_text(const lang::run_load& load, std::size_t stages, bool shaped, const open_model_text& open) {
+    std::string what;
+    if (load.search && shaped)
+        what = fmt::format("a capacity search from {} up to {} user(s),", load.search->start, load.users);
+    else if (stages > 1 && shaped)
+        what = fmt::format("{} stages, up to {} user(s),", stages, load.users);
+    else if (!open.all_open && (load.users > 0 || open.text.empty()))
+        what = fmt::format("{} user(s) at {}/s", load.users, load.spawn_rate);
+    if (!open.text.empty()) what += (what.empty() ? "" : " and ") + open.text;
+    return what;
+}
+
+// Why the run ended, as its last event says.
+std::string stop_reason(const run_outcome& outcome, const run_loop& loop, const run_result& result) {
+    if (!outcome.error.empty()) return outcome.error;
+    if (!loop.stopped_by().empty()) return loop.stopped_by();
+    if (result.interrupted) return "interrupted";
+    if (loop.schedule_done()) return "the capacity search is done";
+    if (result.stopped_early)
+        return "'" + result.stopped_early->condition + "' " + (result.stopped_early->stop_condition ? "held" : "failed");
+    return "run time reached";
+}
+
 }  // namespace
 
 run_outcome execute_run(const lang::shaped_run& run, const run_options& options, std::ostream& console) {
@@ -206,20 +253,9 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
     std::unique_ptr<web_front> web;
     if (options.web.port) {
-        web_front_hooks hooks;
-        hooks.steer = [steering, &loop, classes = run.sc.user_classes](int users, double spawn_rate) {
-            steering->steer(users_per_class(classes, users), spawn_rate, "set from the web API");
-            loop.emit(event_kind::load_changed, fmt::format("{} user(s) at {}/s, from the web API", users, spawn_rate));
-        };
-        hooks.check = [&run](const start_request& s) { return check_classes(run.sc, s.classes); };
-        hooks.scenario = scenario_offer(run);
-        web = std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(hooks));
-        if (auto listening = web->listen(console); !listening) {
-            outcome.error = listening.error();
-            cl.quit("the master's web server cannot start");
-            cl.await_disconnects(std::chrono::seconds(2));
-            return outcome;
-        }
+        web = make_web(io, run, options, result, cl, loop, *steering, run_id);
+        if (auto listening = web->listen(console); !listening)
+            return refuse_start(outcome, cl, listening.error(), 2, "the master's web server cannot start");
     }
     // Local workers start once the web server listens: a port in use ends the run before them.
     std::unique_ptr<local_workers> locals;
@@ -227,31 +263,20 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     bool interrupted = false;
     if (!(web ? await_workers_serving(*web, options, server.port(), console, interrupted)
               : await_workers(cl, options, server.port(), console))) {
-        if (interrupted) {
-            outcome.error = "interrupted before the run started";
-            outcome.error_code = exit_interrupted;
-        } else if (auto health = cl.health(); !health) {
-            outcome.error = health.error();
-            outcome.error_code = exit_cannot_run;
-        } else {
-            outcome.error = fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
+        if (interrupted)
+            return refuse_start(outcome, cl, "interrupted before the run started", exit_interrupted, "the master was interrupted");
+        if (auto health = cl.health(); !health)
+            return refuse_start(outcome, cl, health.error(), exit_cannot_run, "a worker cannot run the scenario");
+        return refuse_start(outcome, cl,
+                            fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
                                         cl.status().workers_active,
-                                        common::format_duration(options.expect_workers_max_wait));
-            outcome.error_code = exit_workers_missing;
-        }
-        cl.quit(outcome.error_code == exit_cannot_run ? "a worker cannot run the scenario" : "not enough workers");
-        cl.await_disconnects(std::chrono::seconds(2));
-        return outcome;
+                                        common::format_duration(options.expect_workers_max_wait)),
+                            exit_workers_missing, "not enough workers");
     }
     if (web && options.web.wait_for_start) {
         const auto start = web->await_start(console);
-        if (!start) {
-            outcome.error = "interrupted before the run started";
-            outcome.error_code = exit_interrupted;
-            cl.quit("the master was interrupted");
-            cl.await_disconnects(std::chrono::seconds(2));
-            return outcome;
-        }
+        if (!start)
+            return refuse_start(outcome, cl, "interrupted before the run started", exit_interrupted, "the master was interrupted");
         take_start(*start, run, *steering, loop, result);
     }
     outcome.started = true;
@@ -263,17 +288,9 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     console_progress progress(console, options.status_interval, closed_users + open.users, !options.bind.empty(),
                               stages);
     loop.observe(progress);
-    const bool shaped = !steering->steered();
-    std::string what;
-    if (planned.search && shaped)
-        what = fmt::format("a capacity search from {} up to {} user(s),", planned.search->start, planned.users);
-    else if (stages > 1 && shaped)
-        what = fmt::format("{} stages, up to {} user(s),", stages, planned.users);
-    else if (!open.all_open && (planned.users > 0 || open.text.empty()))
-        what = fmt::format("{} user(s) at {}/s", planned.users, planned.spawn_rate);
-    if (!open.text.empty()) what += (what.empty() ? "" : " and ") + open.text;
-    console << "Starting " << what << " on " << cl.status().workers_active << " worker(s) against "
-            << result.target_url << std::endl;  // flushed: a log being followed shows the start
+    console << "Starting " << start_text(planned, stages, !steering->steered(), open) << " on "
+            << cl.status().workers_active << " worker(s) against " << result.target_url
+            << std::endl;  // flushed: a log being followed shows the start
     loop.run();
     cl.stop(options.stop_timeout);
     result.end = wall_clock::now();
@@ -289,14 +306,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         outcome.error = health.error();
         outcome.error_code = exit_cannot_run;
     }
-    const std::string why = !outcome.error.empty() ? outcome.error
-                            : !loop.stopped_by().empty() ? loop.stopped_by()
-                            : result.interrupted ? "interrupted"
-                            : loop.schedule_done() ? "the capacity search is done"
-                            : result.stopped_early ? "'" + result.stopped_early->condition + "' " +
-                                                         (result.stopped_early->stop_condition ? "held" : "failed")
-                                                   : "run time reached";
-    result.events.push_back({result.end, event_kind::stopped, why});
+    result.events.push_back({result.end, event_kind::stopped, stop_reason(outcome, loop, result)});
     loop.finish();
     if (options.report) options.report(result);
     if (web) web->linger(options.web.ui ? options.web.autoquit : std::optional(options.web.metrics_linger), console);
