@@ -223,7 +223,9 @@ json verdicts_json(const run_result& result) {
                        {"endpoint", v.scope == "endpoint" ? json(v.endpoint) : json(nullptr)},
                        {"scope", v.scope.empty() ? json(nullptr) : json({{"kind", v.scope}, {"name", v.endpoint}})},
                        {"measured", v.measured ? json(*v.measured) : json(nullptr)}, {"measured_text", v.measured_text},
-                       {"passed", v.passed}, {"stopped_run", v.stopped_run}});
+                       {"passed", v.passed}, {"stopped_run", v.stopped_run},
+                       {"limit", v.limit ? json(*v.limit) : json(nullptr)},
+                       {"chart", v.chart.empty() ? json(nullptr) : json(v.chart)}});
     return out;
 }
 

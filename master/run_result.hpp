@@ -113,6 +113,8 @@ struct verdict {
     std::string measured_text;        // "412.3 ms", or "no data"; where judged live, over what and when
     bool passed = false;
     bool stopped_run = false;         // its failure ended the run (abort_on_fail)
+    std::optional<double> limit;      // the bound in the threshold's unit (a baseline's made absolute)
+    std::string chart;                // "latency" or "rps": the report draws the limit there
 };
 
 struct worker_record {

@@ -25,6 +25,15 @@ verdict judged_at_end(const lang::threshold_spec& t, const run_result& result, c
     return v;
 }
 
+// Which of the report's charts over time a threshold's limit is a line on.
+std::string chart_of(lang::threshold_metric m) {
+    using lang::threshold_metric;
+    if (m == threshold_metric::percentile || m == threshold_metric::avg || m == threshold_metric::min ||
+        m == threshold_metric::max)
+        return "latency";
+    return m == threshold_metric::rps ? "rps" : "";
+}
+
 std::string when_text(double at_s) { return fmt::format("at {:.0f} s", at_s); }
 
 // Over its windows as the run went: it failed if one did; else the worst window is shown.
@@ -64,6 +73,10 @@ std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& t
             v.measured = live->failed;
             v.measured_text = (live->failed ? lang::format_measured(t, *live->failed) : std::string("no data")) +
                               " over the run so far " + when_text(live->failed_at_s);
+        }
+        if (const auto absolute = absolute_threshold(t, base)) {
+            v.limit = absolute->value;
+            v.chart = chart_of(t.metric);
         }
         v.stopped_run = result.stopped_early && !result.stopped_early->stop_condition &&
                         result.stopped_early->condition == t.text && !v.passed;

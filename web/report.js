@@ -94,14 +94,11 @@ const StampedeReport = (() => {
   const line = (label, i, extra) => Object.assign({ label, stroke: palette[i % palette.length], width: 1.5, points: { show: false } }, extra || {});
   const flat = (length, value) => new Array(length).fill(value);
 
-  // A threshold's limit when it is an absolute bound on a latency or a rate ("p95 < 300ms",
-  // "rps > 100"): drawn as a dashed line on its chart.
+  // A threshold's limit as a dashed line on its chart (latencies in ms, or the request rate):
+  // the master gives the bound, a baseline's already made absolute.
   function limitOf(verdict) {
-    const m = /^\s*(p\d+(?:\.\d+)?|avg|med|min|max|rps|requests_per_s)\s*(<=|>=|<|>)\s*([\d.]+)\s*(us|µs|ms|s|m)?\s*$/.exec(verdict.threshold || "");
-    if (!m) return null;
-    const factor = { us: 0.001, "µs": 0.001, ms: 1, s: 1000, m: 60000 }[m[4] || "ms"];
-    const rate = m[1] === "rps" || m[1] === "requests_per_s";
-    return { metric: m[1], rate, value: rate ? Number(m[3]) : Number(m[3]) * factor, text: verdict.threshold, verdict };
+    if (verdict.limit === null || verdict.limit === undefined || !verdict.chart) return null;
+    return { rate: verdict.chart === "rps", value: verdict.limit, text: verdict.threshold, verdict };
   }
 
   // ---- sections ------------------------------------------------------------------------

@@ -58,6 +58,12 @@ TEST_CASE("thresholds relative to a baseline compare with the same metric over t
                                            now, &base);
     CHECK(verdicts[0].passed);
     CHECK(verdicts[0].measured_text.find(", limit 6") != std::string::npos);  // 3 x about 20 ms
+    // The limit the baseline gave, for the report's line on the latency chart.
+    REQUIRE(verdicts[0].limit);
+    CHECK(*verdicts[0].limit == Approx(3 * *verdicts[1].limit / 2));
+    CHECK(*verdicts[0].limit > 59);
+    CHECK(verdicts[0].chart == "latency");
+    CHECK(verdicts[3].chart == "rps");
     CHECK_FALSE(verdicts[1].passed);
     CHECK(verdicts[2].passed);
     CHECK(verdicts[3].passed);  // the same number of requests in the same time
@@ -67,6 +73,7 @@ TEST_CASE("thresholds relative to a baseline compare with the same metric over t
     const auto without = judge_thresholds({threshold("p95 < 3x baseline")}, now, nullptr);
     CHECK_FALSE(without[0].passed);
     CHECK(without[0].measured_text.ends_with("no baseline (--baseline)"));
+    CHECK_FALSE(without[0].limit);  // no bound to draw
 }
 
 TEST_CASE("a file that is not a result is refused as a baseline, saying why", "[baseline]") {
