@@ -6,6 +6,7 @@ const StampedeReport = (() => {
   const palette = ["#2f5fd0", "#d0612f", "#1b7f3b", "#9c2fd0", "#c9a100", "#1aa3a3", "#b3261e",
                    "#5d6778", "#e377c2", "#7f7f00", "#17becf", "#8c564b"];
   const plots = [];
+  let stageStarts = [];  // seconds since the start: where each stage after the first began
   // What the reader picked, kept across renders (the live page draws again every interval).
   const chosen = new Map();  // endpoint label -> shown on the latency chart
 
@@ -91,6 +92,29 @@ const StampedeReport = (() => {
     plots.push([plot, target]);
     return plot;
   }
+  // Charts over time mark where each stage began, so a staircase reads step by step.
+  const stageMarks = {
+    hooks: {
+      draw: [(u) => {
+        if (!stageStarts.length) return;
+        const ctx = u.ctx;
+        ctx.save();
+        ctx.strokeStyle = "rgba(93,103,120,0.45)";
+        ctx.setLineDash([2, 3]);
+        ctx.lineWidth = 1;
+        for (const t of stageStarts) {
+          const x = Math.round(u.valToPos(t, "x", true));
+          if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+          ctx.beginPath();
+          ctx.moveTo(x, u.bbox.top);
+          ctx.lineTo(x, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+        }
+        ctx.restore();
+      }],
+    },
+  };
+  const overTime = (opts) => Object.assign({}, stageMarks, opts || {});
   const line = (label, i, extra) => Object.assign({ label, stroke: palette[i % palette.length], width: 1.5, points: { show: false } }, extra || {});
   const flat = (length, value) => new Array(length).fill(value);
 
@@ -184,7 +208,7 @@ const StampedeReport = (() => {
       series.push(line(l.text, 2 + i, { dash: [6, 4] }));
       data.push(flat(x.length, l.value));
     });
-    chart("chart-rps", series, data, { scales: { x: { time: false }, y: { range: fitted(data, measured) } } });
+    chart("chart-rps", series, data, overTime({ scales: { x: { time: false }, y: { range: fitted(data, measured) } } }));
   }
 
   function latencyChart(d, limits) {
@@ -208,8 +232,8 @@ const StampedeReport = (() => {
         series.push(line(l.text + (l.verdict.scope ? " (" + l.verdict.scope.kind + " " + l.verdict.scope.name + ")" : ""), 6 + i, { dash: [6, 4] }));
         data.push(flat(x.length, l.value));
       });
-      chart("chart-latency", series, data, { scales: { x: { time: false }, y: { range: fitted(data, measured) } },
-                                             axes: [timeAxis, { size: 60, label: "ms" }] });
+      chart("chart-latency", series, data, overTime({ scales: { x: { time: false }, y: { range: fitted(data, measured) } },
+                                                      axes: [timeAxis, { size: 60, label: "ms" }] }));
     };
     endpoints.forEach((e, i) => {
       const box = el("input", { type: "checkbox" });
@@ -240,7 +264,7 @@ const StampedeReport = (() => {
     });
     const axes = [timeAxis, { scale: "users", size: 60, label: "users" }];
     if (series.length > 1) axes.push({ scale: "rate", side: 1, size: 60, label: "per second", grid: { show: false } });
-    chart("chart-users", series, data, { axes });
+    chart("chart-users", series, data, overTime({ axes }));
   }
 
   function workerCharts(d) {
@@ -384,6 +408,7 @@ const StampedeReport = (() => {
 
   function render(d) {
     plots.splice(0).forEach(([p]) => p.destroy());
+    stageStarts = (d.stages || []).slice(1).map((st) => st.from);
     const limits = (d.thresholds || []).map(limitOf).filter((l) => l);
     header(d);
     summary(d);
