@@ -29,13 +29,14 @@ const StampedeReport = (() => {
   const empty = (text) => el("p", { class: "empty", text });
 
   // A table of rows; columns: {key, label, text (left-aligned), format, cls(row)}. Sortable by
-  // clicking a heading when asked.
-  function table(columns, rows, sortable) {
+  // clicking a heading when given a name: the order picked is kept for that name across
+  // renders (the live page draws again every interval).
+  const sorts = new Map();  // table name -> {label, ascending}
+  function table(columns, rows, sortName) {
     const wrap = el("div", { class: "table-wrap" });
     const t = el("table");
     const head = el("tr");
     const body = el("tbody");
-    let sortKey = null, ascending = true;
     const fill = () => {
       body.replaceChildren();
       for (const r of rows) {
@@ -49,23 +50,34 @@ const StampedeReport = (() => {
         body.append(tr);
       }
     };
-    columns.forEach((c) => {
-      const th = el("th", { class: (c.text ? "text " : "") + (sortable ? "sortable" : ""), text: c.label });
-      if (sortable) th.addEventListener("click", () => {
-        ascending = sortKey === c ? !ascending : !!c.text;
-        sortKey = c;
-        const get = (r) => c.value ? c.value(r) : r[c.key];
-        rows.sort((a, b) => {
-          const x = get(a), y = get(b);
-          const order = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
-          return ascending ? order : -order;
-        });
-        head.querySelectorAll("th").forEach((h) => h.classList.remove("sorted-asc", "sorted-desc"));
+    const order = (c, ascending) => {
+      const get = (r) => c.value ? c.value(r) : r[c.key];
+      rows.sort((a, b) => {
+        const x = get(a), y = get(b);
+        const o = typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+        return ascending ? o : -o;
+      });
+    };
+    const ths = columns.map((c) => {
+      const th = el("th", { class: (c.text ? "text " : "") + (sortName ? "sortable" : ""), text: c.label });
+      if (sortName) th.addEventListener("click", () => {
+        const was = sorts.get(sortName);
+        const ascending = was && was.label === c.label ? !was.ascending : !!c.text;
+        sorts.set(sortName, { label: c.label, ascending });
+        order(c, ascending);
+        ths.forEach((h) => h.classList.remove("sorted-asc", "sorted-desc"));
         th.classList.add(ascending ? "sorted-asc" : "sorted-desc");
         fill();
       });
       head.append(th);
+      return th;
     });
+    const kept = sortName && sorts.get(sortName);
+    const at = kept ? columns.findIndex((c) => c.label === kept.label) : -1;
+    if (at >= 0) {
+      order(columns[at], kept.ascending);
+      ths[at].classList.add(kept.ascending ? "sorted-asc" : "sorted-desc");
+    }
     t.append(el("thead", {}, head), body);
     fill();
     wrap.append(t);
@@ -314,7 +326,7 @@ const StampedeReport = (() => {
       .concat([{ key: "avg_bytes", label: "avg bytes", format: (v) => num(v, 0) }]);
     const rows = d.endpoints.slice();
     rows.push(Object.assign({ method: "", name: "Aggregated" }, d.totals));
-    put("table-endpoints", rows.length > 1 ? table(columns, rows, true) : empty("No endpoint saw a request."));
+    put("table-endpoints", rows.length > 1 ? table(columns, rows, "endpoints") : empty("No endpoint saw a request."));
   }
 
   function thresholdsTable(d) {
@@ -372,7 +384,7 @@ const StampedeReport = (() => {
       { key: "method", label: "method", text: true }, { key: "name", label: "name", text: true },
       { key: "kind", label: "kind", text: true }, { key: "code", label: "code" },
       { key: "message", label: "message", text: true }, { key: "occurrences", label: "occurrences", format: (v) => num(v, 0) },
-    ], errors, true) : empty("No request failed."));
+    ], errors, "errors") : empty("No request failed."));
     if (d.errors_left_out) errorBox.append(el("p", { class: "note", text: d.errors_left_out + " rarer failure row(s) left out; the JSON result has them all." }));
     put("table-errors", errorBox);
 
@@ -381,7 +393,7 @@ const StampedeReport = (() => {
       { key: "method", label: "method", text: true }, { key: "name", label: "name", text: true },
       { key: "check", label: "check", text: true }, { key: "passed", label: "passed", format: (v) => num(v, 0) },
       { key: "failed", label: "failed", format: (v) => num(v, 0) }, { key: "pass_rate", label: "pass rate", format: pct },
-    ], checks, true) : empty("No step has checks."));
+    ], checks, "checks") : empty("No step has checks."));
 
     const workers = d.workers || [];
     put("table-workers", workers.length ? table([
@@ -389,7 +401,7 @@ const StampedeReport = (() => {
       { key: "threads", label: "threads" }, { key: "requests", label: "requests", format: (v) => num(v, 0) },
       { key: "failures", label: "failures", format: (v) => num(v, 0) }, { key: "max_cpu_percent", label: "max CPU %", format: (v) => num(v, 1) },
       { key: "rss_bytes", label: "memory MB", format: (v) => num(v / 1048576, 1) },
-    ], workers, true) : empty("No worker joined."));
+    ], workers, "workers") : empty("No worker joined."));
 
     const gaps = d.data_gaps || [];
     put("table-gaps", gaps.length ? table([

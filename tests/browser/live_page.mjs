@@ -92,8 +92,13 @@ user_classes:
   await until("6 users", async () => (await stats()).users === 6);
   await until("the page to show 6 users", async () =>
     page.evaluate(() => document.querySelector("#ctl-message").textContent.includes("6 user(s)")));
+  // A sort picked on the endpoints table holds while the page draws again each interval.
+  await page.locator("#table-endpoints th", { hasText: /^requests$/ }).click();
+  const firstName = () => page.$eval("#table-endpoints tbody tr td:nth-child(2)", (td) => td.textContent);
+  assert.equal(await firstName(), "Aggregated");
   const updated = Number(await page.getAttribute("body", "data-updated"));
   await until("a later update", async () => Number(await page.getAttribute("body", "data-updated")) > updated);
+  assert.equal(await firstName(), "Aggregated", "the sort held through a redraw");
   await page.screenshot({ path: join(screenshots, "live.png"), fullPage: true });
 
   // Stop from the page: the run ends, the page says so and keeps the whole run drawn.
