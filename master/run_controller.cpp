@@ -309,7 +309,11 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     result.events.push_back({result.end, event_kind::stopped, stop_reason(outcome, loop, result)});
     loop.finish();
     if (options.report) options.report(result);
-    if (web) web->linger(options.web.ui ? options.web.autoquit : std::optional(options.web.metrics_linger), console);
+    // A run ended by Ctrl-C ends the master too (a second one would exit at once anyway).
+    const bool signalled = result.interrupted && loop.stopped_by().empty();
+    if (web) web->linger(signalled ? std::optional(common::micros(0))
+                         : options.web.ui ? options.web.autoquit : std::optional(options.web.metrics_linger),
+                         console);
     return outcome;
 }
 

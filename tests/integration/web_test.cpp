@@ -369,3 +369,16 @@ TEST_CASE("with --autostart a run starts at once beside the web UI, and Ctrl-C b
     CHECK(r.code == 2);
     CHECK(r.err.find("--autostart: only with the web UI") != std::string::npos);
 }
+
+TEST_CASE("Ctrl-C during a run with the web UI writes the results and ends the master", "[web]") {
+    demo_target target;
+    auto run = start_ui_run(target, {"--autostart"}, "Starting");
+    await_load(*run, 2);
+    run->process->send(SIGINT);
+    const auto code = run->process->wait(20s);  // no linger after a signal, autoquit or not
+    REQUIRE(code);
+    CHECK(*code == 0);
+    const auto result = json::parse(read_file(run->dir.file("r.json")));
+    CHECK(result["interrupted"] == true);
+    CHECK(run->process->out().find("stays up") == std::string::npos);
+}
