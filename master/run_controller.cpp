@@ -146,6 +146,12 @@ common::status check_classes(const lang::scenario& sc, const std::vector<std::st
     return {};
 }
 
+std::vector<std::string> threshold_texts(const std::vector<lang::threshold_spec>& thresholds) {
+    std::vector<std::string> out;
+    for (const auto& t : thresholds) out.push_back(t.endpoint.empty() ? t.text : t.text + " (" + t.endpoint + ")");
+    return out;
+}
+
 // What the page's start form offers: the classes, the plan's load, the command line's tags
 // and profile (those shape what the workers run, so they are chosen there).
 nlohmann::json scenario_offer(const lang::shaped_run& run) {
@@ -159,7 +165,7 @@ nlohmann::json scenario_offer(const lang::shaped_run& run) {
             {"run_time_s", run.load.run_time ? nlohmann::json(std::chrono::duration<double>(*run.load.run_time).count())
                                              : nlohmann::json(nullptr)},
             {"stages", run.load.stages.size()}, {"profile", o.profile ? nlohmann::json(*o.profile) : nlohmann::json(nullptr)},
-            {"tags", o.tags}, {"exclude_tags", o.exclude_tags}};
+            {"tags", o.tags}, {"exclude_tags", o.exclude_tags}, {"thresholds", threshold_texts(run.sc.thresholds)}};
 }
 
 // A start from the page replaces the plan's load: its users over the classes it picked (by

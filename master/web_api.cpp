@@ -52,6 +52,8 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
         auto data = make_report_data(result_document(context_.result));
         if (!data) return json_error(500, data.error());
         (*data)["state"] = state();
+        // Verdicts come at the end: until then the page lists what will be judged.
+        if ((*data)["thresholds"].empty()) (*data)["thresholds_pending"] = context_.scenario.value("thresholds", json::array());
         return json_reply(*data);
     });
     server_.route("GET", "/api/scenario", [this](const http_request&) {

@@ -336,7 +336,10 @@ const StampedeReport = (() => {
       { label: "scope", text: true, value: (r) => r.scope ? r.scope.kind + " " + r.scope.name : "the whole run" },
       { key: "measured_text", label: "measured", text: true },
       { label: "verdict", value: (r) => r.passed ? "passed" : "failed" + (r.stopped_run ? " (stopped the run)" : ""), cls: (r) => r.passed ? "pass" : "fail" },
-    ], rows) : empty("The scenario has no thresholds."));
+    ], rows) : (d.thresholds_pending || []).length
+      ? el("div", {}, el("p", { class: "note", text: "Judged when the run ends (live ones too, over their windows):" }),
+           el("ul", {}, ...d.thresholds_pending.map((t) => el("li", { text: t }))))
+      : empty("The scenario has no thresholds."));
   }
 
   function stagesSection(d) {

@@ -121,6 +121,7 @@ TEST_CASE("the web server answers every API route during a run, and /metrics mat
     CHECK(so_far["totals"].contains("histogram"));
     const auto report = body_of(http_raw(run->port, request("GET", "/api/report")));
     CHECK(report["totals"].contains("distribution"));
+    CHECK(report["thresholds_pending"] == json::array({"p95 < 5s"}));  // verdicts come at the end
     const auto page = http_raw(run->port, request("GET", "/"));
     CHECK(status_of(page) == 200);
     CHECK(page.find("Content-Type: text/html") != std::string::npos);
