@@ -183,10 +183,10 @@ void http_server::serve(tcp::socket socket) {
         return;
     }
     ++connections_;
-    asio::co_spawn(io_, session(std::move(socket)), asio::detached);
+    asio::co_spawn(io_, connection(std::move(socket)), asio::detached);
 }
 
-asio::awaitable<void> http_server::session(tcp::socket socket) {
+asio::awaitable<void> http_server::connection(tcp::socket socket) {
         const auto alive = alive_;
         struct count {
             http_server* server;

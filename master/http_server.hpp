@@ -77,7 +77,7 @@ private:
     struct listener;
     void accept();
     void serve(boost::asio::ip::tcp::socket socket);
-    boost::asio::awaitable<void> session(boost::asio::ip::tcp::socket socket);
+    boost::asio::awaitable<void> connection(boost::asio::ip::tcp::socket socket);  // one client, request by request
     static std::string event_text(std::string_view event, std::string_view data);
     bool enqueue(const std::shared_ptr<listener>& l, const std::string& text);
     static void pump(std::shared_ptr<listener> l, std::shared_ptr<bool> alive);
