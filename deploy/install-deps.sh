@@ -17,9 +17,19 @@ if [ "${1:-}" = "--test" ]; then
     packages+=(chromium prometheus)  # prometheus: promtool checks /metrics
 fi
 
+# A package counts as there when dpkg has it; nodejs and npm also when their commands exist
+# (a Node.js from elsewhere, such as NodeSource's, brings its own npm and conflicts with Debian's).
+present() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" && return 0
+    case "$1" in
+        nodejs) command -v node >/dev/null 2>&1 ;;
+        npm) command -v npm >/dev/null 2>&1 ;;
+        *) return 1 ;;
+    esac
+}
 missing=()
 for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    present "$p" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
