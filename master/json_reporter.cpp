@@ -248,7 +248,7 @@ void drop_histograms(json& j) {
 
 }  // namespace
 
-json result_document(const run_result& result, bool histograms) {
+json result_document(const run_result& result) {
     const auto view = make_result_view(result);
     json doc = {
         {"stampede_version", result.version},
@@ -286,9 +286,14 @@ json result_document(const run_result& result, bool histograms) {
         {"complete", !result.incomplete()},
         {"data_gaps", data_gaps_json(result)},
     };
-    if (!histograms) {
-        for (const char* key : {"totals", "endpoints", "open_classes"}) drop_histograms(doc[key]);
-    }
+    return doc;
+}
+
+json figures_document(const run_result& result) {
+    const auto view = make_result_view(result);
+    json doc = {{"totals", totals_json(view)}, {"endpoints", endpoints_json(view)}, {"errors", errors_json(view)},
+                {"thresholds", verdicts_json(result)}};
+    for (const char* key : {"totals", "endpoints"}) drop_histograms(doc[key]);
     return doc;
 }
 

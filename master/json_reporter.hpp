@@ -10,10 +10,12 @@
 
 namespace stampede::master {
 
-// The whole result as one document; without the encoded histograms when asked (the API's
-// polled figures), which only a tool that reads them back needs.
-nlohmann::json result_document(const run_result& result, bool histograms = true);
+// The whole result as one document.
+nlohmann::json result_document(const run_result& result);
 std::string result_to_json(const run_result& result);  // the document, as written
+// The document's figures the web API polls (totals, endpoints, errors, thresholds), without
+// histograms, and without building the rest (history, timeline) it would not send.
+nlohmann::json figures_document(const run_result& result);
 common::status write_json_file(const run_result& result, const std::string& path);
 common::status write_json_file(const nlohmann::json& document, const std::string& path);
 

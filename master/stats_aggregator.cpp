@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "stats/saturating.hpp"
+
 namespace stampede::master {
 
 stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
@@ -35,26 +37,24 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
                          std::chrono::duration<double>(now - restart_.value_or(result_.start)).count());
     row.current_p99_ms = to_ms(recent.latency.percentile(99));
     row.endpoints = endpoint_points(delta);
-    auto narrow = [](std::uint64_t n) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, UINT32_MAX)); };
     for (const auto& c : delta.classes) {
         row.iterations += c.iterations;
         row.dropped += c.dropped;
-        row.classes.push_back({narrow(c.iterations), narrow(c.dropped)});
+        row.classes.push_back({stats::saturating_u32(c.iterations), stats::saturating_u32(c.dropped)});
     }
     result_.history.push_back(std::move(row));
 }
 
 // Each endpoint's interval counts, and its percentiles over the same window as the aggregate's.
 std::vector<endpoint_point> stats_aggregator::endpoint_points(const stats::stats_delta& delta) const {
-    auto narrow = [](std::uint64_t n) { return static_cast<std::uint32_t>(std::min<std::uint64_t>(n, UINT32_MAX)); };
     std::vector<endpoint_point> points(delta.endpoints.size());
     for (std::size_t i = 0; i < points.size(); ++i) {
         stats::histogram recent;
         for (const auto& entry : window_)
             if (i < entry.endpoints.size()) recent.merge(entry.endpoints[i].latency);
         auto& p = points[i];
-        p.requests = narrow(delta.endpoints[i].requests);
-        p.failures = narrow(delta.endpoints[i].failures);
+        p.requests = stats::saturating_u32(delta.endpoints[i].requests);
+        p.failures = stats::saturating_u32(delta.endpoints[i].failures);
         p.p50_ms = static_cast<float>(to_ms(recent.percentile(50)));
         p.p95_ms = static_cast<float>(to_ms(recent.percentile(95)));
         p.p99_ms = static_cast<float>(to_ms(recent.percentile(99)));

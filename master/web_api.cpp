@@ -10,6 +10,8 @@
 #include "master/html_reporter.hpp"
 #include "master/json_reporter.hpp"
 #include "master/report_data.hpp"
+#include "master/result_view.hpp"
+#include "master/timeline_json.hpp"
 
 namespace stampede::master {
 
@@ -38,7 +40,7 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
     server_.route("GET", "/", [](const http_request&) { return http_reply{200, "text/html; charset=utf-8", render_live_page(), {}}; });
     server_.route("GET", "/api/stats", [this](const http_request&) { return json_reply(stats()); });
     server_.route("GET", "/api/history", [this](const http_request&) {
-        return json_reply(result_document(context_.result, false)["timeline"]);
+        return json_reply(timeline_json(context_.result, make_result_view(context_.result)));
     });
     server_.route("GET", "/api/workers", [this](const http_request&) {
         return json_reply({{"workers", workers_json(context_.workers.status())}});
@@ -143,7 +145,7 @@ std::string web_api::state() const { return finished_ ? "finished" : context_.ph
 
 // What the status line says, and each endpoint's row: the figures a page polls.
 json web_api::stats() const {
-    const auto doc = result_document(context_.result, false);
+    const auto doc = figures_document(context_.result);
     const auto status = context_.workers.status();
     json current = nullptr;
     if (!context_.result.history.empty()) {
