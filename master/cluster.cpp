@@ -146,6 +146,7 @@ void cluster::welcome(worker& w, worker_link& link) {
     welcome->set_snapshot_interval_ms(static_cast<std::uint32_t>(config_.snapshot_interval.count() / 1000));
     welcome->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count() / 1000));
     welcome->set_master_timeout_ms(static_cast<std::uint32_t>(config_.master_timeout.count() / 1000));
+    welcome->set_plan_revision(plan_revision_);
     link.send(m);
     w.last_sent = steady::now();
     w.ack_owed = false;  // the welcome says what the master has
@@ -361,6 +362,24 @@ bool cluster::wait_for_workers(int count, common::micros max_wait) {
         return enough() && failure_.empty();
     }
     return changed_.wait_for(lock, max_wait, enough) && failure_.empty();
+}
+
+void cluster::replan(lang::run_plan plan, std::size_t class_count) {
+    std::lock_guard lock(mutex_);
+    if (started_) return;  // a running worker's counts are by the plan it runs
+    config_.plan = std::move(plan);
+    config_.class_count = class_count;
+    encoded_plan_->Clear();
+    wire::encode_run_plan(config_.plan, *encoded_plan_);
+    ++plan_revision_;
+    pending_ = stats::stats_delta(config_.endpoint_count, config_.check_count, config_.class_count);
+    class_totals_.assign(config_.class_count, 0);
+    for (const auto& id : join_order_) {
+        auto& w = *workers_.at(id);
+        if (!w.link || !(w.active() || w.state == worker_state::joining)) continue;
+        w.state = worker_state::joining;
+        welcome(w, *w.link);
+    }
 }
 
 common::status cluster::health() {

@@ -95,6 +95,10 @@ public:
 
     // From the run controller.
     bool wait_for_workers(int count, common::micros max_wait);
+    // Before the start only (a start from the web UI that picks a profile or tags): the run
+    // takes `plan`, whose scenario has `class_count` user classes, and every worker is welcomed
+    // again with it; each is joining until it says it is ready with the new plan.
+    void replan(lang::run_plan plan, std::size_t class_count);
     void start(std::vector<int> class_totals, double spawn_rate);
     stats::stats_delta take_delta();
     cluster_status status();
@@ -134,6 +138,7 @@ private:
 
     cluster_config config_;
     std::unique_ptr<v1::RunPlan> encoded_plan_;  // encoded once, copied into each welcome
+    std::uint32_t plan_revision_ = 0;            // how often the run was re-planned before its start
     std::mutex mutex_;
     // Woken on changes of workers' states; a plain snapshot wakes it only while stopping
     // (nobody waits on snapshots before), so a thousand streams do not wake a thread each.

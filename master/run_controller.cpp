@@ -22,18 +22,17 @@ std::string new_run_id() {
     return fmt::format("{:08x}{:08x}", rd(), rd());
 }
 
-run_result describe_run(const lang::shaped_run& run, const run_options& options) {
+// What the result says of the run's plan; again when a start from the page re-planned it.
+void describe_plan(run_result& r, const lang::shaped_run& run) {
     const auto& sc = run.sc;
-    run_result r;
     r.scenario_path = sc.source_path;
-    r.command_line = options.command_line;
     r.target_url = sc.host->url();
     r.profile = run.plan.overrides.profile;
     r.load = run.load;
+    r.user_classes.clear();
     for (const auto& cls : sc.user_classes) r.user_classes.push_back(cls.name);
     r.endpoints = sc.endpoints;
     r.checks = sc.checks;
-    return r;
 }
 
 cluster_config make_cluster_config(const lang::shaped_run& run, const run_options& o) {
@@ -136,14 +135,54 @@ bool await_workers_serving(web_front& web, const run_options& o, int port, std::
     return web.await_workers(o.expect_workers, o.expect_workers_max_wait, interrupted);
 }
 
-// A start's classes must be the scenario's closed ones (open classes run at their rates).
+// A start's classes must be the run's closed ones (open classes run at their rates).
 common::status check_classes(const lang::scenario& sc, const std::vector<std::string>& names) {
     for (const auto& name : names) {
         const auto it = std::find_if(sc.user_classes.begin(), sc.user_classes.end(), [&](const auto& c) { return c.name == name; });
-        if (it == sc.user_classes.end()) return common::fail("no user class '" + name.substr(0, 80) + "' in the scenario");
+        if (it == sc.user_classes.end())
+            return common::fail("no user class '" + name.substr(0, 80) + "' in the run");
         if (it->arrivals) return common::fail("'" + name + "' is an open-model class: it runs at its arrival rate");
     }
     return {};
+}
+
+// A start from the page, as if its fields were the flags: a profile or tags it picks replace
+// the command line's and re-shape the run from its plan; its users, spawn rate and run time
+// replace the command line's and beat the profile's. Without a profile it runs its users at its
+// rate for its run time, or until stopped. Picked classes share the users of a plain load.
+common::result<lang::shaped_run> plan_start(const lang::shaped_run& run, const start_request& s) {
+    auto plan = run.plan;
+    auto& o = plan.overrides;
+    if (s.profile && !s.profile->empty() && !run.sc.profiles.count(*s.profile)) {
+        std::string names;
+        for (const auto& [name, _] : run.sc.profiles) names += (names.empty() ? "" : ", ") + name;
+        return common::fail("no profile '" + s.profile->substr(0, 80) + "' in the scenario" +
+                            (names.empty() ? std::string(" (it has none)") : " (profiles: " + names + ")"));
+    }
+    if (s.profile) o.profile = s.profile->empty() ? std::nullopt : s.profile;
+    o.users = s.users;
+    o.spawn_rate = s.spawn_rate;
+    o.run_time = s.run_time;
+    if (s.tags) o.tags = *s.tags;
+    if (s.exclude_tags) o.exclude_tags = *s.exclude_tags;
+    auto shaped = lang::shape_run(std::move(plan));
+    if (!shaped) {
+        const std::string flags = "--tags/--exclude-tags: ";
+        const auto& why = shaped.error();
+        return common::fail(why.starts_with(flags) ? "the tags picked: " + why.substr(flags.size()) : why);
+    }
+    if (!s.profile && !s.run_time) shaped->load.run_time.reset();
+    if (!s.classes.empty()) {
+        if (!shaped->load.stages.empty() || shaped->load.search)
+            return common::fail("user classes are picked for a plain load (users at a spawn rate): this one has stages");
+        if (auto ok = check_classes(shaped->sc, s.classes); !ok) return ok.why();
+    }
+    return shaped;
+}
+
+// Whether the workers must shape the run again: what they run, not what the master assigns.
+bool workers_replan(const lang::load_overrides& was, const lang::load_overrides& now) {
+    return was.profile != now.profile || was.tags != now.tags || was.exclude_tags != now.exclude_tags;
 }
 
 std::vector<std::string> threshold_texts(const std::vector<lang::threshold_spec>& thresholds) {
@@ -152,8 +191,23 @@ std::vector<std::string> threshold_texts(const std::vector<lang::threshold_spec>
     return out;
 }
 
-// What the page's start form offers: the classes, the plan's load, the command line's tags
-// and profile (those shape what the workers run, so they are chosen there).
+// The profiles a start may pick, each with the load it gives.
+nlohmann::json profile_offer(const lang::scenario& sc) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [name, spec] : sc.profiles) {
+        const auto load = lang::profile_load(sc, name);
+        if (!load) continue;
+        out.push_back({{"name", name}, {"users", load->users}, {"spawn_rate", load->spawn_rate},
+                       {"run_time_s", load->run_time ? nlohmann::json(std::chrono::duration<double>(*load->run_time).count())
+                                                     : nlohmann::json(nullptr)},
+                       {"stages", load->stages.size()}, {"search", load->search.has_value()},
+                       {"thresholds", spec.thresholds ? nlohmann::json(threshold_texts(*spec.thresholds)) : nlohmann::json(nullptr)}});
+    }
+    return out;
+}
+
+// What the page's start form offers: the run's classes and load, the scenario's profiles and
+// tags, and the choices made (the command line's, or the start's).
 nlohmann::json scenario_offer(const lang::shaped_run& run) {
     nlohmann::json classes = nlohmann::json::array();
     for (const auto& c : run.sc.user_classes)
@@ -165,40 +219,45 @@ nlohmann::json scenario_offer(const lang::shaped_run& run) {
             {"run_time_s", run.load.run_time ? nlohmann::json(std::chrono::duration<double>(*run.load.run_time).count())
                                              : nlohmann::json(nullptr)},
             {"stages", run.load.stages.size()}, {"profile", o.profile ? nlohmann::json(*o.profile) : nlohmann::json(nullptr)},
+            {"profiles", profile_offer(run.sc)}, {"all_tags", run.sc.tags},
             {"tags", o.tags}, {"exclude_tags", o.exclude_tags}, {"thresholds", threshold_texts(run.sc.thresholds)}};
 }
 
-// A start from the page replaces the plan's load: its users over the classes it picked (by
-// weight), its spawn rate, its run time.
-void take_start(const start_request& s, const lang::shaped_run& run, steered_schedule& steering, run_loop& loop,
-                run_result& result) {
-    std::vector<lang::user_class_spec> picked;
-    for (const auto& c : run.sc.user_classes)
-        if (s.classes.empty() || std::find(s.classes.begin(), s.classes.end(), c.name) != s.classes.end()) picked.push_back(c);
-    const auto split = users_per_class(picked, s.users);
-    std::vector<int> per_class(run.sc.user_classes.size(), 0);
-    for (std::size_t i = 0, j = 0; i < run.sc.user_classes.size() && j < picked.size(); ++i)
-        if (run.sc.user_classes[i].name == picked[j].name) per_class[i] = split[j++];
-    steering.steer(std::move(per_class), s.spawn_rate, "started from the web UI");
-    loop.set_run_time(s.run_time);
-    result.load.users = s.users;
-    result.load.spawn_rate = s.spawn_rate;
-    result.load.run_time = s.run_time;
-    result.load.stages.clear();
-    result.load.search.reset();
+// The users per class: shared by the picked classes' weights (none picked: every class's).
+std::vector<int> users_over(const lang::scenario& sc, const std::vector<std::string>& picked, int users) {
+    if (picked.empty()) return users_per_class(sc.user_classes, users);
+    std::vector<lang::user_class_spec> chosen;
+    for (const auto& c : sc.user_classes)
+        if (std::find(picked.begin(), picked.end(), c.name) != picked.end()) chosen.push_back(c);
+    const auto split = users_per_class(chosen, users);
+    std::vector<int> per_class(sc.user_classes.size(), 0);
+    for (std::size_t i = 0, j = 0; i < sc.user_classes.size() && j < chosen.size(); ++i)
+        if (sc.user_classes[i].name == chosen[j].name) per_class[i] = split[j++];
+    return per_class;
 }
 
+// What the page can do to the run: its start (checked against the command line's plan), the
+// load while it goes (over the classes the start picked), and what the start form offers.
+struct page_hooks_state {
+    const lang::shaped_run& planned;  // the command line's
+    const lang::shaped_run& current;  // what runs: the command line's, or the start's
+    const std::vector<std::string>& picked;
+};
+
 // The web side of a run (with --web-port, or the web UI), its hooks into the loop and the plan.
-std::unique_ptr<web_front> make_web(boost::asio::io_context& io, const lang::shaped_run& run, const run_options& options,
+std::unique_ptr<web_front> make_web(boost::asio::io_context& io, page_hooks_state runs, const run_options& options,
                                     run_result& result, cluster& cl, run_loop& loop, steered_schedule& steering,
                                     const std::string& run_id) {
     web_front_hooks hooks;
-    hooks.steer = [&steering, &loop, classes = run.sc.user_classes](int users, double spawn_rate) {
-        steering.steer(users_per_class(classes, users), spawn_rate, "set from the web API");
+    hooks.steer = [&steering, &loop, runs](int users, double spawn_rate) {
+        steering.steer(users_over(runs.current.sc, runs.picked, users), spawn_rate, "set from the web API");
         loop.emit(event_kind::load_changed, fmt::format("{} user(s) at {}/s, from the web API", users, spawn_rate));
     };
-    hooks.check = [&run](const start_request& s) { return check_classes(run.sc, s.classes); };
-    hooks.scenario = scenario_offer(run);
+    hooks.check = [runs](const start_request& s) -> common::status {
+        if (auto planned = plan_start(runs.planned, s); !planned) return planned.why();
+        return {};
+    };
+    hooks.scenario = [runs] { return scenario_offer(runs.current); };
     return std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(hooks));
 }
 
@@ -235,14 +294,29 @@ std::string stop_reason(const run_outcome& outcome, const run_loop& loop, const 
     return "run time reached";
 }
 
+// The expected workers did not all come ready: the outcome says why (a signal, a worker that
+// cannot run the scenario, or the wait's end).
+run_outcome& workers_not_ready(run_outcome& outcome, cluster& cl, const run_options& o, bool interrupted) {
+    if (interrupted)
+        return refuse_start(outcome, cl, "interrupted before the run started", exit_interrupted, "the master was interrupted");
+    if (auto health = cl.health(); !health)
+        return refuse_start(outcome, cl, health.error(), exit_cannot_run, "a worker cannot run the scenario");
+    return refuse_start(outcome, cl,
+                        fmt::format("expected {} worker(s), {} connected within {}", o.expect_workers,
+                                    cl.status().workers_active, common::format_duration(o.expect_workers_max_wait)),
+                        exit_workers_missing, "not enough workers");
+}
+
 }  // namespace
 
 run_outcome execute_run(const lang::shaped_run& run, const run_options& options, std::ostream& console) {
-    const auto& load = run.load;
+    lang::shaped_run current = run;  // what runs: the command line's plan, or as a start from the page re-planned it
+    std::vector<std::string> picked;  // the classes the start picked (none: every class)
     run_outcome outcome;
-    outcome.result = describe_run(run, options);
     auto& result = outcome.result;
-    auto config = make_cluster_config(run, options);
+    result.command_line = options.command_line;
+    describe_plan(result, current);
+    auto config = make_cluster_config(current, options);
     const auto run_id = config.run_id;
     cluster cl(std::move(config));
     coordinator_server server(cl);
@@ -250,16 +324,18 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         outcome.error = started.error();
         return outcome;
     }
-    auto schedule = std::make_unique<steered_schedule>(schedule_of(run, options.snapshot_interval));
+    auto schedule = std::make_unique<steered_schedule>(schedule_of(current, options.snapshot_interval));
     auto* steering = schedule.get();
-    const auto stages = schedule->stage_count();
-    condition_monitor monitor(run.sc.thresholds, load.stop_when, run.sc.checks, class_names(run.sc),
-                              options.snapshot_interval, options.base);
+    const auto monitor_of = [&](const lang::shaped_run& r) {
+        return condition_monitor(r.sc.thresholds, r.load.stop_when, r.sc.checks, class_names(r.sc), options.snapshot_interval,
+                                 options.base);
+    };
+    auto monitor = monitor_of(current);
     boost::asio::io_context io{1};  // the run loop's, shared with the web server
-    run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, load.run_time, &monitor);
+    run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, current.load.run_time, &monitor);
     std::unique_ptr<web_front> web;
     if (options.web.port) {
-        web = make_web(io, run, options, result, cl, loop, *steering, run_id);
+        web = make_web(io, {run, current, picked}, options, result, cl, loop, *steering, run_id);
         if (auto listening = web->listen(console); !listening)
             return refuse_start(outcome, cl, listening.error(), 2, "the master's web server cannot start");
     }
@@ -268,28 +344,37 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
     bool interrupted = false;
     if (!(web ? await_workers_serving(*web, options, server.port(), console, interrupted)
-              : await_workers(cl, options, server.port(), console))) {
-        if (interrupted)
-            return refuse_start(outcome, cl, "interrupted before the run started", exit_interrupted, "the master was interrupted");
-        if (auto health = cl.health(); !health)
-            return refuse_start(outcome, cl, health.error(), exit_cannot_run, "a worker cannot run the scenario");
-        return refuse_start(outcome, cl,
-                            fmt::format("expected {} worker(s), {} connected within {}", options.expect_workers,
-                                        cl.status().workers_active,
-                                        common::format_duration(options.expect_workers_max_wait)),
-                            exit_workers_missing, "not enough workers");
-    }
+              : await_workers(cl, options, server.port(), console)))
+        return workers_not_ready(outcome, cl, options, interrupted);
     if (web && options.web.wait_for_start) {
         const auto start = web->await_start(console);
         if (!start)
             return refuse_start(outcome, cl, "interrupted before the run started", exit_interrupted, "the master was interrupted");
-        take_start(*start, run, *steering, loop, result);
+        auto planned = plan_start(run, *start);  // checked as it came: it holds
+        if (!planned) return refuse_start(outcome, cl, planned.error(), 2, "the start from the web UI cannot run");
+        const bool replan = workers_replan(current.plan.overrides, planned->plan.overrides);
+        current = std::move(*planned);
+        picked = start->classes;
+        if (replan) {
+            console << "The start re-plans the run: waiting for the workers to take the new plan" << std::endl;
+            cl.replan(current.plan, current.sc.user_classes.size());
+            if (!await_workers_serving(*web, options, server.port(), console, interrupted))
+                return workers_not_ready(outcome, cl, options, interrupted);
+        }
+        describe_plan(result, current);
+        // A plain load is the start's own stage; a profile's stages or search run as planned.
+        steering->replace_plan(schedule_of(current, options.snapshot_interval));
+        if (current.load.stages.empty() && !current.load.search)
+            steering->steer(users_over(current.sc, picked, current.load.users), current.load.spawn_rate, "started from the web UI");
+        monitor = monitor_of(current);
+        loop.replan(current.load.run_time, &monitor);
     }
+    const auto stages = steering->stage_count();
     outcome.started = true;
     result.start = wall_clock::now();
     if (web) web->run_begins();
     const auto& planned = result.load;  // the plan's, or what the page started
-    const auto open = open_model_summary(run.sc);
+    const auto open = open_model_summary(current.sc);
     const int closed_users = open.all_open ? 0 : planned.users;
     console_progress progress(console, options.status_interval, closed_users + open.users, !options.bind.empty(),
                               stages);
@@ -306,7 +391,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     locals.reset();
     server.shutdown();
     cl.describe(result);
-    result.verdicts = judge_thresholds(run.sc.thresholds, result, options.base, &monitor);
+    result.verdicts = judge_thresholds(current.sc.thresholds, result, options.base, &monitor);
     for (const auto& w : result.workers) result.threads += w.threads;
     if (auto health = cl.health(); !health) {
         outcome.error = health.error();

@@ -50,6 +50,12 @@ void run_loop::run() {
     users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
 }
 
+void run_loop::replan(std::optional<common::micros> run_time, condition_monitor* monitor) {
+    run_time_ = run_time;
+    monitor_ = monitor && !monitor->empty() ? monitor : nullptr;
+    aggregator_.reshape();
+}
+
 void run_loop::reset_statistics() {
     aggregator_.reset();
     emit(event_kind::statistics_reset, "statistics reset from the web API");

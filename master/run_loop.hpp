@@ -41,8 +41,9 @@ public:
     // The statistics start again from now (the web UI's reset): totals, errors, checks and the
     // current window; the history so far stays, and the reset is an event of the run.
     void reset_statistics();
-    // Before run(): how long it runs (none: until stopped).
-    void set_run_time(std::optional<common::micros> run_time) { run_time_ = run_time; }
+    // Before run(), when a start re-planned the run: how long it runs (none: until stopped),
+    // what judges its live conditions, and its totals shaped for its user classes.
+    void replan(std::optional<common::micros> run_time, condition_monitor* monitor);
     // The last partial interval, taken after the users have stopped. It is recorded with the
     // users that ran during it, not the zero left after the stop.
     void take_last_interval();

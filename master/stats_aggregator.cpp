@@ -8,7 +8,7 @@ namespace stampede::master {
 
 stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
     : result_(result), window_size_(std::max<std::size_t>(1, window)) {
-    result_.totals = stats::stats_delta(result_.endpoints.size(), result_.checks.size(), result_.user_classes.size());
+    reshape();
 }
 
 void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point now, int users) {
@@ -63,8 +63,12 @@ std::vector<endpoint_point> stats_aggregator::endpoint_points(const stats::stats
     return points;
 }
 
-void stats_aggregator::reset() {
+void stats_aggregator::reshape() {
     result_.totals = stats::stats_delta(result_.endpoints.size(), result_.checks.size(), result_.user_classes.size());
+}
+
+void stats_aggregator::reset() {
+    reshape();
     result_.aggregate = {};
     // The next interval starts where the last one ended, as if the run began there.
     restart_ = window_.empty() ? result_.start : window_.back().end;

@@ -19,6 +19,9 @@ public:
     const history_row& latest() const;
     // The totals, the aggregate and the window start again from nothing; history stays.
     void reset();
+    // Before the start, when the run was re-planned: the totals take the result's new shape
+    // (a tag filter may leave fewer user classes).
+    void reshape();
     // The last interval added, every endpoint together, and its length in seconds.
     const stats::endpoint_stats& latest_interval() const { return window_.back().total; }
     double latest_interval_seconds() const;

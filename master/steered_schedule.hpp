@@ -15,6 +15,8 @@ public:
     explicit steered_schedule(std::unique_ptr<load_schedule> planned);
     // From the next tick on: this load, not the plan's.
     void steer(std::vector<int> users_per_class, double spawn_rate, std::string name);
+    // Before the start (a start from the web UI that re-planned the run): this plan instead.
+    void replace_plan(std::unique_ptr<load_schedule> planned) { planned_ = std::move(planned); }
     bool steered() const { return steered_; }
 
     std::optional<load_target> tick(common::micros elapsed) override;

@@ -1,8 +1,6 @@
 #include "master/web_api.hpp"
 
 #include <chrono>
-#include <cstdlib>
-#include <map>
 
 #include <fmt/format.h>
 
@@ -55,11 +53,11 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
         if (!data) return json_error(500, data.error());
         (*data)["state"] = state();
         // Verdicts come at the end: until then the page lists what will be judged.
-        if ((*data)["thresholds"].empty()) (*data)["thresholds_pending"] = context_.scenario.value("thresholds", json::array());
+        if ((*data)["thresholds"].empty()) (*data)["thresholds_pending"] = context_.scenario().value("thresholds", json::array());
         return json_reply(*data);
     });
     server_.route("GET", "/api/scenario", [this](const http_request&) {
-        auto doc = context_.scenario;
+        auto doc = context_.scenario();
         doc["state"] = state();
         return json_reply(doc);
     });
@@ -87,58 +85,29 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
     server_.stream_route("/api/stream", [this] { return stats().dump(-1, ' ', false, json::error_handler_t::replace); });
 }
 
-// POST /api/swarm: the users and spawn rate from now on, as JSON ({"users": 50, "spawn_rate":
-// 10}) or as a form (users or user_count, spawn_rate), as Locust's page posts it.
-// POST /api/swarm: the users and spawn rate from now on, as JSON ({"users": 50, "spawn_rate":
-// 10}) or as a form (users or user_count, spawn_rate), as Locust's page posts it. Before the
-// run (the web UI's mode) it starts it, with `run_time` and `user_classes` too.
+// POST /api/swarm: while the run goes, the users and spawn rate from now on; before it (the
+// web UI's mode), the start, which may pick a profile (then the load is the profile's unless
+// users or a spawn rate are given too), tags and user classes.
 http_reply web_api::swarm(const http_request& r) const {
     const auto now = state();
     if (now != "running" && now != "ready") return json_error(409, "no run is going or ready to start: it is " + now);
-    std::map<std::string, std::string> fields = r.query;
-    std::vector<std::string> classes;
-    if (r.content_type.starts_with("application/json")) {
-        const auto body = json::parse(r.body, nullptr, false);
-        if (body.is_discarded() || !body.is_object()) return json_error(400, "the body is not a JSON object");
-        for (const auto& [key, value] : body.items()) {
-            if (key == "user_classes" && value.is_array()) {
-                for (const auto& c : value)
-                    if (c.is_string()) classes.push_back(c.get<std::string>());
-                    else return json_error(400, "'user_classes' is a list of class names");
-                continue;
-            }
-            fields[key] = value.is_number() ? value.dump() : value.is_string() ? value.get<std::string>() : "?";
-        }
-    } else if (!r.body.empty()) {
-        fields.merge(parse_query(r.body));  // a form body reads as a query does
-    }
-    if (!fields.count("users") && fields.count("user_count")) fields["users"] = fields["user_count"];
-    auto number = [&](const char* key, double low, double high) -> common::result<double> {
-        const auto it = fields.find(key);
-        if (it == fields.end()) return common::fail(std::string("'") + key + "' is missing");
-        char* end = nullptr;
-        const double v = std::strtod(it->second.c_str(), &end);
-        if (it->second.empty() || *end != '\0' || !(v >= low && v <= high))
-            return common::fail(fmt::format("'{}' must be a number from {} to {}", key, low, high));
-        return v;
-    };
-    auto users = number("users", 0, 10'000'000);
-    if (!users) return json_error(400, users.error());
-    if (*users != static_cast<double>(static_cast<long long>(*users))) return json_error(400, "'users' must be a whole number");
-    auto rate = number("spawn_rate", 0.001, 1'000'000);
-    if (!rate) return json_error(400, rate.error());
+    auto asked = read_start_request(r);
+    if (!asked) return json_error(400, asked.error());
+    const bool load_needed = now == "running" || !asked->profile;
+    if (load_needed && !asked->users) return json_error(400, "'users' is missing");
+    if (load_needed && !asked->spawn_rate) return json_error(400, "'spawn_rate' is missing");
     if (now == "running") {
-        context_.steer(static_cast<int>(*users), *rate);
-        return json_reply({{"state", state()}, {"users", static_cast<int>(*users)}, {"spawn_rate", *rate}});
+        if (asked->profile || asked->tags || asked->exclude_tags || !asked->classes.empty() || asked->run_time)
+            return json_error(409, "the run is going: only 'users' and 'spawn_rate' change now");
+        context_.steer(*asked->users, *asked->spawn_rate);
+        return json_reply({{"state", state()}, {"users", *asked->users}, {"spawn_rate", *asked->spawn_rate}});
     }
-    start_request start{static_cast<int>(*users), *rate, std::nullopt, std::move(classes)};
-    if (const auto it = fields.find("run_time"); it != fields.end() && !it->second.empty()) {
-        auto d = common::parse_duration(it->second);
-        if (!d || d->count() <= 0) return json_error(400, "'run_time' is a duration such as 90s, 10m or 1h30m: got '" + it->second.substr(0, 40) + "'");
-        start.run_time = *d;
-    }
-    if (auto started = context_.start(start); !started) return json_error(400, started.error());
-    return json_reply({{"state", "starting"}, {"users", start.users}, {"spawn_rate", start.spawn_rate}});
+    if (auto started = context_.start(*asked); !started) return json_error(400, started.error());
+    json answer = {{"state", "starting"}};
+    answer["users"] = asked->users ? json(*asked->users) : json(nullptr);
+    answer["spawn_rate"] = asked->spawn_rate ? json(*asked->spawn_rate) : json(nullptr);
+    if (asked->profile) answer["profile"] = *asked->profile;
+    return json_reply(answer);
 }
 
 std::string web_api::state() const { return finished_ ? "finished" : context_.phase(); }

@@ -15,27 +15,22 @@
 #include "master/http_server.hpp"
 #include "master/run_observer.hpp"
 #include "master/run_result.hpp"
+#include "master/start_request.hpp"
 
 namespace stampede::master {
 
-// A start from the web UI: the load, for how long (none: until stopped), which classes.
-struct start_request {
-    int users = 0;
-    double spawn_rate = 1;
-    std::optional<common::micros> run_time;
-    std::vector<std::string> classes;  // empty: every class
-};
 
 struct web_api_context {
     const run_result& result;
     cluster& workers;
-    // "waiting for workers", "ready" (a start may come), "running", "stopping".
+    // "waiting for workers", "ready" (a start may come), "starting", "running", "stopping".
     std::function<std::string()> phase;
     std::function<void(const std::string& why)> stop;          // stops the run, if it is going
     std::function<void(int users, double spawn_rate)> steer;  // the load from now on
     std::function<void()> reset;                               // the statistics start again
     std::function<common::status(const start_request&)> start;  // while ready
-    nlohmann::json scenario;  // what the start form offers: classes, the plan's load, tags, profile
+    // What the start form offers (classes, profiles, tags, the plan's load) and the thresholds.
+    std::function<nlohmann::json()> scenario;
 };
 
 class web_api : public run_observer {

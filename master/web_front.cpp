@@ -95,7 +95,7 @@ bool web_front::await_workers(int count, common::micros max_wait, bool& interrup
     const auto enough = [&] { return workers_.wait_for_workers(count, std::chrono::microseconds(1)) || !workers_.health(); };
     const auto outcome = serve_until(enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
     interrupted = outcome == served::signalled;
-    waiting_ = "ready";
+    waiting_ = start_ ? "starting" : "ready";
     return outcome == served::done && workers_.health();
 }
 
@@ -104,7 +104,7 @@ std::optional<start_request> web_front::await_start(std::ostream& console) {
     console << "Ready: start the run from " << url_ << std::endl;
     const auto outcome = serve_until([&] { return start_.has_value(); }, std::nullopt);
     if (outcome != served::done) return std::nullopt;
-    waiting_.clear();
+    waiting_ = "starting";
     return start_;
 }
 

@@ -24,7 +24,7 @@ namespace stampede::master {
 struct web_front_hooks {
     std::function<void(int users, double spawn_rate)> steer;     // POST /api/swarm while running
     std::function<common::status(const start_request&)> check;  // a start's classes, before it is taken
-    nlohmann::json scenario;                                     // GET /api/scenario
+    std::function<nlohmann::json()> scenario;                    // GET /api/scenario
 };
 
 class web_front {

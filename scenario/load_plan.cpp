@@ -71,6 +71,8 @@ bool intersects(const std::set<std::string>& tags, const std::vector<std::string
 // classes left without tasks, as Locust does.
 void filter_tasks(scenario& sc, const std::vector<std::string>& tags,
                   const std::vector<std::string>& exclude) {
+    for (const auto& cls : sc.user_classes)
+        for (const auto& task : cls.tasks) sc.tags.insert(task.tags.begin(), task.tags.end());
     for (auto& cls : sc.user_classes) {
         std::erase_if(cls.tasks, [&](const task_spec& t) {
             return (!tags.empty() && !intersects(t.tags, tags)) || intersects(t.tags, exclude);
@@ -124,6 +126,16 @@ double stage_spawn_rate(const stage_spec& stage, int previous_users, double prev
     const int change = std::abs(stage.users - previous_users);
     if (change == 0 || seconds <= 0) return previous_rate;
     return change / seconds;
+}
+
+common::result<run_load> profile_load(const scenario& sc, const std::string& profile) {
+    const auto it = sc.profiles.find(profile);
+    if (it == sc.profiles.end()) return common::fail(unknown_profile(sc, profile));
+    run_load load;
+    apply(load, sc.load);
+    apply(load, it->second);
+    if (auto settled = settle_shape(load); !settled) return settled.why();
+    return load;
 }
 
 common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& overrides) {

@@ -39,4 +39,8 @@ double stage_spawn_rate(const stage_spec& stage, int previous_users, double prev
 // why the plan cannot run (the reason names the flag or key).
 common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& overrides);
 
+// The load a profile of `sc` gives with no flags (its users, spawn rate, run time, stages), to
+// describe it; `sc` is left as it is.
+common::result<run_load> profile_load(const scenario& sc, const std::string& profile);
+
 }  // namespace stampede::lang

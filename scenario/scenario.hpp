@@ -175,6 +175,8 @@ struct scenario {
     std::vector<user_class_spec> user_classes;
     load_spec load;
     std::map<std::string, load_spec> profiles;
+    // Every tag the tasks carry, those a tag filter dropped too (what the web UI's start offers).
+    std::set<std::string> tags;
     std::vector<threshold_spec> thresholds;  // pass/fail targets; with any, they decide the exit code
     std::vector<endpoint> endpoints;  // indexed by step_spec::endpoint_id
     std::vector<check_info> checks;   // indexed by check_spec::id

@@ -70,6 +70,7 @@ struct worker_agent::impl {
     // thread replaces it, the watchdog may stop its users: each takes its own reference.
     std::mutex session_mutex;
     std::shared_ptr<run_session> session;
+    std::uint32_t session_plan_revision = 0;  // the welcome's revision the session was opened with
     std::shared_ptr<run_session> current_session() {
         std::lock_guard lock(session_mutex);
         return session;
@@ -226,20 +227,27 @@ session_end worker_agent::impl::cannot_run(const std::string& why) {
 std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) {
     snapshot_interval = common::micros(std::max<std::uint32_t>(50, w.snapshot_interval_ms()) * 1000LL);
     heartbeat_interval = common::micros(std::max<std::uint32_t>(50, w.heartbeat_interval_ms()) * 1000LL);
-    if (const auto current = current_session(); !current || current->run_id() != w.run_id()) {
+    auto current = current_session();
+    if (!current || current->run_id() != w.run_id() || session_plan_revision != w.plan_revision()) {
+        const bool replanned = current && current->run_id() == w.run_id();
+        current.reset();
         stop_users(common::micros(0));
         {
             std::lock_guard lock(session_mutex);
             session.reset();
         }
-        outbox.start_run(w.acked_sequence());  // what it kept belongs to a run whose master is gone
+        // What it kept belongs to a run whose master is gone (a re-plan comes before the start,
+        // when nothing was counted).
+        outbox.start_run(w.acked_sequence());
         // The plan carries the data files and environment values the master read, so every
         // worker runs the scenario the master validated.
         auto opened = run_session::open(w.run_id(), wire::decode_run_plan(w.plan()), {options.threads, worker_id});
         if (!opened) return cannot_run(opened.error());
         std::lock_guard lock(session_mutex);
         session = std::move(*opened);
-        spdlog::info("joined run {}: {}", session->run_id(), session->scenario_path());
+        session_plan_revision = w.plan_revision();
+        spdlog::info("{} run {}: {}", replanned ? "re-planned before its start:" : "joined", session->run_id(),
+                     session->scenario_path());
     }
     outbox.resend_after(w.acked_sequence());  // the master has not applied the rest: send again
     welcomed = true;

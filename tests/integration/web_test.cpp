@@ -324,7 +324,7 @@ TEST_CASE("without --headless the run waits for a start from the web API, then r
     // A start that names what the scenario has not, or an open class, is refused.
     auto r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 4, "spawn_rate": 100, "user_classes": ["Nobody"]})"));
     CHECK(status_of(r) == 400);
-    CHECK(body_of(r)["error"] == "no user class 'Nobody' in the scenario");
+    CHECK(body_of(r)["error"] == "no user class 'Nobody' in the run");
     r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 4, "spawn_rate": 100, "user_classes": ["Burst"]})"));
     CHECK(body_of(r)["error"] == "'Burst' is an open-model class: it runs at its arrival rate");
     r = http_raw(run->port, request("POST", "/api/swarm", json_type, R"({"users": 4, "spawn_rate": 100, "run_time": "soon"})"));
@@ -382,4 +382,89 @@ TEST_CASE("Ctrl-C during a run with the web UI writes the results and ends the m
     const auto result = json::parse(read_file(run->dir.file("r.json")));
     CHECK(result["interrupted"] == true);
     CHECK(run->process->out().find("stays up") == std::string::npos);
+}
+
+TEST_CASE("a start from the web API that picks a profile and tags re-plans the run on every worker", "[web]") {
+    demo_target target;
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+load: {users: 2, spawn_rate: 100, run_time: 30s}
+profiles:
+  short:
+    stages: [{duration: 1s, users: 2, spawn_rate: 100}, {duration: 1s, users: 4, spawn_rate: 100}]
+    thresholds: [p95 < 4s]
+  flat: {users: 3, spawn_rate: 50, run_time: 5s}
+user_classes:
+  - name: Core
+    wait_time: {constant: 20ms}
+    tasks:
+      - {name: ok, path: /ok, tags: [core]}
+      - {name: health, path: /health, tags: [extra]}
+  - name: Extra
+    tasks: [{name: extra-health, path: /health, tags: [extra]}]
+)");
+    // The web UI's mode with two workers over gRPC: no --headless.
+    child_process master({STAMPEDE_BIN, "master", "-f", dir.file("s.yaml"), "--bind", "127.0.0.1:0", "--expect-workers", "2",
+                          "--web-port", "0", "--autoquit", "0s", "--json", dir.file("r.json")});
+    REQUIRE(master.wait_for_output("worker(s) on 127.0.0.1:", 10s));
+    const auto out = master.out();
+    const int web_port = std::stoi(out.substr(out.find("Web UI on http://127.0.0.1:") + 27));
+    const int port = std::stoi(out.substr(out.find("worker(s) on 127.0.0.1:") + 23));
+    auto w1 = start_worker(port, "w1");
+    auto w2 = start_worker(port, "w2");
+    REQUIRE(master.wait_for_output("Ready: start the run from", 15s));
+    const std::string json_type = "Content-Type: application/json\r\n";
+    const auto offer = body_of(http_raw(web_port, request("GET", "/api/scenario")));
+    REQUIRE(offer["profiles"].size() == 2);
+    CHECK(offer["profiles"][0]["name"] == "flat");
+    CHECK(offer["profiles"][0]["users"] == 3);
+    CHECK(offer["profiles"][0]["run_time_s"] == 5);
+    CHECK(offer["profiles"][1]["name"] == "short");
+    CHECK(offer["profiles"][1]["stages"] == 2);
+    CHECK(offer["profiles"][1]["users"] == 4);
+    CHECK(offer["all_tags"] == json::array({"core", "extra"}));
+    // What cannot run is refused before anything changes.
+    auto r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"profile": "shrot"})"));
+    CHECK(status_of(r) == 400);
+    CHECK(body_of(r)["error"] == "no profile 'shrot' in the scenario (profiles: flat, short)");
+    r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"profile": "short", "tags": ["nothing"]})"));
+    CHECK(body_of(r)["error"] == "the tags picked: no task is left to run");
+    r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"profile": "short", "user_classes": ["Core"]})"));
+    CHECK(body_of(r)["error"] == "user classes are picked for a plain load (users at a spawn rate): this one has stages");
+    r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"tags": ["core"]})"));
+    CHECK(body_of(r)["error"] == "'users' is missing");
+    r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"profile": {"name": "short"}})"));
+    CHECK(body_of(r)["error"] == "'profile' is a number, a text or a list of names");
+    r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"profile": ")" + std::string(300, 'p') + R"("})"));
+    CHECK(body_of(r)["error"] == "'profile' is at most 200 bytes");
+    // The start: the staged profile, only the tasks tagged core (the Extra class has none left).
+    r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"profile": "short", "tags": ["core"]})"));
+    REQUIRE(status_of(r) == 200);
+    CHECK(body_of(r)["profile"] == "short");
+    REQUIRE(master.wait_for_output("Starting 2 stages, up to 4 user(s), on 2 worker(s)", 15s));
+    // Once it goes, a profile cannot be picked any more.
+    r = http_raw(web_port, request("POST", "/api/swarm", json_type, R"({"users": 2, "spawn_rate": 5, "profile": "flat"})"));
+    CHECK(status_of(r) == 409);
+    const auto code = master.wait(30s);
+    REQUIRE(code);
+    CHECK(*code == 0);
+    for (auto* w : {w1.get(), w2.get()}) {
+        REQUIRE(w->wait(10s));
+        CHECK(w->err().find("re-planned before its start") != std::string::npos);
+    }
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["profile"] == "short");
+    CHECK(result["duration_s"].get<double>() == Approx(2).margin(0.8));
+    REQUIRE(result["stages"].size() == 2);
+    CHECK(result["stages"][1]["users"] == 4);
+    CHECK(result["user_classes"] == json::array({"Core"}));
+    REQUIRE(result["thresholds"].size() == 1);  // the profile's
+    CHECK(result["thresholds"][0]["threshold"] == "p95 < 4s");
+    std::map<std::string, std::uint64_t> counted;
+    for (const auto& e : result["endpoints"]) counted[e["name"]] = e["requests"];
+    const auto served = target.stats()["routes"];
+    CHECK(counted["ok"] > 0);
+    CHECK(counted["ok"] == served["ok"].get<std::uint64_t>());
+    CHECK(counted["health"] == 0);
+    CHECK(served["health"] == 0);
 }

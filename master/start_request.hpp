@@ -1,0 +1,28 @@
+#pragma once
+// What POST /api/swarm asks for, read from its body (JSON, or a form as Locust's page posts
+// it): while the run goes, the users and spawn rate from now on; before it, the start, which
+// may also pick a run time, a profile, tags and user classes.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/duration.hpp"
+#include "common/result.hpp"
+#include "master/http_server.hpp"
+
+namespace stampede::master {
+
+// Each field as a flag would be: none leaves the command line's choice.
+struct start_request {
+    std::optional<int> users;
+    std::optional<double> spawn_rate;
+    std::optional<common::micros> run_time;  // none: the profile's picked, else until stopped
+    std::optional<std::string> profile;      // "": the scenario's own load, no profile
+    std::optional<std::vector<std::string>> tags, exclude_tags;
+    std::vector<std::string> classes;  // empty: every class
+};
+
+// The request's fields, checked for their kind and range; the error names the field.
+common::result<start_request> read_start_request(const http_request& r);
+
+}  // namespace stampede::master
