@@ -2,18 +2,7 @@
 "use strict";
 
 const StampedeCompare = (() => {
-  const $ = (id) => document.getElementById(id);
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = v;
-      else if (k === "style") node.style.cssText = v;
-      else node.setAttribute(k, v);
-    }
-    for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    return node;
-  }
+  const { $, el } = StampedePage;
   const metrics = ["requests/s", "error rate", "avg ms", "p50 ms", "p95 ms", "p99 ms"];
   const value = (m, v) => v === null || v === undefined ? "–" : m === "error rate" ? (100 * v).toFixed(2) + " %" : v >= 100 ? v.toFixed(1) : v.toFixed(2);
   const change = (m, c) => c === null || c === undefined ? "" : m === "error rate" ? (c >= 0 ? "+" : "") + c.toFixed(2) + " pt"

@@ -11,17 +11,7 @@ const StampedeReport = (() => {
   const chosen = new Map();  // endpoint label -> shown on the latency chart
 
   // ---- small helpers -------------------------------------------------------------------
-  const $ = (id) => document.getElementById(id);
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = v;
-      else node.setAttribute(k, v);
-    }
-    for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    return node;
-  }
+  const { $, el } = StampedePage;
   const num = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v)) ? "–"
     : Number(v).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
   const ms = (v) => (v === null || v === undefined) ? "–" : v >= 100 ? num(v, 0) : v >= 10 ? num(v, 1) : num(v, 2);

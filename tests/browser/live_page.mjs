@@ -3,46 +3,20 @@
 // workers as the master hears them, and stops it. Screenshots stay in SCREENSHOTS.
 // Usage: node live_page.mjs STAMPEDE DEMO_TARGET SCREENSHOTS
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium, startAndWatch, startDemoTarget, until } from "./harness.mjs";
 
 const [stampede, demoTarget, screenshots] = process.argv.slice(2);
 assert.ok(stampede && demoTarget && screenshots, "usage: live_page.mjs STAMPEDE DEMO_TARGET SCREENSHOTS");
 mkdirSync(screenshots, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "stampede-live-"));
 
-// A child whose stdout is watched for a line matching `pattern`; resolves with the match.
-function startAndWatch(command, args, pattern, what) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args);
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(what + " did not start: " + out)), 15000);
-    child.stdout.on("data", (chunk) => {
-      out += String(chunk);
-      const m = pattern.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, match: m }); }
-    });
-    child.on("exit", (code) => reject(new Error(what + " exited with " + code + ": " + out)));
-  });
-}
-
-const until = async (what, test, ms = 15000) => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await test();
-    if (value) return value;
-    if (Date.now() > end) throw new Error("timed out waiting for " + what);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
-
-const { child: target, match: listening } = await startAndWatch(demoTarget, ["--port", "0", "--threads", "1"], /listening on (\S+)/, "the demo target");
+const { child: target, address } = await startDemoTarget(demoTarget);
 let master, browser;
 try {
-  writeFileSync(join(work, "s.yaml"), `host: http://${listening[1]}
+  writeFileSync(join(work, "s.yaml"), `host: http://${address}
 load: {users: 3, spawn_rate: 50, run_time: 60s}
 user_classes:
   - name: Reader
@@ -60,7 +34,7 @@ user_classes:
   const stats = async () => (await fetch(base + "/api/stats")).json();
   assert.equal((await stats()).state, "ready");
 
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
