@@ -1,7 +1,6 @@
 #include "master/http_server.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include <deque>
 
@@ -15,6 +14,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
+
+#include "common/base64.hpp"
 
 namespace stampede::master {
 
@@ -52,14 +53,6 @@ void split_target(std::string_view target, http_request& into) {
     const auto q = target.find('?');
     into.path = std::string(target.substr(0, q));
     if (q != std::string_view::npos) into.query = parse_query(target.substr(q + 1));
-}
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
 }
 
 http::response<http::string_body> to_beast(const http_reply& reply, unsigned version, bool keep_alive) {
@@ -125,7 +118,7 @@ common::result<int> http_server::listen(const std::string& host, int port) {
 }
 
 void http_server::require_auth(const std::string& user_password) {
-    auth_ = user_password.empty() ? "" : "Basic " + base64(user_password);
+    auth_ = user_password.empty() ? "" : "Basic " + common::base64_encode(user_password);
 }
 
 void http_server::route(const std::string& method, const std::string& path, handler h) {
