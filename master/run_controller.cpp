@@ -242,6 +242,7 @@ struct page_hooks_state {
     const lang::shaped_run& planned;  // the command line's
     const lang::shaped_run& current;  // what runs: the command line's, or the start's
     const std::vector<std::string>& picked;
+    const nlohmann::json& offer;  // scenario_offer(current), made again only when it changes
 };
 
 // The web side of a run (with --web-port, or the web UI), its hooks into the loop and the plan.
@@ -257,7 +258,7 @@ std::unique_ptr<web_front> make_web(boost::asio::io_context& io, page_hooks_stat
         if (auto planned = plan_start(runs.planned, s); !planned) return planned.why();
         return {};
     };
-    hooks.scenario = [runs] { return scenario_offer(runs.current); };
+    hooks.scenario = [runs] { return runs.offer; };
     return std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(hooks));
 }
 
@@ -312,6 +313,7 @@ run_outcome& workers_not_ready(run_outcome& outcome, cluster& cl, const run_opti
 run_outcome execute_run(const lang::shaped_run& run, const run_options& options, std::ostream& console) {
     lang::shaped_run current = run;  // what runs: the command line's plan, or as a start from the page re-planned it
     std::vector<std::string> picked;  // the classes the start picked (none: every class)
+    nlohmann::json offer = scenario_offer(current);
     run_outcome outcome;
     auto& result = outcome.result;
     result.command_line = options.command_line;
@@ -335,7 +337,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, current.load.run_time, &monitor);
     std::unique_ptr<web_front> web;
     if (options.web.port) {
-        web = make_web(io, {run, current, picked}, options, result, cl, loop, *steering, run_id);
+        web = make_web(io, {run, current, picked, offer}, options, result, cl, loop, *steering, run_id);
         if (auto listening = web->listen(console); !listening)
             return refuse_start(outcome, cl, listening.error(), 2, "the master's web server cannot start");
     }
@@ -355,6 +357,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         const bool replan = workers_replan(current.plan.overrides, planned->plan.overrides);
         current = std::move(*planned);
         picked = start->classes;
+        offer = scenario_offer(current);
         if (replan) {
             console << "The start re-plans the run: waiting for the workers to take the new plan" << std::endl;
             cl.replan(current.plan, current.sc.user_classes.size());

@@ -1,7 +1,20 @@
 // What the live-page tests share: a child process watched for a line, a bounded wait, and
 // Debian's Chromium.
+import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
+
+// A script's arguments (STAMPEDE DEMO_TARGET SCREENSHOTS), the screenshots' directory made,
+// and a fresh working directory.
+export function setup(script) {
+  const [stampede, demoTarget, screenshots] = process.argv.slice(2);
+  assert.ok(stampede && demoTarget && screenshots, `usage: ${script} STAMPEDE DEMO_TARGET SCREENSHOTS`);
+  mkdirSync(screenshots, { recursive: true });
+  return { stampede, demoTarget, screenshots, work: mkdtempSync(join(tmpdir(), "stampede-browser-")) };
+}
 
 // A child whose stdout is watched for a line matching `pattern`; resolves with the match.
 export function startAndWatch(command, args, pattern, what) {

@@ -3,15 +3,11 @@
 // workers as the master hears them, and stops it. Screenshots stay in SCREENSHOTS.
 // Usage: node live_page.mjs STAMPEDE DEMO_TARGET SCREENSHOTS
 import { strict as assert } from "node:assert";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchChromium, startAndWatch, startDemoTarget, until } from "./harness.mjs";
+import { launchChromium, setup, startAndWatch, startDemoTarget, until } from "./harness.mjs";
 
-const [stampede, demoTarget, screenshots] = process.argv.slice(2);
-assert.ok(stampede && demoTarget && screenshots, "usage: live_page.mjs STAMPEDE DEMO_TARGET SCREENSHOTS");
-mkdirSync(screenshots, { recursive: true });
-const work = mkdtempSync(join(tmpdir(), "stampede-live-"));
+const { stampede, demoTarget, screenshots, work } = setup("live_page.mjs");
 
 const { child: target, address } = await startDemoTarget(demoTarget);
 let master, browser;

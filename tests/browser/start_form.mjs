@@ -4,15 +4,11 @@
 // stages over the tagged tasks only. A screenshot stays in SCREENSHOTS.
 // Usage: node start_form.mjs STAMPEDE DEMO_TARGET SCREENSHOTS
 import { strict as assert } from "node:assert";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchChromium, startAndWatch, startDemoTarget, until } from "./harness.mjs";
+import { launchChromium, setup, startAndWatch, startDemoTarget, until } from "./harness.mjs";
 
-const [stampede, demoTarget, screenshots] = process.argv.slice(2);
-assert.ok(stampede && demoTarget && screenshots, "usage: start_form.mjs STAMPEDE DEMO_TARGET SCREENSHOTS");
-mkdirSync(screenshots, { recursive: true });
-const work = mkdtempSync(join(tmpdir(), "stampede-start-"));
+const { stampede, demoTarget, screenshots, work } = setup("start_form.mjs");
 
 const { child: target, address } = await startDemoTarget(demoTarget);
 let master, browser;
