@@ -34,6 +34,8 @@ CLI::Validator duration() { return {[](std::string& text) { return cli::check_du
 void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run_time) {
     cmd.add_option("-f,--scenario", o.scenario_path, "Scenario file (YAML)")->required();
     cmd.add_option("-H,--host", o.overrides.host, "Target base URL, overrides the scenario's host");
+    cmd.add_option("--host-url", o.overrides.host_urls, "NAME=URL: the base URL of the scenario's host NAME (repeatable)")
+        ->expected(1);
     cmd.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users (at most 10000000); replaces a load shape")
         ->check(whole(0, 10'000'000));
     cmd.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second (at most 1000000); replaces a load shape")

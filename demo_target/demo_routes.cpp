@@ -85,6 +85,8 @@ demo_response demo_service::handle(const demo_request& request) {
     const int in_flight = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
     const auto path = request.target.substr(0, request.target.find('?'));
     if (path == "/__stats") return stats();
+    if (listener_served_ && request.listener < listener_ports_.size())
+        listener_served_[request.listener].fetch_add(1, std::memory_order_relaxed);
     auto response = answer(request, path);
     if (config_.capacity > 0 && in_flight > config_.capacity) {
         overloaded_.fetch_add(1, std::memory_order_relaxed);
@@ -217,13 +219,25 @@ demo_response demo_service::training(const demo_request& request, std::string_vi
     return json_response(405, {{"error", "unsupported action"}});
 }
 
+void demo_service::set_listeners(const std::vector<std::uint16_t>& ports) {
+    listener_ports_ = ports;
+    listener_served_ = std::make_unique<std::atomic<std::uint64_t>[]>(ports.size());
+}
+
 demo_response demo_service::stats() const {
     json routes = json::object();
     for (std::size_t i = 0; i < route_count; ++i)
         routes[std::string(names[i])] = served_[i].load(std::memory_order_relaxed);
+    json listeners = json::array();
+    for (std::size_t i = 0; i < listener_ports_.size(); ++i)
+        listeners.push_back({{"port", listener_ports_[i]}, {"served", listener_served_[i].load(std::memory_order_relaxed)}});
     std::lock_guard lock(mutex_);
     return json_response(200, {{"served", served()},
                                {"routes", routes},
+                               {"listeners", listeners},
+                               {"tls", {{"handshakes", tls_handshakes_.load(std::memory_order_relaxed)},
+                                        {"resumed", tls_resumed_.load(std::memory_order_relaxed)},
+                                        {"failed", tls_handshake_failures_.load(std::memory_order_relaxed)}}},
                                {"unauthorized", unauthorized_.load(std::memory_order_relaxed)},
                                {"overloaded", overloaded_.load(std::memory_order_relaxed)},
                                {"jobs_started", next_job_},

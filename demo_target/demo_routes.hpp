@@ -6,11 +6,13 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.hpp"
 
@@ -33,6 +35,7 @@ struct demo_request {
     std::string_view target;
     std::string_view body;
     std::string_view api_key;  // X-API-Key, or the token of "Authorization: Bearer ..."
+    std::size_t listener = 0;  // which of the server's ports it came in on
 };
 
 struct demo_response {
@@ -70,6 +73,15 @@ public:
     demo_response handle(const demo_request& request);
     void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
     std::uint64_t served() const;
+    // The ports the server listens on, before it serves: each counts what it served apart
+    // (`listeners` in /__stats), as a fleet of services on many ports would.
+    void set_listeners(const std::vector<std::uint16_t>& ports);
+    // A TLS client that did not complete its handshake (refused, or gave up).
+    void tls_handshake_failed() { tls_handshake_failures_.fetch_add(1, std::memory_order_relaxed); }
+    // A TLS handshake done: a new session, or one resumed from a client's earlier connection.
+    void tls_handshake_done(bool resumed) {
+        (resumed ? tls_resumed_ : tls_handshakes_).fetch_add(1, std::memory_order_relaxed);
+    }
 
 private:
     demo_response answer(const demo_request& request, std::string_view path);
@@ -85,6 +97,9 @@ private:
     demo_config config_;
     std::array<std::atomic<std::uint64_t>, route_count> served_{};
     std::atomic<std::uint64_t> unauthorized_{0};
+    std::atomic<std::uint64_t> tls_handshake_failures_{0}, tls_handshakes_{0}, tls_resumed_{0};
+    std::vector<std::uint16_t> listener_ports_;
+    std::unique_ptr<std::atomic<std::uint64_t>[]> listener_served_;  // by listener, sized once
     std::atomic<int> in_flight_{0};
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();  // stalls count from here
     std::atomic<std::uint64_t> overloaded_{0};  // answered late for the capacity

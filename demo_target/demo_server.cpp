@@ -8,10 +8,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -20,7 +23,9 @@ namespace stampede::demo {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 using namespace std::chrono_literals;
 
 namespace {
@@ -34,22 +39,24 @@ std::string_view api_key_of(const http::request<http::string_body>& req) {
     return {};
 }
 
-// One connection: read a request, answer it (after its configured delay), repeat while the
-// client keeps the connection alive and the policy allows.
-asio::awaitable<void> serve_connection(tcp::socket socket, demo_service& service, connection_policy policy) {
-    beast::tcp_stream stream(std::move(socket));
+// A connection's requests: read one, answer it (after its configured delay), repeat while the
+// client keeps the connection alive and the policy allows. The stream is plain or TLS.
+template <class Stream>
+asio::awaitable<void> serve_requests(Stream& stream, demo_service& service, connection_policy policy,
+                                     std::size_t listener) {
     beast::flat_buffer buffer;
     asio::steady_timer delay(stream.get_executor());
     beast::error_code ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
+    auto& socket = beast::get_lowest_layer(stream);
     for (int served = 1;; ++served) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(1024 * 1024);
-        stream.expires_after(policy.idle_timeout);
+        socket.expires_after(policy.idle_timeout);
         co_await http::async_read(stream, buffer, parser, token);
         if (ec) break;
         const auto& req = parser.get();
-        const auto answer = service.handle({req.method_string(), req.target(), req.body(), api_key_of(req)});
+        const auto answer = service.handle({req.method_string(), req.target(), req.body(), api_key_of(req), listener});
         struct finish {  // however this request ends, it is no longer in flight
             demo_service& s;
             ~finish() { s.finished(); }
@@ -66,67 +73,140 @@ asio::awaitable<void> serve_connection(tcp::socket socket, demo_service& service
         res.keep_alive(req.keep_alive() && (policy.max_requests == 0 || served < policy.max_requests));
         res.body() = answer.body;
         res.prepare_payload();
-        stream.expires_after(60s);
+        socket.expires_after(60s);
         co_await http::async_write(stream, res, token);
         if (ec || !res.keep_alive()) break;
     }
+}
+
+asio::awaitable<void> serve_plain(tcp::socket socket, demo_service& service, connection_policy policy,
+                                  std::size_t listener) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_requests(stream, service, policy, listener);
+    beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+// The handshake first (a client refused, or one that never finishes it, counted as a failed
+// handshake), then the requests, then a close_notify, waited for no longer than a second.
+asio::awaitable<void> serve_tls(tcp::socket socket, ssl::context& context, demo_service& service,
+                                connection_policy policy, std::size_t listener) {
+    tls_stream stream(std::move(socket), context);
+    beast::error_code ec;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    beast::get_lowest_layer(stream).expires_after(10s);
+    co_await stream.async_handshake(ssl::stream_base::server, token);
+    if (ec) {
+        service.tls_handshake_failed();
+        co_return;
+    }
+    service.tls_handshake_done(SSL_session_reused(stream.native_handle()) == 1);
+    co_await serve_requests(stream, service, policy, listener);
+    beast::get_lowest_layer(stream).expires_after(1s);
+    co_await stream.async_shutdown(token);
+}
+
+// The server's TLS context from its files, or why they cannot be used.
+common::result<std::unique_ptr<ssl::context>> make_server_context(const tls_files& files) {
+    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
+    beast::error_code ec;
+    ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    ctx->use_certificate_chain_file(files.certificate, ec);
+    if (ec) return common::fail("--tls-cert '" + files.certificate + "': " + ec.message());
+    ctx->use_private_key_file(files.key, ssl::context::pem, ec);
+    if (ec) return common::fail("--tls-key '" + files.key + "': " + ec.message());
+    if (!files.client_ca.empty()) {
+        ctx->load_verify_file(files.client_ca, ec);
+        if (ec) return common::fail("--tls-client-ca '" + files.client_ca + "': " + ec.message());
+        ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+    }
+    return ctx;
 }
 
 }  // namespace
 
 struct demo_server::impl {
-    impl(demo_service& s, int thread_count, connection_policy p) : service(s), policy(p) {
+    impl(demo_service& s, int thread_count, connection_policy p, std::optional<tls_files> t)
+        : service(s), policy(p), tls(std::move(t)) {
         for (int i = 0; i < std::max(1, thread_count); ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
     }
 
-    asio::awaitable<void> accept_loop() {
-        std::size_t next = 0;
+    asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t listener, bool tls) {
+        std::size_t next = listener;
         for (;;) {
             auto& target = *contexts[next++ % contexts.size()];
             beast::error_code ec;
-            tcp::socket socket = co_await acceptor->async_accept(target, asio::redirect_error(asio::use_awaitable, ec));
+            tcp::socket socket = co_await acceptor.async_accept(target, asio::redirect_error(asio::use_awaitable, ec));
             if (ec == asio::error::operation_aborted) co_return;
             if (ec) continue;  // e.g. too many open files: keep serving the others
             socket.set_option(tcp::no_delay(true), ec);
-            asio::co_spawn(target, serve_connection(std::move(socket), service, policy), asio::detached);
+            if (tls)
+                asio::co_spawn(target, serve_tls(std::move(socket), *tls_context, service, policy, listener), asio::detached);
+            else
+                asio::co_spawn(target, serve_plain(std::move(socket), service, policy, listener), asio::detached);
         }
+    }
+
+    common::result<std::uint16_t> listen(const asio::ip::address& ip, std::uint16_t port) {
+        auto& io = *contexts.front();
+        auto acceptor = std::make_unique<tcp::acceptor>(io);
+        const tcp::endpoint endpoint(ip, port);
+        beast::error_code ec;
+        acceptor->open(endpoint.protocol(), ec);
+        if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) acceptor->bind(endpoint, ec);
+        if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) return common::fail("cannot listen on " + ip.to_string() + ":" + std::to_string(port) + ": " + ec.message());
+        const auto bound = acceptor->local_endpoint().port();
+        acceptors.push_back(std::move(acceptor));
+        return bound;
     }
 
     demo_service& service;
     connection_policy policy;
+    std::optional<tls_files> tls;
+    std::unique_ptr<ssl::context> tls_context;  // shared by every connection once serving
     std::vector<std::unique_ptr<asio::io_context>> contexts;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
-    std::unique_ptr<tcp::acceptor> acceptor;
+    std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
     std::vector<std::thread> threads;
 };
 
-demo_server::demo_server(demo_service& service, int threads, connection_policy policy)
-    : impl_(std::make_unique<impl>(service, threads, policy)) {}
+demo_server::demo_server(demo_service& service, int threads, connection_policy policy, std::optional<tls_files> tls)
+    : impl_(std::make_unique<impl>(service, threads, policy, std::move(tls))) {}
 
 demo_server::~demo_server() {
     for (auto& io : impl_->contexts) io->stop();
     for (auto& t : impl_->threads) t.join();
 }
 
-common::result<std::uint16_t> demo_server::start(const std::string& address, std::uint16_t port) {
+common::result<std::vector<std::uint16_t>> demo_server::start(const std::string& address,
+                                                             const std::vector<listen_port>& ports) {
     beast::error_code ec;
     const auto ip = asio::ip::make_address(address, ec);
     if (ec) return common::fail("--host: '" + address + "' is not an IP address");
-    auto& io = *impl_->contexts.front();
-    impl_->acceptor = std::make_unique<tcp::acceptor>(io);
-    const tcp::endpoint endpoint(ip, port);
-    impl_->acceptor->open(endpoint.protocol(), ec);
-    if (!ec) impl_->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) impl_->acceptor->bind(endpoint, ec);
-    if (!ec) impl_->acceptor->listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return common::fail("cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
-    asio::co_spawn(io, impl_->accept_loop(), asio::detached);
+    const bool any_tls = std::any_of(ports.begin(), ports.end(), [](const listen_port& p) { return p.tls; });
+    if (any_tls && !impl_->tls) return common::fail("a TLS port needs --tls-cert and --tls-key");
+    if (any_tls) {
+        auto context = make_server_context(*impl_->tls);
+        if (!context) return context.why();
+        impl_->tls_context = std::move(*context);
+    }
+    std::vector<std::uint16_t> bound;
+    for (const auto& port : ports) {
+        auto listening = impl_->listen(ip, port.port);
+        if (!listening) return listening.why();
+        bound.push_back(*listening);
+    }
+    impl_->service.set_listeners(bound);
+    for (std::size_t i = 0; i < impl_->acceptors.size(); ++i)
+        asio::co_spawn(*impl_->contexts.front(), impl_->accept_loop(*impl_->acceptors[i], i, ports[i].tls), asio::detached);
     for (auto& ctx : impl_->contexts) {
         impl_->guards.push_back(asio::make_work_guard(*ctx));
         impl_->threads.emplace_back([c = ctx.get()] { c->run(); });
     }
-    return std::uint16_t(impl_->acceptor->local_endpoint().port());
+    return bound;
 }
 
 void demo_server::wait_for_signal() {

@@ -54,14 +54,21 @@ int main(int argc, char** argv) {
                  "/api/v1/jsonrpc (modular.solve), /api/v1/training/jobs[/{id}[/export|/cancel]],\n"
                  "/health, /api/v1/health, /ok, and /__stats (what was served)."};
     std::string host = "127.0.0.1";
-    std::uint16_t port = 8080;
+    std::vector<std::uint16_t> ports, tls_ports;
+    tls_files tls;
     int threads = 1;
     std::vector<std::string> latencies, error_rates, stalls;
     demo_config config;
     connection_policy policy;
     std::string idle_timeout = "60s";
     app.add_option("--host", host, "Address to listen on (default 127.0.0.1)");
-    app.add_option("--port", port, "Port to listen on; 0 picks a free one (default 8080)");
+    app.add_option("--port", ports, "Port to listen on; 0 picks a free one; repeat for more (default 8080)")
+        ->expected(1)->take_all();
+    app.add_option("--tls-port", tls_ports, "Port to serve HTTPS on (needs --tls-cert and --tls-key); repeatable")
+        ->expected(1)->take_all();
+    app.add_option("--tls-cert", tls.certificate, "Certificate chain (PEM) for the --tls-port listeners");
+    app.add_option("--tls-key", tls.key, "Private key (PEM) of --tls-cert");
+    app.add_option("--tls-client-ca", tls.client_ca, "Require client certificates signed by this CA (PEM): mutual TLS");
     app.add_option("--threads", threads, "Server threads (default 1)")->check(CLI::Range(1, 256));
     app.add_option("--api-key", config.api_key, "Require this key in X-API-Key or 'Authorization: Bearer'");
     app.add_option("--latency", latencies, "ROUTE=SPEC, SPEC a duration (20ms) or lognormal:MEDIAN[:SIGMA]")->take_all();
@@ -100,11 +107,22 @@ int main(int argc, char** argv) {
     auto idle = stampede::common::parse_duration(idle_timeout);
     if (!idle || idle->count() <= 0) return std::cerr << "error: --idle-timeout: invalid duration '" << idle_timeout << "'\n", 2;
     policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
+    if (tls.certificate.empty() != tls.key.empty()) return std::cerr << "error: --tls-cert and --tls-key go together\n", 2;
+    if (!tls.certificate.empty() && tls_ports.empty()) return std::cerr << "error: --tls-cert: no --tls-port to serve it on\n", 2;
+    if (!tls.client_ca.empty() && tls.certificate.empty()) return std::cerr << "error: --tls-client-ca needs --tls-cert\n", 2;
+    if (ports.empty() && tls_ports.empty()) ports.push_back(8080);
+    std::vector<listen_port> listening;  // plain ports first: "listening on" lines in that order
+    for (auto p : ports) listening.push_back({p, false});
+    for (auto p : tls_ports) listening.push_back({p, true});
+    if (listening.size() > 1000) return std::cerr << "error: --port, --tls-port: at most 1000 ports\n", 2;
     demo_service service(config);
-    demo_server server(service, threads, policy);
-    const auto bound = server.start(host, port);
+    demo_server server(service, threads, policy,
+                       tls.certificate.empty() ? std::nullopt : std::optional<tls_files>(tls));
+    const auto bound = server.start(host, listening);
     if (!bound) return std::cerr << "error: " << bound.error() << "\n", 1;
-    std::cout << "listening on " << host << ":" << *bound << std::endl;
+    for (std::size_t i = 0; i < bound->size(); ++i)
+        std::cout << "listening on " << host << ":" << (*bound)[i] << (listening[i].tls ? " (https)" : "") << "\n";
+    std::cout << std::flush;
     server.wait_for_signal();
     std::cout << "served " << service.served() << " request(s)" << std::endl;
     return 0;

@@ -31,16 +31,31 @@ std::string short_name(const std::string& name, std::size_t width) {
     return name.size() <= width ? name : name.substr(0, width - 3) + "...";
 }
 
+// The columns that say which endpoint a row is: its type, its host where the run names
+// hosts, its name.
+std::string key_header(bool hosts) {
+    return hosts ? fmt::format("{:<8} {:<16} {:<40}", "Type", "Host", "Name") : fmt::format("{:<8} {:<40}", "Type", "Name");
+}
+
+std::string key_cells(const std::string& method, const std::string& host, const std::string& name, bool hosts) {
+    return hosts ? fmt::format("{:<8} {:<16} {:<40}", method, short_name(host, 16), short_name(name, 40))
+                 : fmt::format("{:<8} {:<40}", method, short_name(name, 40));
+}
+
+std::string key_cells(const stats_row& r, bool hosts) { return key_cells(r.method, r.host, r.name, hosts); }
+
 void print_request_table(const result_view& view, std::ostream& out) {
-    const std::string header = fmt::format("{:<8} {:<40} {:>9} {:>14} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>10}",
-                                           "Type", "Name", "# reqs", "# fails", "Avg", "Min", "Max", "Med", "req/s", "failures/s");
+    const bool hosts = view.named_hosts;
+    const std::string header = key_header(hosts) + fmt::format(" {:>9} {:>14} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>10}",
+                                                               "# reqs", "# fails", "Avg", "Min", "Max", "Med", "req/s",
+                                                               "failures/s");
     const std::string rule(header.size(), '-');
     auto line = [&](const stats_row& r) {
         const double pct = r.requests ? 100.0 * r.failures / r.requests : 0.0;
-        out << fmt::format("{:<8} {:<40} {:>9} {:>14} | {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} | {:>9.2f} {:>10.2f}\n",
-                           r.method, short_name(r.name, 40), r.requests,
-                           fmt::format("{}({:.2f}%)", r.failures, pct), r.avg_ms, r.min_ms,
-                           r.max_ms, r.median_ms, r.rps, r.fps);
+        out << key_cells(r, hosts)
+            << fmt::format(" {:>9} {:>14} | {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} | {:>9.2f} {:>10.2f}\n", r.requests,
+                           fmt::format("{}({:.2f}%)", r.failures, pct), r.avg_ms, r.min_ms, r.max_ms, r.median_ms,
+                           r.rps, r.fps);
     };
     out << header << "\n" << rule << "\n";
     for (const auto* e : view.table) line(e->row);
@@ -51,12 +66,12 @@ void print_request_table(const result_view& view, std::ostream& out) {
 
 void print_percentile_table(const result_view& view, std::ostream& out) {
     out << "Response time percentiles (ms)\n";
-    std::string header = fmt::format("{:<8} {:<40}", "Type", "Name");
+    std::string header = key_header(view.named_hosts);
     for (double p : reported_percentiles) header += fmt::format(" {:>9}", percentile_label(p));
     header += fmt::format(" {:>9}", "# reqs");
     out << header << "\n" << std::string(header.size(), '-') << "\n";
     auto line = [&](const stats_row& r) {
-        std::string text = fmt::format("{:<8} {:<40}", r.method, short_name(r.name, 40));
+        std::string text = key_cells(r, view.named_hosts);
         for (double v : r.percentiles_ms) text += fmt::format(" {:>9.2f}", v);
         out << text << fmt::format(" {:>9}\n", r.requests);
     };
@@ -66,13 +81,44 @@ void print_percentile_table(const result_view& view, std::ostream& out) {
     out << "\n";
 }
 
+// New connections, apart from the requests that made them: how long the TCP connect took and,
+// for https://, the TLS handshake (as curl's and k6's timings split them).
+void print_connections(const result_view& view, std::ostream& out) {
+    const bool tls = !view.aggregated.stats->tls_handshake.empty();
+    if (view.aggregated.stats->connect.empty()) return;
+    out << "New connections (ms)\n";
+    std::string header = key_header(view.named_hosts) + fmt::format(" {:>11} {:>11} {:>11} {:>11}", "connections",
+                                                                      "connect p50", "connect p95", "connect max");
+    if (tls) header += fmt::format(" {:>9} {:>9} {:>9}", "TLS p50", "TLS p95", "TLS max");
+    out << header << "\n" << std::string(header.size(), '-') << "\n";
+    auto line = [&](const stats_row& r, const stats::endpoint_stats& s) {
+        out << key_cells(r, view.named_hosts)
+            << fmt::format(" {:>11} {:>11.2f} {:>11.2f} {:>11.2f}", s.connect.count(), to_ms(s.connect.percentile(50)),
+                           to_ms(s.connect.percentile(95)), to_ms(s.connect.max()));
+        if (tls && !s.tls_handshake.empty())
+            out << fmt::format(" {:>9.2f} {:>9.2f} {:>9.2f}", to_ms(s.tls_handshake.percentile(50)),
+                               to_ms(s.tls_handshake.percentile(95)), to_ms(s.tls_handshake.max()));
+        out << "\n";
+    };
+    for (const auto* e : view.table)
+        if (!e->stats->connect.empty()) line(e->row, *e->stats);
+    out << std::string(header.size(), '-') << "\n";
+    line(view.aggregated.row, *view.aggregated.stats);
+    out << "\n";
+}
+
+// An endpoint as one text: "GET [host] name", the host where the run names hosts.
+std::string endpoint_text(const lang::endpoint& e, std::string_view host) {
+    return e.method + " " + qualify_name(e.name, std::string(host));
+}
+
 void print_errors(const result_view& view, std::ostream& out) {
     if (view.errors.empty()) return;
     out << "Error report\n" << fmt::format("{:<14} {:<12} {}\n", "# occurrences", "kind", "endpoint: error");
     out << std::string(80, '-') << "\n";
     for (const auto& e : view.errors)
-        out << fmt::format("{:<14} {:<12} {} {}: {}\n", e.count, stats::to_string(e.kind), e.endpoint->method,
-                           e.endpoint->name, e.message);
+        out << fmt::format("{:<14} {:<12} {}: {}\n", e.count, stats::to_string(e.kind), endpoint_text(*e.endpoint, e.host),
+                           e.message);
     out << "\n";
 }
 
@@ -103,7 +149,7 @@ void print_open_model(const result_view& view, double seconds, std::ostream& out
                            h.mean() / 1000.0);
     };
     for (const auto* e : view.table)
-        if (!e->stats->uncorrected.empty()) line(e->row.method, e->row.name, e->stats->uncorrected);
+        if (!e->stats->uncorrected.empty()) line(e->row.method, e->row.qualified_name(), e->stats->uncorrected);
     out << std::string(header.size(), '-') << "\n";
     line("", "Aggregated", *view.uncorrected_total);
     out << "\n";
@@ -116,14 +162,14 @@ void print_checks(const result_view& view, std::ostream& out) {
         out << std::string(80, '-') << "\n";
         for (const auto& c : view.checks) {
             const auto rate = c.pass_rate ? fmt::format("{:.2f}%", 100.0 * *c.pass_rate) : std::string("-");
-            out << fmt::format("{:>9} {:>10} {:>10}  {} {}: {}{}\n", rate, c.passed, c.failed, c.endpoint->method,
-                               c.endpoint->name, c.check->description, c.check->soft ? " (soft)" : "");
+            out << fmt::format("{:>9} {:>10} {:>10}  {}: {}{}\n", rate, c.passed, c.failed,
+                               endpoint_text(*c.endpoint, c.host), c.check->description, c.check->soft ? " (soft)" : "");
         }
         out << "\n";
     }
     for (const auto& s : view.skipped)
-        out << fmt::format("{} step(s) {} {} skipped: a variable they need was not set\n", s.count, s.endpoint->method,
-                           s.endpoint->name);
+        out << fmt::format("{} step(s) {} skipped: a variable they need was not set\n", s.count,
+                           endpoint_text(*s.endpoint, s.host));
 }
 
 // What a capacity search found: the highest load that met its conditions, its rate, and the
@@ -151,6 +197,7 @@ void print_summary(const run_result& result, std::ostream& out) {
     const auto view = make_result_view(result);
     print_request_table(view, out);
     print_percentile_table(view, out);
+    print_connections(view, out);
     print_open_model(view, result.stats_duration_s(), out);
     print_errors(view, out);
     print_checks(view, out);

@@ -36,7 +36,7 @@ std::string percentile_fields(const stats_row& r) {
 }
 
 std::string stats_line(const stats_row& r) {
-    return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csv_field(r.method), csv_field(r.name),
+    return fmt::format("{},{},{},{},{},{},{},{},{},{},{}", csv_field(r.method), csv_field(r.qualified_name()),
                        r.requests, r.failures, number(r.median_ms), number(r.avg_ms),
                        number(r.min_ms), number(r.max_ms), number(r.avg_bytes), number(r.rps),
                        number(r.fps)) +
@@ -69,7 +69,8 @@ std::string history_csv(const run_result& result) {
 std::string failures_csv(const result_view& view) {
     std::string out = "Method,Name,Error,Occurrences\r\n";
     for (const auto& e : view.errors)
-        out += csv_field(e.endpoint->method) + "," + csv_field(e.endpoint->name) + "," + csv_field(e.message) +
+        out += csv_field(e.endpoint->method) + "," + csv_field(qualify_name(e.endpoint->name, std::string(e.host))) +
+               "," + csv_field(e.message) +
                "," + std::to_string(e.count) + "\r\n";
     return out;
 }
@@ -88,7 +89,7 @@ std::string uncorrected_csv(const result_view& view) {
                number(to_ms(h.percentile(99))) + "," + number(to_ms(h.max())) + "," + number(h.mean() / 1000.0) + "\r\n";
     };
     for (const auto* e : view.table)
-        if (!e->stats->uncorrected.empty()) row(e->row.method, e->row.name, e->stats->uncorrected);
+        if (!e->stats->uncorrected.empty()) row(e->row.method, e->row.qualified_name(), e->stats->uncorrected);
     row("", "Aggregated", *view.uncorrected_total);
     return out;
 }

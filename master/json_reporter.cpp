@@ -30,7 +30,7 @@ json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
     json percentiles = json::object();
     for (std::size_t i = 0; i < reported_percentiles.size(); ++i)
         percentiles[percentile_label(reported_percentiles[i])] = r.percentiles_ms[i];
-    return {
+    json row = {
         {"method", r.method},
         {"name", r.name},
         {"requests", r.requests},
@@ -48,6 +48,21 @@ json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
         {"percentiles", percentiles},
         {"histogram", histogram_to_json(stats.latency)},
     };
+    if (!r.host.empty()) row["host"] = r.host;
+    return row;
+}
+
+// A phase of new connections (the TCP connect, the TLS handshake): one value per connection.
+json phase_json(const stats::histogram& h) {
+    return {{"count", h.count()}, {"mean", h.mean() / 1000.0}, {"p50", to_ms(h.percentile(50))},
+            {"p95", to_ms(h.percentile(95))}, {"p99", to_ms(h.percentile(99))}, {"max", to_ms(h.max())},
+            {"histogram", histogram_to_json(h)}};
+}
+
+// Connections made by an endpoint's requests, phase by phase, where there were any.
+void add_phases(json& row, const stats::endpoint_stats& stats) {
+    if (!stats.connect.empty()) row["connect"] = phase_json(stats.connect);
+    if (!stats.tls_handshake.empty()) row["tls_handshake"] = phase_json(stats.tls_handshake);
 }
 
 // Latencies from the moment each request was sent, beside the corrected ones.
@@ -61,6 +76,7 @@ json endpoints_json(const result_view& view) {
     for (const auto& e : view.endpoints) {
         auto row = row_json(e.row, *e.stats);
         if (!e.stats->uncorrected.empty()) row["uncorrected"] = uncorrected_json(e.stats->uncorrected);
+        add_phases(row, *e.stats);
         out.push_back(std::move(row));
     }
     return out;
@@ -69,6 +85,7 @@ json endpoints_json(const result_view& view) {
 json totals_json(const result_view& view) {
     auto row = row_json(view.aggregated.row, *view.aggregated.stats);
     if (view.uncorrected_total) row["uncorrected"] = uncorrected_json(*view.uncorrected_total);
+    add_phases(row, *view.aggregated.stats);
     return row;
 }
 
@@ -93,28 +110,45 @@ json open_classes_json(const result_view& view, double seconds) {
     return out;
 }
 
+// An endpoint's method, name and, where the result names hosts, host: the key of its rows.
+json endpoint_key(const lang::endpoint& e, std::string_view host) {
+    json key = {{"method", e.method}, {"name", e.name}};
+    if (!host.empty()) key["host"] = host;
+    return key;
+}
+
+json with(json key, std::initializer_list<std::pair<const char*, json>> fields) {
+    for (auto& [name, value] : fields) key[name] = std::move(value);
+    return key;
+}
+
 json errors_json(const result_view& view) {
     json out = json::array();
     for (const auto& e : view.errors)
-        out.push_back({{"method", e.endpoint->method}, {"name", e.endpoint->name},
+        out.push_back(with(endpoint_key(*e.endpoint, e.host), {
                        {"kind", std::string(stats::to_string(e.kind))}, {"code", e.code},
-                       {"message", e.message}, {"occurrences", e.count}});
+                       {"message", e.message}, {"occurrences", e.count}}));
     return out;
 }
 
 json checks_json(const result_view& view) {
     json out = json::array();
     for (const auto& c : view.checks)
-        out.push_back({{"method", c.endpoint->method}, {"name", c.endpoint->name}, {"check", c.check->description},
+        out.push_back(with(endpoint_key(*c.endpoint, c.host), {{"check", c.check->description},
                        {"soft", c.check->soft}, {"passed", c.passed}, {"failed", c.failed},
-                       {"pass_rate", c.pass_rate ? json(*c.pass_rate) : json(nullptr)}});
+                       {"pass_rate", c.pass_rate ? json(*c.pass_rate) : json(nullptr)}}));
     return out;
 }
 
 json skipped_json(const result_view& view) {
     json out = json::array();
-    for (const auto& s : view.skipped)
-        out.push_back({{"method", s.endpoint->method}, {"name", s.endpoint->name}, {"count", s.count}});
+    for (const auto& s : view.skipped) out.push_back(with(endpoint_key(*s.endpoint, s.host), {{"count", s.count}}));
+    return out;
+}
+
+json hosts_json(const run_result& result) {
+    json out = json::array();
+    for (const auto& h : result.hosts) out.push_back({{"name", h.name}, {"url", h.url}});
     return out;
 }
 
@@ -255,6 +289,7 @@ json result_document(const run_result& result) {
         {"scenario", result.scenario_path},
         {"command_line", result.command_line},
         {"host", result.target_url},
+        {"hosts", hosts_json(result)},
         {"profile", result.profile ? json(*result.profile) : json(nullptr)},
         {"load", load_json(result.load)},
         {"threads", result.threads},

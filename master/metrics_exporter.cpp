@@ -5,6 +5,8 @@
 
 #include <prometheus/text_serializer.h>
 
+#include "master/result_view.hpp"
+
 namespace stampede::master {
 
 namespace {
@@ -14,6 +16,10 @@ std::string endpoint_label(const run_result& result, std::size_t id) {
 }
 std::string method_label(const run_result& result, std::size_t id) {
     return id < max_metric_endpoints && id < result.endpoints.size() ? result.endpoints[id].method : "";
+}
+// The scenario's name of the endpoint's host: endpoints of one name on two hosts are two series.
+std::string host_label(const run_result& result, std::size_t id) {
+    return id < max_metric_endpoints && id < result.endpoints.size() ? host_name(result, result.endpoints[id]) : "";
 }
 
 // "5xx" for an HTTP status; the other kinds have none.
@@ -74,6 +80,7 @@ metrics_exporter::endpoint_metrics& metrics_exporter::endpoint(const run_result&
         auto labels = run_;
         labels["endpoint"] = endpoint_label(result, id);
         labels["method"] = method_label(result, id);
+        labels["host"] = host_label(result, id);
         m.requests = &requests_.Add(labels);
         m.duration = &duration_.Add(labels, latency_buckets_s());
         m.buckets_seen.assign(latency_buckets_s().size() + 1, 0);
@@ -127,6 +134,7 @@ void metrics_exporter::export_totals(const run_result& result) {
         auto labels = run_;
         labels["endpoint"] = endpoint_label(result, f.first.endpoint);
         labels["method"] = method_label(result, f.first.endpoint);
+        labels["host"] = host_label(result, f.first.endpoint);
         labels["kind"] = std::string(stats::to_string(f.first.kind));
         labels["status_class"] = status_class(f.first);
         failures_.Add(labels).Increment(static_cast<double>(f.second - seen));
@@ -137,6 +145,7 @@ void metrics_exporter::export_totals(const run_result& result) {
         auto& [passed_seen, failed_seen] = checks_seen_[i];
         auto labels = run_;
         labels["endpoint"] = endpoint_label(result, result.checks[i].endpoint_id);
+        labels["host"] = host_label(result, result.checks[i].endpoint_id);
         labels["check"] = result.checks[i].description.substr(0, 120);
         if (c.passed > passed_seen) {
             labels["result"] = "pass";

@@ -5,6 +5,11 @@
 
 namespace stampede::master {
 
+const std::string& host_name(const run_result& result, const lang::endpoint& endpoint) {
+    static const std::string none;
+    return endpoint.host < result.hosts.size() ? result.hosts[endpoint.host].name : none;
+}
+
 namespace {
 
 void add_endpoints(const run_result& result, result_view& view) {
@@ -13,11 +18,14 @@ void add_endpoints(const run_result& result, result_view& view) {
         const auto& stats = result.totals.endpoints[i];
         if (stats.requests == 0) continue;
         const auto& ep = result.endpoints[i];
-        view.endpoints.push_back({i, &stats, make_row(ep.method, ep.name, stats, seconds)});
+        auto row = make_row(ep.method, ep.name, stats, seconds);
+        row.host = host_name(result, ep);
+        view.named_hosts = view.named_hosts || !is_default_host(row.host);
+        view.endpoints.push_back({i, &stats, std::move(row)});
     }
     for (const auto& e : view.endpoints) view.table.push_back(&e);
     std::sort(view.table.begin(), view.table.end(), [](const endpoint_view* a, const endpoint_view* b) {
-        return std::tie(a->row.name, a->row.method) < std::tie(b->row.name, b->row.method);
+        return std::tie(a->row.name, a->row.method, a->row.host) < std::tie(b->row.name, b->row.method, b->row.host);
     });
     view.aggregated = {0, &result.aggregate, make_row("", "Aggregated", result.aggregate, seconds)};
 }
@@ -27,13 +35,15 @@ void add_checks(const run_result& result, result_view& view) {
         const auto& check = result.checks[i];
         if (!check.in_run) continue;
         const auto& tally = result.totals.checks[i];
-        check_view c{&result.endpoints[check.endpoint_id], &check, tally.passed, tally.failed, std::nullopt};
+        const auto& ep = result.endpoints[check.endpoint_id];
+        check_view c{&ep, host_name(result, ep), &check, tally.passed, tally.failed, std::nullopt};
         if (const auto runs = tally.passed + tally.failed; runs > 0)
             c.pass_rate = static_cast<double>(tally.passed) / static_cast<double>(runs);
         view.checks.push_back(c);
     }
     for (std::size_t i = 0; i < result.totals.skipped.size() && i < result.endpoints.size(); ++i)
-        if (result.totals.skipped[i] > 0) view.skipped.push_back({&result.endpoints[i], result.totals.skipped[i]});
+        if (result.totals.skipped[i] > 0)
+            view.skipped.push_back({&result.endpoints[i], host_name(result, result.endpoints[i]), result.totals.skipped[i]});
 }
 
 // The open model's figures: per class, and the latencies without the correction.
@@ -54,8 +64,10 @@ result_view make_result_view(const run_result& result) {
     result_view view;
     view.endpoints.reserve(result.endpoints.size());  // `table` points into it
     add_endpoints(result, view);
-    for (const auto& [key, record] : result.totals.errors)
-        view.errors.push_back({&result.endpoints.at(key.endpoint), key.kind, key.code, record.message, record.count});
+    for (const auto& [key, record] : result.totals.errors) {
+        const auto& ep = result.endpoints.at(key.endpoint);
+        view.errors.push_back({&ep, host_name(result, ep), key.kind, key.code, record.message, record.count});
+    }
     add_checks(result, view);
     add_open_model(result, view);
     return view;

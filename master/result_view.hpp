@@ -21,6 +21,7 @@ struct endpoint_view {
 
 struct error_view {
     const lang::endpoint* endpoint = nullptr;
+    std::string_view host;  // the endpoint's host's name ("" when the result names none)
     stats::error_kind kind = stats::error_kind::transport;
     std::int32_t code = 0;
     std::string_view message;
@@ -29,6 +30,7 @@ struct error_view {
 
 struct check_view {
     const lang::endpoint* endpoint = nullptr;
+    std::string_view host;
     const lang::check_info* check = nullptr;
     std::uint64_t passed = 0, failed = 0;
     std::optional<double> pass_rate;  // none: the check never ran
@@ -42,6 +44,7 @@ struct open_class_view {
 
 struct skip_view {
     const lang::endpoint* endpoint = nullptr;
+    std::string_view host;
     std::uint64_t count = 0;
 };
 
@@ -64,8 +67,13 @@ struct result_view {
     // With open-model users: every request's latency from the moment it was sent, every
     // endpoint together (an endpoint without the correction gives its one histogram).
     std::optional<stats::histogram> uncorrected_total;
+    // Some endpoint went to a named host: tables show a host column.
+    bool named_hosts = false;
 };
 
 result_view make_result_view(const run_result& result);
+
+// The name of the host an endpoint's requests went to ("" when the result names no hosts).
+const std::string& host_name(const run_result& result, const lang::endpoint& endpoint);
 
 }  // namespace stampede::master

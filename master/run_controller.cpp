@@ -26,7 +26,10 @@ std::string new_run_id() {
 void describe_plan(run_result& r, const lang::shaped_run& run) {
     const auto& sc = run.sc;
     r.scenario_path = sc.source_path;
-    r.target_url = sc.host->url();
+    r.hosts.clear();
+    for (const auto& h : sc.hosts) r.hosts.push_back({h.name, h.url ? h.url->url() : ""});
+    // A scenario whose steps all name their hosts may have no default one: the first named stands in.
+    r.target_url = sc.hosts.size() > 1 && !sc.default_host().url ? r.hosts[1].url : r.hosts[0].url;
     r.profile = run.plan.overrides.profile;
     r.load = run.load;
     r.user_classes.clear();
@@ -214,7 +217,7 @@ nlohmann::json scenario_offer(const lang::shaped_run& run) {
         classes.push_back({{"name", c.name}, {"weight", c.weight}, {"open", c.arrivals.has_value()},
                            {"fixed_count", c.fixed_count ? nlohmann::json(*c.fixed_count) : nlohmann::json(nullptr)}});
     const auto& o = run.plan.overrides;
-    return {{"scenario", run.sc.source_path}, {"host", run.sc.host->url()}, {"user_classes", std::move(classes)},
+    return {{"scenario", run.sc.source_path}, {"host", run.sc.default_host().url ? run.sc.default_host().url->url() : ""}, {"user_classes", std::move(classes)},
             {"users", run.load.users}, {"spawn_rate", run.load.spawn_rate},
             {"run_time_s", run.load.run_time ? nlohmann::json(std::chrono::duration<double>(*run.load.run_time).count())
                                              : nlohmann::json(nullptr)},

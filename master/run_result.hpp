@@ -139,11 +139,18 @@ struct data_gap {
     bool fails_run = false;                // unexplained: the result cannot be trusted
 };
 
+// A host the scenario sends to, as the result names it: its name and base URL.
+struct result_host {
+    std::string name;
+    std::string url;
+};
+
 struct run_result {
     std::string version = STAMPEDE_VERSION;
     std::string scenario_path;
     std::string command_line;
-    std::string target_url;  // the target's base URL (JSON: "host", as Locust names it)
+    std::string target_url;  // the default host's base URL (JSON: "host", as Locust names it)
+    std::vector<result_host> hosts;  // indexed by lang::endpoint::host; [0] the default
     std::optional<std::string> profile;
     lang::run_load load;
     int threads = 0;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/text_file.hpp"
+#include "master/stats_row.hpp"
 #include "scenario/data_set.hpp"
 
 namespace stampede::master {
@@ -25,7 +26,8 @@ common::result<summary_row> json_row(const json& row) {
     if (!row.is_object()) return common::fail("an endpoint is not an object");
     summary_row r;
     r.method = row.value("method", std::string());
-    r.name = row.value("name", std::string());
+    // Named as a Locust-format CSV names it, so either side of a comparison may be either.
+    r.name = qualify_name(row.value("name", std::string()), row.value("host", std::string()));
     const auto requests = number_of(row, "requests"), failures = number_of(row, "failures");
     if (!requests || !failures || *requests < 0 || *failures < 0 || *failures > *requests)
         return common::fail("endpoint '" + r.name + "': \"requests\" and \"failures\" are not counts");

@@ -4,12 +4,20 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "scenario/host_spec.hpp"
+
 namespace stampede::master {
 
 std::string percentile_label(double p) {
     std::ostringstream out;
     out << p << "%";
     return out.str();
+}
+
+bool is_default_host(const std::string& host) { return host.empty() || host == lang::default_host_name; }
+
+std::string qualify_name(const std::string& name, const std::string& host) {
+    return is_default_host(host) ? name : "[" + host + "] " + name;
 }
 
 double stats_row::percentile_ms(double p) const {

@@ -14,9 +14,15 @@ inline constexpr std::array<double, 11> reported_percentiles = {50, 66,   75,   
 // "50%", "99.9%", "99.99%": Locust's column labels.
 std::string percentile_label(double p);
 
+// "[HOST] NAME" for an endpoint on a named host, its plain name on the default host: what a
+// Locust-format table, with no host column, shows, so that rows stay one per endpoint.
+std::string qualify_name(const std::string& name, const std::string& host);
+bool is_default_host(const std::string& host);
+
 struct stats_row {
     std::string method;  // empty for the Aggregated row
     std::string name;
+    std::string host;    // the scenario's name of the host it went to; empty for the Aggregated row
     std::uint64_t requests = 0;
     std::uint64_t failures = 0;
     double avg_ms = 0, min_ms = 0, max_ms = 0, median_ms = 0;
@@ -26,6 +32,8 @@ struct stats_row {
 
     // One of reported_percentiles, by its value: percentile_ms(95).
     double percentile_ms(double p) const;
+    // The name where one column must tell hosts apart (Locust's CSV, comparisons).
+    std::string qualified_name() const { return qualify_name(name, host); }
 };
 
 stats_row make_row(const std::string& method, const std::string& name,

@@ -23,13 +23,15 @@ json endpoint_columns(const run_result& result, const result_view& view) {
     for (const auto& e : view.endpoints) {
         const auto id = e.id;
         auto at = [id](const history_row& row) { return id < row.endpoints.size() ? row.endpoints[id] : endpoint_point{}; };
-        out.push_back({{"method", e.row.method}, {"name", e.row.name},
+        json entry = {{"method", e.row.method}, {"name", e.row.name},
                        {"requests", column(result, [&](const auto& r) { return json(at(r).requests); })},
                        {"failures", column(result, [&](const auto& r) { return json(at(r).failures); })},
                        {"p50", column(result, [&](const auto& r) { return ms(at(r).p50_ms); })},
                        {"p95", column(result, [&](const auto& r) { return ms(at(r).p95_ms); })},
                        {"p99", column(result, [&](const auto& r) { return ms(at(r).p99_ms); })},
-                       {"max", column(result, [&](const auto& r) { return ms(at(r).max_ms); })}});
+                       {"max", column(result, [&](const auto& r) { return ms(at(r).max_ms); })}};
+        if (!e.row.host.empty()) entry["host"] = e.row.host;
+        out.push_back(std::move(entry));
     }
     return out;
 }

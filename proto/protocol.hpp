@@ -6,6 +6,6 @@
 
 namespace stampede::wire {
 
-inline constexpr std::uint32_t protocol_version = 2;
+inline constexpr std::uint32_t protocol_version = 3;
 
 }  // namespace stampede::wire

@@ -15,6 +15,7 @@ void encode_run_plan(const lang::run_plan& plan, v1::RunPlan& out) {
     if (o.run_time) out.set_run_time_us(static_cast<std::uint64_t>(o.run_time->count()));
     for (const auto& t : o.tags) out.add_tags(t);
     for (const auto& t : o.exclude_tags) out.add_exclude_tags(t);
+    for (const auto& h : o.host_urls) out.add_host_urls(h);
     out.set_seed(plan.seed);
 }
 
@@ -33,6 +34,7 @@ lang::run_plan decode_run_plan(const v1::RunPlan& in) {
         o.run_time = common::micros(static_cast<common::micros::rep>(std::min<std::uint64_t>(in.run_time_us(), INT64_MAX)));
     o.tags.assign(in.tags().begin(), in.tags().end());
     o.exclude_tags.assign(in.exclude_tags().begin(), in.exclude_tags().end());
+    o.host_urls.assign(in.host_urls().begin(), in.host_urls().end());
     plan.seed = in.seed();
     return plan;
 }

@@ -27,6 +27,8 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snaps
         wire->set_bytes(e.bytes);
         wire->set_histogram(encode_histogram(e.latency));
         if (!e.uncorrected.empty()) wire->set_uncorrected_histogram(encode_histogram(e.uncorrected));
+        if (!e.connect.empty()) wire->set_connect_histogram(encode_histogram(e.connect));
+        if (!e.tls_handshake.empty()) wire->set_tls_histogram(encode_histogram(e.tls_handshake));
     }
     for (std::size_t i = 0; i < delta.classes.size(); ++i) {
         const auto& c = delta.classes[i];
@@ -136,6 +138,12 @@ void list_histograms(const v1::Snapshot& snapshot, stats_delta& into, snapshot_s
         scratch.merges.push_back({&target.latency, e.histogram(), e.requests()});
         if (!e.uncorrected_histogram().empty())
             scratch.merges.push_back({&target.uncorrected, e.uncorrected_histogram(), e.requests()});
+        // One value per connection made, which a request cancelled while connecting makes
+        // without being counted: no exact total to hold them to.
+        if (!e.connect_histogram().empty())
+            scratch.merges.push_back({&target.connect, e.connect_histogram(), std::nullopt});
+        if (!e.tls_histogram().empty())
+            scratch.merges.push_back({&target.tls_handshake, e.tls_histogram(), std::nullopt});
     }
     for (const auto& c : snapshot.classes())
         if (!c.start_lag().empty())
@@ -152,6 +160,13 @@ common::status merge_histograms(snapshot_scratch& scratch) {
         const auto& m = scratch.merges[i];
         scratch.min_max_before[i] = {m.into->raw_min(), m.into->max()};
         auto merged = merge_encoded(*m.into, m.bytes, m.count, scratch.summaries[i]);
+        // A histogram with no exact count to hold (connection phases) is held to what any
+        // worker counts in an interval, so no total can wrap.
+        if (merged && !m.count && implausible(scratch.summaries[i].count)) {
+            unmerge_encoded(*m.into, m.bytes, scratch.summaries[i], scratch.min_max_before[i].first,
+                            scratch.min_max_before[i].second);
+            merged = common::fail("a connection-phase histogram holds more values than any worker counts in one interval");
+        }
         if (merged) continue;
         for (std::size_t j = i; j-- > 0;) {
             const auto& done = scratch.merges[j];

@@ -36,11 +36,11 @@ inline constexpr snapshot_counts no_limit{UINT64_MAX, UINT64_MAX, UINT64_MAX, UI
 
 // Reusable decoding space, so that merging allocates nothing once warm.
 struct snapshot_scratch {
-    // One histogram to merge: where into, its bytes, the values it must hold.
+    // One histogram to merge: where into, its bytes, the values it must hold (if known).
     struct histogram_merge {
         stats::histogram* into;
         std::string_view bytes;
-        std::uint64_t count;
+        std::optional<std::uint64_t> count;
     };
     std::vector<histogram_merge> merges;
     std::vector<encoded_summary> summaries;

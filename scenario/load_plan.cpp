@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common/text_similarity.hpp"
+#include "common/utf8.hpp"
 
 namespace stampede::lang {
 
@@ -128,6 +129,52 @@ double stage_spawn_rate(const stage_spec& stage, int previous_users, double prev
     return change / seconds;
 }
 
+namespace {
+
+// --host, then each --host-url NAME=URL, over the scenario's base URLs.
+common::result<void> apply_host_overrides(scenario& sc, const load_overrides& overrides) {
+    if (overrides.host) {
+        auto host = parse_host_url(*overrides.host);
+        if (!host) return common::fail("--host: " + host.error());
+        sc.default_host().url = std::move(*host);
+    }
+    for (const auto& pair : overrides.host_urls) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0)
+            return common::fail("--host-url '" + common::shortened_utf8(pair, 120) + "': give NAME=URL");
+        const auto name = pair.substr(0, eq);
+        auto found = std::find_if(sc.hosts.begin(), sc.hosts.end(), [&](const host_spec& h) { return h.name == name; });
+        if (found == sc.hosts.end()) {
+            std::vector<std::string_view> names;
+            for (const auto& h : sc.hosts) names.push_back(h.name);
+            std::string message = "--host-url: " + sc.source_path + " has no host named '" + common::shortened_utf8(name, 80) + "'";
+            if (auto hint = common::nearest(name, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
+            return common::fail(message);
+        }
+        auto url = parse_host_url(pair.substr(eq + 1));
+        if (!url) return common::fail("--host-url " + name + ": " + url.error());
+        found->url = std::move(*url);
+    }
+    return {};
+}
+
+// Every host a step that runs goes to has a base URL; only the default one can lack it.
+common::result<void> check_hosts_set(const scenario& sc) {
+    if (sc.default_host().url) return {};
+    for (const auto& c : sc.user_classes) {
+        auto uses_default = [](const step_spec& s) { return s.host == 0; };
+        bool used = std::any_of(c.on_start.begin(), c.on_start.end(), uses_default) ||
+                    std::any_of(c.on_stop.begin(), c.on_stop.end(), uses_default);
+        for (const auto& t : c.tasks) used = used || std::any_of(t.steps.begin(), t.steps.end(), uses_default);
+        if (used)
+            return common::fail("no host: set 'host' in " + sc.source_path + " or pass --host (user class '" + c.name +
+                                "' sends to the default host)");
+    }
+    return {};
+}
+
+}  // namespace
+
 common::result<run_load> profile_load(const scenario& sc, const std::string& profile) {
     const auto it = sc.profiles.find(profile);
     if (it == sc.profiles.end()) return common::fail(unknown_profile(sc, profile));
@@ -152,14 +199,10 @@ common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& ove
     }
     apply(load, {overrides.users, overrides.spawn_rate, overrides.run_time, std::nullopt, std::nullopt, std::nullopt});
     if (auto settled = settle_shape(load); !settled) return settled.why();
-    if (overrides.host) {
-        auto host = parse_host_url(*overrides.host);
-        if (!host) return common::fail("--host: " + host.error());
-        sc.host = std::move(*host);
-    }
-    if (!sc.host) return common::fail("no host: set 'host' in " + sc.source_path + " or pass --host");
+    if (auto hosts = apply_host_overrides(sc, overrides); !hosts) return hosts.why();
     filter_tasks(sc, overrides.tags, overrides.exclude_tags);
     if (sc.user_classes.empty()) return common::fail("--tags/--exclude-tags: no task is left to run");
+    if (auto hosts = check_hosts_set(sc); !hosts) return hosts.why();
     // Open-model classes with stages of rates run as long as the longest, unless told otherwise.
     if (!load.run_time)
         for (const auto& c : sc.user_classes)

@@ -13,7 +13,8 @@ namespace stampede::lang {
 using common::micros;
 
 struct load_overrides {
-    std::optional<std::string> host;
+    std::optional<std::string> host;    // the default host's base URL (--host)
+    std::vector<std::string> host_urls; // "NAME=URL" (--host-url): a named host's, or "default"
     std::optional<int> users;
     std::optional<double> spawn_rate;
     std::optional<micros> run_time;

@@ -13,7 +13,7 @@
 #include "scenario/data_set.hpp"
 #include "scenario/response_checks.hpp"
 #include "scenario/threshold.hpp"
-#include "scenario/target_host.hpp"
+#include "scenario/host_spec.hpp"
 #include "scenario/template.hpp"
 
 namespace stampede::lang {
@@ -21,7 +21,6 @@ namespace stampede::lang {
 using common::micros;
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
-using template_headers = std::vector<std::pair<std::string, text_template>>;
 
 struct wait_time {
     enum class kind { none, constant, between, pacing };  // pacing: iterations start every `low`
@@ -52,6 +51,7 @@ struct step_spec {
     std::vector<extract_spec> extracts;
     std::optional<wait_time> think;  // pause after this step
     std::uint32_t endpoint_id = 0;
+    std::uint32_t host = 0;  // index into scenario::hosts: the step's, its task's or class's, else the default
     int line = 0;
 };
 
@@ -106,10 +106,11 @@ struct user_class_spec {
 };
 
 // An endpoint groups requests by their declared name, else by their path *template*,
-// never by the rendered URL, so "/agent/{id}" stays one row.
+// never by the rendered URL, so "/agent/{id}" stays one row; and by the host they go to.
 struct endpoint {
     std::string method;
     std::string name;
+    std::uint32_t host = 0;  // index into scenario::hosts
 };
 
 // A check's row in the result: its pass rate is reported per check.
@@ -168,7 +169,7 @@ struct load_spec {
 
 struct scenario {
     std::string source_path;
-    std::optional<target_host> host;
+    std::vector<host_spec> hosts{host_spec{default_host_name}};  // [0]: the default host
     template_headers headers;
     micros default_timeout{std::chrono::seconds(60)};
     std::uint64_t default_max_body = std::uint64_t{16} << 20;  // `max_body`: 16 MiB unless set
@@ -182,6 +183,9 @@ struct scenario {
     std::vector<check_info> checks;   // indexed by check_spec::id
     std::vector<std::string> variables;  // user variable slots, by name
     std::vector<data_set> data;
+
+    const host_spec& default_host() const { return hosts.front(); }
+    host_spec& default_host() { return hosts.front(); }
     // Files the scenario read (data files), by the name it uses, so a master can send them on;
     // and the environment values its templates used.
     std::map<std::string, std::string> files;

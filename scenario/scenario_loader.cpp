@@ -7,6 +7,7 @@
 #include <yaml-cpp/depthguard.h>
 
 #include "common/text_similarity.hpp"
+#include "scenario/host_loader.hpp"
 #include "scenario/load_loader.hpp"
 #include "scenario/step_loader.hpp"
 #include "common/text_file.hpp"
@@ -20,10 +21,10 @@ namespace {
 
 using detail::keys;
 
-const keys scenario_keys = {"host",     "headers", "timeout",      "max_body", "load",
-                            "profiles", "data",    "user_classes", "thresholds"};
+const keys scenario_keys = {"host", "hosts",    "tls",  "headers",      "timeout",   "max_body",
+                            "load", "profiles", "data", "user_classes", "thresholds"};
 const keys class_keys = {"name",    "weight", "fixed_count", "wait_time", "arrival_rate",
-                         "headers", "vars",   "on_start",    "on_stop",   "tasks"};
+                         "headers", "vars",   "on_start",    "on_stop",   "tasks", "host"};
 const keys data_keys = {"file", "order", "scope"};
 
 // Walks the YAML tree, building the model and collecting every problem on the way.
@@ -36,6 +37,7 @@ public:
 
 private:
     void get_data(const YAML::Node& n);
+    std::optional<std::string> read_bundled(const YAML::Node& at, const std::string& name, std::string_view what);
     user_class_spec get_class(const YAML::Node& n, std::size_t index);
     template_scope scope_for(const std::vector<std::string>* variables);
     std::optional<std::string> environment(const std::string& name);
@@ -77,28 +79,37 @@ void loader::get_data(const YAML::Node& n) {
         auto file = get_string(file_node, "data file");
         if (!file) continue;
         set.file = *file;
-        auto content = options_.read_file ? options_.read_file(*file)
-                                          : common::result<std::string>(common::fail("no files can be read here"));
-        if (!content) {
-            problem(file_node, "cannot read data file '" + *file + "': " + content.error());
-            continue;
-        }
-        bundle_bytes_ += content->size();
-        if (bundle_bytes_ > max_scenario_bundle_bytes) {
-            problem(file_node, "data file '" + *file + "' takes the scenario and its data files past " +
-                                   format_bytes(max_scenario_bundle_bytes) + ", the most sent to workers");
-            continue;
-        }
+        auto content = read_bundled(file_node, *file, "data file");
+        if (!content) continue;
         auto table = parse_csv(*content);
         if (!table) {
             problem(file_node, "data file '" + *file + "', " + table.error());
             continue;
         }
-        sc_.files[*file] = std::move(*content);
         set.columns = std::move(table->columns);
         set.rows = std::move(table->rows);
         sc_.data.push_back(std::move(set));
     }
+}
+
+// A file the scenario names (a data file, a certificate), read relative to it and kept to
+// travel with it to every worker, within what one control message carries.
+std::optional<std::string> loader::read_bundled(const YAML::Node& at, const std::string& name, std::string_view what) {
+    if (auto known = sc_.files.find(name); known != sc_.files.end()) return known->second;
+    auto content = options_.read_file ? options_.read_file(name)
+                                      : common::result<std::string>(common::fail("no files can be read here"));
+    if (!content) {
+        problem(at, "cannot read " + std::string(what) + " '" + name + "': " + content.error());
+        return std::nullopt;
+    }
+    bundle_bytes_ += content->size();
+    if (bundle_bytes_ > max_scenario_bundle_bytes) {
+        problem(at, std::string(what) + " '" + name + "' takes the scenario and its files past " +
+                        format_bytes(max_scenario_bundle_bytes) + ", the most sent to workers");
+        return std::nullopt;
+    }
+    sc_.files[name] = *content;
+    return std::move(*content);
 }
 
 std::optional<std::string> loader::environment(const std::string& name) {
@@ -179,6 +190,7 @@ user_class_spec loader::get_class(const YAML::Node& n, std::size_t index) {
         }
     }
     if (const auto& v = n["headers"]) cls.headers = get_headers(v, scope);
+    const host_scope in_host(*this, n["host"]);
     if (const auto& v = n["on_start"]) cls.on_start = read_steps(v, "on_start", scope);
     if (const auto& v = n["on_stop"]) cls.on_stop = read_steps(v, "on_stop", scope);
     const auto& tasks = n["tasks"];
@@ -192,13 +204,11 @@ user_class_spec loader::get_class(const YAML::Node& n, std::size_t index) {
 void loader::load(const YAML::Node& root) {
     if (!expect_map(root, "a scenario")) return;
     check_keys(root, scenario_keys, "scenario");
-    if (const auto& v = root["host"]) {
-        if (auto url = get_string(v, "host")) {
-            if (auto host = parse_host_url(*url)) sc_.host = std::move(*host);
-            else problem(v, host.error());
-        }
-    }
     if (const auto& v = root["data"]) get_data(v);
+    detail::host_reader hosts(problems(), [this](const YAML::Node& at, const std::string& name, std::string_view what) {
+        return read_bundled(at, name, what);
+    });
+    hosts.read(root, scope_for(nullptr), sc_.hosts);
     if (const auto& v = root["headers"]) sc_.headers = get_headers(v, scope_for(nullptr));
     if (const auto& v = root["timeout"]) sc_.default_timeout = get_duration(v, "timeout").value_or(sc_.default_timeout);
     if (const auto& v = root["max_body"]) sc_.default_max_body = get_body_limit(v, "max_body").value_or(sc_.default_max_body);
@@ -257,13 +267,13 @@ void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnos
     check_arrival_classes(sc, load, problems);
 }
 
-// Endpoints are (method, name) pairs; steps sharing both share one row of statistics.
+// Endpoints are (method, name, host); steps sharing all three share one row of statistics.
 void assign_endpoints(scenario& sc) {
-    std::map<std::pair<std::string, std::string>, std::uint32_t> ids;
+    std::map<std::tuple<std::string, std::string, std::uint32_t>, std::uint32_t> ids;
     auto assign = [&](step_spec& step) {
-        auto key = std::make_pair(step.request.method, step.name);
+        auto key = std::make_tuple(step.request.method, step.name, step.host);
         auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(sc.endpoints.size()));
-        if (inserted) sc.endpoints.push_back({key.first, key.second});
+        if (inserted) sc.endpoints.push_back({step.request.method, step.name, step.host});
         step.endpoint_id = it->second;
         for (const auto& c : step.checks) sc.checks[c.id].endpoint_id = step.endpoint_id;
     };

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "scenario/host_loader.hpp"
+
 namespace stampede::lang::detail {
 
 using namespace common;
@@ -12,8 +14,8 @@ using nlohmann::json;
 namespace {
 
 const keys step_keys = {"name",    "method",  "path",          "headers", "json",    "body",  "jsonrpc",
-                        "timeout", "max_body", "expect_status", "checks", "extract", "think"};
-const keys sequence_keys = {"name", "weight", "tags", "steps"};
+                        "timeout", "max_body", "expect_status", "checks", "extract", "think", "host"};
+const keys sequence_keys = {"name", "weight", "tags", "steps", "host"};
 const keys methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
 
 keys with(keys a, const keys& b) {
@@ -45,6 +47,12 @@ void collect_extracted_names(const YAML::Node& class_node, std::vector<std::stri
     }
 }
 
+step_reader::host_scope::host_scope(step_reader& reader, const YAML::Node& n)
+    : reader_(reader), saved_(reader.enclosing_host_) {
+    if (!n) return;
+    if (auto host = find_host(reader, n, reader.sc_.hosts)) reader.enclosing_host_ = *host;
+}
+
 task_spec step_reader::read_task(const YAML::Node& n, const template_scope& scope) {
     task_spec task;
     task.line = n.Mark().line + 1;
@@ -59,6 +67,7 @@ task_spec step_reader::read_task(const YAML::Node& n, const template_scope& scop
                 if (auto s = get_string(t, "tag")) task.tags.insert(*s);
     }
     if (sequence) {
+        const host_scope in_host(*this, n["host"]);
         task.steps = read_steps(n["steps"], "steps", scope);
         if (const auto& v = n["name"]) task.name = get_string(v, "name").value_or("");
         if (task.name.empty()) task.name = "sequence at line " + std::to_string(task.line);
@@ -86,6 +95,9 @@ step_spec step_reader::read_step(const YAML::Node& n, const template_scope& scop
     step.line = n.Mark().line + 1;
     check_keys(n, allow_task_keys ? with(step_keys, {"weight", "tags"}) : step_keys, allow_task_keys ? "task" : "step");
     read_request(n, scope, step, allow_task_keys ? "a task" : "a step");
+    step.host = enclosing_host_;
+    if (const auto& v = n["host"])
+        if (auto host = find_host(*this, v, sc_.hosts)) step.host = *host;
     if (const auto& v = n["name"]) step.name = get_string(v, "name").value_or("");
     if (step.name.empty()) step.name = step.request.path.source;
     if (const auto& v = n["think"]) step.think = get_wait(v, "think", false);

@@ -12,10 +12,26 @@ public:
     task_spec read_task(const YAML::Node& n, const template_scope& scope);
     std::vector<step_spec> read_steps(const YAML::Node& n, std::string_view what, const template_scope& scope);
 
+    // While it lives, the steps read go to the host `n` names (a class's or a sequence's
+    // `host`), unless a step names its own; with no `n`, the enclosing one's.
+    class host_scope {
+    public:
+        host_scope(step_reader& reader, const YAML::Node& n);
+        ~host_scope() { reader_.enclosing_host_ = saved_; }
+        host_scope(const host_scope&) = delete;
+        host_scope& operator=(const host_scope&) = delete;
+
+    private:
+        step_reader& reader_;
+        std::uint32_t saved_;
+    };
+
 private:
     step_spec read_step(const YAML::Node& n, const template_scope& scope, bool allow_task_keys);
     void read_jsonrpc(const YAML::Node& n, const YAML::Node& rpc, const template_scope& scope, step_spec& step);
     void read_request(const YAML::Node& n, const template_scope& scope, step_spec& step, std::string_view what);
+
+    std::uint32_t enclosing_host_ = 0;  // the default host
 };
 
 // The names a user class's steps extract into, wherever they are (on_start, tasks, on_stop):

@@ -10,7 +10,7 @@ namespace stampede::lang {
 
 std::string target_host::authority() const {
     const std::string name = ipv6() ? "[" + host + "]" : host;
-    return port == "80" ? name : name + ":" + port;
+    return port == (tls() ? "443" : "80") ? name : name + ":" + port;
 }
 
 namespace {
@@ -31,10 +31,12 @@ common::result<target_host> parse_host_url(const std::string& url) {
     target_host h;
     std::string_view rest(url);
     const auto scheme_end = rest.find("://");
-    if (scheme_end == std::string_view::npos) return fail("must start with http:// (for example http://127.0.0.1:8080)");
+    if (scheme_end == std::string_view::npos)
+        return fail("must start with http:// or https:// (for example http://127.0.0.1:8080)");
     h.scheme = std::string(rest.substr(0, scheme_end));
-    if (h.scheme == "https") return fail("https is not supported yet; use http://");
-    if (h.scheme != "http") return fail("unsupported scheme '" + h.scheme + "'; use http://");
+    if (h.scheme != "http" && h.scheme != "https")
+        return fail("unsupported scheme '" + common::shortened_utf8(h.scheme, 40) + "'; use http:// or https://");
+    if (h.tls()) h.port = "443";
     rest.remove_prefix(scheme_end + 3);
     if (rest.find_first_of("?#") != std::string_view::npos)
         return fail("a base URL takes no query or fragment (put them in each request's path)");

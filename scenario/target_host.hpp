@@ -10,16 +10,18 @@ namespace stampede::lang {
 struct target_host {
     std::string scheme = "http";
     std::string host;        // a name, an IPv4 address, or an IPv6 address without brackets
-    std::string port = "80";
+    std::string port = "80";  // 443 for https when the URL names none
     std::string base_path;   // prefix for every request path, without trailing slash
 
     bool ipv6() const { return host.find(':') != std::string::npos; }
-    // As the Host header and URLs write it: IPv6 in brackets, the port unless it is 80.
+    bool tls() const { return scheme == "https"; }
+    // As the Host header and URLs write it: IPv6 in brackets, the port unless it is the
+    // scheme's default (80 for http, 443 for https).
     std::string authority() const;
     std::string url() const { return scheme + "://" + authority() + base_path; }
 };
 
-// Parses "http://host:port/base" (host may be "[::1]"). A query, a fragment or user info has
+// Parses "http://host:port/base" or "https://..." (host may be "[::1]"). A query, a fragment or user info has
 // no meaning for a base URL every request path is appended to: refused, with the reason.
 common::result<target_host> parse_host_url(const std::string& url);
 

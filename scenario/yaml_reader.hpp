@@ -24,6 +24,7 @@ public:
     explicit yaml_reader(std::vector<diagnostic>& problems) : problems_(problems) {}
 
     void problem(const YAML::Node& at, std::string message);
+    std::vector<diagnostic>& problems() { return problems_; }
     // A problem `offset` characters into a scalar's text (a template error).
     void problem_in(const YAML::Node& scalar, std::size_t offset, std::string message);
     bool expect_map(const YAML::Node& n, std::string_view what);

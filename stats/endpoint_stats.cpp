@@ -8,12 +8,16 @@ void endpoint_stats::merge(const endpoint_stats& other) {
     bytes += other.bytes;
     latency.merge(other.latency);
     if (!other.uncorrected.empty()) uncorrected.merge(other.uncorrected);
+    if (!other.connect.empty()) connect.merge(other.connect);
+    if (!other.tls_handshake.empty()) tls_handshake.merge(other.tls_handshake);
 }
 
 void endpoint_stats::reset() {
     requests = failures = bytes = 0;
     latency.reset();
     uncorrected.reset();
+    connect.reset();
+    tls_handshake.reset();
 }
 
 }  // namespace stampede::stats

@@ -16,6 +16,11 @@ struct endpoint_stats {
     // was sent, beside `latency`, which measures an iteration's first request from its
     // intended start (the coordinated-omission correction). Empty for other endpoints.
     histogram uncorrected;
+    // The phases of new connections, apart from the requests that made them (whose latency
+    // includes them): the TCP connect, and for https:// the TLS handshake. One value per
+    // connection made, none for a request on a kept-alive one.
+    histogram connect;
+    histogram tls_handshake;
 
     void record(std::uint64_t latency_us, std::uint64_t body_bytes, bool failed) {
         ++requests;

@@ -14,7 +14,9 @@ namespace stampede::stats {
 
 // Why a request failed. Counted by kind on the data path, never thrown (as wrk does).
 // `count` is not a kind: it stays last, so a kind added before it is valid on the wire at once.
-enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc, count };
+// tls: a TLS handshake or alert (the certificate refused, by either side), apart from the
+// socket's own failures (transport).
+enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc, tls, count };
 inline constexpr std::uint32_t error_kind_count = static_cast<std::uint32_t>(error_kind::count);
 std::string_view to_string(error_kind kind);
 

@@ -17,6 +17,14 @@ const StampedeReport = (() => {
   const ms = (v) => (v === null || v === undefined) ? "–" : v >= 100 ? num(v, 0) : v >= 10 ? num(v, 1) : num(v, 2);
   const pct = (v) => (v === null || v === undefined) ? "–" : num(100 * v, 2) + " %";
   const empty = (text) => el("p", { class: "empty", text });
+  // An endpoint's name, its host before it when that is one the scenario named ("[core-1] /health").
+  const named = (e) => (e.host && e.host !== "default" ? "[" + e.host + "] " : "") + e.name;
+  const endpointLabel = (e) => e.method + " " + named(e);
+  const namedHosts = (rows) => rows.some((r) => r.host && r.host !== "default");
+  // The columns that say which endpoint a row is: the host's only where hosts are named.
+  const keyColumns = (rows) => [{ key: "method", label: "method", text: true }]
+    .concat(namedHosts(rows) ? [{ key: "host", label: "host", text: true }] : [])
+    .concat([{ key: "name", label: "name", text: true }]);
 
   // A table of rows; columns: {key, label, text (left-aligned), format, cls(row)}. Sortable by
   // clicking a heading when given a name: the order picked is kept for that name across
@@ -217,7 +225,7 @@ const StampedeReport = (() => {
     const endpoints = d.timeline.endpoints || [];
     const picks = $("pick-endpoints");
     picks.replaceChildren();
-    const label = (e) => e.method + " " + e.name;
+    const label = endpointLabel;
     const checked = new Set(endpoints.map((e, i) => i).filter((i) => chosen.has(label(endpoints[i])) ? chosen.get(label(endpoints[i])) : i < 5));
     const draw = () => {
       const p = $("pick-percentile").value;
@@ -226,7 +234,7 @@ const StampedeReport = (() => {
       const data = [x, d.timeline[p] || d.timeline.p95];
       endpoints.forEach((e, i) => {
         if (!checked.has(i)) return;
-        series.push(line(e.method + " " + e.name, i));
+        series.push(line(endpointLabel(e), i));
         data.push(e[p]);
       });
       const measured = data.length - 1;
@@ -245,7 +253,7 @@ const StampedeReport = (() => {
         chosen.set(label(e), box.checked);
         draw();
       });
-      picks.append(el("label", {}, box, " " + e.method + " " + e.name));
+      picks.append(el("label", {}, box, " " + endpointLabel(e)));
     });
     $("pick-percentile").onchange = draw;
     const notes = ["Each point is over the 10 s window before it, as the live figures."];
@@ -280,7 +288,7 @@ const StampedeReport = (() => {
   function distributionChart(d) {
     const pick = $("pick-distribution");
     const rows = [{ label: "all endpoints", dist: d.totals.distribution }]
-      .concat(d.endpoints.map((e) => ({ label: e.method + " " + e.name, dist: e.distribution })));
+      .concat(d.endpoints.map((e) => ({ label: endpointLabel(e), dist: e.distribution })));
     const before = pick.value;
     pick.replaceChildren(...rows.map((r, i) => el("option", { value: i, text: r.label })));
     if (before && Number(before) < rows.length) pick.value = before;
@@ -307,16 +315,31 @@ const StampedeReport = (() => {
 
   function endpointsTable(d) {
     const labels = d.endpoints.length ? Object.keys(d.endpoints[0].percentiles || {}) : [];
-    const columns = [{ key: "method", label: "method", text: true }, { key: "name", label: "name", text: true },
+    const columns = keyColumns(d.endpoints).concat([
       { key: "requests", label: "requests", format: (v) => num(v, 0) }, { key: "failures", label: "failures", format: (v) => num(v, 0) },
       { label: "error rate", value: (r) => r.requests ? r.failures / r.requests : 0, format: pct },
       { key: "rps", label: "req/s", format: (v) => num(v, 1) }, { key: "mean", label: "avg", format: ms },
-      { key: "min", label: "min", format: ms }]
+      { key: "min", label: "min", format: ms }])
       .concat(labels.map((l) => ({ label: l, value: (r) => (r.percentiles || {})[l], format: ms })))
       .concat([{ key: "avg_bytes", label: "avg bytes", format: (v) => num(v, 0) }]);
     const rows = d.endpoints.slice();
     rows.push(Object.assign({ method: "", name: "Aggregated" }, d.totals));
     put("table-endpoints", rows.length > 1 ? table(columns, rows, "endpoints") : empty("No endpoint saw a request."));
+  }
+
+  // New connections by endpoint: the TCP connect and, for https://, the TLS handshake, apart
+  // from the requests' response times (which include them).
+  function connectionsTable(d) {
+    const rows = d.endpoints.filter((e) => e.connect).concat(d.totals.connect ? [Object.assign({ method: "", name: "Aggregated" }, d.totals)] : []);
+    const tls = rows.some((r) => r.tls_handshake);
+    const phase = (key, part) => (r) => r[key] ? r[key][part] : null;
+    const columns = keyColumns(rows).concat([
+      { label: "connections", value: phase("connect", "count"), format: (v) => num(v, 0) },
+      { label: "connect p50", value: phase("connect", "p50"), format: ms }, { label: "connect p95", value: phase("connect", "p95"), format: ms },
+      { label: "connect max", value: phase("connect", "max"), format: ms }])
+      .concat(tls ? [{ label: "TLS p50", value: phase("tls_handshake", "p50"), format: ms },
+        { label: "TLS p95", value: phase("tls_handshake", "p95"), format: ms }, { label: "TLS max", value: phase("tls_handshake", "max"), format: ms }] : []);
+    put("table-connections", rows.length ? table(columns, rows, "connections") : empty("No connection was made."));
   }
 
   function thresholdsTable(d) {
@@ -373,20 +396,18 @@ const StampedeReport = (() => {
 
     const errors = d.errors || [];
     const errorBox = el("div");
-    errorBox.append(errors.length ? table([
-      { key: "method", label: "method", text: true }, { key: "name", label: "name", text: true },
+    errorBox.append(errors.length ? table(keyColumns(errors).concat([
       { key: "kind", label: "kind", text: true }, { key: "code", label: "code" },
       { key: "message", label: "message", text: true }, { key: "occurrences", label: "occurrences", format: (v) => num(v, 0) },
-    ], errors, "errors") : empty("No request failed."));
+    ]), errors, "errors") : empty("No request failed."));
     if (d.errors_left_out) errorBox.append(el("p", { class: "note", text: d.errors_left_out + " rarer failure row(s) left out; the JSON result has them all." }));
     put("table-errors", errorBox);
 
     const checks = d.checks || [];
-    put("table-checks", checks.length ? table([
-      { key: "method", label: "method", text: true }, { key: "name", label: "name", text: true },
+    put("table-checks", checks.length ? table(keyColumns(checks).concat([
       { key: "check", label: "check", text: true }, { key: "passed", label: "passed", format: (v) => num(v, 0) },
       { key: "failed", label: "failed", format: (v) => num(v, 0) }, { key: "pass_rate", label: "pass rate", format: pct },
-    ], checks, "checks") : empty("No step has checks."));
+    ]), checks, "checks") : empty("No step has checks."));
 
     const workers = d.workers || [];
     put("table-workers", workers.length ? table([
@@ -424,6 +445,7 @@ const StampedeReport = (() => {
     distributionChart(d);
     scatterChart(d);
     endpointsTable(d);
+    connectionsTable(d);
     thresholdsTable(d);
     stagesSection(d);
     otherTables(d);

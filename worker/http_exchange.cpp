@@ -7,8 +7,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 
 #include "worker/response_reader.hpp"
+#include "worker/tls_client.hpp"
 
 namespace stampede::worker {
 
@@ -34,6 +36,19 @@ constexpr const char* unsolicited_message =
 // server looping, which would otherwise hold the request until its timeout.
 constexpr int max_interim_responses = 16;
 
+template <class Stream>
+constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
+
+// The server closed the connection. Over TLS, a close without its close_notify alert is how
+// most servers end a connection, and means the same.
+bool end_of_stream(const boost::system::error_code& ec) {
+    return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+}
+
+std::uint64_t micros_since(steady::time_point began) {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<micros>(steady::now() - began).count());
+}
+
 // Clears the in-flight mark however the exchange ends: the deadline's wake-up reads it.
 struct in_flight_scope {
     bool& flag;
@@ -58,6 +73,8 @@ http_exchange<Stream>::~http_exchange() = default;
 template <class Stream>
 void http_exchange<Stream>::close() {
     error_code ignored;
+    if constexpr (is_tls<Stream>)
+        if (!stream_.ready()) return;
     beast::get_lowest_layer(stream_).close(ignored);
 }
 
@@ -155,10 +172,8 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
     const in_flight_scope in_flight{in_flight_};
     for (int attempt = 0; attempt < 2; ++attempt) {
         const bool reused = connected_;
-        if (!connected_) {
-            co_await asio::async_connect(beast::get_lowest_layer(stream_), to.addresses, token);
-            if (auto failed = connect_failure(step, ec)) co_return exchange_result{*failed};
-        }
+        if (!connected_)
+            if (auto failed = co_await open(step, to, ec)) co_return exchange_result{*failed};
         // Bytes waiting on a connection with no request outstanding (a response sent twice,
         // or before its request) would be read as this request's answer: the connection is
         // closed and the request fails unsent, so no response is paired with the wrong request.
@@ -175,7 +190,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
             while (!ec && !parse_buffered(*reader, ec)) {
                 const auto n = co_await stream_.async_read_some(buffer_.prepare(read_room()), token);
                 buffer_.commit(n);
-                if (ec == asio::error::eof) end_of_input(*reader, ec);
+                if (end_of_stream(ec)) end_of_input(*reader, ec);
             }
             // 1xx responses before the final one are interim (RFC 9110, 15.2): skipped. A 101
             // answers an upgrade, which a plain HTTP step never asks for.
@@ -190,12 +205,56 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
         drop_connection();
         if (is_cancellation(ec)) co_return exchange_result{exchange_outcome::cancelled};
         const bool stale = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                           ec == asio::error::broken_pipe || ec == asio::error::eof;
+                           ec == asio::error::broken_pipe || end_of_stream(ec);
         if (reused && stale && attempt == 0 && !reader->got_some() && !timed_out_) continue;
         record_exchange_failure(step, ec);
         co_return exchange_result{exchange_outcome::failed};
     }
     co_return exchange_result{exchange_outcome::failed};
+}
+
+// A new connection: the TCP connect, then for https:// the TLS handshake, each timed into
+// its endpoint's phase (`connect`, `tls_handshake`). The outcome when either failed.
+template <class Stream>
+asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(const prepared_step& step, const target& to,
+                                                                              error_code& ec) {
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    auto& phases = thread_.shard.endpoints[step.spec->endpoint_id];
+    if constexpr (is_tls<Stream>) stream_.renew(*to.tls);
+    const auto began = steady::now();
+    co_await asio::async_connect(beast::get_lowest_layer(stream_), to.addresses, token);
+    if (auto failed = connect_failure(step, ec)) co_return failed;
+    phases.connect.record(micros_since(began));
+    if constexpr (is_tls<Stream>) {
+        const auto shaking = steady::now();
+        co_await stream_.ssl().async_handshake(asio::ssl::stream_base::client, token);
+        if (auto failed = handshake_failure(step, ec)) co_return failed;
+        phases.tls_handshake.record(micros_since(shaking));
+    }
+    co_return std::nullopt;
+}
+
+// After a TLS handshake: the outcome when it failed, counted as a TLS error with OpenSSL's
+// reason (the certificate's verification result when it was that).
+template <class Stream>
+std::optional<exchange_outcome> http_exchange<Stream>::handshake_failure(const prepared_step& step, const error_code& ec) {
+    if (!ec) return std::nullopt;
+    if (is_cancellation(ec)) return exchange_outcome::cancelled;
+    const auto endpoint = step.spec->endpoint_id;
+    if (is_timeout(ec) || timed_out_) {
+        drop_connection();
+        count_failure(thread_, endpoint, error_kind::timeout, 0,
+                      "TLS handshake timed out after " + common::format_duration(step.timeout));
+        return exchange_outcome::failed;
+    }
+    if constexpr (is_tls<Stream>) {
+        SSL* ssl = stream_.native();
+        count_failure(thread_, endpoint, error_kind::tls, tls_failure_code(ssl, ec),
+                      "TLS handshake: " + tls_failure_reason(ssl, ec));
+        stream_.forget_session();
+    }
+    drop_connection();
+    return exchange_outcome::failed;
 }
 
 // After a connect: the outcome when it failed (the connection closed, the failure counted),
@@ -254,6 +313,13 @@ void http_exchange<Stream>::record_exchange_failure(const prepared_step& step, c
     if (is_timeout(ec) || timed_out_) {
         count_failure(thread_, endpoint, error_kind::timeout, 0,
                       "request timed out after " + common::format_duration(step.timeout));
+    } else if (ec.category() == asio::error::get_ssl_category()) {  // an alert: a refused client certificate
+        SSL* ssl = nullptr;
+        if constexpr (is_tls<Stream>) {
+            ssl = stream_.native();
+            stream_.forget_session();
+        }
+        count_failure(thread_, endpoint, error_kind::tls, tls_failure_code(ssl, ec), "TLS: " + tls_failure_reason(ssl, ec));
     } else if (ec == http::error::body_limit) {
         count_failure(thread_, endpoint, error_kind::transport, ec.value(),
                       "the response body is larger than max_body (" + std::to_string(step.max_body) + " bytes)");
@@ -272,9 +338,12 @@ void http_exchange<Stream>::start_response(std::optional<response_reader>& reade
 }
 
 // One ioctl: whether the kernel holds bytes for this connection while no request is out.
+// Over TLS only what was read already counts: records that are not data (a session ticket,
+// a closing alert) may wait in the socket between requests.
 template <class Stream>
 bool http_exchange<Stream>::unsolicited_bytes_waiting() {
     if (buffer_.size() > 0) return true;
+    if constexpr (is_tls<Stream>) return false;
     error_code ec;
     return beast::get_lowest_layer(stream_).available(ec) > 0 && !ec;
 }
@@ -319,5 +388,6 @@ void http_exchange<Stream>::describe(lang::response_view& view) const {
 }
 
 template class http_exchange<tcp::socket>;
+template class http_exchange<tls_stream>;
 
 }  // namespace stampede::worker

@@ -1,7 +1,7 @@
 #pragma once
 // One HTTP/1.1 request and its response over a keep-alive connection, templated on the
-// stream: a plain TCP socket today; a TLS stream over one is a second instantiation (its
-// handshake after the connect), not a rewrite. Requests are written from the buffer
+// stream: a plain TCP socket, or a TLS stream over one (tls_stream: its handshake after the
+// connect, each timed as a phase of its own). Requests are written from the buffer
 // prepared_scenario built, or rendered from the step's templates; responses are read with
 // response_reader, which keeps the body and headers only for a step that inspects them.
 // One deadline per request covers connect, write and read. With response_reader, the only
@@ -21,8 +21,10 @@
 
 #include "scenario/response_checks.hpp"
 #include "scenario/template.hpp"
+#include "worker/http_connection.hpp"
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
+#include "worker/tls_stream.hpp"
 #include "worker/user_runtime.hpp"
 
 namespace stampede::worker {
@@ -30,19 +32,15 @@ namespace stampede::worker {
 class response_reader;
 
 template <class Stream>
-class http_exchange {
+class http_exchange final : public http_connection {
 public:
     explicit http_exchange(io_thread& thread);
-    ~http_exchange();
+    ~http_exchange() override;
 
-    // Sends the step's request (connecting first when needed) and reads its final response.
-    // A request on a reused connection that the server had closed is retried once on a new one.
     boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const target& to,
-                                                    lang::template_context& context);
-    // The body and headers of the last response, for a step that keeps them.
-    void describe(lang::response_view& view) const;
-    // Closes the connection now: a request in flight ends.
-    void close();
+                                                    lang::template_context& context) override;
+    void describe(lang::response_view& view) const override;
+    void close() override;
 
 private:
     struct inspected_response;
@@ -54,7 +52,10 @@ private:
     void wait_for_deadline();
     bool parse_buffered(response_reader& reader, error_code& ec);
     void start_response(std::optional<response_reader>& reader, const prepared_step& step);
+    boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const target& to,
+                                                                  error_code& ec);
     std::optional<exchange_outcome> connect_failure(const prepared_step& step, const error_code& ec);
+    std::optional<exchange_outcome> handshake_failure(const prepared_step& step, const error_code& ec);
     exchange_outcome response_outcome(const prepared_step& step, const response_reader& reader, int interim);
     void record_exchange_failure(const prepared_step& step, const error_code& ec);
     bool unsolicited_bytes_waiting();
@@ -77,5 +78,6 @@ private:
 };
 
 extern template class http_exchange<boost::asio::ip::tcp::socket>;
+extern template class http_exchange<tls_stream>;
 
 }  // namespace stampede::worker

@@ -1,5 +1,5 @@
-// An HTTP user: the protocol-free user runtime speaking through an HTTP exchange over plain
-// TCP. A user over TLS would be the same composition with a TLS stream.
+// An HTTP user: the protocol-free user runtime speaking through one keep-alive connection
+// per host its steps send to, plain or TLS as the host's scheme says.
 #include "worker/http_user.hpp"
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
@@ -18,32 +18,46 @@ namespace asio = boost::asio;
 
 namespace {
 
-template <class Stream>
 class http_user final : public user_runtime {
 public:
     http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
               std::uint64_t seed)
-        : user_runtime(thread, std::move(scenario), class_index, seed), exchange_(thread) {}
+        : user_runtime(thread, std::move(scenario), class_index, seed) {}
 
     void cut_off() override {
-        exchange_.close();
+        for (auto& c : connections_)
+            if (c) c->close();
         wake();
     }
 
 private:
     asio::awaitable<exchange_result> exchange(const prepared_step& step) override {
-        return exchange_.perform(step, scenario_->targets[step.target], *this);
+        const auto& to = scenario_->targets[step.target];
+        last_ = &connection_to(step.target, to);
+        return last_->perform(step, to, *this);
     }
-    void describe_response(lang::response_view& view) override { exchange_.describe(view); }
+    void describe_response(lang::response_view& view) override { last_->describe(view); }
 
-    http_exchange<Stream> exchange_;
+    // Made when a step first sends to the host: most users talk to one.
+    http_connection& connection_to(std::size_t target, const struct target& to) {
+        if (connections_.size() <= target) connections_.resize(target + 1);
+        auto& slot = connections_[target];
+        if (!slot) {
+            if (to.tls) slot = std::make_unique<http_exchange<tls_stream>>(thread_);
+            else slot = std::make_unique<http_exchange<asio::ip::tcp::socket>>(thread_);
+        }
+        return *slot;
+    }
+
+    std::vector<std::unique_ptr<http_connection>> connections_;  // by target index
+    http_connection* last_ = nullptr;                            // the one the last step used
 };
 
 }  // namespace
 
 void start_http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario,
                      int class_index, std::uint64_t seed) {
-    start_user(thread, std::make_unique<http_user<asio::ip::tcp::socket>>(thread, std::move(scenario), class_index, seed));
+    start_user(thread, std::make_unique<http_user>(thread, std::move(scenario), class_index, seed));
 }
 
 }  // namespace stampede::worker

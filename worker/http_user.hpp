@@ -1,5 +1,5 @@
 #pragma once
-// HTTP users: the user runtime with an HTTP exchange over plain TCP. The engine's default
+// HTTP users: the user runtime with a keep-alive connection per host (TCP or TLS). The engine's default
 // user starter (engine_options::start_user).
 #include <cstdint>
 #include <memory>

@@ -6,6 +6,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "worker/tls_client.hpp"
+
 namespace stampede::worker {
 
 namespace asio = boost::asio;
@@ -22,8 +24,8 @@ http::verb to_verb(const std::string& method) {
     return verb == http::verb::unknown ? http::verb::get : verb;
 }
 
-// Scenario, then class, then request headers: the nearest wins (names compare without case).
-header_templates merge_headers(const lang::scenario& sc, const lang::user_class_spec& cls,
+// Scenario, host, class, then request headers: the nearest wins (names compare without case).
+header_templates merge_headers(const lang::scenario& sc, const lang::host_spec& host, const lang::user_class_spec& cls,
                                const lang::request_spec& spec) {
     header_templates out;
     auto add = [&](const lang::template_headers& list) {
@@ -34,6 +36,7 @@ header_templates merge_headers(const lang::scenario& sc, const lang::user_class_
         }
     };
     add(sc.headers);
+    add(host.headers);
     add(cls.headers);
     add(spec.headers);
     return out;
@@ -49,23 +52,25 @@ std::string serialize(const http::request<http::string_body>& req) {
 
 prepared_step prepare_step(const lang::scenario& sc, const lang::user_class_spec& cls, const lang::step_spec& step) {
     const auto& spec = step.request;
+    const auto& host = sc.hosts[step.host];
     prepared_step out;
     out.spec = &step;
+    out.target = step.host;
     out.timeout = spec.timeout.value_or(sc.default_timeout);
     out.max_body = spec.max_body.value_or(sc.default_max_body);
     http::request<http::string_body> req;
     req.method(to_verb(spec.method));
     req.version(11);
-    req.set(http::field::host, sc.host->authority());
+    req.set(http::field::host, host.url->authority());
     req.set(http::field::user_agent, "stampede/" STAMPEDE_VERSION);
     if (!spec.content_type.empty()) req.set(http::field::content_type, spec.content_type);
-    for (const auto& [name, value] : merge_headers(sc, cls, spec)) {
+    for (const auto& [name, value] : merge_headers(sc, host, cls, spec)) {
         if (value->constant()) req.set(name, value->text());
         else out.templated_headers.push_back({name, value, value->variables()});
     }
     req.keep_alive(true);
     out.constant = spec.path.constant() && spec.body.constant() && out.templated_headers.empty();
-    if (spec.path.constant()) req.target(sc.host->base_path + spec.path.text());
+    if (spec.path.constant()) req.target(host.url->base_path + spec.path.text());
     if (spec.body.constant()) {
         req.body() = spec.body.text();
         req.prepare_payload();
@@ -109,6 +114,33 @@ void mark_open_endpoints(prepared_scenario& p) {
         for_each_step(c, [&](prepared_step& s) { s.records_uncorrected = open[s.spec->endpoint_id]; });
 }
 
+// One target per host, indexed alike; only the hosts some step sends to are resolved (a host
+// that --tags left unused need not exist), and given a TLS context when they are https://.
+common::result<void> prepare_targets(prepared_scenario& p) {
+    std::vector<bool> used(p.sc->hosts.size(), false);
+    for (auto& c : p.classes) for_each_step(c, [&](prepared_step& s) { used[s.target] = true; });
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    for (std::size_t i = 0; i < p.sc->hosts.size(); ++i) {
+        const auto& host = p.sc->hosts[i];
+        target t{host.name, host.url.value_or(lang::target_host{}), {}, nullptr};
+        if (used[i]) {
+            beast::error_code ec;
+            t.addresses = resolver.resolve(t.url.host, t.url.port, ec);
+            // The scenario's one host goes unnamed, as it was written: `host: URL`.
+            const auto which = i == 0 ? std::string() : "host '" + host.name + "': ";
+            if (ec) return common::fail(which + "cannot resolve " + (i == 0 ? "host " : "") + "'" + t.url.host + "': " + ec.message());
+            if (t.url.tls()) {
+                auto tls = make_tls_client(host.tls, t.url.host);
+                if (!tls) return common::fail(which + tls.error());
+                t.tls = std::move(*tls);
+            }
+        }
+        p.targets.push_back(std::move(t));
+    }
+    return {};
+}
+
 }  // namespace
 
 common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const lang::scenario& sc) {
@@ -116,12 +148,6 @@ common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const 
     out->sc = &sc;
     out->stateful = !sc.variables.empty() || !sc.data.empty();
     out->data_cursors = std::make_unique<std::atomic<std::uint64_t>[]>(sc.data.size());
-    asio::io_context io;
-    tcp::resolver resolver(io);
-    beast::error_code ec;
-    target host{"host", *sc.host, resolver.resolve(sc.host->host, sc.host->port, ec)};
-    if (ec) return common::fail("cannot resolve host '" + sc.host->host + "': " + ec.message());
-    out->targets.push_back(std::move(host));
     for (const auto& cls : sc.user_classes) {
         prepared_class pc;
         pc.spec = &cls;
@@ -135,6 +161,7 @@ common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const 
         out->classes.push_back(std::move(pc));
     }
     mark_open_endpoints(*out);
+    if (auto targets = prepare_targets(*out); !targets) return targets.why();
     return std::shared_ptr<const prepared_scenario>(std::move(out));
 }
 

@@ -17,11 +17,15 @@
 
 namespace stampede::worker {
 
-// A host steps send to: its base URL and the addresses it resolved to when the run started.
+class tls_client;  // worker/tls_client.hpp
+
+// A host steps send to: its base URL, the addresses it resolved to when the run started, and
+// for https:// how TLS connections to it are made.
 struct target {
-    std::string name;  // "host" today: the scenario's one
+    std::string name;  // the scenario's host name ("default" for `host`)
     lang::target_host url;
     boost::asio::ip::tcp::resolver::results_type addresses;
+    std::shared_ptr<const tls_client> tls;  // null for http://
 };
 
 struct templated_header {
@@ -66,7 +70,7 @@ struct prepared_class {
 struct prepared_scenario {
     const lang::scenario* sc = nullptr;
     std::vector<prepared_class> classes;
-    std::vector<target> targets;  // the hosts steps send to; today one, the scenario's
+    std::vector<target> targets;  // indexed like scenario::hosts; resolved when a step sends there
     bool stateful = false;  // any variables or data sets: users carry a user_state
     mutable std::atomic<std::uint64_t> global_counter{0};
     mutable std::atomic<std::uint64_t> users_started{0};

@@ -144,8 +144,13 @@ demo_target::demo_target(std::vector<std::string> extra_args) {
     if (!process_->wait_for_output("listening on 127.0.0.1:", 10s))
         throw std::runtime_error("demo target did not start: " + process_->err());
     const auto out = process_->out();
-    const auto at = out.find("127.0.0.1:") + 10;
-    port_ = std::stoi(out.substr(at));
+    const std::string prefix = "listening on 127.0.0.1:";
+    for (auto at = out.find(prefix); at != std::string::npos; at = out.find(prefix, at + 1)) {
+        const auto line = out.substr(at + prefix.size(), out.find('\n', at) - at - prefix.size());
+        ports_.push_back(std::stoi(line));
+        if (line.find("(https)") != std::string::npos) https_ports_.push_back(ports_.back());
+    }
+    port_ = ports_.front();
 }
 
 std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port) {

@@ -71,12 +71,16 @@ public:
     explicit demo_target(std::vector<std::string> extra_args = {});
     std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     int port() const { return port_; }
+    // Every port it listens on, in the order given (plain ones first), and its HTTPS ones.
+    const std::vector<int>& ports() const { return ports_; }
+    const std::vector<int>& https_ports() const { return https_ports_; }
     nlohmann::json stats();  // GET /__stats
     std::uint64_t served() { return stats()["served"].get<std::uint64_t>(); }
 
 private:
     std::unique_ptr<child_process> process_;
     int port_ = 0;
+    std::vector<int> ports_, https_ports_;
 };
 
 // `stampede master --headless --bind 127.0.0.1:0 ARGS...`, once it listens; `port` is where it does.

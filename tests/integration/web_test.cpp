@@ -141,7 +141,7 @@ TEST_CASE("the web server answers every API route during a run, and /metrics mat
     const auto exposition = metrics.substr(metrics.find("\r\n\r\n") + 4);
     for (const auto& e : result["endpoints"]) {
         const auto name = e["name"].get<std::string>();
-        CHECK(sample(exposition, "stampede_requests_total{endpoint=\"" + name + "\"") == e["requests"].get<double>());
+        CHECK(sample(exposition, "stampede_requests_total{endpoint=\"" + name + "\",host=\"default\"") == e["requests"].get<double>());
         CHECK(sample(exposition, "stampede_request_duration_seconds_count{endpoint=\"" + name + "\"") ==
               e["requests"].get<double>());
     }
@@ -151,7 +151,7 @@ TEST_CASE("the web server answers every API route during a run, and /metrics mat
     CHECK(sample(exposition, "stampede_run_running{") == 0);
     CHECK(sample(exposition, "stampede_threshold_passed{") == 1);
     CHECK(sample(exposition, "stampede_iterations_total{") == result["open_classes"][0]["iterations"].get<double>());
-    CHECK(sample(exposition, "stampede_checks_total{check=\"status 200\",endpoint=\"read\",result=\"pass\"") ==
+    CHECK(sample(exposition, "stampede_checks_total{check=\"status 200\",endpoint=\"read\",host=\"default\",result=\"pass\"") ==
           result["checks"][0]["passed"].get<double>());
     write_file(run->dir.file("metrics.txt"), exposition);
     CHECK(std::system(("promtool check metrics < " + run->dir.file("metrics.txt")).c_str()) == 0);

@@ -115,3 +115,29 @@ TEST_CASE("the open model's counts and uncorrected latencies round-trip exactly"
     refused([](v1::Snapshot& s) { s.mutable_classes(0)->set_iterations(21); }, "");  // the lag holds 20 values
     refused([](v1::Snapshot& s) { s.mutable_endpoints(0)->set_uncorrected_histogram("\x01\x02"); }, "");
 }
+
+TEST_CASE("connection phases travel beside latency, one value per connection, and are bounded", "[snapshot]") {
+    auto d = sample();
+    d.endpoints[0].connect.record(120);
+    d.endpoints[0].connect.record(180);
+    d.endpoints[0].tls_handshake.record(2'000);
+    v1::Snapshot wire;
+    encode_snapshot(d, 1, wire);
+    stats_delta back(3);
+    REQUIRE(merge_snapshot(wire, 3, back).ok());
+    CHECK(back.endpoints[0].connect == d.endpoints[0].connect);
+    CHECK(back.endpoints[0].tls_handshake == d.endpoints[0].tls_handshake);
+    CHECK(back.endpoints[2].connect.empty());
+
+    // More connections than any worker makes in an interval: refused, and nothing merged.
+    histogram huge;
+    huge.record(100, max_count_per_snapshot + 1);
+    wire.mutable_endpoints(0)->set_connect_histogram(encode_histogram(huge));
+    stats_delta into(3);
+    const auto refused = merge_snapshot(wire, 3, into);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().find("connection-phase histogram") != std::string::npos);
+    CHECK(into.endpoints[0].requests == 0);
+    CHECK(into.endpoints[0].latency.empty());
+    CHECK(into.endpoints[0].connect.empty());
+}

@@ -79,11 +79,12 @@ TEST_CASE("tags select tasks and drop classes left empty", "[plan]") {
 TEST_CASE("the host comes from the flag or the file", "[plan]") {
     auto sc = sample();
     CHECK(apply_load_plan(sc, {.host = "http://10.1.2.3:81"}).ok());
-    CHECK(sc.host->host == "10.1.2.3");
+    CHECK(sc.default_host().url->host == "10.1.2.3");
     auto bad = sample();
     CHECK(apply_load_plan(bad, {.host = "nope"}).error() ==
-          "--host: host 'nope': must start with http:// (for example http://127.0.0.1:8080)");
+          "--host: host 'nope': must start with http:// or https:// (for example http://127.0.0.1:8080)");
     auto none = sample();
-    none.host.reset();
-    CHECK(apply_load_plan(none, {}).error() == "no host: set 'host' in plan.yaml or pass --host");
+    none.default_host().url.reset();
+    CHECK(apply_load_plan(none, {}).error() ==
+          "no host: set 'host' in plan.yaml or pass --host (user class 'A' sends to the default host)");
 }

@@ -49,8 +49,24 @@ TEST_CASE("user info, queries, fragments and bad ports are refused with the reas
     CHECK(refusal("http://host:99999") == "host 'http://host:99999': invalid port '99999' (1 to 65535)");
     CHECK(refusal("http://host:").find("invalid port ''") != std::string::npos);
     CHECK(refusal("http://:80").find("no host name") != std::string::npos);
-    CHECK(refusal("https://host").find("https is not supported yet") != std::string::npos);
+    CHECK(refusal("ftp://host").find("unsupported scheme 'ftp'; use http:// or https://") != std::string::npos);
     const auto long_name = refusal("http://" + std::string(100'000, 'a') + ":80");
     CHECK(long_name.find("at most 253 characters") != std::string::npos);
     CHECK(long_name.size() < 400);  // the URL is quoted shortened
+}
+
+TEST_CASE("https:// is port 443 unless it names one, and the Host header leaves the default out", "[target_host]") {
+    auto h = parse_host_url("https://agents.example/api");
+    REQUIRE(h);
+    CHECK(h->tls());
+    CHECK(h->port == "443");
+    CHECK(h->authority() == "agents.example");
+    CHECK(h->url() == "https://agents.example/api");
+    auto other = parse_host_url("https://agents.example:8443");
+    REQUIRE(other);
+    CHECK(other->authority() == "agents.example:8443");
+    auto plain443 = parse_host_url("http://agents.example:443");
+    REQUIRE(plain443);
+    CHECK_FALSE(plain443->tls());
+    CHECK(plain443->authority() == "agents.example:443");
 }
