@@ -35,7 +35,8 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("-f,--scenario", o.scenario_path, "Scenario file (YAML)")->required();
     cmd.add_option("-H,--host", o.overrides.host, "Target base URL, overrides the scenario's host");
     cmd.add_option("--host-url", o.overrides.host_urls, "NAME=URL: the base URL of the scenario's host NAME (repeatable)")
-        ->expected(1);
+        ->expected(1)
+        ->take_all();
     cmd.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users (at most 10000000); replaces a load shape")
         ->check(whole(0, 10'000'000));
     cmd.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second (at most 1000000); replaces a load shape")

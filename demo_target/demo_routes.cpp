@@ -12,8 +12,8 @@ using std::chrono::microseconds;
 
 namespace {
 
-constexpr std::array<std::string_view, route_count> names = {"state", "workflow", "jsonrpc", "training",
-                                                               "health", "ok", "not_found"};
+constexpr std::array<std::string_view, route_count> names = {"state",  "workflow", "jsonrpc", "training", "health",
+                                                               "ok",     "events",   "chat",    "not_found"};
 
 demo_response json_response(int status, const json& body) { return {status, body.dump()}; }
 
@@ -27,6 +27,8 @@ route classify(std::string_view path) {
     if (starts_with(path, "/api/v1/training/jobs")) return route::training;
     if (path == "/health" || path == "/api/v1/health") return route::health;
     if (path == "/ok") return route::ok;
+    if (path == "/api/v1/events" || starts_with(path, "/api/v1/events/")) return route::events;
+    if (path == "/api/v1/orchestrator/chat") return route::chat;
     return route::not_found;
 }
 
@@ -139,6 +141,8 @@ demo_response demo_service::dispatch(route r, const demo_request& request, std::
         case route::training: return training(request, path);
         case route::health: return json_response(200, {{"status", "ok"}});
         case route::ok: return {200, "ok", "text/plain"};
+        case route::events: return events(request, path);
+        case route::chat: return chat(request);
         default: return json_response(404, {{"error", "no such route"}, {"path", std::string(path)}});
     }
 }
@@ -186,6 +190,35 @@ demo_response demo_service::solve(const demo_request& request) {
         {"execution_trace", {{"verification_passed", true}, {"steps", 1 + query.size() % 7}}},
     };
     return json_response(200, {{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+}
+
+// POST /api/v1/events publishes, GET /api/v1/events?topic=T queries, POST
+// /api/v1/events/{id}/ack acknowledges: the event bus.
+demo_response demo_service::events(const demo_request& request, std::string_view path) {
+    auto reply = [](bus_answer a) { return demo_response{a.status, std::move(a.body)}; };
+    if (path == "/api/v1/events") {
+        if (request.method == "POST") return reply(bus_.publish(request.body));
+        if (request.method == "GET") {
+            const auto q = request.target.find('?');
+            return reply(bus_.query(q == std::string_view::npos ? std::string_view() : request.target.substr(q + 1)));
+        }
+        return json_response(405, {{"error", "method not allowed"}});
+    }
+    auto rest = path.substr(std::string_view("/api/v1/events/").size());
+    if (!rest.ends_with("/ack") || request.method != "POST") return json_response(404, {{"error", "no such event action"}});
+    return reply(bus_.acknowledge(rest.substr(0, rest.size() - 4)));
+}
+
+// POST /api/v1/orchestrator/chat {"message": ...}: the orchestrator's reply, numbered.
+demo_response demo_service::chat(const demo_request& request) {
+    if (request.method != "POST") return json_response(405, {{"error", "method not allowed"}});
+    const json body = json::parse(request.body, nullptr, false);
+    if (!body.is_object() || !body.contains("message") || !body["message"].is_string())
+        return json_response(400, {{"error", "a JSON object with a \"message\" text is required"}});
+    const auto turn = chat_turns_.fetch_add(1, std::memory_order_relaxed) + 1;
+    const auto& message = body["message"].get_ref<const std::string&>();
+    return json_response(200, {{"agent", "orchestrator"}, {"turn", turn},
+                               {"reply", "routed: " + message.substr(0, 200)}, {"done", true}});
 }
 
 // POST /api/v1/training/jobs starts a job; GET .../jobs/{id} is its status;
@@ -245,7 +278,9 @@ demo_response demo_service::stats() const {
                                {"unknown_job_lookups", unknown_job_lookups_},
                                {"workflows_started", next_workflow_},
                                {"solves_by_complexity", solves_by_complexity_},
-                               {"agents", agent_state_.size()}});
+                               {"agents", agent_state_.size()},
+                               {"events", json::parse(bus_.stats_json())},
+                               {"chat_turns", chat_turns_.load(std::memory_order_relaxed)}});
 }
 
 }  // namespace stampede::demo

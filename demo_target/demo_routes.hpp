@@ -15,10 +15,11 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "demo_target/event_bus.hpp"
 
 namespace stampede::demo {
 
-enum class route { state, workflow, jsonrpc, training, health, ok, not_found, count_ };
+enum class route { state, workflow, jsonrpc, training, health, ok, events, chat, not_found, count_ };
 inline constexpr std::size_t route_count = static_cast<std::size_t>(route::count_);
 std::string_view route_name(route r);
 std::optional<route> route_from_name(std::string_view name);
@@ -89,6 +90,8 @@ private:
     demo_response agent(const demo_request& request, std::string_view path);
     demo_response solve(const demo_request& request);
     demo_response training(const demo_request& request, std::string_view path);
+    demo_response events(const demo_request& request, std::string_view path);
+    demo_response chat(const demo_request& request);
     demo_response stats() const;
     std::chrono::microseconds draw_latency(route r);
     std::chrono::microseconds stall_left(route r) const;  // how long until the route's stall ends
@@ -109,6 +112,8 @@ private:
     std::uint64_t next_workflow_ = 0, next_job_ = 0, job_lookups_ = 0, unknown_job_lookups_ = 0;
     std::map<std::string, std::uint64_t> solves_by_complexity_;  // params.complexity, when given
     std::mt19937_64 random_;
+    event_bus bus_;
+    std::atomic<std::uint64_t> chat_turns_{0};
 };
 
 }  // namespace stampede::demo

@@ -26,7 +26,7 @@ status apply_per_route(const std::string& flag, const std::string& item, Set set
         return {};
     }
     auto r = route_from_name(name);
-    if (!r) return fail(flag + ": unknown route '" + name + "' (state, workflow, jsonrpc, training, health, ok, all)");
+    if (!r) return fail(flag + ": unknown route '" + name + "' (state, workflow, jsonrpc, training, health, ok, events, chat, all)");
     if (status done = set(*r, value); !done) return fail(flag + ": " + done.error());
     return {};
 }
@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     CLI::App app{"stampede-demo-target: a stand-in for the AI-agent services Stampede tests.\n"
                  "Routes: /v1/opscore/agent/{id}/state (GET, POST), /v1/opscore/agent/{id}/workflow (POST),\n"
                  "/api/v1/jsonrpc (modular.solve), /api/v1/training/jobs[/{id}[/export|/cancel]],\n"
+                 "/api/v1/events[?topic=T | /{id}/ack] (an event bus), /api/v1/orchestrator/chat,\n"
                  "/health, /api/v1/health, /ok, and /__stats (what was served)."};
     std::string host = "127.0.0.1";
     std::vector<std::uint16_t> ports, tls_ports;

@@ -34,11 +34,11 @@ std::string short_name(const std::string& name, std::size_t width) {
 // The columns that say which endpoint a row is: its type, its host where the run names
 // hosts, its name.
 std::string key_header(bool hosts) {
-    return hosts ? fmt::format("{:<8} {:<16} {:<40}", "Type", "Host", "Name") : fmt::format("{:<8} {:<40}", "Type", "Name");
+    return hosts ? fmt::format("{:<8} {:<20} {:<40}", "Type", "Host", "Name") : fmt::format("{:<8} {:<40}", "Type", "Name");
 }
 
 std::string key_cells(const std::string& method, const std::string& host, const std::string& name, bool hosts) {
-    return hosts ? fmt::format("{:<8} {:<16} {:<40}", method, short_name(host, 16), short_name(name, 40))
+    return hosts ? fmt::format("{:<8} {:<20} {:<40}", method, short_name(host, 20), short_name(name, 40))
                  : fmt::format("{:<8} {:<40}", method, short_name(name, 40));
 }
 
@@ -247,6 +247,9 @@ void print_stages(const run_result& result, std::ostream& out) {
 
 // Each threshold's verdict, with what was measured.
 void print_verdicts(const run_result& result, std::ostream& out) {
+    for (const auto& t : result.thresholds_left_out)
+        out << "Not judged: " << t << ": the tags chosen left none of its tasks in the run\n";
+    if (!result.thresholds_left_out.empty()) out << "\n";
     if (result.verdicts.empty()) return;
     out << "Thresholds\n" << std::string(80, '-') << "\n";
     int failed = 0;

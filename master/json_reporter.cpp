@@ -316,6 +316,7 @@ json result_document(const run_result& result) {
         {"breaking_point", breaking_json(result)},
         {"thresholds", verdicts_json(result)},
         {"thresholds_passed", all_passed(result.verdicts)},
+        {"thresholds_left_out", result.thresholds_left_out},
         {"workers", workers_json(result)},
         {"refused_snapshots", result.refused_snapshots},
         {"complete", !result.incomplete()},

@@ -31,6 +31,7 @@ void describe_plan(run_result& r, const lang::shaped_run& run) {
     // A scenario whose steps all name their hosts may have no default one: the first named stands in.
     r.target_url = sc.hosts.size() > 1 && !sc.default_host().url ? r.hosts[1].url : r.hosts[0].url;
     r.profile = run.plan.overrides.profile;
+    r.thresholds_left_out = sc.thresholds_left_out;
     r.load = run.load;
     r.user_classes.clear();
     for (const auto& cls : sc.user_classes) r.user_classes.push_back(cls.name);

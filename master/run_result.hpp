@@ -167,6 +167,7 @@ struct run_result {
     std::vector<run_event> events;  // in time order
     std::vector<stage_record> stages;
     std::vector<verdict> verdicts;
+    std::vector<std::string> thresholds_left_out;  // not judged: --tags left nothing of theirs
     std::optional<early_stop> stopped_early;
     std::optional<breaking_point> breaking;
     std::vector<worker_record> workers;

@@ -87,11 +87,23 @@ void filter_tasks(scenario& sc, const std::vector<std::string>& tags,
         for (const auto& step : steps)
             for (const auto& check : step.checks) sc.checks[check.id].in_run = true;
     };
+    std::vector<bool> reached(sc.endpoints.size(), false);
     for (const auto& cls : sc.user_classes) {
         mark(cls.on_start);
         mark(cls.on_stop);
         for (const auto& task : cls.tasks) mark(task.steps);
+        for (const auto* steps : {&cls.on_start, &cls.on_stop})
+            for (const auto& step : *steps) reached[step.endpoint_id] = true;
+        for (const auto& task : cls.tasks)
+            for (const auto& step : task.steps) reached[step.endpoint_id] = true;
     }
+    // A threshold over a part of the run no step of which is left has nothing to judge.
+    std::erase_if(sc.thresholds, [&](const threshold_spec& t) {
+        if (t.scope == threshold_scope::run || t.endpoint_ids.empty()) return false;
+        const bool left = std::any_of(t.endpoint_ids.begin(), t.endpoint_ids.end(), [&](std::uint32_t id) { return reached[id]; });
+        if (!left) sc.thresholds_left_out.push_back(t.text + " (" + std::string(scope_key(t.scope)) + " " + t.endpoint + ")");
+        return !left;
+    });
 }
 
 std::string unknown_profile(const scenario& sc, const std::string& name) {

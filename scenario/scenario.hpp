@@ -179,6 +179,9 @@ struct scenario {
     // Every tag the tasks carry, those a tag filter dropped too (what the web UI's start offers).
     std::set<std::string> tags;
     std::vector<threshold_spec> thresholds;  // pass/fail targets; with any, they decide the exit code
+    // Thresholds of a part of the run that --tags or --exclude-tags left out (their text): not
+    // judged, since nothing of theirs runs, and said so.
+    std::vector<std::string> thresholds_left_out;
     std::vector<endpoint> endpoints;  // indexed by step_spec::endpoint_id
     std::vector<check_info> checks;   // indexed by check_spec::id
     std::vector<std::string> variables;  // user variable slots, by name

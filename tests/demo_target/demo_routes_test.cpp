@@ -60,3 +60,48 @@ TEST_CASE("API key, injected errors and latency are applied", "[demo]") {
     CHECK(parse_latency("lognormal:20ms:9").error() == "lognormal sigma must be between 0 and 5");
     CHECK(parse_latency("soon").error().starts_with("invalid duration 'soon'"));
 }
+
+TEST_CASE("the event bus: publish, query the oldest unacknowledged, acknowledge each once", "[demo]") {
+    demo_service s({});
+    auto post = [&](const char* path, const char* body) { return s.handle({"POST", path, body, ""}); };
+    const auto first = post("/api/v1/events", R"({"topic": "builds", "payload": {"n": 1}})");
+    CHECK(first.status == 201);
+    CHECK(json::parse(first.body)["event_id"] == "ev-1");
+    post("/api/v1/events", R"({"topic": "builds", "payload": {"n": 2}})");
+    post("/api/v1/events", R"({"topic": "other"})");
+    CHECK(post("/api/v1/events", R"({"payload": 1})").status == 400);
+    CHECK(post("/api/v1/events", "not json").status == 400);
+
+    auto listed = json::parse(s.handle({"GET", "/api/v1/events?topic=builds&limit=1", "", ""}).body);
+    CHECK(listed["pending"] == 2);
+    REQUIRE(listed["events"].size() == 1);
+    CHECK(listed["events"][0]["event_id"] == "ev-1");
+    CHECK(listed["events"][0]["payload"]["n"] == 1);
+    CHECK(s.handle({"GET", "/api/v1/events?topic=builds&limit=1000", "", ""}).status == 400);
+    CHECK(s.handle({"GET", "/api/v1/events", "", ""}).status == 400);
+
+    CHECK(post("/api/v1/events/ev-1/ack", "").status == 200);
+    CHECK(post("/api/v1/events/ev-1/ack", "").status == 409);
+    CHECK(post("/api/v1/events/ev-99/ack", "").status == 404);
+    CHECK(post("/api/v1/events/nonsense/ack", "").status == 404);
+    listed = json::parse(s.handle({"GET", "/api/v1/events?topic=builds", "", ""}).body);
+    CHECK(listed["pending"] == 1);
+    CHECK(listed["events"][0]["event_id"] == "ev-2");
+
+    const auto stats = json::parse(s.handle({"GET", "/__stats", "", ""}).body);
+    CHECK(stats["events"]["published"] == 3);
+    CHECK(stats["events"]["acknowledged"] == 1);
+    CHECK(stats["events"]["pending"] == 2);
+    CHECK(stats["events"]["repeated_acks"] == 1);
+    CHECK(stats["events"]["unknown_acks"] == 2);
+    CHECK(stats["routes"]["events"] == 13);  // 5 publishes, 4 queries, 4 acknowledgements
+}
+
+TEST_CASE("the orchestrator's chat answers each message, numbered", "[demo]") {
+    demo_service s({});
+    auto reply = json::parse(s.handle({"POST", "/api/v1/orchestrator/chat", R"({"message": "plan a build"})", ""}).body);
+    CHECK(reply["turn"] == 1);
+    CHECK(reply["reply"] == "routed: plan a build");
+    CHECK(s.handle({"POST", "/api/v1/orchestrator/chat", R"({"text": 1})", ""}).status == 400);
+    CHECK(s.handle({"GET", "/api/v1/orchestrator/chat", "", ""}).status == 405);
+}
