@@ -15,6 +15,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -107,7 +110,19 @@ asio::awaitable<void> serve_tls(tcp::socket socket, ssl::context& context, demo_
 }
 
 // The server's TLS context from its files, or why they cannot be used.
+// A file the server cannot open, with the system's reason (OpenSSL's would be "asio.ssl error").
+common::status readable(const char* flag, const std::string& file) {
+    if (file.empty()) return {};
+    std::FILE* f = std::fopen(file.c_str(), "r");
+    if (!f) return common::fail(std::string(flag) + " '" + file + "': " + std::strerror(errno));
+    std::fclose(f);
+    return {};
+}
+
 common::result<std::unique_ptr<ssl::context>> make_server_context(const tls_files& files) {
+    for (auto ok : {readable("--tls-cert", files.certificate), readable("--tls-key", files.key),
+                    readable("--tls-client-ca", files.client_ca)})
+        if (!ok) return ok.why();
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
     beast::error_code ec;
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |

@@ -103,6 +103,8 @@ std::string tls_failure_reason(SSL* ssl, const boost::system::error_code& ec) {
     if (verification_failed(ssl)) {
         return std::string("certificate verify failed: ") + X509_verify_cert_error_string(SSL_get_verify_result(ssl));
     }
+    if (ec == asio::ssl::error::stream_truncated || ec == asio::error::eof)
+        return "the server closed the connection (does it serve TLS on this port?)";
     if (ec.category() == asio::error::get_ssl_category()) {
         const char* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
         if (reason) return reason;

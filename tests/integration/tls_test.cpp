@@ -162,3 +162,31 @@ TEST_CASE("TLS files that cannot be used are refused before any traffic, naming 
     CHECK(mismatched.run.err.find("client key '" + certs.server_key() + "': key values mismatch") != std::string::npos);
     CHECK(target.stats()["served"] == 0);
 }
+
+TEST_CASE("https:// to a port that does not serve TLS is a TLS error that says so", "[tls]") {
+    demo_target target;
+    auto r = run_https("https://127.0.0.1:" + std::to_string(target.port()), "");
+    INFO(r.run.out << r.run.err);
+    CHECK(r.run.code == 1);
+    const auto error = only_error(r.result);
+    CHECK(error["kind"] == "tls");
+    CHECK(error["message"] == "TLS handshake: the server closed the connection (does it serve TLS on this port?)");
+}
+
+TEST_CASE("a TLS server that closes idle connections costs no request: users reconnect and resume", "[tls]") {
+    test_certificates certs;
+    auto target = https_target(certs, certs.server_cert(), {"--idle-timeout", "100ms"});
+    const std::string body = "tls: {ca_file: " + certs.ca() + R"(}
+user_classes:
+  - wait_time: {constant: 250ms}
+    tasks: [{name: health, path: /health}]
+)";
+    auto r = run_scenario_with_result(https_url(target), body, {"-u", "3", "-r", "100", "-t", "2s"});
+    INFO(r.run.out << r.run.err);
+    REQUIRE(r.run.code == 0);
+    const auto& totals = r.result["totals"];
+    CHECK(totals["failures"] == 0);
+    CHECK(totals["requests"].get<std::uint64_t>() == target.stats()["served"].get<std::uint64_t>());
+    CHECK(totals["connect"]["count"].get<std::uint64_t>() >= totals["requests"].get<std::uint64_t>() - 3);
+    CHECK(target.stats()["tls"]["resumed"].get<std::uint64_t>() > 0);
+}
