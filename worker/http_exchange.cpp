@@ -41,8 +41,10 @@ constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
 // The server closed the connection. Over TLS, a close without its close_notify alert is how
 // most servers end a connection, and means the same.
+template <class Stream>
 bool end_of_stream(const boost::system::error_code& ec) {
-    return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+    if constexpr (is_tls<Stream>) return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+    return ec == asio::error::eof;
 }
 
 std::uint64_t micros_since(steady::time_point began) {
@@ -190,7 +192,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
             while (!ec && !parse_buffered(*reader, ec)) {
                 const auto n = co_await stream_.async_read_some(buffer_.prepare(read_room()), token);
                 buffer_.commit(n);
-                if (end_of_stream(ec)) end_of_input(*reader, ec);
+                if (ec && end_of_stream<Stream>(ec)) end_of_input(*reader, ec);
             }
             // 1xx responses before the final one are interim (RFC 9110, 15.2): skipped. A 101
             // answers an upgrade, which a plain HTTP step never asks for.
@@ -205,7 +207,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
         drop_connection();
         if (is_cancellation(ec)) co_return exchange_result{exchange_outcome::cancelled};
         const bool stale = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                           ec == asio::error::broken_pipe || end_of_stream(ec);
+                           ec == asio::error::broken_pipe || end_of_stream<Stream>(ec);
         if (reused && stale && attempt == 0 && !reader->got_some() && !timed_out_) continue;
         record_exchange_failure(step, ec);
         co_return exchange_result{exchange_outcome::failed};

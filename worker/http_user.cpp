@@ -33,7 +33,10 @@ public:
 private:
     asio::awaitable<exchange_result> exchange(const prepared_step& step) override {
         const auto& to = scenario_->targets[step.target];
-        last_ = &connection_to(step.target, to);
+        if (!last_ || step.target != last_target_) {  // most users send every step to one host
+            last_ = &connection_to(step.target, to);
+            last_target_ = step.target;
+        }
         return last_->perform(step, to, *this);
     }
     void describe_response(lang::response_view& view) override { last_->describe(view); }
@@ -51,6 +54,7 @@ private:
 
     std::vector<std::unique_ptr<http_connection>> connections_;  // by target index
     http_connection* last_ = nullptr;                            // the one the last step used
+    std::size_t last_target_ = 0;
 };
 
 }  // namespace
