@@ -18,42 +18,57 @@ namespace asio = boost::asio;
 
 namespace {
 
+std::unique_ptr<http_connection> make_connection(io_thread& thread, const target& to) {
+    if (to.tls) return std::make_unique<http_exchange<tls_stream>>(thread);
+    return std::make_unique<http_exchange<asio::ip::tcp::socket>>(thread);
+}
+
+// `FirstStream` is the stream of the host the class's first step sends to: that connection
+// is part of the user itself, so a user of one host is one allocation (what most are). The
+// connections to any other hosts its steps name are made with the user too, so a user's
+// long-lived parts lie together in the heap rather than between the short-lived frames of
+// requests in flight (which would keep the heap from shrinking once those end).
+template <class FirstStream>
 class http_user final : public user_runtime {
 public:
     http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
               std::uint64_t seed)
-        : user_runtime(thread, std::move(scenario), class_index, seed) {}
+        : user_runtime(thread, std::move(scenario), class_index, seed), first_(thread) {
+        const auto& targets = scenario_->classes[static_cast<std::size_t>(class_index)].targets;
+        first_target_ = targets.front();
+        for (std::size_t i = 1; i < targets.size(); ++i)
+            others_.push_back({targets[i], make_connection(thread, scenario_->targets[targets[i]])});
+        last_ = &first_;
+        last_target_ = first_target_;
+    }
 
     void cut_off() override {
-        for (auto& c : connections_)
-            if (c) c->close();
+        first_.close();
+        for (auto& [target, connection] : others_) connection->close();
         wake();
     }
 
 private:
     asio::awaitable<exchange_result> exchange(const prepared_step& step) override {
-        const auto& to = scenario_->targets[step.target];
-        if (!last_ || step.target != last_target_) {  // most users send every step to one host
-            last_ = &connection_to(step.target, to);
+        if (step.target != last_target_) {  // most users send every step to one host
+            last_ = &connection_to(step.target);
             last_target_ = step.target;
         }
-        return last_->perform(step, to, *this);
+        return last_->perform(step, scenario_->targets[step.target], *this);
     }
     void describe_response(lang::response_view& view) override { last_->describe(view); }
 
-    // Made when a step first sends to the host: most users talk to one.
-    http_connection& connection_to(std::size_t target, const struct target& to) {
-        if (connections_.size() <= target) connections_.resize(target + 1);
-        auto& slot = connections_[target];
-        if (!slot) {
-            if (to.tls) slot = std::make_unique<http_exchange<tls_stream>>(thread_);
-            else slot = std::make_unique<http_exchange<asio::ip::tcp::socket>>(thread_);
-        }
-        return *slot;
+    http_connection& connection_to(std::size_t target) {
+        if (target == first_target_) return first_;
+        for (auto& [t, connection] : others_)
+            if (t == target) return *connection;
+        throw std::logic_error("a step sends to a host its class's steps do not name");
     }
 
-    std::vector<std::unique_ptr<http_connection>> connections_;  // by target index
-    http_connection* last_ = nullptr;                            // the one the last step used
+    http_exchange<FirstStream> first_;
+    std::size_t first_target_ = 0;
+    std::vector<std::pair<std::size_t, std::unique_ptr<http_connection>>> others_;
+    http_connection* last_ = nullptr;  // the one the last step used
     std::size_t last_target_ = 0;
 };
 
@@ -61,7 +76,11 @@ private:
 
 void start_http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario,
                      int class_index, std::uint64_t seed) {
-    start_user(thread, std::make_unique<http_user>(thread, std::move(scenario), class_index, seed));
+    const auto& cls = scenario->classes[static_cast<std::size_t>(class_index)];
+    if (scenario->targets[cls.targets.front()].tls)
+        start_user(thread, std::make_unique<http_user<tls_stream>>(thread, std::move(scenario), class_index, seed));
+    else
+        start_user(thread, std::make_unique<http_user<asio::ip::tcp::socket>>(thread, std::move(scenario), class_index, seed));
 }
 
 }  // namespace stampede::worker

@@ -1,5 +1,7 @@
 #include "worker/prepared_scenario.hpp"
 
+#include <algorithm>
+
 #include <sstream>
 
 #include <boost/asio/io_context.hpp>
@@ -118,7 +120,11 @@ void mark_open_endpoints(prepared_scenario& p) {
 // that --tags left unused need not exist), and given a TLS context when they are https://.
 common::result<void> prepare_targets(prepared_scenario& p) {
     std::vector<bool> used(p.sc->hosts.size(), false);
-    for (auto& c : p.classes) for_each_step(c, [&](prepared_step& s) { used[s.target] = true; });
+    for (auto& c : p.classes)
+        for_each_step(c, [&](prepared_step& s) {
+            used[s.target] = true;
+            if (std::find(c.targets.begin(), c.targets.end(), s.target) == c.targets.end()) c.targets.push_back(s.target);
+        });
     asio::io_context io;
     tcp::resolver resolver(io);
     for (std::size_t i = 0; i < p.sc->hosts.size(); ++i) {
