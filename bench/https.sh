@@ -25,12 +25,8 @@ work=$(mktemp -d)
 mkdir -p "$work/logs"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$work/key.pem" \
     -out "$work/cert.pem" -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 30000;
-pid $work/nginx.pid;
-error_log $work/logs/error.log;
-events { worker_connections 30000; }
+. "$root/bench/nginx.sh"
+{ nginx_preamble "$work"; cat <<CONF
 http {
     access_log off;
     log_format reused "\$ssl_session_reused";
@@ -50,6 +46,7 @@ http {
     }
 }
 CONF
+} >"$work/nginx.conf"
 taskset -c 1 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 trap 'kill $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT

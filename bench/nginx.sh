@@ -2,15 +2,22 @@
 # answering GET /ok with "ok\n" on loopback, pinned to CPU 1 (the client runs on CPU 0).
 # start_nginx DIR PORT: writes DIR/nginx.conf, starts nginx in the background; its pid is in
 # $nginx_pid. The caller kills it (usually in its EXIT trap).
+# nginx_preamble DIR: the lines every bench's nginx.conf starts with (one worker, its pid,
+# error log and open-files limit in DIR).
+nginx_preamble() {
+    cat <<CONF
+worker_processes 1;
+worker_rlimit_nofile 30000;
+pid $1/nginx.pid;
+error_log $1/logs/error.log;
+events { worker_connections 30000; }
+CONF
+}
+
 start_nginx() {
     local dir=$1 port=$2
     mkdir -p "$dir/logs"
-    cat >"$dir/nginx.conf" <<CONF
-worker_processes 1;
-worker_rlimit_nofile 30000;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log;
-events { worker_connections 30000; }
+    { nginx_preamble "$dir"; cat <<CONF
 http {
     access_log off;
     keepalive_requests 1000000;
@@ -21,6 +28,7 @@ http {
     }
 }
 CONF
+    } >"$dir/nginx.conf"
     taskset -c 1 nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
     nginx_pid=$!
     sleep 0.5

@@ -81,6 +81,23 @@ void print_percentile_table(const result_view& view, std::ostream& out) {
     out << "\n";
 }
 
+// With named hosts, each host's endpoints together: which service of a fleet is slow.
+void print_hosts(const result_view& view, std::ostream& out) {
+    if (view.hosts.empty()) return;
+    out << "Hosts (every endpoint of each together)\n";
+    const auto header = fmt::format("{:<20} {:>9} {:>14} | {:>9} {:>9} {:>9} {:>9} {:>9} | {:>9}", "Host", "# reqs",
+                                    "# fails", "Avg", "50%", "95%", "99%", "Max", "req/s");
+    out << header << "\n" << std::string(header.size(), '-') << "\n";
+    for (const auto& h : view.hosts) {
+        const auto& r = h.row;
+        const double pct = r.requests ? 100.0 * r.failures / r.requests : 0.0;
+        out << fmt::format("{:<20} {:>9} {:>14} | {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} {:>9.2f} | {:>9.2f}\n",
+                           short_name(h.name, 20), r.requests, fmt::format("{}({:.2f}%)", r.failures, pct), r.avg_ms,
+                           r.percentile_ms(50), r.percentile_ms(95), r.percentile_ms(99), r.max_ms, r.rps);
+    }
+    out << "\n";
+}
+
 // New connections, apart from the requests that made them: how long the TCP connect took and,
 // for https://, the TLS handshake (as curl's and k6's timings split them).
 void print_connections(const result_view& view, std::ostream& out) {
@@ -197,6 +214,7 @@ void print_summary(const run_result& result, std::ostream& out) {
     const auto view = make_result_view(result);
     print_request_table(view, out);
     print_percentile_table(view, out);
+    print_hosts(view, out);
     print_connections(view, out);
     print_open_model(view, result.stats_duration_s(), out);
     print_errors(view, out);

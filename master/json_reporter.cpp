@@ -146,9 +146,20 @@ json skipped_json(const result_view& view) {
     return out;
 }
 
-json hosts_json(const run_result& result) {
+// Every host the scenario names; with named hosts, each that saw requests has its figures,
+// every endpoint of it together (exact: merged histograms).
+json hosts_json(const run_result& result, const result_view& view) {
     json out = json::array();
-    for (const auto& h : result.hosts) out.push_back({{"name", h.name}, {"url", h.url}});
+    for (const auto& h : result.hosts) {
+        json host = {{"name", h.name}, {"url", h.url}};
+        for (const auto& v : view.hosts)
+            if (v.name == h.name) {
+                auto figures = row_json(v.row, v.stats);
+                for (const char* key : {"method", "name", "host"}) figures.erase(key);
+                host.update(figures);
+            }
+        out.push_back(std::move(host));
+    }
     return out;
 }
 
@@ -289,7 +300,7 @@ json result_document(const run_result& result) {
         {"scenario", result.scenario_path},
         {"command_line", result.command_line},
         {"host", result.target_url},
-        {"hosts", hosts_json(result)},
+        {"hosts", hosts_json(result, view)},
         {"profile", result.profile ? json(*result.profile) : json(nullptr)},
         {"load", load_json(result.load)},
         {"threads", result.threads},

@@ -30,6 +30,25 @@ void add_endpoints(const run_result& result, result_view& view) {
     view.aggregated = {0, &result.aggregate, make_row("", "Aggregated", result.aggregate, seconds)};
 }
 
+// Per host, its endpoints merged, where the run names hosts.
+void add_hosts(const run_result& result, result_view& view) {
+    if (!view.named_hosts) return;
+    std::vector<host_view> hosts(result.hosts.size());
+    for (const auto& e : view.endpoints) {
+        const auto host = result.endpoints[e.id].host;
+        if (host >= hosts.size()) continue;
+        hosts[host].stats.merge(*e.stats);
+    }
+    const double seconds = result.stats_duration_s();
+    for (std::size_t i = 0; i < hosts.size(); ++i) {
+        if (hosts[i].stats.requests == 0) continue;
+        hosts[i].name = result.hosts[i].name;
+        hosts[i].row = make_row("", hosts[i].name, hosts[i].stats, seconds);
+        hosts[i].row.host = hosts[i].name;
+        view.hosts.push_back(std::move(hosts[i]));
+    }
+}
+
 void add_checks(const run_result& result, result_view& view) {
     for (std::size_t i = 0; i < result.checks.size() && i < result.totals.checks.size(); ++i) {
         const auto& check = result.checks[i];
@@ -64,6 +83,7 @@ result_view make_result_view(const run_result& result) {
     result_view view;
     view.endpoints.reserve(result.endpoints.size());  // `table` points into it
     add_endpoints(result, view);
+    add_hosts(result, view);
     for (const auto& [key, record] : result.totals.errors) {
         const auto& ep = result.endpoints.at(key.endpoint);
         view.errors.push_back({&ep, host_name(result, ep), key.kind, key.code, record.message, record.count});

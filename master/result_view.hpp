@@ -19,6 +19,13 @@ struct endpoint_view {
     stats_row row;
 };
 
+// Every endpoint of one host together: a fleet's row per service.
+struct host_view {
+    std::string name;
+    stats::endpoint_stats stats;  // merged from its endpoints' (exact: histograms merge)
+    stats_row row;
+};
+
 struct error_view {
     const lang::endpoint* endpoint = nullptr;
     std::string_view host;  // the endpoint's host's name ("" when the result names none)
@@ -67,8 +74,10 @@ struct result_view {
     // With open-model users: every request's latency from the moment it was sent, every
     // endpoint together (an endpoint without the correction gives its one histogram).
     std::optional<stats::histogram> uncorrected_total;
-    // Some endpoint went to a named host: tables show a host column.
+    // Some endpoint went to a named host: tables show a host column, and `hosts` has a row
+    // per host that saw requests, in the scenario's order (empty otherwise).
     bool named_hosts = false;
+    std::vector<host_view> hosts;
 };
 
 result_view make_result_view(const run_result& result);

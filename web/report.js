@@ -327,6 +327,19 @@ const StampedeReport = (() => {
     put("table-endpoints", rows.length > 1 ? table(columns, rows, "endpoints") : empty("No endpoint saw a request."));
   }
 
+  // With named hosts, a row per host that saw requests (every endpoint of it together).
+  function hostsTable(d) {
+    const rows = (d.hosts || []).filter((h) => h.requests !== undefined);
+    $("hosts-section").hidden = !namedHosts(d.endpoints) || rows.length === 0;
+    if ($("hosts-section").hidden) return;
+    put("table-hosts", table([{ key: "name", label: "host", text: true }, { key: "url", label: "URL", text: true },
+      { key: "requests", label: "requests", format: (v) => num(v, 0) }, { key: "failures", label: "failures", format: (v) => num(v, 0) },
+      { label: "error rate", value: (r) => r.requests ? r.failures / r.requests : 0, format: pct },
+      { key: "rps", label: "req/s", format: (v) => num(v, 1) }, { key: "mean", label: "avg", format: ms },
+      { key: "p50", label: "50%", format: ms }, { key: "p95", label: "95%", format: ms }, { key: "p99", label: "99%", format: ms },
+      { key: "max", label: "max", format: ms }], rows, "hosts"));
+  }
+
   // New connections by endpoint: the TCP connect and, for https://, the TLS handshake, apart
   // from the requests' response times (which include them).
   function connectionsTable(d) {
@@ -445,6 +458,7 @@ const StampedeReport = (() => {
     distributionChart(d);
     scatterChart(d);
     endpointsTable(d);
+    hostsTable(d);
     connectionsTable(d);
     thresholdsTable(d);
     stagesSection(d);

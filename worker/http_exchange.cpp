@@ -236,22 +236,28 @@ asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(con
     co_return std::nullopt;
 }
 
+// A connect or a TLS handshake that was cancelled or timed out: its outcome (the timeout
+// counted, named for `phase`); nothing otherwise, for the caller to judge.
+template <class Stream>
+std::optional<exchange_outcome> http_exchange<Stream>::cut_short(const prepared_step& step, const error_code& ec,
+                                                                 std::string_view phase) {
+    if (is_cancellation(ec)) return exchange_outcome::cancelled;
+    if (!is_timeout(ec) && !timed_out_) return std::nullopt;
+    drop_connection();
+    count_failure(thread_, step.spec->endpoint_id, error_kind::timeout, 0,
+                  std::string(phase) + " timed out after " + common::format_duration(step.timeout));
+    return exchange_outcome::failed;
+}
+
 // After a TLS handshake: the outcome when it failed, counted as a TLS error with OpenSSL's
 // reason (the certificate's verification result when it was that).
 template <class Stream>
 std::optional<exchange_outcome> http_exchange<Stream>::handshake_failure(const prepared_step& step, const error_code& ec) {
     if (!ec) return std::nullopt;
-    if (is_cancellation(ec)) return exchange_outcome::cancelled;
-    const auto endpoint = step.spec->endpoint_id;
-    if (is_timeout(ec) || timed_out_) {
-        drop_connection();
-        count_failure(thread_, endpoint, error_kind::timeout, 0,
-                      "TLS handshake timed out after " + common::format_duration(step.timeout));
-        return exchange_outcome::failed;
-    }
+    if (auto outcome = cut_short(step, ec, "TLS handshake")) return outcome;
     if constexpr (is_tls<Stream>) {
         SSL* ssl = stream_.native();
-        count_failure(thread_, endpoint, error_kind::tls, tls_failure_code(ssl, ec),
+        count_failure(thread_, step.spec->endpoint_id, error_kind::tls, tls_failure_code(ssl, ec),
                       "TLS handshake: " + tls_failure_reason(ssl, ec));
         stream_.forget_session();
     }
@@ -263,17 +269,10 @@ std::optional<exchange_outcome> http_exchange<Stream>::handshake_failure(const p
 // nothing when the connection is up.
 template <class Stream>
 std::optional<exchange_outcome> http_exchange<Stream>::connect_failure(const prepared_step& step, const error_code& ec) {
-    if (is_cancellation(ec)) return exchange_outcome::cancelled;
-    const auto endpoint = step.spec->endpoint_id;
-    if (is_timeout(ec) || timed_out_) {
-        drop_connection();
-        count_failure(thread_, endpoint, error_kind::timeout, 0,
-                      "connect timed out after " + common::format_duration(step.timeout));
-        return exchange_outcome::failed;
-    }
+    if (auto outcome = cut_short(step, ec, "connect")) return outcome;
     if (ec) {
         drop_connection();
-        count_failure(thread_, endpoint, error_kind::connect, ec.value(), "connect: " + ec.message());
+        count_failure(thread_, step.spec->endpoint_id, error_kind::connect, ec.value(), "connect: " + ec.message());
         return exchange_outcome::failed;
     }
     error_code ignored;  // a socket without it still works

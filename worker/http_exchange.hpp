@@ -54,6 +54,7 @@ private:
     void start_response(std::optional<response_reader>& reader, const prepared_step& step);
     boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const target& to,
                                                                   error_code& ec);
+    std::optional<exchange_outcome> cut_short(const prepared_step& step, const error_code& ec, std::string_view phase);
     std::optional<exchange_outcome> connect_failure(const prepared_step& step, const error_code& ec);
     std::optional<exchange_outcome> handshake_failure(const prepared_step& step, const error_code& ec);
     exchange_outcome response_outcome(const prepared_step& step, const response_reader& reader, int interim);

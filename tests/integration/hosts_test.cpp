@@ -87,6 +87,14 @@ TEST_CASE("the fleet example: twenty agents on twenty ports, each host's count i
     CHECK(csv.find("GET,[core-planner] /health,") != std::string::npos);
     CHECK(csv.find("POST,orchestrator chat,") != std::string::npos);
     CHECK(result["hosts"].size() == 21);
+    // Each host's figures: its endpoints together, with percentiles from the merged histograms.
+    for (const auto& h : result["hosts"]) {
+        INFO(h.dump().substr(0, 300));
+        CHECK(h["requests"].get<std::uint64_t>() == by_host.at(h["name"].get<std::string>()));
+        CHECK(h["p95"].get<double>() >= h["p50"].get<double>());
+        CHECK(h["p50"].get<double>() > 0);
+    }
+    CHECK(run.out.find("Hosts (every endpoint of each together)") != std::string::npos);
 }
 
 TEST_CASE("the fleet example runs one group with --tags: only that group's listeners are loaded", "[hosts]") {

@@ -53,14 +53,16 @@ TEST_CASE("a failed threshold exits 99, and one over an endpoint with no request
 user_classes:
   - tasks:
       - {name: ok, path: /ok}
-      - {name: rare, path: /ok, tags: [rare]}
+  - fixed_count: 0
+    tasks:
+      - {name: rare, path: /ok}
 thresholds:
   - p99 < 10s
   - {endpoint: rare, expect: p50 < 10s}
 )");
-    // The tag filter leaves "rare" without a request: its threshold has nothing to judge.
-    auto run = run_stampede({"run", "-f", dir.file("only_ok.yaml"), "-u", "1", "-r", "10", "-t", "2s", "--exclude-tags",
-                             "rare", "--json", dir.file("r.json")});
+    // "rare" is in the run, but no user of its class runs: its threshold has no data.
+    auto run = run_stampede({"run", "-f", dir.file("only_ok.yaml"), "-u", "1", "-r", "10", "-t", "2s",
+                             "--json", dir.file("r.json")});
     INFO(run.out << run.err);
     CHECK(run.code == 99);
     CHECK(run.out.find("FAIL  p50 < 10s (rare)") != std::string::npos);
@@ -118,4 +120,27 @@ TEST_CASE("thresholds relative to a baseline result: the mission's 'p95 below 3x
     auto bad = run_stampede({"run", "-f", dir.file("relative.yaml"), "-u", "1", "-t", "1s", "--baseline", dir.file("bad.json")});
     CHECK(bad.code == 2);
     CHECK(bad.err.find("--baseline: " + dir.file("bad.json") + ": not a Stampede result") != std::string::npos);
+}
+
+TEST_CASE("a threshold over tasks the tags left out of the run is not judged, and is named", "[thresholds]") {
+    demo_target target;
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+user_classes:
+  - tasks:
+      - {name: ok, path: /ok}
+      - {name: rare, path: /ok, tags: [rare]}
+thresholds:
+  - p99 < 10s
+  - {endpoint: rare, expect: p50 < 10s}
+  - {tag: rare, expect: error_rate < 1%}
+)");
+    auto run = run_stampede({"run", "-f", dir.file("s.yaml"), "-u", "1", "-r", "10", "-t", "1s", "--exclude-tags", "rare",
+                             "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    CHECK(run.code == 0);
+    CHECK(run.out.find("Not judged: p50 < 10s (endpoint rare)") != std::string::npos);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["thresholds"].size() == 1);
+    CHECK(result["thresholds_left_out"] == json::array({"p50 < 10s (endpoint rare)", "error_rate < 1% (tag rare)"}));
 }

@@ -60,3 +60,38 @@ TEST_CASE("a row's percentiles are read by value, never by position", "[view]") 
     CHECK(row.percentile_ms(99.9) == Approx(2.0));
     CHECK_THROWS(row.percentile_ms(42));
 }
+
+TEST_CASE("with named hosts, rows carry their host, one name on two hosts is two rows, and hosts roll up", "[view]") {
+    run_result r;
+    r.start = wall_clock::time_point{} + 1000h;
+    r.end = r.start + 10s;
+    r.hosts = {{"default", "http://a"}, {"core-1", "http://b"}, {"idle", "http://c"}};
+    r.endpoints = {{"GET", "/health", 1}, {"GET", "/health", 0}, {"POST", "/work", 1}};
+    r.totals = stats::stats_delta(3, 0);
+    r.totals.endpoints[0].record(1000, 1, false);
+    r.totals.endpoints[1].record(2000, 1, false);
+    r.totals.endpoints[2].record(9000, 1, true);
+    r.totals.add_error({2, stats::error_kind::http_status, 500}, "HTTP 500");
+    const auto view = make_result_view(r);
+    CHECK(view.named_hosts);
+    REQUIRE(view.table.size() == 3);
+    CHECK(view.table[0]->row.host == "core-1");  // "/health" on core-1 sorts before "/health" on default
+    CHECK(view.table[0]->row.qualified_name() == "[core-1] /health");
+    CHECK(view.table[1]->row.qualified_name() == "/health");
+    REQUIRE(view.hosts.size() == 2);  // "idle" saw no request
+    CHECK(view.hosts[0].name == "default");
+    CHECK(view.hosts[0].row.requests == 1);
+    CHECK(view.hosts[1].name == "core-1");
+    CHECK(view.hosts[1].row.requests == 2);
+    CHECK(view.hosts[1].row.failures == 1);
+    CHECK(view.hosts[1].stats.latency.max() == r.totals.endpoints[2].latency.max());
+    REQUIRE(view.errors.size() == 1);
+    CHECK(view.errors[0].host == "core-1");
+
+    run_result one = r;
+    one.endpoints = {{"GET", "/health", 0}, {"GET", "/x", 0}, {"POST", "/work", 0}};
+    const auto plain = make_result_view(one);
+    CHECK_FALSE(plain.named_hosts);
+    CHECK(plain.hosts.empty());
+    CHECK(plain.table[0]->row.qualified_name() == "/health");
+}

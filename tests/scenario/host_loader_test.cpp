@@ -127,7 +127,7 @@ TEST_CASE("more hosts than the limit are refused at once", "[hosts]") {
     CHECK(problems_of(text) == "s.yaml:2:3: hosts names 1001 hosts; at most 1000\n");
 }
 
-TEST_CASE("--host-url sets a named host's base URL and -H the default's, and a missing default is an error only if used", "[hosts]") {
+TEST_CASE("the flags set hosts' URLs (--host-url a named one's, -H the default's), and no default is an error only where used", "[hosts]") {
     auto sc = load_ok(fleet);
     REQUIRE(apply_load_plan(sc, {.host = "https://10.0.0.1", .host_urls = {"core-1=http://10.0.0.2:81", "loose=http://10.0.0.3"}}).ok());
     CHECK(sc.hosts[0].url->url() == "https://10.0.0.1");
