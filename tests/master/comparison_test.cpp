@@ -132,3 +132,17 @@ TEST_CASE("a faster run is no regression, and a figure one side lacks is not jud
     CHECK_FALSE(c.regressed());
     CHECK_FALSE(metric(c.endpoints[0], compared_metric::p99).change);
 }
+
+TEST_CASE("a result's endpoints on named hosts are named as its CSV names them, so either side compares", "[compare]") {
+    const char* result = R"({"stampede_version": "0.1.0", "start": "2026-12-05T10:00:00.000Z",
+      "totals": {"method": "", "name": "Aggregated", "requests": 3, "failures": 0, "rps": 1, "mean": 1, "p50": 1, "p95": 1, "p99": 1},
+      "endpoints": [
+        {"method": "GET", "name": "/health", "host": "core-1", "requests": 1, "failures": 0, "rps": 1, "mean": 1, "p50": 1, "p95": 1, "p99": 1},
+        {"method": "GET", "name": "/health", "host": "default", "requests": 2, "failures": 0, "rps": 1, "mean": 1, "p50": 1, "p95": 1, "p99": 1}]})";
+    auto s = parse_run_summary(result, "r.json");
+    INFO((s ? std::string() : s.error()));
+    REQUIRE(s);
+    REQUIRE(s->endpoints.size() == 2);
+    CHECK(s->endpoints[0].name == "[core-1] /health");
+    CHECK(s->endpoints[1].name == "/health");
+}
