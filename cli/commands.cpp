@@ -148,8 +148,10 @@ int validate_command(const std::string& scenario_path) {
     const auto& sc = *loaded.value;
     std::size_t tasks = 0;
     for (const auto& cls : sc.user_classes) tasks += cls.tasks.size();
-    std::cout << scenario_path << ": ok (" << sc.user_classes.size() << " user class(es), " << tasks
-              << " task(s), " << sc.endpoints.size() << " endpoint(s), " << sc.checks.size() << " check(s), "
+    const auto hosts = std::count_if(sc.hosts.begin(), sc.hosts.end(), [](const lang::host_spec& h) { return h.url.has_value(); });
+    std::cout << scenario_path << ": ok (" << hosts << " host(s), " << sc.user_classes.size()
+              << " user class(es), " << tasks << " task(s), " << sc.endpoints.size() << " endpoint(s), "
+              << sc.checks.size() << " check(s), "
               << sc.data.size() << " data file(s), " << sc.profiles.size() << " profile(s))\n";
     return exit_ok;
 }

@@ -60,7 +60,8 @@ common::result<latency_spec> parse_latency(std::string_view text) {
     return spec;
 }
 
-demo_service::demo_service(demo_config config) : config_(std::move(config)), random_(config_.seed) {}
+demo_service::demo_service(demo_config config)
+    : config_(std::move(config)), random_(config_.seed), chat_(config_.ws_delay, config_.ws_stream_interval) {}
 
 std::uint64_t demo_service::served() const {
     std::uint64_t total = 0;
@@ -280,6 +281,7 @@ demo_response demo_service::stats() const {
                                {"solves_by_complexity", solves_by_complexity_},
                                {"agents", agent_state_.size()},
                                {"events", json::parse(bus_.stats_json())},
+                               {"websocket", json::parse(chat_.stats_json())},
                                {"chat_turns", chat_turns_.load(std::memory_order_relaxed)}});
 }
 

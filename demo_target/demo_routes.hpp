@@ -16,6 +16,7 @@
 
 #include "common/result.hpp"
 #include "demo_target/event_bus.hpp"
+#include "demo_target/ws_chat.hpp"
 
 namespace stampede::demo {
 
@@ -64,6 +65,9 @@ struct demo_config {
     // waits `overload_latency` more (0: no limit). What a load's breaking point is found against.
     int capacity = 0;
     std::chrono::microseconds overload_latency{std::chrono::milliseconds(200)};
+    // The WebSocket chat: the wait before an echo or a streamed reply, and between streamed messages.
+    std::chrono::microseconds ws_delay{0};
+    std::chrono::microseconds ws_stream_interval{0};
 };
 
 class demo_service {
@@ -74,6 +78,7 @@ public:
     demo_response handle(const demo_request& request);
     void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
     std::uint64_t served() const;
+    ws_chat& chat() { return chat_; }
     // The ports the server listens on, before it serves: each counts what it served apart
     // (`listeners` in /__stats), as a fleet of services on many ports would.
     void set_listeners(const std::vector<std::uint16_t>& ports);
@@ -113,6 +118,7 @@ private:
     std::map<std::string, std::uint64_t> solves_by_complexity_;  // params.complexity, when given
     std::mt19937_64 random_;
     event_bus bus_;
+    ws_chat chat_;
     std::atomic<std::uint64_t> chat_turns_{0};
 };
 

@@ -1,5 +1,7 @@
 #include "demo_target/demo_server.hpp"
 
+#include "demo_target/ws_session.hpp"
+
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -43,10 +46,11 @@ std::string_view api_key_of(const http::request<http::string_body>& req) {
 }
 
 // A connection's requests: read one, answer it (after its configured delay), repeat while the
-// client keeps the connection alive and the policy allows. The stream is plain or TLS.
+// client keeps the connection alive and the policy allows. The stream is plain or TLS. An
+// upgrade to the WebSocket chat ends the requests: it is handed back, to be served on the stream.
 template <class Stream>
-asio::awaitable<void> serve_requests(Stream& stream, demo_service& service, connection_policy policy,
-                                     std::size_t listener) {
+asio::awaitable<std::optional<ws_request>> serve_requests(Stream& stream, demo_service& service,
+                                                          connection_policy policy, std::size_t listener) {
     beast::flat_buffer buffer;
     asio::steady_timer delay(stream.get_executor());
     beast::error_code ec;
@@ -59,6 +63,7 @@ asio::awaitable<void> serve_requests(Stream& stream, demo_service& service, conn
         co_await http::async_read(stream, buffer, parser, token);
         if (ec) break;
         const auto& req = parser.get();
+        if (beast::websocket::is_upgrade(req) && req.target().starts_with("/ws/chat")) co_return parser.release();
         const auto answer = service.handle({req.method_string(), req.target(), req.body(), api_key_of(req), listener});
         struct finish {  // however this request ends, it is no longer in flight
             demo_service& s;
@@ -80,19 +85,23 @@ asio::awaitable<void> serve_requests(Stream& stream, demo_service& service, conn
         co_await http::async_write(stream, res, token);
         if (ec || !res.keep_alive()) break;
     }
+    co_return std::nullopt;
 }
 
-asio::awaitable<void> serve_plain(tcp::socket socket, demo_service& service, connection_policy policy,
+asio::awaitable<void> serve_plain(tcp::socket socket, demo_service& service, ws_rooms& rooms, connection_policy policy,
                                   std::size_t listener) {
     beast::tcp_stream stream(std::move(socket));
-    co_await serve_requests(stream, service, policy, listener);
+    if (auto upgrade = co_await serve_requests(stream, service, policy, listener)) {
+        co_await serve_websocket(std::move(stream), std::move(*upgrade), service.chat(), rooms);
+        co_return;
+    }
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 // The handshake first (a client refused, or one that never finishes it, counted as a failed
 // handshake), then the requests, then a close_notify, waited for no longer than a second.
-asio::awaitable<void> serve_tls(tcp::socket socket, ssl::context& context, demo_service& service,
+asio::awaitable<void> serve_tls(tcp::socket socket, ssl::context& context, demo_service& service, ws_rooms& rooms,
                                 connection_policy policy, std::size_t listener) {
     tls_stream stream(std::move(socket), context);
     beast::error_code ec;
@@ -104,7 +113,10 @@ asio::awaitable<void> serve_tls(tcp::socket socket, ssl::context& context, demo_
         co_return;
     }
     service.tls_handshake_done(SSL_session_reused(stream.native_handle()) == 1);
-    co_await serve_requests(stream, service, policy, listener);
+    if (auto upgrade = co_await serve_requests(stream, service, policy, listener)) {
+        co_await serve_websocket(std::move(stream), std::move(*upgrade), service.chat(), rooms);
+        co_return;
+    }
     beast::get_lowest_layer(stream).expires_after(1s);
     co_await stream.async_shutdown(token);
 }
@@ -157,9 +169,10 @@ struct demo_server::impl {
             if (ec) continue;  // e.g. too many open files: keep serving the others
             socket.set_option(tcp::no_delay(true), ec);
             if (tls)
-                asio::co_spawn(target, serve_tls(std::move(socket), *tls_context, service, policy, listener), asio::detached);
+                asio::co_spawn(target, serve_tls(std::move(socket), *tls_context, service, rooms, policy, listener),
+                               asio::detached);
             else
-                asio::co_spawn(target, serve_plain(std::move(socket), service, policy, listener), asio::detached);
+                asio::co_spawn(target, serve_plain(std::move(socket), service, rooms, policy, listener), asio::detached);
         }
     }
 
@@ -179,6 +192,7 @@ struct demo_server::impl {
     }
 
     demo_service& service;
+    ws_rooms rooms;  // the WebSocket chat's rooms, across every listener and thread
     connection_policy policy;
     std::optional<tls_files> tls;
     std::unique_ptr<ssl::context> tls_context;  // shared by every connection once serving

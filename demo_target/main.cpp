@@ -1,6 +1,7 @@
 // stampede-demo-target: flags to configuration, then serve until a signal.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <tuple>
 
 #include "common/duration.hpp"
 #include "demo_target/demo_routes.hpp"
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
                  "Routes: /v1/opscore/agent/{id}/state (GET, POST), /v1/opscore/agent/{id}/workflow (POST),\n"
                  "/api/v1/jsonrpc (modular.solve), /api/v1/training/jobs[/{id}[/export|/cancel]],\n"
                  "/api/v1/events[?topic=T | /{id}/ack] (an event bus), /api/v1/orchestrator/chat,\n"
+                 "/ws/chat (WebSocket: echo, streamed replies, rooms),\n"
                  "/health, /api/v1/health, /ok, and /__stats (what was served)."};
     std::string host = "127.0.0.1";
     std::vector<std::uint16_t> ports, tls_ports;
@@ -85,6 +87,9 @@ int main(int argc, char** argv) {
                    "With more than N requests in flight, each new one waits --overload-latency more (default 0: no limit)")
         ->check(CLI::Range(0, 10'000'000));
     app.add_option("--overload-latency", overload_latency, "The wait past --capacity (default 200ms)");
+    std::string ws_delay = "0s", ws_interval = "0s";
+    app.add_option("--ws-delay", ws_delay, "WebSocket chat (/ws/chat): wait before an echo or a streamed reply (default 0s)");
+    app.add_option("--ws-stream-interval", ws_interval, "WebSocket chat: wait between streamed messages (default 0s)");
     app.add_option("--idle-timeout", idle_timeout, "Close a connection idle for this long, without notice (default 60s)");
     try {
         app.parse(argc, argv);
@@ -105,6 +110,13 @@ int main(int argc, char** argv) {
     auto overload = stampede::common::parse_duration(overload_latency);
     if (!overload) return std::cerr << "error: --overload-latency: " << overload.error() << "\n", 2;
     config.overload_latency = *overload;
+    for (auto [flag, text, into] : {std::tuple{"--ws-delay", &ws_delay, &config.ws_delay},
+                                    std::tuple{"--ws-stream-interval", &ws_interval, &config.ws_stream_interval}}) {
+        auto d = stampede::common::parse_duration(*text);
+        if (!d || d->count() < 0 || *d > std::chrono::minutes(1))
+            return std::cerr << "error: " << flag << ": a duration up to 1m, not '" << *text << "'\n", 2;
+        *into = *d;
+    }
     auto idle = stampede::common::parse_duration(idle_timeout);
     if (!idle || idle->count() <= 0) return std::cerr << "error: --idle-timeout: invalid duration '" << idle_timeout << "'\n", 2;
     policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);

@@ -105,3 +105,25 @@ TEST_CASE("the orchestrator's chat answers each message, numbered", "[demo]") {
     CHECK(s.handle({"POST", "/api/v1/orchestrator/chat", R"({"text": 1})", ""}).status == 400);
     CHECK(s.handle({"GET", "/api/v1/orchestrator/chat", "", ""}).status == 405);
 }
+
+TEST_CASE("the WebSocket chat's answers: an echo, a streamed reply bounded, a room's broadcast or join", "[demo]") {
+    ws_chat chat(std::chrono::milliseconds(5), std::chrono::milliseconds(1));
+    auto echo = chat.answer("hello");
+    CHECK(echo.what == ws_reply::kind::echo);
+    CHECK(echo.messages == std::vector<std::string>{"hello"});
+    CHECK(echo.delay == std::chrono::milliseconds(5));
+    auto stream = chat.answer(R"({"stream": 3, "text": "t"})");
+    CHECK(stream.what == ws_reply::kind::stream);
+    REQUIRE(stream.messages.size() == 3);
+    CHECK(json::parse(stream.messages[2])["done"] == true);
+    CHECK(json::parse(stream.messages[0])["done"] == false);
+    CHECK(chat.answer(R"({"stream": 99999999})").messages.size() == ws_chat::max_stream);
+    CHECK(chat.answer(R"({"stream": -1})").what == ws_reply::kind::echo);  // not a count: echoed
+    auto join = chat.answer(R"({"room": "ops"})");
+    CHECK(join.what == ws_reply::kind::join);
+    CHECK(join.room == "ops");
+    auto broadcast = chat.answer(R"({"room": "ops", "broadcast": {"x": 1}})");
+    CHECK(broadcast.what == ws_reply::kind::broadcast);
+    CHECK(json::parse(broadcast.messages[0])["text"]["x"] == 1);
+    CHECK(json::parse(chat.stats_json())["received"] == 6);
+}
