@@ -19,7 +19,7 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snaps
     out.set_cancelled(delta.cancelled);
     for (std::size_t i = 0; i < delta.endpoints.size(); ++i) {
         const auto& e = delta.endpoints[i];
-        if (e.requests == 0) continue;
+        if (e.empty()) continue;
         auto* wire = out.add_endpoints();
         wire->set_endpoint(static_cast<std::uint32_t>(i));
         wire->set_requests(e.requests);

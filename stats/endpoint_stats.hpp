@@ -30,6 +30,10 @@ struct endpoint_stats {
     }
     void merge(const endpoint_stats& other);
     void reset();
+    // Nothing counted: no request, and no connection made (a connection's phases are counted
+    // when it is made, which may be an interval before its request ends, or never if a stop
+    // cuts the request off).
+    bool empty() const { return requests == 0 && connect.empty() && tls_handshake.empty(); }
 };
 
 }  // namespace stampede::stats

@@ -91,7 +91,9 @@ bool stats_delta::empty() const {
         if (!c.empty()) return false;
     for (auto s : skipped)
         if (s) return false;
-    return total_requests() == 0;
+    for (const auto& e : endpoints)
+        if (!e.empty()) return false;
+    return true;
 }
 
 endpoint_stats stats_delta::merged_endpoints() const {

@@ -141,3 +141,18 @@ TEST_CASE("connection phases travel beside latency, one value per connection, an
     CHECK(into.endpoints[0].latency.empty());
     CHECK(into.endpoints[0].connect.empty());
 }
+
+TEST_CASE("a connection made in an interval whose request ends in the next is sent, not dropped", "[snapshot]") {
+    stats_delta d(3);
+    d.endpoints[1].connect.record(250);
+    d.endpoints[1].tls_handshake.record(1'900);
+    CHECK_FALSE(d.empty());
+    v1::Snapshot wire;
+    encode_snapshot(d, 7, wire);
+    REQUIRE(wire.endpoints_size() == 1);
+    stats_delta back(3);
+    REQUIRE(merge_snapshot(wire, 3, back).ok());
+    CHECK(back.endpoints[1].requests == 0);
+    CHECK(back.endpoints[1].connect == d.endpoints[1].connect);
+    CHECK(back.endpoints[1].tls_handshake == d.endpoints[1].tls_handshake);
+}
