@@ -49,6 +49,7 @@ json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
         {"histogram", histogram_to_json(stats.latency)},
     };
     if (!r.host.empty()) row["host"] = r.host;
+    if (stats.messages > 0) row["messages"] = stats.messages;
     return row;
 }
 

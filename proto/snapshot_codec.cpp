@@ -25,6 +25,7 @@ void encode_snapshot(const stats_delta& delta, std::uint64_t sequence, v1::Snaps
         wire->set_requests(e.requests);
         wire->set_failures(e.failures);
         wire->set_bytes(e.bytes);
+        wire->set_messages(e.messages);
         wire->set_histogram(encode_histogram(e.latency));
         if (!e.uncorrected.empty()) wire->set_uncorrected_histogram(encode_histogram(e.uncorrected));
         if (!e.connect.empty()) wire->set_connect_histogram(encode_histogram(e.connect));
@@ -108,12 +109,14 @@ common::status check_fields(const v1::Snapshot& snapshot, std::size_t endpoint_c
         if (seen[e.endpoint()]) return common::fail("endpoint " + std::to_string(e.endpoint()) + " appears twice");
         seen[e.endpoint()] = true;
         if (implausible(e.requests())) return common::fail("a request" + too_large);
+        if (implausible(e.messages())) return common::fail("a WebSocket message" + too_large);
         if (e.failures() > e.requests()) return common::fail("more failures than requests");
         // A body is at most 1 GiB (the largest max_body): 4 GiB per request is surely a lie.
         if (e.bytes() / (std::uint64_t{1} << 32) > e.requests()) return common::fail("more bytes than the requests could carry");
         counts.requests = saturating_add(counts.requests, e.requests());
         counts.failures = saturating_add(counts.failures, e.failures());
         counts.bytes = saturating_add(counts.bytes, e.bytes());
+        other(e.messages());
     }
     for (const auto& e : snapshot.errors()) {
         if (e.endpoint() >= endpoint_count) return common::fail("error for an unknown endpoint");
@@ -196,6 +199,7 @@ common::status merge_snapshot(const v1::Snapshot& snapshot, std::size_t endpoint
     for (const auto& e : snapshot.endpoints()) {
         auto& target = into.endpoints[e.endpoint()];
         target.requests += e.requests();
+        target.messages += e.messages();
         target.failures += e.failures();
         target.bytes += e.bytes();
     }

@@ -43,6 +43,17 @@ struct request_spec {
     std::vector<std::uint32_t> variables, data_sets;
 };
 
+// A step on its user's WebSocket connection to its host, instead of an HTTP request. The
+// connection is the user's, kept across steps and tasks until a close step or a failure.
+struct ws_step {
+    enum class action : std::uint8_t { connect, send, receive, receive_until, close };
+    action what = action::connect;
+    std::string subprotocol;            // connect: the Sec-WebSocket-Protocol asked for
+    std::optional<check_spec> until;    // receive_until: the message that ends a streamed reply
+    std::uint32_t max_messages = 1000;  // receive_until: a longer reply fails the step
+    std::uint32_t first_endpoint_id = 0;  // receive_until: time to its first message, an endpoint of its own
+};
+
 // One request and what to do with its response.
 struct step_spec {
     std::string name;  // endpoint name: declared `name`, else the JSON-RPC method, else the path
@@ -52,6 +63,7 @@ struct step_spec {
     std::optional<wait_time> think;  // pause after this step
     std::uint32_t endpoint_id = 0;
     std::uint32_t host = 0;  // index into scenario::hosts: the step's, its task's or class's, else the default
+    std::optional<ws_step> ws;  // a WebSocket step (request.method "WS"): its path and headers are the connect's
     int line = 0;
 };
 

@@ -270,11 +270,16 @@ void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnos
 // Endpoints are (method, name, host); steps sharing all three share one row of statistics.
 void assign_endpoints(scenario& sc) {
     std::map<std::tuple<std::string, std::string, std::uint32_t>, std::uint32_t> ids;
+    auto id_of = [&](const std::string& method, const std::string& name, std::uint32_t host) {
+        auto [it, inserted] = ids.emplace(std::make_tuple(method, name, host), static_cast<std::uint32_t>(sc.endpoints.size()));
+        if (inserted) sc.endpoints.push_back({method, name, host});
+        return it->second;
+    };
     auto assign = [&](step_spec& step) {
-        auto key = std::make_tuple(step.request.method, step.name, step.host);
-        auto [it, inserted] = ids.emplace(key, static_cast<std::uint32_t>(sc.endpoints.size()));
-        if (inserted) sc.endpoints.push_back({step.request.method, step.name, step.host});
-        step.endpoint_id = it->second;
+        step.endpoint_id = id_of(step.request.method, step.name, step.host);
+        // A streamed reply's time to its first message is a row of its own, beside the last's.
+        if (step.ws && step.ws->what == ws_step::action::receive_until)
+            step.ws->first_endpoint_id = id_of(step.request.method, step.name + " (first message)", step.host);
         for (const auto& c : step.checks) sc.checks[c.id].endpoint_id = step.endpoint_id;
     };
     for (auto& cls : sc.user_classes) {

@@ -14,7 +14,8 @@ using nlohmann::json;
 namespace {
 
 const keys step_keys = {"name",    "method",  "path",          "headers", "json",    "body",  "jsonrpc",
-                        "timeout", "max_body", "expect_status", "checks", "extract", "think", "host"};
+                        "timeout", "max_body", "expect_status", "checks", "extract", "think", "host",
+                        "ws",      "subprotocol", "until",      "max_messages"};
 const keys sequence_keys = {"name", "weight", "tags", "steps", "host"};
 const keys methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
 
@@ -94,7 +95,10 @@ step_spec step_reader::read_step(const YAML::Node& n, const template_scope& scop
     step_spec step;
     step.line = n.Mark().line + 1;
     check_keys(n, allow_task_keys ? with(step_keys, {"weight", "tags"}) : step_keys, allow_task_keys ? "task" : "step");
-    read_request(n, scope, step, allow_task_keys ? "a task" : "a step");
+    if (const auto& ws = n["ws"]) read_ws(n, ws, scope, step);
+    else read_request(n, scope, step, allow_task_keys ? "a task" : "a step");
+    for (const char* key : {"subprotocol", "until", "max_messages"})
+        if (!n["ws"] && n[key]) problem(n[key], std::string("'") + key + "' belongs to a WebSocket step (ws: ...)");
     step.host = enclosing_host_;
     if (const auto& v = n["host"])
         if (auto host = find_host(*this, v, sc_.hosts)) step.host = *host;
@@ -113,6 +117,7 @@ step_spec step_reader::read_step(const YAML::Node& n, const template_scope& scop
                 if (auto e = read_extract(it->first.Scalar(), it->second)) step.extracts.push_back(std::move(*e));
     }
     for (const auto& c : step.checks) add_unique(step.request.variables, c.expected.text.variables());
+    if (step.ws && step.ws->until) add_unique(step.request.variables, step.ws->until->expected.text.variables());
     return step;
 }
 
@@ -177,6 +182,10 @@ void step_reader::read_request(const YAML::Node& n, const template_scope& scope,
     if (const auto& v = n["expect_status"]) req.expect_status = get_statuses(v, "expect_status").value_or(std::vector<int>{});
     if (const auto& v = n["timeout"]) req.timeout = get_duration(v, "timeout");
     if (const auto& v = n["max_body"]) req.max_body = get_body_limit(v, "max_body");
+    note_template_uses(req);
+}
+
+void note_template_uses(request_spec& req) {
     add_unique(req.variables, req.path.variables());
     add_unique(req.variables, req.body.variables());
     add_unique(req.data_sets, req.path.data_sets());

@@ -30,9 +30,13 @@ private:
     step_spec read_step(const YAML::Node& n, const template_scope& scope, bool allow_task_keys);
     void read_jsonrpc(const YAML::Node& n, const YAML::Node& rpc, const template_scope& scope, step_spec& step);
     void read_request(const YAML::Node& n, const template_scope& scope, step_spec& step, std::string_view what);
+    void read_ws(const YAML::Node& n, const YAML::Node& ws, const template_scope& scope, step_spec& step);  // ws_step_loader.cpp
 
     std::uint32_t enclosing_host_ = 0;  // the default host
 };
+
+// The variables and data sets a request's templates read (path, body, headers), noted once.
+void note_template_uses(request_spec& req);
 
 // The names a user class's steps extract into, wherever they are (on_start, tasks, on_stop):
 // a user keeps its variables from one task to the next.

@@ -32,10 +32,10 @@ common::result<target_host> parse_host_url(const std::string& url) {
     std::string_view rest(url);
     const auto scheme_end = rest.find("://");
     if (scheme_end == std::string_view::npos)
-        return fail("must start with http:// or https:// (for example http://127.0.0.1:8080)");
+        return fail("must start with http://, https://, ws:// or wss:// (for example http://127.0.0.1:8080)");
     h.scheme = std::string(rest.substr(0, scheme_end));
-    if (h.scheme != "http" && h.scheme != "https")
-        return fail("unsupported scheme '" + common::shortened_utf8(h.scheme, 40) + "'; use http:// or https://");
+    if (h.scheme != "http" && h.scheme != "https" && h.scheme != "ws" && h.scheme != "wss")
+        return fail("unsupported scheme '" + common::shortened_utf8(h.scheme, 40) + "'; use http://, https://, ws:// or wss://");
     if (h.tls()) h.port = "443";
     rest.remove_prefix(scheme_end + 3);
     if (rest.find_first_of("?#") != std::string_view::npos)

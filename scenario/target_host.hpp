@@ -14,14 +14,15 @@ struct target_host {
     std::string base_path;   // prefix for every request path, without trailing slash
 
     bool ipv6() const { return host.find(':') != std::string::npos; }
-    bool tls() const { return scheme == "https"; }
+    bool tls() const { return scheme == "https" || scheme == "wss"; }
     // As the Host header and URLs write it: IPv6 in brackets, the port unless it is the
     // scheme's default (80 for http, 443 for https).
     std::string authority() const;
     std::string url() const { return scheme + "://" + authority() + base_path; }
 };
 
-// Parses "http://host:port/base" or "https://..." (host may be "[::1]"). A query, a fragment or user info has
+// Parses "http://host:port/base", "https://...", or "ws://" and "wss://" (the same, for hosts
+// WebSocket steps connect to; host may be "[::1]"). A query, a fragment or user info has
 // no meaning for a base URL every request path is appended to: refused, with the reason.
 common::result<target_host> parse_host_url(const std::string& url);
 

@@ -6,6 +6,7 @@ void endpoint_stats::merge(const endpoint_stats& other) {
     requests += other.requests;
     failures += other.failures;
     bytes += other.bytes;
+    messages += other.messages;
     latency.merge(other.latency);
     if (!other.uncorrected.empty()) uncorrected.merge(other.uncorrected);
     if (!other.connect.empty()) connect.merge(other.connect);
@@ -13,7 +14,7 @@ void endpoint_stats::merge(const endpoint_stats& other) {
 }
 
 void endpoint_stats::reset() {
-    requests = failures = bytes = 0;
+    requests = failures = bytes = messages = 0;
     latency.reset();
     uncorrected.reset();
     connect.reset();

@@ -10,7 +10,8 @@ namespace stampede::stats {
 struct endpoint_stats {
     std::uint64_t requests = 0;  // all completed requests, failures included (as Locust counts)
     std::uint64_t failures = 0;
-    std::uint64_t bytes = 0;     // response body bytes
+    std::uint64_t bytes = 0;     // response body bytes (a WebSocket step's: its messages' bytes)
+    std::uint64_t messages = 0;  // WebSocket messages its steps sent or received
     histogram latency;           // microseconds, successes and failures alike
     // For endpoints that open-model users call: every request's latency from the moment it
     // was sent, beside `latency`, which measures an iteration's first request from its
@@ -33,7 +34,7 @@ struct endpoint_stats {
     // Nothing counted: no request, and no connection made (a connection's phases are counted
     // when it is made, which may be an interval before its request ends, or never if a stop
     // cuts the request off).
-    bool empty() const { return requests == 0 && connect.empty() && tls_handshake.empty(); }
+    bool empty() const { return requests == 0 && messages == 0 && connect.empty() && tls_handshake.empty(); }
 };
 
 }  // namespace stampede::stats

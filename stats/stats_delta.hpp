@@ -16,7 +16,9 @@ namespace stampede::stats {
 // `count` is not a kind: it stays last, so a kind added before it is valid on the wire at once.
 // tls: a TLS handshake or alert (the certificate refused, by either side), apart from the
 // socket's own failures (transport).
-enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc, tls, count };
+// websocket: a WebSocket upgrade refused, a connection closed by the server (with its close
+// code), or a step on a connection that is not open.
+enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc, tls, websocket, count };
 inline constexpr std::uint32_t error_kind_count = static_cast<std::uint32_t>(error_kind::count);
 std::string_view to_string(error_kind kind);
 

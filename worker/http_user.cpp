@@ -1,5 +1,6 @@
 // An HTTP user: the protocol-free user runtime speaking through one keep-alive connection
-// per host its steps send to, plain or TLS as the host's scheme says.
+// per host its steps send to, plain or TLS as the host's scheme says, and a WebSocket per
+// host its WebSocket steps use.
 #include "worker/http_user.hpp"
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
@@ -11,6 +12,7 @@
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/user_runtime.hpp"
+#include "worker/ws_connection.hpp"
 
 namespace stampede::worker {
 
@@ -45,18 +47,35 @@ public:
     void cut_off() override {
         first_.close();
         for (auto& [target, connection] : others_) connection->close();
+        for (auto& [target, socket] : sockets_) socket->close();
         wake();
     }
 
 private:
     asio::awaitable<exchange_result> exchange(const prepared_step& step) override {
+        if (step.spec->ws) {
+            last_ws_ = &socket_to(step.target);
+            return last_ws_->perform(step, scenario_->targets[step.target], *this);
+        }
+        last_ws_ = nullptr;
         if (step.target != last_target_) {  // most users send every step to one host
             last_ = &connection_to(step.target);
             last_target_ = step.target;
         }
         return last_->perform(step, scenario_->targets[step.target], *this);
     }
-    void describe_response(lang::response_view& view) override { last_->describe(view); }
+    void describe_response(lang::response_view& view) override {
+        if (last_ws_) last_ws_->describe(view);
+        else last_->describe(view);
+    }
+
+    // Made when a WebSocket step first goes to the host.
+    ws_connection& socket_to(std::size_t target) {
+        for (auto& [t, socket] : sockets_)
+            if (t == target) return *socket;
+        sockets_.push_back({target, make_ws_connection(thread_, scenario_->targets[target])});
+        return *sockets_.back().second;
+    }
 
     http_connection& connection_to(std::size_t target) {
         if (target == first_target_) return first_;
@@ -70,6 +89,8 @@ private:
     std::vector<std::pair<std::size_t, std::unique_ptr<http_connection>>> others_;
     http_connection* last_ = nullptr;  // the one the last step used
     std::size_t last_target_ = 0;
+    std::vector<std::pair<std::size_t, std::unique_ptr<ws_connection>>> sockets_;  // WebSockets, by host
+    ws_connection* last_ws_ = nullptr;  // the last step's, when it was a WebSocket step
 };
 
 }  // namespace

@@ -52,6 +52,29 @@ std::string serialize(const http::request<http::string_body>& req) {
     return out.str();
 }
 
+// Which steps look at what they receive: checks and extractions (and a JSON-RPC response).
+void mark_inspection(const lang::step_spec& step, prepared_step& out) {
+    out.inspects = !step.checks.empty() || !step.extracts.empty() || step.request.jsonrpc;
+    out.keeps_response = !step.extracts.empty() || step.request.jsonrpc ||
+                         std::any_of(step.checks.begin(), step.checks.end(), [](const lang::check_spec& c) {
+                             return c.what != lang::check_spec::subject::status &&
+                                    c.what != lang::check_spec::subject::latency;
+                         });
+}
+
+// A WebSocket step: a connect's headers, a send's message when constant.
+void prepare_ws_step(const lang::scenario& sc, const lang::user_class_spec& cls, const lang::step_spec& step,
+                     prepared_step& out) {
+    const auto& spec = step.request;
+    for (const auto& [name, value] : merge_headers(sc, sc.hosts[step.host], cls, spec)) {
+        if (value->constant()) out.ws_headers.emplace_back(name, value->text());
+        else out.templated_headers.push_back({name, value, value->variables()});
+    }
+    out.constant = spec.path.constant() && spec.body.constant() && out.templated_headers.empty();
+    if (spec.body.constant()) out.wire = spec.body.text();
+    mark_inspection(step, out);
+}
+
 prepared_step prepare_step(const lang::scenario& sc, const lang::user_class_spec& cls, const lang::step_spec& step) {
     const auto& spec = step.request;
     const auto& host = sc.hosts[step.host];
@@ -60,6 +83,10 @@ prepared_step prepare_step(const lang::scenario& sc, const lang::user_class_spec
     out.target = step.host;
     out.timeout = spec.timeout.value_or(sc.default_timeout);
     out.max_body = spec.max_body.value_or(sc.default_max_body);
+    if (step.ws) {
+        prepare_ws_step(sc, cls, step, out);
+        return out;
+    }
     http::request<http::string_body> req;
     req.method(to_verb(spec.method));
     req.version(11);
@@ -83,12 +110,7 @@ prepared_step prepare_step(const lang::scenario& sc, const lang::user_class_spec
     } else {
         for (const auto& field : req) out.header_lines.append(field.name_string()).append(": ").append(field.value()).append("\r\n");
     }
-    out.inspects = !step.checks.empty() || !step.extracts.empty() || spec.jsonrpc;
-    out.keeps_response = !step.extracts.empty() || spec.jsonrpc ||
-                         std::any_of(step.checks.begin(), step.checks.end(), [](const lang::check_spec& c) {
-                             return c.what != lang::check_spec::subject::status &&
-                                    c.what != lang::check_spec::subject::latency;
-                         });
+    mark_inspection(step, out);
     return out;
 }
 

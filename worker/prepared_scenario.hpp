@@ -49,6 +49,9 @@ struct prepared_step {
     // the same requests.
     bool records_uncorrected = false;
     std::vector<templated_header> templated_headers;
+    // A WebSocket connect: its constant headers (scenario's, host's, class's, its own), the
+    // upgrade's own aside. A send's constant message is `wire`.
+    std::vector<std::pair<std::string, std::string>> ws_headers;
     common::micros timeout{0};
     std::uint64_t max_body = 0;
     std::size_t target = 0;  // index into prepared_scenario::targets

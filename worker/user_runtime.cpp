@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -148,11 +149,11 @@ void user_runtime::forget_extracted(const lang::step_spec& step) {
     for (const auto& e : step.extracts) state_->variables[e.slot].reset();
 }
 
-asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
+asio::awaitable<bool> user_runtime::execute(const prepared_step& step) {
     const auto& spec = *step.spec;
     if (state_ && !has_needed_variables(spec)) {  // an extraction it depends on failed or has not run
         ++thread_.shard.skipped[spec.endpoint_id];
-        co_return;
+        co_return false;
     }
     const auto sent = clock::now();
     auto start = sent;
@@ -160,7 +161,7 @@ asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
     const exchange_result result = co_await exchange(step);
     if (result.outcome == exchange_outcome::cancelled) {
         ++thread_.shard.cancelled;
-        co_return;
+        co_return true;
     }
     const auto now = clock::now();
     const auto elapsed = std::chrono::duration_cast<micros>(now - start);
@@ -178,8 +179,10 @@ asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
     } else if (state_) {
         forget_extracted(spec);
     }
-    thread_.shard.endpoints[spec.endpoint_id].record(static_cast<std::uint64_t>(elapsed.count()), result.body_bytes,
-                                                     failed);
+    auto& counted = thread_.shard.endpoints[spec.endpoint_id];
+    counted.record(static_cast<std::uint64_t>(elapsed.count()), result.body_bytes, failed);
+    counted.messages += result.messages;
+    co_return true;
 }
 
 asio::awaitable<void> user_runtime::run_steps(const std::vector<prepared_step>& steps) {
@@ -235,12 +238,16 @@ asio::awaitable<void> user_runtime::run() {
         const auto started = clock::now();
         start_iteration();
         const auto& task = pick_task();
+        bool sent = false;
         for (const auto& step : task.steps) {
-            co_await execute(step);
+            sent = co_await execute(step) || sent;
             if (retiring()) break;  // a stop ends a sequence between steps
             if (step.spec->think) co_await pause(*step.spec->think);
         }
         if (retiring()) break;
+        // An iteration whose steps were all skipped never waited on anything: it gives the
+        // thread back once, so a user that can send nothing cannot hold its thread (and the stop).
+        if (!sent) co_await asio::post(thread_.io, asio::use_awaitable);
         if (!pacer) co_await pause(user_class().spec->wait, std::chrono::duration_cast<micros>(clock::now() - started));
     }
     intended_start_ = {};

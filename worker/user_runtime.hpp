@@ -33,6 +33,7 @@ struct exchange_result {
     exchange_outcome outcome = exchange_outcome::failed;
     unsigned status = 0;  // the response's, when ok
     std::size_t body_bytes = 0;
+    std::uint32_t messages = 0;  // WebSocket messages the step sent or received
 };
 
 // Counts one failed request of `endpoint` in the thread's shard; the message is kept for the
@@ -93,7 +94,8 @@ private:
     void set_vars();
     bool has_needed_variables(const lang::step_spec& step) const;
     boost::asio::awaitable<void> run_steps(const std::vector<prepared_step>& steps);
-    boost::asio::awaitable<void> execute(const prepared_step& step);
+    // Whether the step went to its exchange (false: skipped for want of a variable).
+    boost::asio::awaitable<bool> execute(const prepared_step& step);
     void record_status(const lang::step_spec& spec, unsigned status, bool status_ok);
     bool inspect(const prepared_step& step, unsigned status, common::micros latency, bool status_ok);
     void forget_extracted(const lang::step_spec& step);

@@ -339,3 +339,24 @@ user_classes:
     CHECK(rows_at(2) >= 1);
     CHECK(rows_at(2) <= 3);  // each level holds about two rows
 }
+
+TEST_CASE("a user whose every step is skipped still gives its thread back: the run stops on time", "[run]") {
+    demo_target target;
+    temp_dir dir;
+    // The login's extraction fails (no such field), so the task, which needs its token, is
+    // skipped at every iteration, with no wait time between them.
+    auto path = scenario_file(dir, target.url(), R"(
+user_classes:
+  - on_start:
+      - {name: login, path: /health, extract: {token: no_such_field}}
+    tasks:
+      - {name: needs token, path: "/ok?t={{ token }}"}
+)");
+    auto run = run_stampede({"run", "-f", path, "-u", "2", "-r", "100", "-t", "1s", "--threads", "1", "--json",
+                             dir.file("r.json")}, std::chrono::seconds(20));
+    INFO(run.out << run.err);
+    CHECK(run.code == 1);  // the failed extractions
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    REQUIRE(result["skipped_steps"].size() == 1);
+    CHECK(result["skipped_steps"][0]["count"].get<std::uint64_t>() > 0);
+}

@@ -92,7 +92,7 @@ TEST_CASE("a step goes to its own host, else its sequence's, its class's, the de
 
 TEST_CASE("hosts that do not read are named with line and column", "[hosts]") {
     CHECK(problems_of("hosts:\n  a: ftp://x\nuser_classes: [{tasks: [{path: /}]}]\n") ==
-          "s.yaml:2:6: host 'ftp://x': unsupported scheme 'ftp'; use http:// or https://\n");
+          "s.yaml:2:6: host 'ftp://x': unsupported scheme 'ftp'; use http://, https://, ws:// or wss://\n");
     CHECK(problems_of("hosts:\n  default: http://x\nuser_classes: [{tasks: [{path: /}]}]\n") ==
           "s.yaml:2:3: 'default' is the name of the scenario's 'host'; give this one another name\n");
     CHECK(problems_of("hosts:\n  'a b': http://x\nuser_classes: [{tasks: [{path: /}]}]\n") ==
@@ -141,7 +141,7 @@ TEST_CASE("the flags set hosts' URLs (--host-url a named one's, -H the default's
     CHECK(apply_load_plan(bare, {.host_urls = {"http://x"}}).error() == "--host-url 'http://x': give NAME=URL");
     auto bad = load_ok(fleet);
     CHECK(apply_load_plan(bad, {.host_urls = {"core-1=ftp://x"}}).error() ==
-          "--host-url core-1: host 'ftp://x': unsupported scheme 'ftp'; use http:// or https://");
+          "--host-url core-1: host 'ftp://x': unsupported scheme 'ftp'; use http://, https://, ws:// or wss://");
 
     const char* named_only = "hosts: {api: http://127.0.0.1:1}\nuser_classes: [{host: api, tasks: [{path: /}]}]\n";
     auto no_default = load_ok(named_only);

@@ -82,7 +82,7 @@ TEST_CASE("the host comes from the flag or the file", "[plan]") {
     CHECK(sc.default_host().url->host == "10.1.2.3");
     auto bad = sample();
     CHECK(apply_load_plan(bad, {.host = "nope"}).error() ==
-          "--host: host 'nope': must start with http:// or https:// (for example http://127.0.0.1:8080)");
+          "--host: host 'nope': must start with http://, https://, ws:// or wss:// (for example http://127.0.0.1:8080)");
     auto none = sample();
     none.default_host().url.reset();
     CHECK(apply_load_plan(none, {}).error() ==

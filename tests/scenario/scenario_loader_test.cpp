@@ -144,7 +144,7 @@ user_classes:
         body: both
 )";
     CHECK(problems_of(text) ==
-          "s.yaml:1:7: host 'ftp://h': unsupported scheme 'ftp'; use http:// or https://\n"
+          "s.yaml:1:7: host 'ftp://h': unsupported scheme 'ftp'; use http://, https://, ws:// or wss://\n"
           "s.yaml:2:15: users must be between 0 and 10000000, got -1\n"
           "s.yaml:2:31: spawn_rate must be a number of at least 0.001\n"
           "s.yaml:2:47: run_time: unknown unit in duration '10x' (use h, m, s, ms, us)\n"
@@ -187,7 +187,8 @@ TEST_CASE("host URLs are checked", "[scenario]") {
     CHECK(parse_host_url("http://h:99999").error() == "host 'http://h:99999': invalid port '99999' (1 to 65535)");
     CHECK_FALSE(parse_host_url("127.0.0.1:8080"));
     CHECK(parse_host_url("https://h")->port == "443");
-    CHECK(parse_host_url("wss://h").error() == "host 'wss://h': unsupported scheme 'wss'; use http:// or https://");
+    CHECK(parse_host_url("wss://h")->tls());
+    CHECK(parse_host_url("gopher://h").error() == "host 'gopher://h': unsupported scheme 'gopher'; use http://, https://, ws:// or wss://");
 }
 
 TEST_CASE("a scenario that is not UTF-8 is refused where its first bad byte is", "[loader]") {

@@ -49,7 +49,7 @@ TEST_CASE("user info, queries, fragments and bad ports are refused with the reas
     CHECK(refusal("http://host:99999") == "host 'http://host:99999': invalid port '99999' (1 to 65535)");
     CHECK(refusal("http://host:").find("invalid port ''") != std::string::npos);
     CHECK(refusal("http://:80").find("no host name") != std::string::npos);
-    CHECK(refusal("ftp://host").find("unsupported scheme 'ftp'; use http:// or https://") != std::string::npos);
+    CHECK(refusal("ftp://host").find("unsupported scheme 'ftp'; use http://, https://, ws:// or wss://") != std::string::npos);
     const auto long_name = refusal("http://" + std::string(100'000, 'a') + ":80");
     CHECK(long_name.find("at most 253 characters") != std::string::npos);
     CHECK(long_name.size() < 400);  // the URL is quoted shortened
