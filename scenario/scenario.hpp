@@ -46,7 +46,7 @@ struct request_spec {
 // A step on its user's WebSocket connection to its host, instead of an HTTP request. The
 // connection is the user's, kept across steps and tasks until a close step or a failure.
 struct ws_step {
-    enum class action : std::uint8_t { connect, send, receive, receive_until, close };
+    enum class action : std::uint8_t { connect, send, receive, receive_until, ping, close };
     action what = action::connect;
     std::string subprotocol;            // connect: the Sec-WebSocket-Protocol asked for
     std::optional<check_spec> until;    // receive_until: the message that ends a streamed reply

@@ -1,4 +1,4 @@
-// WebSocket steps: `ws: connect | send | receive | receive_until | close`, with the keys each
+// WebSocket steps: `ws: connect | send | receive | receive_until | ping | close`, with the keys each
 // takes. Part of the step reader (step_loader.hpp).
 #include <algorithm>
 
@@ -11,7 +11,7 @@ namespace {
 constexpr std::pair<std::string_view, ws_step::action> actions[] = {
     {"connect", ws_step::action::connect},   {"send", ws_step::action::send},
     {"receive", ws_step::action::receive},   {"receive_until", ws_step::action::receive_until},
-    {"close", ws_step::action::close}};
+    {"ping", ws_step::action::ping},         {"close", ws_step::action::close}};
 
 // The keys of an HTTP request that mean nothing on a WebSocket, and those only some actions take.
 constexpr std::string_view http_only[] = {"method", "jsonrpc", "expect_status", "max_body"};
@@ -22,6 +22,7 @@ std::string default_name(ws_step::action what, const text_template& path) {
         case ws_step::action::send: return "send";
         case ws_step::action::receive: return "receive";
         case ws_step::action::receive_until: return "receive until";
+        case ws_step::action::ping: return "ping";
         case ws_step::action::close: return "close";
     }
     return "ws";
@@ -37,7 +38,7 @@ void step_reader::read_ws(const YAML::Node& n, const YAML::Node& ws_node, const 
     if (!name) return;
     const auto* found = std::find_if(std::begin(actions), std::end(actions), [&](const auto& a) { return a.first == *name; });
     if (found == std::end(actions)) {
-        problem(ws_node, "ws must be connect, send, receive, receive_until or close, not '" + *name + "'");
+        problem(ws_node, "ws must be connect, send, receive, receive_until, ping or close, not '" + *name + "'");
         return;
     }
     ws.what = found->second;

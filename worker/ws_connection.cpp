@@ -49,6 +49,7 @@ public:
             case action::send: co_return co_await send(step, context);
             case action::receive: co_return co_await receive(step, context, false);
             case action::receive_until: co_return co_await receive(step, context, true);
+            case action::ping: co_return co_await ping(step);
             case action::close: co_return co_await close_step(step);
         }
         co_return exchange_result{};
@@ -222,6 +223,16 @@ private:
     exchange_result finished(exchange_result result) {
         if (ws_) beast::get_lowest_layer(*ws_).expires_never();
         return result;
+    }
+
+    // A ping frame, timed until written; the server's pong is taken in by the next receive.
+    asio::awaitable<exchange_result> ping(const prepared_step& step) {
+        if (!ws_) co_return co_await not_open(step);
+        error_code ec;
+        beast::get_lowest_layer(*ws_).expires_after(step.timeout);
+        co_await ws_->async_ping({}, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return exchange_result{*failed(step, ec, "ping")};
+        co_return finished(exchange_result{exchange_outcome::ok, 0, 0});
     }
 
     asio::awaitable<exchange_result> close_step(const prepared_step& step) {

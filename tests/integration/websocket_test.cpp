@@ -23,6 +23,7 @@ user_classes:
           - {name: chat reply, ws: receive, timeout: 5s, checks: [{json: text, contains: hello}]}
           - {name: stream ask, ws: send, json: {stream: 5, text: thinking}}
           - {name: stream reply, ws: receive_until, until: {json: done, equals: true}, timeout: 5s}
+          - {name: chat ping, ws: ping}
       - {name: health, path: /health}
 )";
 
@@ -107,4 +108,22 @@ user_classes:
     CHECK(reasons["bad connect"] == "WebSocket upgrade refused: HTTP 404\n");
     CHECK(reasons["orphan send"] == "no open WebSocket to this host (a 'ws: connect' step opens one)\n");
     CHECK(reasons["huge reply"].find("receive: the server closed the WebSocket with code 1009") != std::string::npos);
+}
+
+TEST_CASE("the AgentOS example: REST and WebSocket chat under one SLA, every threshold passing", "[websocket]") {
+    demo_target target({"--latency", "all=lognormal:15ms:0.4", "--ws-delay", "20ms", "--ws-stream-interval", "5ms",
+                        "--threads", "2"});
+    temp_dir dir;
+    auto run = run_stampede({"run", "-f", EXAMPLES_DIR "/agentos.yaml", "--profile", "quick", "-t", "4s", "-H",
+                             target.url(), "--json", dir.file("r.json")});
+    INFO(run.out << run.err);
+    CHECK(run.code == 0);  // the SLA held
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["thresholds"].size() == 6);
+    CHECK(result["thresholds_passed"] == true);
+    const auto chat = target.stats()["websocket"];
+    CHECK(messages(result, "chat send") + messages(result, "ask") == chat["received"].get<std::uint64_t>());
+    CHECK(messages(result, "streamed answer") == 20 * endpoint(result, "streamed answer")["requests"].get<std::uint64_t>());
+    CHECK(endpoint(result, "chat close")["requests"].get<std::uint64_t>() == chat["connections"].get<std::uint64_t>());
+    CHECK(endpoint(result, "read state")["requests"].get<std::uint64_t>() > 0);
 }

@@ -48,7 +48,7 @@ user_classes:
 
 TEST_CASE("WebSocket steps that do not read are refused where they are written", "[ws]") {
     CHECK(problems_of("          - {ws: dance}\n") ==
-          "s.yaml:6:18: ws must be connect, send, receive, receive_until or close, not 'dance'\n");
+          "s.yaml:6:18: ws must be connect, send, receive, receive_until, ping or close, not 'dance'\n");
     CHECK(problems_of("          - {ws: connect}\n") == "s.yaml:6:13: a 'ws: connect' step has no 'path'\n");
     CHECK(problems_of("          - {ws: send}\n") == "s.yaml:6:13: a 'ws: send' step needs the message: 'json' or 'body'\n");
     CHECK(problems_of("          - {ws: receive_until}\n") ==
