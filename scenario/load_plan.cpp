@@ -92,10 +92,15 @@ void filter_tasks(scenario& sc, const std::vector<std::string>& tags,
         mark(cls.on_start);
         mark(cls.on_stop);
         for (const auto& task : cls.tasks) mark(task.steps);
-        for (const auto* steps : {&cls.on_start, &cls.on_stop})
-            for (const auto& step : *steps) reached[step.endpoint_id] = true;
-        for (const auto& task : cls.tasks)
-            for (const auto& step : task.steps) reached[step.endpoint_id] = true;
+        auto reach = [&](const std::vector<step_spec>& steps) {
+            for (const auto& step : steps) {
+                reached[step.endpoint_id] = true;
+                if (step.ws && step.ws->what == ws_step::action::receive_until) reached[step.ws->first_endpoint_id] = true;
+            }
+        };
+        reach(cls.on_start);
+        reach(cls.on_stop);
+        for (const auto& task : cls.tasks) reach(task.steps);
     }
     // A threshold over a part of the run no step of which is left has nothing to judge.
     std::erase_if(sc.thresholds, [&](const threshold_spec& t) {
