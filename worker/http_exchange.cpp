@@ -47,10 +47,6 @@ bool end_of_stream(const boost::system::error_code& ec) {
     return ec == asio::error::eof;
 }
 
-std::uint64_t micros_since(steady::time_point began) {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<micros>(steady::now() - began).count());
-}
-
 // Clears the in-flight mark however the exchange ends: the deadline's wake-up reads it.
 struct in_flight_scope {
     bool& flag;
@@ -226,12 +222,12 @@ asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(con
     const auto began = steady::now();
     co_await asio::async_connect(beast::get_lowest_layer(stream_), to.addresses, token);
     if (auto failed = connect_failure(step, ec)) co_return failed;
-    phases.connect.record(micros_since(began));
+    phases.connect.record(common::micros_since(began));
     if constexpr (is_tls<Stream>) {
         const auto shaking = steady::now();
         co_await stream_.ssl().async_handshake(asio::ssl::stream_base::client, token);
         if (auto failed = handshake_failure(step, ec)) co_return failed;
-        phases.tls_handshake.record(micros_since(shaking));
+        phases.tls_handshake.record(common::micros_since(shaking));
     }
     co_return std::nullopt;
 }

@@ -21,7 +21,7 @@
 
 #include "scenario/response_checks.hpp"
 #include "scenario/template.hpp"
-#include "worker/http_connection.hpp"
+#include "worker/host_connection.hpp"
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/tls_stream.hpp"
@@ -32,7 +32,7 @@ namespace stampede::worker {
 class response_reader;
 
 template <class Stream>
-class http_exchange final : public http_connection {
+class http_exchange final : public host_connection {
 public:
     explicit http_exchange(io_thread& thread);
     ~http_exchange() override;

@@ -20,7 +20,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::unique_ptr<http_connection> make_connection(io_thread& thread, const target& to) {
+std::unique_ptr<host_connection> make_connection(io_thread& thread, const target& to) {
     if (to.tls) return std::make_unique<http_exchange<tls_stream>>(thread);
     return std::make_unique<http_exchange<asio::ip::tcp::socket>>(thread);
 }
@@ -41,6 +41,7 @@ public:
         for (std::size_t i = 1; i < targets.size(); ++i)
             others_.push_back({targets[i], make_connection(thread, scenario_->targets[targets[i]])});
         last_ = &first_;
+        described_ = last_;
         last_target_ = first_target_;
     }
 
@@ -54,30 +55,27 @@ public:
 private:
     asio::awaitable<exchange_result> exchange(const prepared_step& step) override {
         if (step.spec->ws) {
-            last_ws_ = &socket_to(step.target);
-            return last_ws_->perform(step, scenario_->targets[step.target], *this);
+            described_ = &socket_to(step.target);
+            return described_->perform(step, scenario_->targets[step.target], *this);
         }
-        last_ws_ = nullptr;
         if (step.target != last_target_) {  // most users send every step to one host
             last_ = &connection_to(step.target);
             last_target_ = step.target;
         }
+        described_ = last_;
         return last_->perform(step, scenario_->targets[step.target], *this);
     }
-    void describe_response(lang::response_view& view) override {
-        if (last_ws_) last_ws_->describe(view);
-        else last_->describe(view);
-    }
+    void describe_response(lang::response_view& view) override { described_->describe(view); }
 
     // Made when a WebSocket step first goes to the host.
-    ws_connection& socket_to(std::size_t target) {
+    host_connection& socket_to(std::size_t target) {
         for (auto& [t, socket] : sockets_)
             if (t == target) return *socket;
         sockets_.push_back({target, make_ws_connection(thread_, scenario_->targets[target])});
         return *sockets_.back().second;
     }
 
-    http_connection& connection_to(std::size_t target) {
+    host_connection& connection_to(std::size_t target) {
         if (target == first_target_) return first_;
         for (auto& [t, connection] : others_)
             if (t == target) return *connection;
@@ -86,11 +84,11 @@ private:
 
     http_exchange<FirstStream> first_;
     std::size_t first_target_ = 0;
-    std::vector<std::pair<std::size_t, std::unique_ptr<http_connection>>> others_;
-    http_connection* last_ = nullptr;  // the one the last step used
+    std::vector<std::pair<std::size_t, std::unique_ptr<host_connection>>> others_;
+    host_connection* last_ = nullptr;  // the one the last step used
     std::size_t last_target_ = 0;
-    std::vector<std::pair<std::size_t, std::unique_ptr<ws_connection>>> sockets_;  // WebSockets, by host
-    ws_connection* last_ws_ = nullptr;  // the last step's, when it was a WebSocket step
+    std::vector<std::pair<std::size_t, std::unique_ptr<host_connection>>> sockets_;  // WebSockets, by host
+    host_connection* described_ = nullptr;  // the connection of the last step, whose response checks read
 };
 
 }  // namespace

@@ -27,19 +27,15 @@ using steady = std::chrono::steady_clock;
 
 namespace {
 
-std::uint64_t micros_since(steady::time_point began) {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<common::micros>(steady::now() - began).count());
-}
-
 // The largest message a step takes: as large as any response body may be.
 constexpr std::uint64_t max_message = std::uint64_t{1} << 30;
 
 template <class Socket>
-class ws_connection_impl final : public ws_connection {
+class ws_connection final : public host_connection {
     static constexpr bool tls = !std::is_same_v<Socket, beast::tcp_stream>;
 
 public:
-    explicit ws_connection_impl(io_thread& thread) : thread_(thread) {}
+    explicit ws_connection(io_thread& thread) : thread_(thread) {}
 
     asio::awaitable<exchange_result> perform(const prepared_step& step, const target& to,
                                              lang::template_context& context) override {
@@ -114,7 +110,7 @@ private:
             ws_.reset();
             co_return exchange_result{exchange_outcome::failed};
         }
-        phases.connect.record(micros_since(began));
+        phases.connect.record(common::micros_since(began));
         if constexpr (tls) {
             to.tls->prepare(ws_->next_layer().native_handle(), session_);
             const auto shaking = steady::now();
@@ -128,7 +124,7 @@ private:
                 co_return exchange_result{exchange_outcome::failed};
             }
             if (ec) co_return exchange_result{*failed(step, ec, "TLS handshake")};
-            phases.tls_handshake.record(micros_since(shaking));
+            phases.tls_handshake.record(common::micros_since(shaking));
         }
         decorate(step, context);
         std::string path = to.url.base_path;
@@ -206,7 +202,7 @@ private:
             last_ = beast::buffers_to_string(buffer_.data());
             bytes += last_.size();
             if (!until) break;
-            if (n == 1) thread_.shard.endpoints[ws.first_endpoint_id].record(micros_since(began), last_.size(), false);
+            if (n == 1) thread_.shard.endpoints[ws.first_endpoint_id].record(common::micros_since(began), last_.size(), false);
             lang::response_view view{0, last_, std::chrono::duration_cast<common::micros>(steady::now() - began), {}};
             lang::response_inspector inspector(view);
             if (inspector.check(*ws.until, ws.until->expected.text.constant() ? ws.until->expected.text.text() : expected))
@@ -255,9 +251,9 @@ private:
 
 }  // namespace
 
-std::unique_ptr<ws_connection> make_ws_connection(io_thread& thread, const target& to) {
-    if (to.tls) return std::make_unique<ws_connection_impl<beast::ssl_stream<beast::tcp_stream>>>(thread);
-    return std::make_unique<ws_connection_impl<beast::tcp_stream>>(thread);
+std::unique_ptr<host_connection> make_ws_connection(io_thread& thread, const target& to) {
+    if (to.tls) return std::make_unique<ws_connection<beast::ssl_stream<beast::tcp_stream>>>(thread);
+    return std::make_unique<ws_connection<beast::tcp_stream>>(thread);
 }
 
 }  // namespace stampede::worker

@@ -156,7 +156,7 @@ TEST_CASE("bad host URLs and refused connections on a named host are clear error
     CHECK(result["errors"][0]["host"] == "api");
     auto bad_flag = run_stampede({"run", "-f", dir.file("s.yaml"), "--host-url", "api=127.0.0.1:80", "-t", "1s"});
     CHECK(bad_flag.code == 2);
-    CHECK(bad_flag.err.find("--host-url api: host '127.0.0.1:80': must start with http:// or https://") != std::string::npos);
+    CHECK(bad_flag.err.find("--host-url api: host '127.0.0.1:80': must start with http://, https://, ws:// or wss://") != std::string::npos);
     auto unknown = run_stampede({"run", "-f", dir.file("s.yaml"), "--host-url", "apj=http://x", "-t", "1s"});
     CHECK(unknown.code == 2);
     CHECK(unknown.err.find("has no host named 'apj' (did you mean 'api'?)") != std::string::npos);

@@ -1,6 +1,7 @@
 #pragma once
-// What an HTTP user holds per host it sends to: one keep-alive connection, plain or TLS,
-// behind one interface, so a user whose steps go to several hosts keeps a connection to each.
+// What a user holds per host it sends to, behind one interface whatever the protocol: a
+// keep-alive HTTP connection (plain or TLS: http_exchange) and, for WebSocket steps, a
+// WebSocket (ws_connection). A user whose steps go to several hosts keeps one of each it uses.
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
 
@@ -11,14 +12,16 @@
 
 namespace stampede::worker {
 
-class http_connection {
+class host_connection {
 public:
-    virtual ~http_connection() = default;
-    // Sends the step's request to `to` (connecting first when needed) and reads its final
-    // response. A request on a reused connection that the server had closed is retried once.
+    virtual ~host_connection() = default;
+    // Carries out the step on this connection to `to`: an HTTP request and its final
+    // response (connecting first when needed; a request on a reused connection the server had
+    // closed is retried once), or a WebSocket step.
     virtual boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const target& to,
                                                             lang::template_context& context) = 0;
-    // The body and headers of the last response, for a step that keeps them.
+    // The body and headers of the last response (or the last WebSocket message), for a step
+    // that keeps them.
     virtual void describe(lang::response_view& view) const = 0;
     // Closes the connection now: a request in flight ends.
     virtual void close() = 0;
