@@ -198,7 +198,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
         if (!ec) {
             const auto outcome = response_outcome(step, *reader, interim);
             if (outcome != exchange_outcome::ok) co_return exchange_result{outcome};
-            co_return exchange_result{outcome, reader->status(), reader->body_bytes()};
+            co_return exchange_result{outcome, static_cast<std::uint16_t>(reader->status()), 0, reader->body_bytes()};
         }
         drop_connection();
         if (is_cancellation(ec)) co_return exchange_result{exchange_outcome::cancelled};

@@ -149,19 +149,21 @@ void user_runtime::forget_extracted(const lang::step_spec& step) {
     for (const auto& e : step.extracts) state_->variables[e.slot].reset();
 }
 
-asio::awaitable<bool> user_runtime::execute(const prepared_step& step) {
+bool user_runtime::skip(const prepared_step& step) {
+    if (!state_ || has_needed_variables(*step.spec)) return false;
+    ++thread_.shard.skipped[step.spec->endpoint_id];  // an extraction it depends on failed or has not run
+    return true;
+}
+
+asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
     const auto& spec = *step.spec;
-    if (state_ && !has_needed_variables(spec)) {  // an extraction it depends on failed or has not run
-        ++thread_.shard.skipped[spec.endpoint_id];
-        co_return false;
-    }
     const auto sent = clock::now();
     auto start = sent;
     if (intended_start_ != clock::time_point{}) start = std::min(start, std::exchange(intended_start_, {}));
     const exchange_result result = co_await exchange(step);
     if (result.outcome == exchange_outcome::cancelled) {
         ++thread_.shard.cancelled;
-        co_return true;
+        co_return;
     }
     const auto now = clock::now();
     const auto elapsed = std::chrono::duration_cast<micros>(now - start);
@@ -182,12 +184,11 @@ asio::awaitable<bool> user_runtime::execute(const prepared_step& step) {
     auto& counted = thread_.shard.endpoints[spec.endpoint_id];
     counted.record(static_cast<std::uint64_t>(elapsed.count()), result.body_bytes, failed);
     counted.messages += result.messages;
-    co_return true;
 }
 
 asio::awaitable<void> user_runtime::run_steps(const std::vector<prepared_step>& steps) {
     for (const auto& step : steps) {
-        co_await execute(step);
+        if (!skip(step)) co_await execute(step);
         if (step.spec->think) co_await pause(*step.spec->think);
         if (retiring() && thread_.cutting_off) co_return;
     }
@@ -240,7 +241,10 @@ asio::awaitable<void> user_runtime::run() {
         const auto& task = pick_task();
         bool sent = false;
         for (const auto& step : task.steps) {
-            sent = co_await execute(step) || sent;
+            if (!skip(step)) {
+                co_await execute(step);
+                sent = true;
+            }
             if (retiring()) break;  // a stop ends a sequence between steps
             if (step.spec->think) co_await pause(*step.spec->think);
         }

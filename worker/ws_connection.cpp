@@ -182,7 +182,7 @@ private:
         co_await ws_->async_write(asio::buffer(message.data(), message.size()), asio::redirect_error(asio::use_awaitable, ec));
         if (ec) co_return exchange_result{*failed(step, ec, "send")};
         if (ws_) beast::get_lowest_layer(*ws_).expires_never();
-        co_return exchange_result{exchange_outcome::ok, 0, message.size(), 1};
+        co_return exchange_result{exchange_outcome::ok, 0, 1, message.size()};
     }
 
     // One message, or (until) messages until one meets the step's `until` check.
@@ -198,7 +198,7 @@ private:
         for (std::uint32_t n = 1;; ++n) {
             buffer_.clear();
             co_await ws_->async_read(buffer_, asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) co_return exchange_result{*failed(step, ec, until ? "receive until" : "receive"), 0, bytes, n - 1};
+            if (ec) co_return exchange_result{*failed(step, ec, until ? "receive until" : "receive"), 0, n - 1, bytes};
             last_ = beast::buffers_to_string(buffer_.data());
             bytes += last_.size();
             if (!until) break;
@@ -206,14 +206,14 @@ private:
             lang::response_view view{0, last_, std::chrono::duration_cast<common::micros>(steady::now() - began), {}};
             lang::response_inspector inspector(view);
             if (inspector.check(*ws.until, ws.until->expected.text.constant() ? ws.until->expected.text.text() : expected))
-                co_return finished(exchange_result{exchange_outcome::ok, 0, bytes, n});
+                co_return finished(exchange_result{exchange_outcome::ok, 0, n, bytes});
             if (n >= ws.max_messages) {
                 count_failure(thread_, step.spec->endpoint_id, error_kind::websocket, 0,
                               "no message met 'until' within max_messages (" + std::to_string(ws.max_messages) + ")");
-                co_return finished(exchange_result{exchange_outcome::failed, 0, bytes, n});
+                co_return finished(exchange_result{exchange_outcome::failed, 0, n, bytes});
             }
         }
-        co_return finished(exchange_result{exchange_outcome::ok, 0, bytes, 1});
+        co_return finished(exchange_result{exchange_outcome::ok, 0, 1, bytes});
     }
 
     exchange_result finished(exchange_result result) {

@@ -37,7 +37,7 @@ private:
         lang::render_template(step.spec->request.path, *this, path);
         if (log_) log_->push_back(path);
         if (--left_ == 0) retire();
-        co_return exchange_result{exchange_outcome::ok, status, body.size()};
+        co_return exchange_result{exchange_outcome::ok, static_cast<std::uint16_t>(status), 0, body.size()};
     }
     void describe_response(lang::response_view& view) override { view.body = body; }
 
