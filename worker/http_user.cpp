@@ -25,70 +25,74 @@ std::unique_ptr<host_connection> make_connection(io_thread& thread, const target
     return std::make_unique<http_exchange<asio::ip::tcp::socket>>(thread);
 }
 
-// `FirstStream` is the stream of the host the class's first step sends to: that connection
-// is part of the user itself, so a user of one host is one allocation (what most are). The
-// connections to any other hosts its steps name are made with the user too, so a user's
-// long-lived parts lie together in the heap rather than between the short-lived frames of
-// requests in flight (which would keep the heap from shrinking once those end).
+// `FirstStream` is the stream of the host the class's first HTTP step sends to: that
+// connection is part of the user itself, so a user of one host is one allocation (what most
+// are). Connections to any other hosts, and WebSockets, are made with the user too, so a
+// user's long-lived parts lie together in the heap rather than between the short-lived
+// frames of requests in flight (which would keep the heap from shrinking once those end);
+// most users have none, and pay a pointer for them.
 template <class FirstStream>
 class http_user final : public user_runtime {
 public:
     http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
               std::uint64_t seed)
         : user_runtime(thread, std::move(scenario), class_index, seed), first_(thread) {
-        const auto& targets = scenario_->classes[static_cast<std::size_t>(class_index)].targets;
-        first_target_ = targets.front();
-        for (std::size_t i = 1; i < targets.size(); ++i)
-            others_.push_back({targets[i], make_connection(thread, scenario_->targets[targets[i]])});
-        last_ = &first_;
-        described_ = last_;
+        const auto& cls = scenario_->classes[static_cast<std::size_t>(class_index)];
+        first_target_ = cls.targets.empty() ? no_target : static_cast<std::uint32_t>(cls.targets.front());
         last_target_ = first_target_;
+        for (std::size_t i = 1; i < cls.targets.size(); ++i) add(cls.targets[i], false);
+        for (const auto target : cls.ws_targets) add(target, true);
     }
 
     void cut_off() override {
         first_.close();
-        for (auto& [target, connection] : others_) connection->close();
-        for (auto& [target, socket] : sockets_) socket->close();
+        if (extras_)
+            for (auto& extra : *extras_) extra.connection->close();
         wake();
     }
 
 private:
+    static constexpr std::uint32_t no_target = UINT32_MAX;  // a class with WebSocket steps only
+
+    struct extra_connection {
+        std::size_t target;
+        bool websocket;
+        std::unique_ptr<host_connection> connection;
+    };
+
+    void add(std::size_t target, bool websocket) {
+        if (!extras_) extras_ = std::make_unique<std::vector<extra_connection>>();
+        const auto& to = scenario_->targets[target];
+        extras_->push_back({target, websocket, websocket ? make_ws_connection(thread_, to) : make_connection(thread_, to)});
+    }
+
     asio::awaitable<exchange_result> exchange(const prepared_step& step) override {
+        const auto& to = scenario_->targets[step.target];
         if (step.spec->ws) {
-            described_ = &socket_to(step.target);
-            return described_->perform(step, scenario_->targets[step.target], *this);
+            described_ = &extra(step.target, true);
+            return described_->perform(step, to, *this);
         }
         if (step.target != last_target_) {  // most users send every step to one host
-            last_ = &connection_to(step.target);
-            last_target_ = step.target;
+            last_ = step.target == first_target_ ? &first_ : &extra(step.target, false);
+            last_target_ = static_cast<std::uint32_t>(step.target);
         }
         described_ = last_;
-        return last_->perform(step, scenario_->targets[step.target], *this);
+        return last_->perform(step, to, *this);
     }
     void describe_response(lang::response_view& view) override { described_->describe(view); }
 
-    // Made when a WebSocket step first goes to the host.
-    host_connection& socket_to(std::size_t target) {
-        for (auto& [t, socket] : sockets_)
-            if (t == target) return *socket;
-        sockets_.push_back({target, make_ws_connection(thread_, scenario_->targets[target])});
-        return *sockets_.back().second;
-    }
-
-    host_connection& connection_to(std::size_t target) {
-        if (target == first_target_) return first_;
-        for (auto& [t, connection] : others_)
-            if (t == target) return *connection;
+    host_connection& extra(std::size_t target, bool websocket) {
+        if (extras_)
+            for (auto& e : *extras_)
+                if (e.target == target && e.websocket == websocket) return *e.connection;
         throw std::logic_error("a step sends to a host its class's steps do not name");
     }
 
     http_exchange<FirstStream> first_;
-    std::size_t first_target_ = 0;
-    std::vector<std::pair<std::size_t, std::unique_ptr<host_connection>>> others_;
-    host_connection* last_ = nullptr;  // the one the last step used
-    std::size_t last_target_ = 0;
-    std::vector<std::pair<std::size_t, std::unique_ptr<host_connection>>> sockets_;  // WebSockets, by host
-    host_connection* described_ = nullptr;  // the connection of the last step, whose response checks read
+    host_connection* last_ = &first_;       // the HTTP connection the last HTTP step used
+    host_connection* described_ = &first_;  // the last step's, whose response checks read
+    std::uint32_t first_target_ = 0, last_target_ = 0;
+    std::unique_ptr<std::vector<extra_connection>> extras_;
 };
 
 }  // namespace
@@ -96,7 +100,7 @@ private:
 void start_http_user(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario,
                      int class_index, std::uint64_t seed) {
     const auto& cls = scenario->classes[static_cast<std::size_t>(class_index)];
-    if (scenario->targets[cls.targets.front()].tls)
+    if (!cls.targets.empty() && scenario->targets[cls.targets.front()].tls)
         start_user(thread, std::make_unique<http_user<tls_stream>>(thread, std::move(scenario), class_index, seed));
     else
         start_user(thread, std::make_unique<http_user<asio::ip::tcp::socket>>(thread, std::move(scenario), class_index, seed));

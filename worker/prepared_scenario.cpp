@@ -145,7 +145,8 @@ common::result<void> prepare_targets(prepared_scenario& p) {
     for (auto& c : p.classes)
         for_each_step(c, [&](prepared_step& s) {
             used[s.target] = true;
-            if (std::find(c.targets.begin(), c.targets.end(), s.target) == c.targets.end()) c.targets.push_back(s.target);
+            auto& list = s.spec->ws ? c.ws_targets : c.targets;
+            if (std::find(list.begin(), list.end(), s.target) == list.end()) list.push_back(s.target);
         });
     asio::io_context io;
     tcp::resolver resolver(io);

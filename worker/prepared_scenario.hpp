@@ -66,7 +66,8 @@ struct prepared_class {
     std::vector<prepared_task> tasks;
     std::vector<std::uint64_t> cumulative_weight;  // for weighted choice by binary search
     std::vector<prepared_step> on_start, on_stop;
-    std::vector<std::size_t> targets;  // the hosts its steps send to, each once, in step order
+    std::vector<std::size_t> targets;     // the hosts its HTTP steps send to, each once, in step order
+    std::vector<std::size_t> ws_targets;  // the hosts its WebSocket steps connect to, likewise
 };
 
 // Shared by every user of the worker process: counters and shared data cursors are atomics,
