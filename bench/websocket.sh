@@ -45,7 +45,7 @@ print(round(n / ($user + $sys)), n, f)")
     echo "  round $round: $rate (per CPU-s, messages, failures)"
     rates+=("${rate%% *}")
 done
-python3 -c "import statistics; print('  median', f'{statistics.median([${rates[*]// /,}]):,.0f}')"
+python3 -c "import statistics, sys; print(f'  median {statistics.median(map(int, sys.argv[1:])):,.0f}')" "${rates[@]}"
 
 # Peak resident size of a run with N idle users, less that of a run with one, per user.
 peak() {
