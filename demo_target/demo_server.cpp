@@ -1,5 +1,6 @@
 #include "demo_target/demo_server.hpp"
 
+#include "common/text_file.hpp"
 #include "demo_target/ws_session.hpp"
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
@@ -18,9 +19,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -121,33 +119,27 @@ asio::awaitable<void> serve_tls(tcp::socket socket, ssl::context& context, demo_
     co_await stream.async_shutdown(token);
 }
 
-// The server's TLS context from its files, or why they cannot be used.
-// A file the server cannot open, with the system's reason (OpenSSL's would be "asio.ssl error").
-common::status readable(const char* flag, const std::string& file) {
-    if (file.empty()) return {};
-    std::FILE* f = std::fopen(file.c_str(), "r");
-    if (!f) return common::fail(std::string(flag) + " '" + file + "': " + std::strerror(errno));
-    std::fclose(f);
-    return {};
-}
-
+// The server's TLS context from its files (read whole, at most 1 MiB each, regular files
+// only), or why they cannot be used, naming the flag.
 common::result<std::unique_ptr<ssl::context>> make_server_context(const tls_files& files) {
-    for (auto ok : {readable("--tls-cert", files.certificate), readable("--tls-key", files.key),
-                    readable("--tls-client-ca", files.client_ca)})
-        if (!ok) return ok.why();
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_server);
-    beast::error_code ec;
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    ctx->use_certificate_chain_file(files.certificate, ec);
-    if (ec) return common::fail("--tls-cert '" + files.certificate + "': " + ec.message());
-    ctx->use_private_key_file(files.key, ssl::context::pem, ec);
-    if (ec) return common::fail("--tls-key '" + files.key + "': " + ec.message());
-    if (!files.client_ca.empty()) {
-        ctx->load_verify_file(files.client_ca, ec);
-        if (ec) return common::fail("--tls-client-ca '" + files.client_ca + "': " + ec.message());
-        ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
-    }
+    auto use = [&](const char* flag, const std::string& file, auto apply) -> common::status {
+        if (file.empty()) return {};
+        auto pem = common::read_text_file(file, std::size_t{1} << 20);
+        if (!pem) return common::fail(std::string(flag) + " '" + file + "': " + pem.error());
+        beast::error_code ec;
+        apply(asio::buffer(*pem), ec);
+        if (ec) return common::fail(std::string(flag) + " '" + file + "': " + ec.message());
+        return {};
+    };
+    for (auto done : {use("--tls-cert", files.certificate, [&](auto b, auto& ec) { ctx->use_certificate_chain(b, ec); }),
+                      use("--tls-key", files.key, [&](auto b, auto& ec) { ctx->use_private_key(b, ssl::context::pem, ec); }),
+                      use("--tls-client-ca", files.client_ca,
+                          [&](auto b, auto& ec) { ctx->add_certificate_authority(b, ec); })})
+        if (!done) return done.why();
+    if (!files.client_ca.empty()) ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
     return ctx;
 }
 

@@ -151,14 +151,15 @@ json skipped_json(const result_view& view) {
 // every endpoint of it together (exact: merged histograms).
 json hosts_json(const run_result& result, const result_view& view) {
     json out = json::array();
+    auto figures = view.hosts.begin();  // in the scenario's order too, only those with requests
     for (const auto& h : result.hosts) {
         json host = {{"name", h.name}, {"url", h.url}};
-        for (const auto& v : view.hosts)
-            if (v.name == h.name) {
-                auto figures = row_json(v.row, v.stats);
-                for (const char* key : {"method", "name", "host"}) figures.erase(key);
-                host.update(figures);
-            }
+        if (figures != view.hosts.end() && figures->name == h.name) {
+            auto row = row_json(figures->row, figures->stats);
+            for (const char* key : {"method", "name", "host"}) row.erase(key);
+            host.update(row);
+            ++figures;
+        }
         out.push_back(std::move(host));
     }
     return out;

@@ -40,6 +40,8 @@ bool is_ip_literal(const std::string& host) {
 
 void tls_session_slot::release::operator()(SSL_SESSION* s) const { SSL_SESSION_free(s); }
 
+void retire_connection(SSL* ssl) { SSL_set_shutdown(ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN); }
+
 tls_client::tls_client(ssl::context context, std::string server_name, bool verify, bool ip_literal)
     : context_(std::move(context)), server_name_(std::move(server_name)), verify_(verify), ip_literal_(ip_literal) {}
 

@@ -48,6 +48,11 @@ private:
 common::result<std::shared_ptr<const tls_client>> make_tls_client(const lang::tls_settings& settings,
                                                                   const std::string& url_host);
 
+// A connection that ends without a close_notify (servers close keep-alive connections without
+// one; the engine never sends one) leaves a session OpenSSL would call bad, and unresumable,
+// when its SSL is freed: marked shut down first, its session stays resumable.
+void retire_connection(SSL* ssl);
+
 // Why a TLS connection failed, as OpenSSL says it: the certificate's verification result
 // when it was that ("certificate has expired"), else the error's reason.
 std::string tls_failure_reason(SSL* ssl, const boost::system::error_code& ec);

@@ -7,7 +7,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <openssl/ssl.h>
 
 #include "worker/tls_client.hpp"
 
@@ -22,7 +21,7 @@ public:
 
     // A new connection to a host with `client`'s TLS: a fresh socket and SSL, its session offered.
     void renew(const tls_client& client) {
-        if (stream_) retire();
+        if (stream_) retire_connection(stream_->native_handle());
         stream_.emplace(io_, client.context());
         client.prepare(stream_->native_handle(), session_);
     }
@@ -45,11 +44,6 @@ public:
     }
 
 private:
-    // A connection that ended without a close_notify (servers close keep-alive connections
-    // without one; the engine never sends one) leaves a session OpenSSL would call bad and
-    // unresumable when its SSL is freed; marked shut down, the session stays resumable.
-    void retire() { SSL_set_shutdown(stream_->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN); }
-
     // Before the first connection there is nothing to close: a closed socket stands in.
     next_layer_type& idle_socket() {
         if (!idle_) idle_.emplace(io_);

@@ -91,7 +91,9 @@ private:
     }
 
     asio::awaitable<exchange_result> connect(const prepared_step& step, const target& to, lang::template_context& context) {
-        ws_.reset();  // connecting again replaces the connection
+        if constexpr (tls)  // connecting again replaces the connection; its session stays resumable
+            if (ws_) retire_connection(ws_->next_layer().native_handle());
+        ws_.reset();
         if constexpr (tls) ws_.emplace(thread_.io, to.tls->context());
         else ws_.emplace(thread_.io);
         auto& socket = beast::get_lowest_layer(*ws_);

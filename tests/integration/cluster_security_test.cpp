@@ -7,6 +7,7 @@
 #include "proto/protocol.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 #include "tests/integration/process.hpp"
+#include "tests/integration/test_certificates.hpp"
 
 using namespace stampede;
 using namespace stampede::testing;
@@ -20,20 +21,6 @@ std::string scenario(const temp_dir& dir, const demo_target& target) {
     return path;
 }
 
-
-// A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl.
-void make_certificates(const temp_dir& dir) {
-    const std::string d = dir.path();
-    const std::string script =
-        "cd " + d + " && "
-        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=stampede-test-ca && "
-        "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 && "
-        "printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext && "
-        "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext && "
-        "openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=worker && "
-        "openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2";
-    REQUIRE(std::system((script + " >/dev/null 2>&1").c_str()) == 0);
-}
 
 }  // namespace
 
@@ -64,8 +51,8 @@ TEST_CASE("a worker speaking another protocol version is refused, naming both", 
 
 TEST_CASE("the control channel runs over TLS and mutual TLS", "[cluster][security]") {
     demo_target target;
-    temp_dir dir;
-    make_certificates(dir);
+    test_certificates certs;
+    const auto& dir = certs.dir();
     const auto path = scenario(dir, target);
     auto run_pair = [&](std::vector<std::string> master_tls, std::vector<std::string> worker_tls) {
         int port = 0;
@@ -82,17 +69,17 @@ TEST_CASE("the control channel runs over TLS and mutual TLS", "[cluster][securit
         INFO(master->err() << worker.err());
         return std::make_pair(master_code.value_or(-1), worker_code.value_or(-1));
     };
-    const std::vector<std::string> server_tls = {"--tls-cert", dir.file("server.pem"), "--tls-key", dir.file("server.key")};
+    const std::vector<std::string> server_tls = {"--tls-cert", certs.server_cert(), "--tls-key", certs.server_key()};
     SECTION("TLS: a worker trusting the CA joins; a plaintext one cannot") {
-        CHECK(run_pair(server_tls, {"--tls-ca", dir.file("ca.pem")}) == std::make_pair(0, 0));
+        CHECK(run_pair(server_tls, {"--tls-ca", certs.ca()}) == std::make_pair(0, 0));
         CHECK(run_pair(server_tls, {}) == std::make_pair(3, 3));
     }
-    SECTION("mutual TLS: only a worker with a certificate from the CA joins") {
+    SECTION("mutual TLS: only a worker with a certificate from the clients' CA joins") {
         auto mutual = server_tls;
-        mutual.insert(mutual.end(), {"--tls-ca", dir.file("ca.pem")});
-        CHECK(run_pair(mutual, {"--tls-ca", dir.file("ca.pem"), "--tls-cert", dir.file("client.pem"), "--tls-key",
-                                dir.file("client.key")}) == std::make_pair(0, 0));
-        CHECK(run_pair(mutual, {"--tls-ca", dir.file("ca.pem")}) == std::make_pair(3, 3));
+        mutual.insert(mutual.end(), {"--tls-ca", certs.client_ca()});
+        CHECK(run_pair(mutual, {"--tls-ca", certs.ca(), "--tls-cert", certs.client_cert(), "--tls-key",
+                                certs.client_key()}) == std::make_pair(0, 0));
+        CHECK(run_pair(mutual, {"--tls-ca", certs.ca()}) == std::make_pair(3, 3));
     }
 }
 

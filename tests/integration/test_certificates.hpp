@@ -2,6 +2,7 @@
 // Certificates made for a test by the openssl command: a CA, server certificates it signed
 // (valid for 127.0.0.1 and localhost, expired, or for another name only), and a client CA with
 // a client certificate for mutual TLS. PEM files in a temp directory removed at scope exit.
+// The HTTPS tests and the control channel's TLS tests share them.
 #include <string>
 
 #include "tests/integration/process.hpp"
