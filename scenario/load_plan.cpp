@@ -81,26 +81,20 @@ void filter_tasks(scenario& sc, const std::vector<std::string>& tags,
     }
     std::erase_if(sc.user_classes, [](const user_class_spec& c) { return c.tasks.empty(); });
     // Checks keep their ids (the tallies are indexed by them); those no step runs any more are
-    // marked, so results list only what ran.
+    // marked, so results list only what ran. Endpoints no step reaches any more are noted too.
     for (auto& c : sc.checks) c.in_run = false;
-    auto mark = [&](const std::vector<step_spec>& steps) {
-        for (const auto& step : steps)
-            for (const auto& check : step.checks) sc.checks[check.id].in_run = true;
-    };
     std::vector<bool> reached(sc.endpoints.size(), false);
+    auto visit = [&](const std::vector<step_spec>& steps) {
+        for (const auto& step : steps) {
+            for (const auto& check : step.checks) sc.checks[check.id].in_run = true;
+            reached[step.endpoint_id] = true;
+            if (step.ws && step.ws->what == ws_step::action::receive_until) reached[step.ws->first_endpoint_id] = true;
+        }
+    };
     for (const auto& cls : sc.user_classes) {
-        mark(cls.on_start);
-        mark(cls.on_stop);
-        for (const auto& task : cls.tasks) mark(task.steps);
-        auto reach = [&](const std::vector<step_spec>& steps) {
-            for (const auto& step : steps) {
-                reached[step.endpoint_id] = true;
-                if (step.ws && step.ws->what == ws_step::action::receive_until) reached[step.ws->first_endpoint_id] = true;
-            }
-        };
-        reach(cls.on_start);
-        reach(cls.on_stop);
-        for (const auto& task : cls.tasks) reach(task.steps);
+        visit(cls.on_start);
+        visit(cls.on_stop);
+        for (const auto& task : cls.tasks) visit(task.steps);
     }
     // A threshold over a part of the run no step of which is left has nothing to judge.
     std::erase_if(sc.thresholds, [&](const threshold_spec& t) {
