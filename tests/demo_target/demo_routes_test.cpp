@@ -127,3 +127,13 @@ TEST_CASE("the WebSocket chat's answers: an echo, a streamed reply bounded, a ro
     CHECK(json::parse(broadcast.messages[0])["text"]["x"] == 1);
     CHECK(json::parse(chat.stats_json())["received"] == 6);
 }
+
+TEST_CASE("the event bus refuses a publish past its bound of unacknowledged events, and counts it", "[demo]") {
+    event_bus bus;
+    for (std::size_t i = 0; i < event_bus::max_pending; ++i) REQUIRE(bus.publish(R"({"topic": "t"})").status == 201);
+    const auto refused = bus.publish(R"({"topic": "t"})");
+    CHECK(refused.status == 429);
+    CHECK(json::parse(bus.stats_json())["refused"] == 1);
+    CHECK(bus.acknowledge("ev-1").status == 200);  // room again once one is acknowledged
+    CHECK(bus.publish(R"({"topic": "t"})").status == 201);
+}
