@@ -96,6 +96,7 @@ int run_command(const run_command_options& options) {
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
     run.command_line = options.command_line;
+    run.settings = options.settings;
     if (options.bind.empty()) run.start_local_workers = local_worker_agents(options.workers, options.threads, options.token);
     run.bind = options.bind;
     run.expect_workers = options.bind.empty() ? options.workers : options.expect_workers;

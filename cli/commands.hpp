@@ -44,6 +44,7 @@ struct run_command_options {
     int exit_code_on_error = 1;
     std::uint64_t seed = 0;
     std::string command_line;
+    std::vector<master::run_setting> settings;  // from the environment or a config file, with sources
     // run: in-process workers; master: remote workers on `bind`.
     int workers = 1;
     std::string bind;

@@ -293,6 +293,12 @@ void drop_histograms(json& j) {
     }
 }
 
+json settings_json(const std::vector<run_setting>& settings) {
+    json out = json::array();
+    for (const auto& s : settings) out.push_back({{"flag", s.flag}, {"value", s.value}, {"source", s.source}});
+    return out;
+}
+
 }  // namespace
 
 json result_document(const run_result& result) {
@@ -301,6 +307,7 @@ json result_document(const run_result& result) {
         {"stampede_version", result.version},
         {"scenario", result.scenario_path},
         {"command_line", result.command_line},
+        {"settings", settings_json(result.settings)},
         {"host", result.target_url},
         {"hosts", hosts_json(result, view)},
         {"profile", result.profile ? json(*result.profile) : json(nullptr)},

@@ -145,10 +145,18 @@ struct result_host {
     std::string url;
 };
 
+// A flag's value that came from outside the command line: the environment or a config file.
+struct run_setting {
+    std::string flag;    // "--users"
+    std::string value;   // secrets as "***"
+    std::string source;  // "STAMPEDE_USERS", "medium.conf:3"
+};
+
 struct run_result {
     std::string version = STAMPEDE_VERSION;
     std::string scenario_path;
     std::string command_line;
+    std::vector<run_setting> settings;
     std::string target_url;  // the default host's base URL (JSON: "host", as Locust names it)
     std::vector<result_host> hosts;  // indexed by lang::endpoint::host; [0] the default
     std::optional<std::string> profile;

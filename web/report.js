@@ -150,6 +150,7 @@ const StampedeReport = (() => {
     const meta = $("meta");
     meta.replaceChildren();
     const rows = [["scenario", d.scenario], ["host", d.host], ["profile", d.profile], ["command line", d.command_line],
+                  ["settings", (d.settings || []).map((s) => s.flag + " " + s.value + " (" + s.source + ")").join(", ")],
                   ["start", d.start], ["end", d.end], ["duration", num(d.duration_s, 1) + " s"],
                   ["workers", d.workers && d.workers.length ? d.workers.length + ", " + d.threads + " load thread(s) in all"
                                                           : String((d.timeline.workers || []).length)],
