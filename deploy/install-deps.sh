@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Stampede needs to build (npm fetches the report's charting
 # library from the npm registry when building); with --test, also what the test suite needs
-# (Chromium, in which the browser tests open the pages). Safe to run again: apt-get only
+# (Chromium, in which the browser tests open the pages; podman and its helpers, debootstrap and
+# the compose tools, with which the container tests build the image and run it). Safe to run again: apt-get only
 # installs what is missing. Run as root (or with sudo available).
 set -euo pipefail
 
@@ -15,6 +16,7 @@ packages=(
 )
 if [ "${1:-}" = "--test" ]; then
     packages+=(chromium prometheus)  # prometheus: promtool checks /metrics
+    packages+=(podman runc netavark aardvark-dns catatonit iptables debootstrap podman-compose docker-compose python3)
 fi
 
 # A package counts as there when dpkg has it; nodejs and npm also when their commands exist

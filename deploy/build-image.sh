@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds Stampede's image from deploy/Dockerfile with docker or podman, whichever is installed.
+#   deploy/build-image.sh [TAG] [extra build flags...]     # TAG: stampede:<version> by default
+# STAMPEDE_ENGINE=podman (or docker) picks one when both are there.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+version=$(sed -n 's/^project(stampede VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
+tag="${1:-stampede:$version}"
+shift || true
+
+engine="${STAMPEDE_ENGINE:-}"
+if [ -z "$engine" ]; then
+    if command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; then engine=docker
+    elif command -v podman >/dev/null 2>&1; then engine=podman
+    else
+        echo "error: neither docker (with a running daemon) nor podman is installed" >&2
+        exit 2
+    fi
+fi
+
+flags=(-f "$root/deploy/Dockerfile" -t "$tag"
+       --build-arg "VERSION=$version"
+       --build-arg "REVISION=$(git -C "$root" rev-parse HEAD 2>/dev/null || true)"
+       --build-arg "SOURCE=$(git -C "$root" remote get-url origin 2>/dev/null || true)")
+# npm behind a TLS-inspecting proxy: the host trusts its CA through NODE_EXTRA_CA_CERTS; podman
+# can lend the build that file (docker cannot mount into a build: set up the proxy's CA there).
+if [ "$engine" = podman ] && [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r "$NODE_EXTRA_CA_CERTS" ]; then
+    flags+=(-v "$NODE_EXTRA_CA_CERTS:/etc/ssl/build-extra-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/etc/ssl/build-extra-ca.crt)
+fi
+# podman writes OCI images by default, which have no HEALTHCHECK: keep Docker's format.
+if [ "$engine" = podman ]; then flags+=(--format docker); fi
+echo "building $tag with $engine"
+"$engine" build "${flags[@]}" "$@" "$root"
+echo "built $tag"

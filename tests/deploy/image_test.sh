@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The image, built from deploy/Dockerfile by deploy/build-image.sh with podman (--pull=never:
+# the base is the local debian:12-slim): it runs as a user without privileges, both binaries
+# work in it, its labels say its version, its health check tells a master's web port, and its
+# size is printed for docs/deploy.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+source "$here/container_env.sh"
+skip_unless_containers
+
+# Earlier builds' leftovers (untagged images a week old) go; this week's stay as the build cache.
+podman image prune -f --filter until=168h >/dev/null
+STAMPEDE_ENGINE=podman "$root/deploy/build-image.sh" "$test_image" --pull=never
+version=$(sed -n 's/^project(stampede VERSION \([0-9.]*\).*/\1/p' "$root/CMakeLists.txt")
+
+[ "$(podman run --rm --entrypoint id "$test_image" -u)" = 10001 ] || { echo "FAIL: the image runs as root"; exit 1; }
+podman run --rm "$test_image" --version | grep -qx "stampede $version" || { echo "FAIL: stampede --version"; exit 1; }
+podman run --rm --entrypoint stampede-demo-target "$test_image" --help | grep -q "Usage: stampede-demo-target" ||
+    { echo "FAIL: stampede-demo-target --help"; exit 1; }
+podman run --rm "$test_image" validate -f /usr/share/stampede/examples/quickstart.yaml | grep -q ": ok" ||
+    { echo "FAIL: the bundled examples do not validate"; exit 1; }
+label=$(podman image inspect --format '{{ index .Labels "org.opencontainers.image.version" }}' "$test_image")
+[ "$label" = "$version" ] || { echo "FAIL: version label '$label'"; exit 1; }
+
+# The health check: a master serving its web port is healthy; the same check on a worker
+# (no port of its own) passes while it runs.
+cleanup() { podman rm -f -t 0 stampede-image-test-master stampede-image-test-worker >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+cleanup
+podman run -d --name stampede-image-test-master "$test_image" master -f /usr/share/stampede/examples/quickstart.yaml \
+    --web-host 127.0.0.1 --web-port 8089 >/dev/null
+podman run -d --name stampede-image-test-worker "$test_image" worker --master 127.0.0.1:5557 >/dev/null
+healthy=""
+for _ in $(seq 50); do
+    if podman healthcheck run stampede-image-test-master >/dev/null 2>&1; then healthy=yes; break; fi
+    sleep 0.2
+done
+[ -n "$healthy" ] || { echo "FAIL: the master's health check never passed"; podman logs stampede-image-test-master; exit 1; }
+podman healthcheck run stampede-image-test-worker || { echo "FAIL: the worker's health check"; exit 1; }
+# And it can fail: a master whose web port the check cannot know (any free one) is not healthy.
+podman rm -f -t 0 stampede-image-test-master >/dev/null
+podman run -d --name stampede-image-test-master "$test_image" master -f /usr/share/stampede/examples/quickstart.yaml \
+    --web-port 0 >/dev/null
+if podman healthcheck run stampede-image-test-master >/dev/null 2>&1; then
+    echo "FAIL: the health check passed for a master on an unknown port"; exit 1
+fi
+
+base_size=$(podman image inspect --format '{{.Size}}' "$base_image")
+size=$(podman image inspect --format '{{.Size}}' "$test_image")
+echo "image $test_image: $((size / 1000000)) MB ($(((size - base_size) / 1000000)) MB over the base's $((base_size / 1000000)) MB)"
+echo "PASS"
