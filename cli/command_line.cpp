@@ -97,13 +97,15 @@ void add_worker_flags(CLI::App& cmd, worker::agent_options& o, std::string& mast
 }
 
 // Every flag of every subcommand can come from STAMPEDE_<NAME> (outside_settings.cpp reads
-// them, so the parser itself never does); --help says which, after the flag's type.
+// them, so the parser itself never does), but those marked not configurable; --help says
+// which, after the flag's type.
 class environment_formatter : public CLI::Formatter {
 public:
     std::string make_option_opts(const CLI::Option* opt) const override {
         auto out = CLI::Formatter::make_option_opts(opt);
         const auto& longs = opt->get_lnames();
-        if (!longs.empty() && longs.front() != "help") out += " (" + environment_name(longs.front()) + ")";
+        if (!longs.empty() && longs.front() != "help" && opt->get_configurable())
+            out += " (" + environment_name(longs.front()) + ")";
         return out;
     }
 };
@@ -141,7 +143,9 @@ command_line::command_line() {
 
     report_cmd = app.add_subcommand("report", "Render a result saved with --json as the HTML report");
     report_cmd->add_option("result", report_result, "A result file written with --json")->required();
-    report_cmd->add_option("--html", report_html, "Write the report to this file")->required();
+    // The pages `report` and `compare` write are named on their command line only: a run's
+    // STAMPEDE_HTML or `html = ...` must not send them over the run's own report.
+    report_cmd->add_option("--html", report_html, "Write the report to this file")->required()->configurable(false);
 
     compare_cmd = app.add_subcommand("compare", "Hold a run against a baseline: per endpoint and in total, with the changes");
     compare_cmd->add_option("baseline", compare_opts.base_path, "The baseline: a result written with --json, or a _stats.csv (Locust's too)")
@@ -152,7 +156,7 @@ command_line::command_line() {
     max_error_flag = compare_cmd->add_option("--max-error-increase", max_error_increase,
         "Exit 99 if an error rate rose by more than PTS percentage points (with --max-regression: default 1)")
         ->check(CLI::Range(0.0, 100.0));
-    compare_cmd->add_option("--html", compare_opts.html_path, "Write the comparison as a page too");
+    compare_cmd->add_option("--html", compare_opts.html_path, "Write the comparison as a page too")->configurable(false);
 
     for (auto* cmd : app.get_subcommands({})) add_config_flag(*cmd, config_path);
 }

@@ -21,7 +21,7 @@ std::vector<flag_spec> flags_of(const CLI::App& cmd) {
     std::vector<flag_spec> out;
     for (const auto* opt : cmd.get_options()) {
         const auto& names = opt->get_lnames();
-        if (names.empty() || names.front() == "help" || is_config(opt)) continue;
+        if (names.empty() || names.front() == "help" || is_config(opt) || !opt->get_configurable()) continue;
         const bool many = opt->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll ||
                           opt->get_items_expected_max() > 1;
         out.push_back({names.front(), opt->get_expected_max() > 0, many});  // a switch expects no value

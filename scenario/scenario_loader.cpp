@@ -334,6 +334,13 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
                                         const load_options& options) {
     scenario_load_result result;
     result.path = display_path;
+    // A Locust config file carried over names its locustfile: say what to do rather than how
+    // the Python fails to parse as YAML.
+    const auto& p = display_path;
+    if (p.size() > 3 && p.compare(p.size() - 3, 3, ".py") == 0) {
+        result.problems.push_back({1, 1, "this is a Python locustfile: Stampede runs YAML scenarios (see docs/scenario.md)"});
+        return result;
+    }
     if (auto problem = encoding_problem(text)) {
         result.problems.push_back(std::move(*problem));
         return result;

@@ -173,4 +173,24 @@ TEST_CASE("a Locust config file runs with only the command changed", "[settings]
     const auto stats = read_file(dir.file("m_stats.csv"));
     CHECK(stats.find("GET,/ok,") != std::string::npos);
     CHECK(target.served() > 0);
+
+    // Its locustfile still named: what to do, not a YAML parser's complaint about Python.
+    write_file(dir.file("locustfile.py"), "from locust import HttpUser, task\n");
+    write_file(dir.file("old.conf"), "locustfile = " + dir.file("locustfile.py") + "\nheadless = true\n");
+    auto python = run_stampede({"run", "--config", dir.file("old.conf")});
+    CHECK(python.code == 2);
+    CHECK(python.err.find(dir.file("locustfile.py") + ":1:1: this is a Python locustfile: Stampede runs YAML scenarios") !=
+          std::string::npos);
+}
+
+TEST_CASE("the page compare writes is named on its command line only, never by a run's settings", "[settings]") {
+    temp_dir dir;
+    scoped_environment env("STAMPEDE_HTML", dir.file("run_report.html"));
+    write_file(dir.file("stampede.conf"), "html = " + dir.file("run_report.html") + "\n");
+    auto compared = run_stampede({"compare", LOCUST_CSV, LOCUST_CSV, "--config", dir.file("stampede.conf")});
+    CHECK(compared.code == 0);
+    CHECK(read_file(dir.file("run_report.html")).empty());  // not written over
+    auto help = run_stampede({"compare", "--help"});
+    CHECK(help.out.find("STAMPEDE_HTML") == std::string::npos);
+    CHECK(help.out.find("STAMPEDE_MAX_REGRESSION") != std::string::npos);
 }
