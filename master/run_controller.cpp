@@ -1,5 +1,7 @@
 #include "master/run_controller.hpp"
 
+#include "master/interruptible_wait.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -122,12 +124,17 @@ open_model_text open_model_summary(const lang::scenario& sc) {
 }
 
 // Waits for the expected workers; a signal while waiting ends the wait (and the run).
-bool await_workers(cluster& c, const run_options& o, int port, std::ostream& console) {
+bool await_workers(boost::asio::io_context& io, cluster& c, const run_options& o, int port, std::ostream& console,
+                   bool& interrupted) {
     if (!o.bind.empty()) {
         const auto host = o.bind.substr(0, o.bind.rfind(':'));
         console << "Waiting for " << o.expect_workers << " worker(s) on " << host << ":" << port << std::endl;
     }
-    return c.wait_for_workers(o.expect_workers, o.expect_workers_max_wait);
+    const auto enough = [&] { return c.wait_for_workers(o.expect_workers, std::chrono::microseconds(1)) || !c.health(); };
+    const auto max_wait = o.expect_workers_max_wait;
+    const auto end = wait_on(io, enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
+    interrupted = end == wait_end::signalled;
+    return end == wait_end::done && c.health();
 }
 
 // Waits for the expected workers while the web server serves.
@@ -351,7 +358,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
     bool interrupted = false;
     if (!(web ? await_workers_serving(*web, options, server.port(), console, interrupted)
-              : await_workers(cl, options, server.port(), console)))
+              : await_workers(io, cl, options, server.port(), console, interrupted)))
         return workers_not_ready(outcome, cl, options, interrupted);
     if (web && options.web.wait_for_start) {
         const auto start = web->await_start(console);

@@ -1,10 +1,10 @@
 #include "master/web_front.hpp"
 
-#include <csignal>
+#include "master/interruptible_wait.hpp"
+
 #include <ostream>
 
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "common/duration.hpp"
 
@@ -53,57 +53,20 @@ common::status web_front::listen(std::ostream& console) {
     return {};
 }
 
-web_front::served web_front::serve_until(const std::function<bool()>& done, std::optional<common::micros> until) {
-    if (done()) return served::done;
-    std::optional<served> outcome;
-    asio::steady_timer poll(io_), deadline(io_);
-    asio::signal_set signals(io_, SIGINT, SIGTERM);
-    std::function<void()> check = [&] {
-        if (done()) {
-            outcome = served::done;
-            return io_.stop();
-        }
-        poll.expires_after(std::chrono::milliseconds(100));
-        poll.async_wait([&](auto ec) { if (!ec) check(); });
-    };
-    check();
-    if (until) {
-        deadline.expires_after(*until);
-        deadline.async_wait([&](auto ec) {
-            if (ec) return;
-            outcome = served::timed_out;
-            io_.stop();
-        });
-    }
-    signals.async_wait([&](auto ec, int) {
-        if (ec) return;
-        outcome = served::signalled;
-        io_.stop();
-    });
-    io_.restart();
-    if (!outcome) io_.run();
-    poll.cancel();
-    deadline.cancel();
-    signals.cancel();
-    io_.restart();
-    io_.poll();  // the cancelled waits end here, before the locals they use
-    return outcome.value_or(served::done);
-}
-
 bool web_front::await_workers(int count, common::micros max_wait, bool& interrupted) {
     waiting_ = "waiting for workers";
     const auto enough = [&] { return workers_.wait_for_workers(count, std::chrono::microseconds(1)) || !workers_.health(); };
-    const auto outcome = serve_until(enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
-    interrupted = outcome == served::signalled;
+    const auto outcome = wait_on(io_, enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
+    interrupted = outcome == wait_end::signalled;
     waiting_ = start_ ? "starting" : "ready";
-    return outcome == served::done && workers_.health();
+    return outcome == wait_end::done && workers_.health();
 }
 
 std::optional<start_request> web_front::await_start(std::ostream& console) {
     waiting_ = "ready";
     console << "Ready: start the run from " << url_ << std::endl;
-    const auto outcome = serve_until([&] { return start_.has_value(); }, std::nullopt);
-    if (outcome != served::done) return std::nullopt;
+    const auto outcome = wait_on(io_, [&] { return start_.has_value(); }, std::nullopt);
+    if (outcome != wait_end::done) return std::nullopt;
     waiting_ = "starting";
     return start_;
 }
@@ -116,7 +79,7 @@ void web_front::linger(std::optional<common::micros> how_long, std::ostream& con
                     << std::endl;
         else
             console << "The web UI stays up on " << url_ << " until Ctrl-C" << std::endl;
-        serve_until([] { return false; }, how_long);
+        wait_on(io_, [] { return false; }, how_long);
     }
     server_.close();
     io_.restart();

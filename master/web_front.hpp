@@ -47,10 +47,6 @@ public:
 
 private:
     std::string phase() const;
-    // Runs the io_context until `done` holds (checked every 100 ms), `until` passes, or a signal.
-    enum class served { done, timed_out, signalled };
-    served serve_until(const std::function<bool()>& done, std::optional<common::micros> until);
-
     boost::asio::io_context& io_;
     web_options options_;
     run_loop& loop_;

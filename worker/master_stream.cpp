@@ -86,6 +86,11 @@ void master_stream::cancel_if_quiet() {
     deadline_ = std::numeric_limits<clock::rep>::max();
 }
 
+void master_stream::cancel() {
+    std::lock_guard lock(context_mutex_);
+    if (context_) context_->TryCancel();
+}
+
 master_stream::ending master_stream::close() {
     if (!call_) return {};
     bool reader_done = false;

@@ -46,6 +46,9 @@ public:
     std::pair<std::deque<v1::MasterMessage>, bool> take(clock::time_point until);
     // For the watchdog, from its own thread: cancels the call once its deadline has passed.
     void cancel_if_quiet();
+    // From another thread: ends the call now (a stop while it still waits for a master must
+    // not wait out the deadline).
+    void cancel();
 
     // How the last call ended: OK means the master ended it (the run is over).
     struct ending {

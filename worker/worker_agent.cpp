@@ -84,7 +84,7 @@ struct worker_agent::impl {
     std::unique_ptr<master_stream> stream;
     std::thread watchdog;
     std::atomic<bool> shutting_down{false};
-    bool welcomed = false;
+    std::atomic<bool> welcomed{false};  // read by the watchdog too
     bool ended_by_master = false;  // the master closed the stream with OK: the run is over
     grpc::StatusCode last_status = grpc::StatusCode::OK;
     bool unsendable = false;  // a snapshot too large for the channel: the worker cannot go on
@@ -132,6 +132,8 @@ void worker_agent::impl::watch() {
         std::this_thread::sleep_for(50ms);
         stop_if_master_silent();
         if (stream) stream->cancel_if_quiet();
+        // Stopped while still waiting for a master: nothing to send, so no reason to wait on.
+        if (stream && stop_requested && !welcomed) stream->cancel();
     }
 }
 
