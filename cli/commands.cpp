@@ -5,6 +5,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <thread>
@@ -172,8 +173,14 @@ int worker_command(const worker::agent_options& options) {
         int received = 0;
         sigwait(&signals, &received);
         if (received == SIGUSR1) return;
-        std::cerr << (received == SIGINT ? "SIGINT" : "SIGTERM") << ": stopping the users\n";
+        std::cerr << (received == SIGINT ? "SIGINT" : "SIGTERM") << ": stopping the users (again to exit at once)\n";
         agent.stop();
+        // A second one while the users stop (requests in flight may take --stop-timeout) forces the exit.
+        sigwait(&signals, &received);
+        if (received == SIGUSR1) return;
+        static const char message[] = "second interrupt: exiting without waiting\n";
+        [[maybe_unused]] auto written = write(STDERR_FILENO, message, sizeof message - 1);
+        _exit(130);
     });
     const int code = agent.run();
     pthread_kill(watcher.native_handle(), SIGUSR1);

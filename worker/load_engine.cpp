@@ -244,6 +244,12 @@ void load_engine::assign(std::vector<int> users_per_class, double spawn_rate, do
 }
 
 void load_engine::stop(common::micros grace) {
+    end_users();
+    if (impl_->wait_for_users(grace)) return;
+    cut_off();
+}
+
+void load_engine::end_users() {
     std::promise<void> planned;
     asio::post(impl_->control, [&] {
         impl_->spawn_timer.cancel();
@@ -252,7 +258,12 @@ void load_engine::stop(common::micros grace) {
         planned.set_value();
     });
     planned.get_future().wait();
-    if (impl_->wait_for_users(grace)) return;
+}
+
+bool load_engine::users_ended() const { return impl_->wait_for_users(common::micros(0)); }
+
+void load_engine::cut_off() {
+    if (impl_->wait_for_users(common::micros(0))) return;
     for (auto& t : impl_->threads) {
         impl_->on_thread(*t, [&t = *t] {
             t.cutting_off = true;

@@ -55,6 +55,11 @@ public:
     // Ends every user. Users in think time end at once; a request in flight may finish
     // within `grace`, after which it is cut off and counted as cancelled. Blocks until done.
     void stop(common::micros grace);
+    // The same in steps, for a caller that must keep talking while requests finish: end the
+    // users (returns at once), ask whether the last has ended, cut off those still in a request.
+    void end_users();
+    bool users_ended() const;
+    void cut_off();
     // Everything counted since the previous call. Call from one thread at a time.
     stats::stats_delta take_delta();
     engine_status status() const;

@@ -43,6 +43,18 @@ bool run_session::stop(common::micros grace) {
     return true;
 }
 
+bool run_session::begin_stop() {
+    std::lock_guard lock(mutex_);
+    if (!users_running_) return false;
+    engine_->end_users();
+    return true;
+}
+
+bool run_session::users_ended() const {
+    std::lock_guard lock(mutex_);
+    return engine_->users_ended();
+}
+
 int run_session::users() const {
     std::lock_guard lock(mutex_);
     return engine_->status().users;

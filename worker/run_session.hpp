@@ -38,6 +38,10 @@ public:
     void assign(std::vector<int> users_per_class, double spawn_rate, double spawn_phase, arrival_share arrivals = {});
     // Ends every user; requests in flight may finish within `grace`. False if none ran.
     bool stop(common::micros grace);
+    // The same in steps, so the agent keeps its heartbeats while requests finish: end the users
+    // (false if none ran), then ask until every one has ended; stop(0) then cuts off the rest.
+    bool begin_stop();
+    bool users_ended() const;
     bool users_running() const { return users_running_; }
     int users() const;
     // Everything counted since the previous call.

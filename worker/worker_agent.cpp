@@ -117,6 +117,12 @@ struct worker_agent::impl {
     }
     bool send_unsent();
     void stop_users(common::micros grace);
+    // A stop in progress: the users end, requests in flight may finish until the deadline,
+    // and the session goes on heartbeating and sending snapshots meanwhile (a stop that
+    // blocked the agent for its grace made the master take the worker for lost).
+    std::optional<steady::time_point> stop_deadline;
+    void begin_stop(common::micros grace);
+    bool stop_finished();  // the users have ended, or the grace is over and the rest are cut off
     void stop_if_master_silent();
     bool master_silent() const {
         return steady::now().time_since_epoch().count() - last_heard >
@@ -205,6 +211,20 @@ void worker_agent::impl::stop_users(common::micros grace) {
     if (s && s->stop(grace)) collect();
 }
 
+void worker_agent::impl::begin_stop(common::micros grace) {
+    if (const auto s = current_session()) s->begin_stop();
+    const auto deadline = steady::now() + grace;
+    stop_deadline = stop_deadline ? std::min(*stop_deadline, deadline) : deadline;
+}
+
+bool worker_agent::impl::stop_finished() {
+    const auto s = current_session();
+    if (s && !s->users_ended() && steady::now() < *stop_deadline) return false;
+    stop_users(common::micros(0));  // cuts off what is still in flight, and collects
+    stop_deadline.reset();
+    return true;
+}
+
 // The safety rule: never keep loading a target for a master that has gone silent. What the
 // users counted stays in the engine until the agent thread collects it.
 void worker_agent::impl::stop_if_master_silent() {
@@ -269,9 +289,8 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
             s->assign(std::move(users), a.spawn_rate(), a.spawn_phase(), arrivals_of(a));
             break;
         }
-        case v1::MasterMessage::kStop:
-            stop_users(common::micros(m.stop().grace_ms() * 1000LL));
-            if (!send_unsent() || !send_state(v1::StateChange::STOPPED)) return session_end::broken;
+        case v1::MasterMessage::kStop:  // finished in serve(), once the users have ended
+            begin_stop(common::micros(m.stop().grace_ms() * 1000LL));
             break;
         case v1::MasterMessage::kQuit: {
             stop_users(common::micros(0));
@@ -298,6 +317,7 @@ session_end worker_agent::impl::serve() {
     auto next_heartbeat = steady::now();
     auto next_progress_check = steady::now();
     last_reported_users = -1;
+    bool interrupting = false;  // a signal: stop the users, send what they counted, say goodbye
     for (;;) {
         auto [batch, ended] = take_inbox(steady::now() + 20ms);
         if (auto end = handle_all(batch)) return *end == session_end::broken ? drain() : *end;
@@ -323,14 +343,19 @@ session_end worker_agent::impl::serve() {
             if (!write(hb)) return drain();
         }
         if (master_silent()) return session_end::broken;  // the watchdog stops the users
-        if (stop_requested) {
-            stop_users(options.stop_grace);
-            send_unsent();
-            send_state(v1::StateChange::STOPPED);
-            v1::WorkerMessage bye;
-            bye.mutable_goodbye()->set_reason("interrupted");
-            write(bye);
-            return session_end::interrupted;
+        if (stop_requested && !interrupting) {
+            interrupting = true;
+            begin_stop(options.stop_grace);
+        }
+        if (stop_deadline && stop_finished()) {
+            const bool sent = send_unsent() && send_state(v1::StateChange::STOPPED);
+            if (interrupting) {
+                v1::WorkerMessage bye;
+                bye.mutable_goodbye()->set_reason("interrupted");
+                write(bye);
+                return session_end::interrupted;
+            }
+            if (!sent) return drain();
         }
     }
 }

@@ -77,3 +77,59 @@ TEST_CASE("a master stopped while its users spawn writes every result, its worke
     CHECK(result["load"]["users"] == 40);
     CHECK(!read_file(dir.file("r.html")).empty());
 }
+
+TEST_CASE("a second signal while requests in flight finish forces the exit: master and worker", "[shutdown]") {
+    demo_target target({"--latency", "ok=20s"});  // every request hangs past the stop
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", scenario(dir, target.url()), "-u", "2", "-r", "100", "-t", "10m",
+                                "--expect-workers", "2", "--stop-timeout", "30s", "--json", dir.file("r.json")},
+                               port);
+    auto worker = start_worker(port, "w1");
+    auto other = start_worker(port, "w2");  // keeps a request of its own in flight for the master's stop
+    REQUIRE(master->wait_for_output("All users spawned", 10s));
+    std::this_thread::sleep_for(500ms);
+
+    worker->send(SIGTERM);  // the worker lets its requests finish for 5 s...
+    std::this_thread::sleep_for(300ms);
+    REQUIRE(worker->running());
+    worker->send(SIGTERM);  // ...unless told twice
+    const auto worker_code = worker->wait(2s);
+    INFO(worker->err());
+    REQUIRE(worker_code);
+    CHECK(*worker_code == 130);
+    CHECK(worker->err().find("second interrupt: exiting without waiting") != std::string::npos);
+
+    master->send(SIGTERM);  // the master would wait its --stop-timeout of 30 s for w2's request...
+    std::this_thread::sleep_for(1s);
+    REQUIRE(master->running());
+    master->send(SIGTERM);
+    const auto master_code = master->wait(2s);
+    INFO(master->out() << master->err());
+    REQUIRE(master_code);
+    CHECK(*master_code == 130);
+}
+
+TEST_CASE("a worker whose requests outlast the stop keeps talking to its master while they finish", "[shutdown]") {
+    demo_target target({"--latency", "ok=12s"});  // each request outlasts the heartbeat timeout by far
+    temp_dir dir;
+    int port = 0;
+    auto master = start_master({"-f", scenario(dir, target.url()), "-u", "2", "-r", "100", "-t", "10m",
+                                "--stop-timeout", "30s", "--json", dir.file("r.json")},
+                               port);
+    auto worker = start_worker(port, "w1");
+    REQUIRE(master->wait_for_output("All users spawned", 10s));
+    std::this_thread::sleep_for(1s);
+    master->send(SIGTERM);
+    const auto code = master->wait(20s);
+    INFO(master->out() << master->err());
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK(worker->wait(10s) == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(result["complete"] == true);  // the worker was not taken for lost while it stopped
+    for (const auto& e : result["events"]) CHECK(e["type"] != "worker_lost");
+    CHECK(result["cancelled_requests"] == 0);  // the requests in flight finished within the stop
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+    CHECK(target.served() >= 2);
+}
