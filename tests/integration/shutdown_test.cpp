@@ -44,7 +44,7 @@ TEST_CASE("a worker waiting for a master that is not there ends at SIGTERM", "[s
         // Port 1 on loopback refuses: the worker keeps trying until told to stop.
         auto worker = start_worker(1, "w");
         REQUIRE(worker->running());
-        std::this_thread::sleep_for(500ms);
+        std::this_thread::sleep_for(2s);  // past its start (slower under the sanitizers), into its attempts
         worker->send(signal);
         const auto code = worker->wait(3s);  // not the 5 s a connection attempt may wait
         INFO(worker->out() << worker->err());
