@@ -254,6 +254,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         const bool replanned = current && current->run_id() == w.run_id();
         current.reset();
         stop_users(common::micros(0));
+        stop_deadline.reset();  // a stop left pending belonged to the session that ends here
         {
             std::lock_guard lock(session_mutex);
             session.reset();
