@@ -49,7 +49,6 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--web-port", o.web_port, "Port of the web UI, REST API and /metrics (default 8089; 0: any free one; with --headless: serve them there too)")
         ->check(whole(0, 65535));
     cmd.add_option("--web-auth", o.web.auth, "user:password the web server requires (HTTP Basic)")
-        
         ->check(CLI::Validator([](std::string& text) { return text.find(':') == std::string::npos ? std::string("expected user:password") : std::string(); }, ""));
     cmd.add_flag("--autostart", o.autostart, "With the web UI: start the run at once rather than from the page");
     cmd.add_option("--autoquit", o.autoquit, "With the web UI: exit this long after the run ends (default: at Ctrl-C)")

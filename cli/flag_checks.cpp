@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/duration.hpp"
+#include "common/utf8.hpp"
 
 namespace stampede::cli {
 
@@ -14,14 +15,13 @@ namespace {
 
 // A value quoted back in a message: a variable or a config line may hold 100 KB.
 std::string quoted(const std::string& text) {
-    return text.size() <= 100 ? text : text.substr(0, 100) + "... (" + std::to_string(text.size()) + " bytes)";
+    return text.size() <= 100 ? text : common::shortened_utf8(text, 100) + " (" + std::to_string(text.size()) + " bytes)";
 }
 
 }  // namespace
 
 // CLI11's validators say "" for a valid value, else why not.
 std::string check_duration(const std::string& text) {
-    if (text.size() > 100) return fmt::format("invalid duration '{}'", quoted(text));
     auto d = common::parse_duration(text);
     return d ? std::string() : d.error();
 }

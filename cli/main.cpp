@@ -20,10 +20,11 @@ std::string recorded_command_line(const std::vector<std::string>& words) {
     std::string out = "stampede";
     for (std::size_t i = 0; i < words.size(); ++i) {
         auto word = words[i];
-        for (const auto* secret : {"--token", "--web-auth"}) {
-            if (word.rfind(std::string(secret) + "=", 0) == 0) word = std::string(secret) + "=***";
-            else if (i > 0 && words[i - 1] == secret) word = "***";
-        }
+        const auto flag_name = [](const std::string& w) { return w.rfind("--", 0) == 0 ? w.substr(2, w.find('=') - 2) : ""; };
+        if (cli::is_secret_flag(flag_name(word)) && word.find('=') != std::string::npos)
+            word = word.substr(0, word.find('=')) + "=***";
+        else if (i > 0 && cli::is_secret_flag(flag_name(words[i - 1])) && words[i - 1].find('=') == std::string::npos)
+            word = "***";
         out += " " + word;
     }
     return out;

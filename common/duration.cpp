@@ -1,5 +1,7 @@
 #include "common/duration.hpp"
 
+#include "common/utf8.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -18,7 +20,7 @@ constexpr unit units[] = {{"ms", 1e3}, {"us", 1.0}, {"h", 3600e6}, {"m", 60e6}, 
 }  // namespace
 
 result<micros> parse_duration(std::string_view text) {
-    const std::string original(text);
+    const std::string original = shortened_utf8(text, 100);  // as messages quote it
     if (text.empty()) return fail("empty duration");
     double total_us = 0;
     bool any_unit = false;

@@ -354,14 +354,9 @@ void cluster::rebalance_locked() {
         if (!w->active()) std::fill(w->users.begin(), w->users.end(), 0);
 }
 
-bool cluster::wait_for_workers(int count, common::micros max_wait) {
-    std::unique_lock lock(mutex_);
-    auto enough = [&] { return static_cast<int>(active_workers().size()) >= count || !failure_.empty(); };
-    if (max_wait.count() <= 0) {
-        changed_.wait(lock, [&] { return enough() || shutdown_; });
-        return enough() && failure_.empty();
-    }
-    return changed_.wait_for(lock, max_wait, enough) && failure_.empty();
+bool cluster::workers_ready(int count) {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(active_workers().size()) >= count && failure_.empty();
 }
 
 void cluster::replan(lang::run_plan plan, std::size_t class_count) {

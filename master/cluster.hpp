@@ -93,8 +93,8 @@ public:
     void on_message(worker_link& link, const v1::WorkerMessage& message);
     void on_disconnect(worker_link& link);
 
-    // From the run controller.
-    bool wait_for_workers(int count, common::micros max_wait);
+    // From the run controller: at least `count` workers are active and none failed.
+    bool workers_ready(int count);
     // Before the start only (a start from the web UI that picks a profile or tags): the run
     // takes `plan`, whose scenario has `class_count` user classes, and every worker is welcomed
     // again with it; each is joining until it says it is ready with the new plan.

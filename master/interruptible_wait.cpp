@@ -6,6 +6,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "master/cluster.hpp"
+
 namespace stampede::master {
 
 namespace asio = boost::asio;
@@ -45,6 +47,11 @@ wait_end wait_on(asio::io_context& io, const std::function<bool()>& done, std::o
     io.restart();
     io.poll();  // the cancelled waits end here, before the locals they use
     return outcome.value_or(wait_end::done);
+}
+
+wait_end await_workers(asio::io_context& io, cluster& workers, int count, common::micros max_wait) {
+    const auto enough = [&] { return workers.workers_ready(count) || !workers.health(); };
+    return wait_on(io, enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
 }
 
 }  // namespace stampede::master

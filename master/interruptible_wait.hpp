@@ -13,10 +13,16 @@ class io_context;
 
 namespace stampede::master {
 
+class cluster;
+
 enum class wait_end { done, timed_out, signalled };
 
 // Polls `done` every 100 ms while `io` runs (serving whatever else is on it); `until` bounds the
 // wait, none waits until `done` or a signal.
 wait_end wait_on(boost::asio::io_context& io, const std::function<bool()>& done, std::optional<common::micros> until);
+
+// Until `count` workers are ready or one has failed (`done` either way: the cluster's health
+// tells which), `max_wait` passes (0: no limit) or a signal comes.
+wait_end await_workers(boost::asio::io_context& io, cluster& workers, int count, common::micros max_wait);
 
 }  // namespace stampede::master

@@ -123,27 +123,18 @@ open_model_text open_model_summary(const lang::scenario& sc) {
     return out;
 }
 
-// Waits for the expected workers; a signal while waiting ends the wait (and the run).
-bool await_workers(boost::asio::io_context& io, cluster& c, const run_options& o, int port, std::ostream& console,
-                   bool& interrupted) {
+// Waits for the expected workers, the web server (if any) serving on the same loop meanwhile
+// and telling its page so; a signal while waiting ends the wait (and the run).
+bool await_workers(boost::asio::io_context& io, cluster& c, web_front* web, const run_options& o, int port,
+                   std::ostream& console, bool& interrupted) {
     if (!o.bind.empty()) {
         const auto host = o.bind.substr(0, o.bind.rfind(':'));
         console << "Waiting for " << o.expect_workers << " worker(s) on " << host << ":" << port << std::endl;
     }
-    const auto enough = [&] { return c.wait_for_workers(o.expect_workers, std::chrono::microseconds(1)) || !c.health(); };
-    const auto max_wait = o.expect_workers_max_wait;
-    const auto end = wait_on(io, enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
+    if (web) return web->await_workers(o.expect_workers, o.expect_workers_max_wait, interrupted);
+    const auto end = master::await_workers(io, c, o.expect_workers, o.expect_workers_max_wait);
     interrupted = end == wait_end::signalled;
     return end == wait_end::done && c.health();
-}
-
-// Waits for the expected workers while the web server serves.
-bool await_workers_serving(web_front& web, const run_options& o, int port, std::ostream& console, bool& interrupted) {
-    if (!o.bind.empty()) {
-        const auto host = o.bind.substr(0, o.bind.rfind(':'));
-        console << "Waiting for " << o.expect_workers << " worker(s) on " << host << ":" << port << std::endl;
-    }
-    return web.await_workers(o.expect_workers, o.expect_workers_max_wait, interrupted);
 }
 
 // A start's classes must be the run's closed ones (open classes run at their rates).
@@ -357,8 +348,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     std::unique_ptr<local_workers> locals;
     if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
     bool interrupted = false;
-    if (!(web ? await_workers_serving(*web, options, server.port(), console, interrupted)
-              : await_workers(io, cl, options, server.port(), console, interrupted)))
+    if (!await_workers(io, cl, web.get(), options, server.port(), console, interrupted))
         return workers_not_ready(outcome, cl, options, interrupted);
     if (web && options.web.wait_for_start) {
         const auto start = web->await_start(console);
@@ -373,7 +363,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
         if (replan) {
             console << "The start re-plans the run: waiting for the workers to take the new plan" << std::endl;
             cl.replan(current.plan, current.sc.user_classes.size());
-            if (!await_workers_serving(*web, options, server.port(), console, interrupted))
+            if (!await_workers(io, cl, web.get(), options, server.port(), console, interrupted))
                 return workers_not_ready(outcome, cl, options, interrupted);
         }
         describe_plan(result, current);

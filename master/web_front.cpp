@@ -55,8 +55,7 @@ common::status web_front::listen(std::ostream& console) {
 
 bool web_front::await_workers(int count, common::micros max_wait, bool& interrupted) {
     waiting_ = "waiting for workers";
-    const auto enough = [&] { return workers_.wait_for_workers(count, std::chrono::microseconds(1)) || !workers_.health(); };
-    const auto outcome = wait_on(io_, enough, max_wait.count() > 0 ? std::optional(max_wait) : std::nullopt);
+    const auto outcome = master::await_workers(io_, workers_, count, max_wait);
     interrupted = outcome == wait_end::signalled;
     waiting_ = start_ ? "starting" : "ready";
     return outcome == wait_end::done && workers_.health();

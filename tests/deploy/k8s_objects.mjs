@@ -73,7 +73,7 @@ function find(objects, select) {
   return objects.filter((o) => o.kind === select.kind && (!select.name || o.metadata.name === select.name));
 }
 
-function render(dir, args) {
+function render(dir) {
   const k = yaml.load(fs.readFileSync(path.join(dir, "kustomization.yaml"), "utf8"));
   const objects = [];
   for (const r of k.resources || []) objects.push(...readYaml(path.join(dir, r)));
@@ -146,7 +146,7 @@ function podOf(owner, name) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const objects = render(args.dir, args);
+const objects = render(args.dir);
 if (args.kustomized) {
   const theirs = JSON.stringify(normalized(readYaml(args.kustomized)));
   const ours = JSON.stringify(normalized(objects));
