@@ -36,8 +36,13 @@ ensure_base_image() {
 skip_unless_containers() {
     if [ "$(id -u)" -ne 0 ]; then echo "skipped: the container tests need root"; exit 77; fi
     if ! command -v podman >/dev/null 2>&1; then echo "skipped: podman is not installed"; exit 77; fi
-    ensure_base_image
+    # Containers need namespaces; inside most containers root may not make them.
     local why
+    if ! why=$(unshare --net --mount --pid --fork /bin/true 2>&1); then
+        echo "skipped: root may not create namespaces here (a container?): $why"
+        exit 77
+    fi
+    ensure_base_image
     if ! why=$(podman run --rm --network none "$base_image" true 2>&1); then
         echo "skipped: podman cannot start a container here: $why"
         exit 77
