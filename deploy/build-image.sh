@@ -22,11 +22,21 @@ flags=(-f "$root/deploy/Dockerfile" -t "$tag"
        --build-arg "VERSION=$version"
        --build-arg "REVISION=$(git -C "$root" rev-parse HEAD 2>/dev/null || true)"
        --build-arg "SOURCE=$(git -C "$root" remote get-url origin 2>/dev/null || true)")
-# npm behind a TLS-inspecting proxy: the host trusts its CA through NODE_EXTRA_CA_CERTS; podman
-# can lend the build that file (docker cannot mount into a build: set up the proxy's CA there).
-if [ "$engine" = podman ] && [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r "$NODE_EXTRA_CA_CERTS" ]; then
-    flags+=(-v "$NODE_EXTRA_CA_CERTS:/etc/ssl/build-extra-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/etc/ssl/build-extra-ca.crt)
+# npm behind a TLS-inspecting proxy: the build trusts what the host's npm trusts (its
+# NODE_EXTRA_CA_CERTS, else npm's cafile, else the system's CA bundle). podman can lend the build
+# that file; docker cannot mount into a build: set up the proxy's CA there by hand.
+host_ca_bundle() {
+    local file="${NODE_EXTRA_CA_CERTS:-}"
+    if [ -z "$file" ] && command -v npm >/dev/null 2>&1; then file=$(npm config get cafile 2>/dev/null || true); fi
+    case "$file" in ""|null|undefined) file=/etc/ssl/certs/ca-certificates.crt ;; esac
+    [ -r "$file" ] && echo "$file"
+}
+if [ "$engine" = podman ] && ca=$(host_ca_bundle); then
+    flags+=(-v "$ca:/etc/ssl/build-extra-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/etc/ssl/build-extra-ca.crt)
 fi
+# The build reaches npm's registry as the host does: a build container's own network may have
+# no route to the host's name server.
+flags+=(--network host)
 # podman writes OCI images by default, which have no HEALTHCHECK: keep Docker's format.
 if [ "$engine" = podman ]; then flags+=(--format docker); fi
 echo "building $tag with $engine"
