@@ -5,6 +5,8 @@
 // Included by http_user.cpp only (it pulls in Beast).
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/basic_parser.hpp>
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,9 +45,13 @@ private:
         if (headers_) headers_->emplace_back(std::string(name), std::string(value));
     }
     void on_header_impl(error_code&) override {}
-    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-        if (body_ && length) body_->reserve(static_cast<std::size_t>(*length));
+    // The length is the server's word: Beast 1.74, parsing eagerly, calls this even for a
+    // length it has just refused as past the body limit (`ec` set). Reserve only for a length it
+    // accepted, and never more than a first slice: the body grows as it comes.
+    void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code& ec) override {
+        if (body_ && length && !ec) body_->reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, max_reserve)));
     }
+    static constexpr std::uint64_t max_reserve = 1 << 20;
     std::size_t on_body_impl(string_view data, error_code&) override { return take(data); }
     void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
     std::size_t on_chunk_body_impl(std::uint64_t, string_view data, error_code&) override { return take(data); }

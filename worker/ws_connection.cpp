@@ -13,6 +13,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "common/duration.hpp"
+#include "worker/head_split_stream.hpp"
 #include "worker/tls_client.hpp"
 
 namespace stampede::worker {
@@ -59,7 +60,8 @@ public:
     }
 
 private:
-    using stream_type = websocket::stream<Socket>;
+    using stream_type = websocket::stream<head_split_stream<Socket>>;
+    Socket& socket_layer() { return ws_->next_layer().next_layer(); }
 
     std::optional<exchange_outcome> failed(const prepared_step& step, const error_code& ec, std::string_view doing) {
         if (cut_ || (ec == asio::error::operation_aborted && thread_.cutting_off)) return exchange_outcome::cancelled;
@@ -92,7 +94,7 @@ private:
 
     asio::awaitable<exchange_result> connect(const prepared_step& step, const target& to, lang::template_context& context) {
         if constexpr (tls)  // connecting again replaces the connection; its session stays resumable
-            if (ws_) retire_connection(ws_->next_layer().native_handle());
+            if (ws_) retire_connection(socket_layer().native_handle());
         ws_.reset();
         if constexpr (tls) ws_.emplace(thread_.io, to.tls->context());
         else ws_.emplace(thread_.io);
@@ -114,11 +116,11 @@ private:
         }
         phases.connect.record(common::micros_since(began));
         if constexpr (tls) {
-            to.tls->prepare(ws_->next_layer().native_handle(), session_);
+            to.tls->prepare(socket_layer().native_handle(), session_);
             const auto shaking = steady::now();
-            co_await ws_->next_layer().async_handshake(asio::ssl::stream_base::client, token);
+            co_await socket_layer().async_handshake(asio::ssl::stream_base::client, token);
             if (ec && !cut_ && ec != beast::error::timeout) {
-                SSL* ssl = ws_->next_layer().native_handle();
+                SSL* ssl = socket_layer().native_handle();
                 count_failure(thread_, step.spec->endpoint_id, error_kind::tls, tls_failure_code(ssl, ec),
                               "TLS handshake: " + tls_failure_reason(ssl, ec));
                 session_.session.reset();
@@ -132,6 +134,7 @@ private:
         std::string path = to.url.base_path;
         lang::render_template(step.spec->request.path, context, path);
         websocket::response_type response;
+        ws_->next_layer().arm();
         co_await ws_->async_handshake(response, to.url.authority(), path, token);
         if (ec) {
             if (response.result_int() != 0 && response.result_int() != 101 && !cut_) {
