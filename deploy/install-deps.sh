@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages Stampede needs to build (npm fetches the report's charting
 # library from the npm registry when building); with --test, also what the test suite needs
 # (Chromium, in which the browser tests open the pages; podman and its helpers, debootstrap and
-# the compose tools, with which the container tests build the image and run it). Safe to run again: apt-get only
+# the compose tools, with which the container tests build the image and run it); with --fuzz,
+# clang and its libFuzzer runtime. Safe to run again: apt-get only
 # installs what is missing. Run as root (or with sudo available).
 set -euo pipefail
 
@@ -14,6 +15,9 @@ packages=(
     openssl iproute2
     nodejs npm
 )
+if [ "${1:-}" = "--fuzz" ]; then
+    packages+=(clang libclang-rt-14-dev)  # libFuzzer and clang's sanitizers, for scripts/fuzz.sh
+fi
 if [ "${1:-}" = "--test" ]; then
     packages+=(chromium prometheus)  # prometheus: promtool checks /metrics
     packages+=(podman runc netavark aardvark-dns catatonit iptables debootstrap podman-compose docker-compose python3)

@@ -250,7 +250,7 @@ void check_arrival_classes(const scenario& sc, const load_spec& load, std::vecto
     for (const auto& [name, spec] : load.arrival_rates) {
         if (std::find(open.begin(), open.end(), name) != open.end()) continue;
         const bool closed = std::any_of(sc.user_classes.begin(), sc.user_classes.end(),
-                                        [&](const user_class_spec& c) { return c.name == name; });
+                                        [&name = name](const user_class_spec& c) { return c.name == name; });
         std::string message = closed ? "user class '" + name + "' has no arrival_rate to replace"
                                      : "no user class named '" + name + "'";
         if (auto hint = nearest(name, open); !closed && !hint.empty()) message += " (did you mean '" + hint + "'?)";
