@@ -1,5 +1,5 @@
 // Writes the seed corpus that fuzz/corpus holds for the targets whose inputs are binary or
-// framed: histograms, worker messages, HTTP responses and REST requests, made with the same
+// framed: histograms, worker messages, HTTP responses, REST requests and WebSocket frames, made with the same
 // code that makes them for real. The text targets' seeds (scenarios, templates, JSON) are
 // written by hand.
 //   fuzz_write_seeds DIRECTORY      # writes DIRECTORY/NAME/seed-N
@@ -124,6 +124,35 @@ std::vector<std::string> rest_requests() {
     };
 }
 
+// A frame from the server (not masked): FIN and opcode, then the length as RFC 6455 writes it.
+std::string frame(std::uint8_t first, const std::string& payload) {
+    std::string out(1, static_cast<char>(first));
+    const auto n = payload.size();
+    if (n < 126) {
+        out.push_back(static_cast<char>(n));
+    } else if (n < 65536) {
+        out.push_back(126);
+        out.push_back(static_cast<char>(n >> 8));
+        out.push_back(static_cast<char>(n & 0xff));
+    } else {
+        out.push_back(127);
+        for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+    }
+    return out + payload;
+}
+
+std::vector<std::string> websocket_frames() {
+    const std::string whole_reads("\xff\x00", 2), small_reads("\x02\x01", 2);  // read size, extras
+    const std::string close_normal = frame(0x88, std::string("\x03\xe8", 2) + "bye");
+    const std::string four_gib("\x82\x7f\x00\x00\x00\x01\x00\x00\x00\x00", 10);
+    return {
+        whole_reads + frame(0x81, R"({"text": "hello"})") + frame(0x82, std::string("\x00\x01\xff", 3)) + close_normal,
+        small_reads + frame(0x01, "hel") + frame(0x89, "ping") + frame(0x80, "lo") + frame(0x8a, "") + close_normal,
+        whole_reads + frame(0x81, std::string(300, 'x')) + frame(0x81, "\xc3\xa9 \xff invalid") ,
+        whole_reads + four_gib + "abc",
+    };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -136,5 +165,6 @@ int main(int argc, char** argv) {
     write(dir, "worker_messages", worker_messages());
     write(dir, "http_response", http_responses());
     write(dir, "rest_request", rest_requests());
+    write(dir, "websocket_frames", websocket_frames());
     return 0;
 }

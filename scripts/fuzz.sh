@@ -21,7 +21,7 @@ while getopts "t:j:" opt; do
     esac
 done
 shift $((OPTIND - 1))
-all=(scenario_file template json_checks histogram_codec http_response rest_request worker_messages)
+all=(scenario_file template json_checks histogram_codec http_response rest_request worker_messages websocket_frames)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for t in "${targets[@]}"; do
