@@ -7,6 +7,7 @@
 
 #include "master/data_gaps.hpp"
 
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include "proto/protocol.hpp"
@@ -85,7 +86,10 @@ common::status cluster::admissible(worker_link& link, const v1::Hello& hello) co
                             " is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version " +
                             std::to_string(wire::protocol_version));
     }
-    if (!config_.token.empty() && hello.token() != config_.token) {
+    // Compared in time that does not depend on where the bytes differ.
+    const auto& given = hello.token();
+    if (!config_.token.empty() &&
+        (given.size() != config_.token.size() || CRYPTO_memcmp(given.data(), config_.token.data(), given.size()) != 0)) {
         spdlog::warn("refused worker {} from {}: {} token", hello.name(), link.peer(),
                      hello.token().empty() ? "no" : "wrong");
         return common::fail(hello.token().empty() ? "this master requires a token (--token or STAMPEDE_TOKEN)"

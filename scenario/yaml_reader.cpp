@@ -1,5 +1,7 @@
 #include "scenario/yaml_reader.hpp"
 
+#include <charconv>
+
 #include "common/byte_size.hpp"
 
 #include <algorithm>
@@ -206,7 +208,9 @@ std::optional<json> yaml_reader::to_json_within(const YAML::Node& n, const templ
     if (n.IsNull()) return json(nullptr);
     if (n.IsScalar()) {
         const auto& s = n.Scalar();
-        if (scope && leaves && s.find("{{") != std::string::npos) {
+        // A literal holding the marker's edge byte goes through a leaf too, so that no text
+        // written in the scenario can be taken for a marker.
+        if (scope && leaves && (s.find("{{") != std::string::npos || s.find('\x01') != std::string::npos)) {
             leaves->push_back(compile(n, s, *scope));
             return json(json_marker(leaves->size() - 1));
         }
@@ -232,6 +236,10 @@ std::optional<json> yaml_reader::to_json_within(const YAML::Node& n, const templ
     if (n.IsMap()) {
         json obj = json::object();
         for (auto it = n.begin(); it != n.end(); ++it) {
+            if (leaves && it->first.Scalar().find('\x01') != std::string::npos) {
+                problem(it->first, "a json body's keys may not hold the control character U+0001");
+                return std::nullopt;
+            }
             auto v = to_json_within(it->second, scope, leaves, budget);
             if (!v) return std::nullopt;
             obj[it->first.Scalar()] = std::move(*v);
@@ -254,9 +262,19 @@ text_template yaml_reader::body_from_json(const json& doc, std::vector<text_temp
         const auto open = text.find("\"" + edge, pos);
         if (open == std::string::npos) break;
         const auto close = text.find(edge + "\"", open + 1 + edge.size());
-        const auto index = std::stoul(text.substr(open + 1 + edge.size(), close - open - 1 - edge.size()));
+        const auto digits = open + 1 + edge.size();
+        std::size_t index = 0;
+        const auto [end, ec] = close == std::string::npos
+                                   ? std::from_chars(text.data(), text.data(), index)
+                                   : std::from_chars(text.data() + digits, text.data() + close, index);
+        if (close == std::string::npos || ec != std::errc() || end != text.data() + close || index >= leaves.size()) {
+            // Not a marker (every literal with the edge byte became a leaf): left as written.
+            pending.append(text, pos, open + 1 - pos);
+            pos = open + 1;
+            continue;
+        }
         pending.append(text, pos, open - pos);
-        const auto& leaf = leaves.at(index);
+        const auto& leaf = leaves[index];
         if (is_single_numeric(leaf)) {
             out.parts.push_back({std::move(pending), leaf.parts[0].expression, false});
             pending.clear();

@@ -72,6 +72,27 @@ user_classes:
     CHECK(rendered["list"][0] == 7);
 }
 
+TEST_CASE("text in a JSON body that looks like the loader's own markers stays text", "[language]") {
+    // The loader marks templated values with U+0001 while it builds a body; a value written
+    // with that byte, even one spelling a marker exactly, is the user's text.
+    const auto sc = load_ok(R"(host: http://h:1
+user_classes:
+  - tasks:
+      - method: POST
+        path: /a
+        json: {t: "{{ counter() }}", lookalike: "\x010\x01", open: "\x01x", cut: "\x0199"}
+)");
+    const auto rendered = nlohmann::json::parse(render(sc.user_classes[0].tasks[0].steps[0].request.body));
+    CHECK(rendered["t"] == 7);
+    CHECK(rendered["lookalike"] == "\x01" "0\x01");
+    CHECK(rendered["open"] == "\x01x");
+    CHECK(rendered["cut"] == "\x01" "99");
+    CHECK(problems_of(R"(host: http://h:1
+user_classes:
+  - tasks: [{method: POST, path: /a, json: {"\x01k": 1}}]
+)") == "s.yaml:3:45: a json body's keys may not hold the control character U+0001\n");
+}
+
 TEST_CASE("a JSON-RPC step builds the envelope, posts it and is named after its method", "[language]") {
     const auto sc = load_ok(R"(host: http://h:1
 data:
