@@ -263,3 +263,121 @@ user_classes:
     INFO(r.doc["errors"].dump());
     CHECK(r.doc["errors"][0]["message"].get<std::string>().find("WebSocket upgrade") != std::string::npos);
 }
+
+namespace {
+
+// Every error row's message, one per line.
+std::string messages_of(const json& doc) {
+    std::string out;
+    for (const auto& e : doc["errors"]) out += e["message"].get<std::string>() + "\n";
+    return out;
+}
+
+// One user asking for one page with a 500 ms timeout, for 2 s.
+run_result run_with_timeout(const temp_dir& dir, const hostile_server& server, const std::string& extra = "") {
+    return run_scenario(dir, "host: " + server.url() + "\ntimeout: 500ms\n" + extra +
+                                 "user_classes:\n  - wait_time: 50ms\n    tasks: [{name: page, path: /}]\n",
+                        {"-u", "1", "-r", "10", "-t", "2s"});
+}
+
+}  // namespace
+
+TEST_CASE("a response with neither a length nor a close fails at the request's timeout", "[hostile]") {
+    hostile_server server([](hostile_connection& c) {
+        if (c.read_request().empty()) return;
+        c.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nthe body goes on until the close that never comes");
+        c.closed_by_peer(10s);
+    });
+    temp_dir dir;
+    const auto r = run_with_timeout(dir, server);
+    INFO(r.doc.dump());
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 2);
+    CHECK(requests == server.requests());
+    CHECK(total(r.doc, "failures") == requests);
+    CHECK(messages_of(r.doc) == "request timed out after 500ms\n");
+}
+
+TEST_CASE("a body that never ends is cut at max_body", "[hostile]") {
+    hostile_server server([](hostile_connection& c) {
+        if (c.read_request().empty()) return;
+        c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        const std::string chunk = "4000\r\n" + std::string(0x4000, 'z') + "\r\n";
+        for (int i = 0; i < 4096 && c.write(chunk); ++i) {}  // 64 MiB at most, or until the client goes
+    });
+    temp_dir dir;
+    const auto r = run_with_timeout(dir, server, "max_body: 64KiB\n");
+    INFO(r.doc.dump());
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 2);
+    CHECK(requests == server.requests());
+    CHECK(total(r.doc, "failures") == requests);
+    CHECK(messages_of(r.doc) == "the response body is larger than max_body (65536 bytes)\n");
+}
+
+TEST_CASE("headers past 8 KiB fail the request, and the next connection is served", "[hostile]") {
+    std::atomic<int> answered{0};  // across connections: the worker drops one that failed
+    hostile_server server(answering([&](std::uint64_t) {
+        if (answered++ % 2) return http_ok("ok");
+        return "HTTP/1.1 200 OK\r\nX-Big: " + std::string(20'000, 'h') + "\r\nContent-Length: 2\r\n\r\nok";
+    }));
+    temp_dir dir;
+    const auto r = run_with_timeout(dir, server);
+    INFO(r.doc.dump());
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 4);
+    CHECK(requests == server.requests());
+    const auto failures = total(r.doc, "failures");
+    CHECK(failures >= 1);
+    CHECK(failures < requests);  // every other answer is a good one
+    CHECK(messages_of(r.doc).find("header limit exceeded") != std::string::npos);
+}
+
+TEST_CASE("a connection reset instead of an answer is a transport failure, and users reconnect", "[hostile]") {
+    hostile_server server([](hostile_connection& c) {
+        if (c.read_request().empty()) return;
+        c.reset();
+    });
+    temp_dir dir;
+    const auto r = run_with_timeout(dir, server);
+    INFO(r.doc.dump());
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 5);
+    CHECK(requests == server.requests());
+    CHECK(requests == server.connections());
+    CHECK(total(r.doc, "failures") == requests);
+    CHECK(messages_of(r.doc).find("reset by peer") != std::string::npos);
+}
+
+TEST_CASE("an answer dribbled a byte at a time fails at the request's timeout, however alive it looks", "[hostile]") {
+    hostile_server server([](hostile_connection& c) {
+        if (c.read_request().empty()) return;
+        const std::string answer = http_ok(std::string(100, 's'));
+        for (char byte : answer) {
+            if (!c.write(std::string(1, byte))) return;
+            std::this_thread::sleep_for(50ms);
+        }
+    });
+    temp_dir dir;
+    const auto r = run_with_timeout(dir, server);
+    INFO(r.doc.dump());
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 2);
+    CHECK(requests == server.requests());
+    CHECK(total(r.doc, "failures") == requests);
+    CHECK(messages_of(r.doc) == "request timed out after 500ms\n");
+}
+
+TEST_CASE("a binary body is counted, and a check quoting it keeps the result valid JSON", "[hostile]") {
+    std::string binary;
+    for (int i = 0; i < 256; ++i) binary.push_back(static_cast<char>(i));
+    hostile_server server(answering([&](auto) { return http_ok(binary, "application/octet-stream"); }));
+    temp_dir dir;
+    const auto r = run_one_page(dir, server, "{body_contains: text}");  // run_scenario parsed r.json
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= 5);
+    CHECK(requests == server.requests());
+    CHECK(total(r.doc, "failures") == requests);
+    REQUIRE(r.doc["errors"].size() == 1);
+    CHECK(r.doc["errors"][0]["message"].get<std::string>().find("text") != std::string::npos);
+}

@@ -1,5 +1,7 @@
 #include "tests/integration/hostile_server.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -55,6 +57,15 @@ bool hostile_connection::closed_by_peer(std::chrono::milliseconds wait) {
     return ::recv(fd_, &byte, 1, MSG_PEEK) == 0;
 }
 
+void hostile_connection::reset() {
+    if (fd_ < 0) return;
+    forget_(fd_);  // before the close, so the server never touches a number reused since
+    linger l{1, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+    ::close(fd_);
+    fd_ = -1;
+}
+
 hostile_server::hostile_server(handler on_connection) : on_connection_(std::move(on_connection)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
@@ -73,9 +84,11 @@ hostile_server::~hostile_server() {
     ::shutdown(fd_, SHUT_RDWR);
     ::close(fd_);
     acceptor_.join();
-    std::lock_guard lock(mutex_);
-    for (int fd : client_fds_) ::shutdown(fd, SHUT_RDWR);  // ends handlers blocked on reads
-    for (auto& t : handlers_) t.join();
+    {
+        std::lock_guard lock(mutex_);
+        for (int fd : client_fds_) ::shutdown(fd, SHUT_RDWR);  // ends handlers blocked on reads
+    }
+    for (auto& t : handlers_) t.join();  // unlocked: a handler resetting its connection locks
     for (int fd : client_fds_) ::close(fd);
 }
 
@@ -87,9 +100,12 @@ void hostile_server::accept_loop() {
         std::lock_guard lock(mutex_);
         client_fds_.push_back(client);
         handlers_.emplace_back([this, client] {
-            hostile_connection c(client, requests_);
+            hostile_connection c(client, requests_, [this](int fd) {
+                std::lock_guard lock(mutex_);
+                client_fds_.erase(std::find(client_fds_.begin(), client_fds_.end(), fd));
+            });
             on_connection_(c);
-            ::shutdown(client, SHUT_WR);
+            if (!c.was_reset()) ::shutdown(client, SHUT_WR);
         });
     }
 }

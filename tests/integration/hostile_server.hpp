@@ -15,16 +15,21 @@ namespace stampede::testing {
 
 class hostile_connection {
 public:
-    hostile_connection(int fd, std::atomic<std::uint64_t>& requests) : fd_(fd), requests_(requests) {}
+    hostile_connection(int fd, std::atomic<std::uint64_t>& requests, std::function<void(int)> forget)
+        : fd_(fd), requests_(requests), forget_(std::move(forget)) {}
     // The next request's head and body (by Content-Length); empty when the peer closed or
     // `timeout` passed.
     std::string read_request(std::chrono::milliseconds timeout = std::chrono::seconds(10));
     bool write(const std::string& bytes);
     bool closed_by_peer(std::chrono::milliseconds wait);
+    // Ends the connection with a TCP reset (RST) rather than an orderly close.
+    void reset();
+    bool was_reset() const { return fd_ < 0; }
 
 private:
     int fd_;
     std::atomic<std::uint64_t>& requests_;
+    std::function<void(int)> forget_;  // the server stops tracking the descriptor
     std::string pending_;
 };
 
