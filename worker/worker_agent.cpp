@@ -99,6 +99,7 @@ struct worker_agent::impl {
     std::optional<session_end> handle(const v1::MasterMessage& m);
     std::optional<session_end> on_welcome(const v1::Welcome& w);
     session_end cannot_run(const std::string& why);
+    void await_stream_end(common::micros limit);
     bool write(v1::WorkerMessage& m) { return stream && stream->write(m); }
     bool send_state(v1::StateChange::State state, const std::string& detail = {});
     void collect();          // takes the engine's delta into the outbox
@@ -239,11 +240,15 @@ void worker_agent::impl::stop_if_master_silent() {
 // run with the reason; the stream stays open until the master has it (or a second passes).
 session_end worker_agent::impl::cannot_run(const std::string& why) {
     spdlog::error("cannot run the scenario: {}", why);
-    if (send_state(v1::StateChange::FAILED, why)) {
-        const auto until = steady::now() + 2s;
-        while (!take_inbox(until).second && steady::now() < until) {}
-    }
+    if (send_state(v1::StateChange::FAILED, why)) await_stream_end(2s);
     return session_end::failed;
+}
+
+// Closing the call at once could discard what was just written (a cancel does not wait for
+// the transport): the last word waits for the master, which ends the stream once it has it.
+void worker_agent::impl::await_stream_end(common::micros limit) {
+    const auto until = steady::now() + limit;
+    while (!take_inbox(until).second && steady::now() < until) {}
 }
 
 std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) {
@@ -353,7 +358,7 @@ session_end worker_agent::impl::serve() {
             if (interrupting) {
                 v1::WorkerMessage bye;
                 bye.mutable_goodbye()->set_reason("interrupted");
-                write(bye);
+                if (write(bye)) await_stream_end(1s);
                 return session_end::interrupted;
             }
             if (!sent) return drain();

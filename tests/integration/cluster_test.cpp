@@ -38,13 +38,6 @@ std::string write_scenario(const temp_dir& dir, const demo_target& target) {
 
 
 
-std::uint64_t counted_by(child_process& worker) {
-    const auto out = worker.out();
-    const auto at = out.find("worker counted ");
-    REQUIRE(at != std::string::npos);
-    return std::stoull(out.substr(at + 15));
-}
-
 double unix_seconds(const std::string& iso) {
     std::tm t{};
     int ms = 0;

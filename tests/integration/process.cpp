@@ -204,4 +204,11 @@ std::string http_get(int port, const std::string& path) {
     return body == std::string::npos ? std::string() : response.substr(body + 4);
 }
 
+std::uint64_t counted_by(child_process& worker) {
+    const auto out = worker.out();
+    const auto at = out.find("worker counted ");
+    if (at == std::string::npos) throw std::runtime_error("the worker did not say what it counted: " + out);
+    return std::stoull(out.substr(at + 15));
+}
+
 }  // namespace stampede::testing

@@ -87,6 +87,8 @@ private:
 std::unique_ptr<child_process> start_master(std::vector<std::string> args, int& port);
 // `stampede worker` with one thread, connected to 127.0.0.1:`port`.
 std::unique_ptr<child_process> start_worker(int port, const std::string& name, std::vector<std::string> extra = {});
+// What a worker that has exited said it counted ("worker counted N request(s)").
+std::uint64_t counted_by(child_process& worker);
 
 // A blocking HTTP/1.0 GET on 127.0.0.1; returns the body.
 std::string http_get(int port, const std::string& path);

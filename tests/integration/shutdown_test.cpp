@@ -1,6 +1,7 @@
-// SIGINT and SIGTERM at the moments a run is not yet running: a master waiting for its
-// workers, a worker waiting for its master, a master while its users are still spawning. Each
-// ends promptly with its documented code; a run that started writes every result file.
+// SIGINT and SIGTERM at each moment of a run: a master waiting for its workers, a worker
+// waiting for its master, a master while its users spawn, workers while theirs spawn and while
+// they run, and a second signal while requests in flight finish. Each ends promptly with its
+// documented code; a run that started writes every result file, with every count sent.
 #include <csignal>
 #include <thread>
 
@@ -132,4 +133,37 @@ TEST_CASE("a worker whose requests outlast the stop keeps talking to its master 
     CHECK(result["cancelled_requests"] == 0);  // the requests in flight finished within the stop
     CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
     CHECK(target.served() >= 2);
+}
+
+TEST_CASE("workers signalled while their users spawn and while they run leave with every count sent", "[shutdown]") {
+    demo_target target;
+    temp_dir dir;
+    int port = 0;
+    // 30 users at 5 per second over three workers: w1 leaves mid-ramp, w2 once all run.
+    auto master = start_master({"-f", scenario(dir, target.url()), "--expect-workers", "3", "-u", "30", "-r", "5",
+                                "-t", "14s", "--json", dir.file("r.json")},
+                               port);
+    auto w1 = start_worker(port, "w1");
+    auto w2 = start_worker(port, "w2");
+    auto w3 = start_worker(port, "w3");
+    REQUIRE(master->wait_for_output("Starting 30 user(s)", 10s));
+    std::this_thread::sleep_for(2s);
+    w1->send(SIGTERM);
+    const auto w1_code = w1->wait(10s);
+    REQUIRE(master->wait_for_output("All users spawned", 15s));
+    std::this_thread::sleep_for(1s);
+    w2->send(SIGINT);
+    const auto w2_code = w2->wait(10s);
+    const auto code = master->wait(30s);
+    INFO(master->out() << master->err() << w1->err() << w2->err());
+    REQUIRE(code);
+    CHECK(*code == 0);
+    CHECK(w1_code == 5);  // a worker stopped by a signal says so
+    CHECK(w2_code == 5);
+    CHECK(w3->wait(10s) == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    // What the leavers counted reached the master: the totals are all the target served.
+    CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+    CHECK(result["data_gaps"].empty());
+    CHECK(counted_by(*w1) + counted_by(*w2) + counted_by(*w3) == target.served());
 }
