@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <boost/asio/buffer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
 #include "fuzz/fuzz_bytes.hpp"
@@ -23,21 +24,6 @@ using stampede::worker::response_reader;
 namespace {
 
 constexpr std::size_t body_limit = 64 * 1024;
-
-// Feeds `pending` to the reader as parse_buffered does. True when the response ended.
-bool feed(response_reader& reader, std::string& pending, boost::beast::error_code& ec) {
-    while (!pending.empty()) {
-        const auto used = reader.put(boost::asio::buffer(pending), ec);
-        pending.erase(0, used);
-        if (ec == http::error::need_more) {
-            ec = {};
-            return false;
-        }
-        if (ec || reader.is_done()) return true;
-        if (used == 0) return false;
-    }
-    return reader.is_done();
-}
 
 }  // namespace
 
@@ -59,11 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
     start();
 
-    std::string pending;
+    boost::beast::flat_buffer pending;
     std::size_t at = 0, split = 0;
     boost::beast::error_code ec;
     for (int responses = 0; responses < 64;) {
-        const bool ended = feed(*reader, pending, ec);
+        const bool ended = reader->feed(pending, ec);
         if (ended) {
             if (body.size() > body_limit || reader->body_bytes() > body_limit) std::abort();
             if (ec || !reader->keep_alive()) return 0;
@@ -75,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (at == wire.size()) break;
         const std::size_t n = split < splits.size() ? std::max<std::size_t>(1, splits[split++]) : wire.size() - at;
         const auto piece = wire.substr(at, n);
-        pending.append(piece.data(), piece.size());
+        pending.commit(boost::asio::buffer_copy(pending.prepare(piece.size()), boost::asio::buffer(piece)));
         at += piece.size();
     }
     // The server closed the connection.

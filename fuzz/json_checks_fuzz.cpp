@@ -13,8 +13,17 @@ using namespace stampede::lang;
 
 namespace {
 
-void expect_reason(const common::status& s) {
-    if (!s.ok() && s.error().empty()) std::abort();
+// A failure always says why.
+template <class Result>
+void expect_reason(const Result& r) {
+    if (!r.ok() && r.error().empty()) std::abort();
+}
+
+void check_matches(response_inspector& inspector, check_spec spec,
+                   const std::shared_ptr<const compiled_regex>& regex, const std::string& expected) {
+    spec.how = check_spec::predicate::matches;
+    spec.regex = regex;
+    expect_reason(inspector.check(spec, expected));
 }
 
 }  // namespace
@@ -26,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto body = in.rest();
 
     auto path = parse_json_path(path_text);
-    if (!path.ok() && path.error().empty()) std::abort();
+    expect_reason(path);
     auto regex = compile_regex(expected);
 
     response_view response;
@@ -45,15 +54,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     spec.expected.text.parts.push_back({expected, std::nullopt, false});
     expect_reason(inspector.check(spec, expected));
     if (regex.ok()) {
-        spec.how = check_spec::predicate::matches;
-        spec.regex = *regex;
-        expect_reason(inspector.check(spec, expected));
+        check_matches(inspector, spec, *regex, expected);
         extract_spec ex;
         ex.from = extract_spec::source::regex;
         ex.regex = *regex;
         ex.group = regex_groups(**regex) > 0 ? 1 : 0;
-        auto got = inspector.extract(ex);
-        if (!got.ok() && got.error().empty()) std::abort();
+        expect_reason(inspector.extract(ex));
     }
     if (!path.ok()) return 0;
 
@@ -76,15 +82,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         spec.expected.type = expected_value::kind::null;
         expect_reason(inspector.check(spec, expected));
     }
-    if (regex.ok()) {
-        spec.how = check_spec::predicate::matches;
-        spec.regex = *regex;
-        expect_reason(inspector.check(spec, expected));
-    }
+    if (regex.ok()) check_matches(inspector, spec, *regex, expected);
     extract_spec ex;
     ex.from = extract_spec::source::json;
     ex.path = *path;
-    auto got = inspector.extract(ex);
-    if (!got.ok() && got.error().empty()) std::abort();
+    expect_reason(inspector.extract(ex));
     return 0;
 }

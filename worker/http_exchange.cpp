@@ -185,7 +185,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
         int interim = 0;
         for (;;) {
             start_response(reader, step);
-            while (!ec && !parse_buffered(*reader, ec)) {
+            while (!ec && !reader->feed(buffer_, ec)) {
                 const auto n = co_await stream_.async_read_some(buffer_.prepare(read_room()), token);
                 buffer_.commit(n);
                 if (ec && end_of_stream<Stream>(ec)) end_of_input(*reader, ec);
@@ -343,23 +343,6 @@ bool http_exchange<Stream>::unsolicited_bytes_waiting() {
     if constexpr (is_tls<Stream>) return false;
     error_code ec;
     return beast::get_lowest_layer(stream_).available(ec) > 0 && !ec;
-}
-
-// Feeds what the buffer holds to the parser. True when the response is complete (or `ec` is
-// set); false when it needs more input.
-template <class Stream>
-bool http_exchange<Stream>::parse_buffered(response_reader& reader, error_code& ec) {
-    while (buffer_.size() > 0) {
-        const auto used = reader.put(buffer_.data(), ec);
-        buffer_.consume(used);
-        if (ec == http::error::need_more) {
-            ec = {};
-            return false;
-        }
-        if (ec || reader.is_done()) return true;
-        if (used == 0) return false;
-    }
-    return reader.is_done();
 }
 
 // The server closed the connection: before any byte of the response, it had dropped an idle

@@ -50,7 +50,6 @@ private:
                                std::string& wire);
     void arm_deadline(common::micros timeout);
     void wait_for_deadline();
-    bool parse_buffered(response_reader& reader, error_code& ec);
     void start_response(std::optional<response_reader>& reader, const prepared_step& step);
     boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const target& to,
                                                                   error_code& ec);

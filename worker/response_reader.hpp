@@ -5,6 +5,7 @@
 // Included by http_user.cpp only (it pulls in Beast).
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -28,6 +29,23 @@ public:
 
     unsigned status() const { return status_; }
     std::size_t body_bytes() const { return body_bytes_; }
+
+    // Feeds what `buffer` holds (a Beast dynamic buffer) to the parser, consuming what it
+    // took. True when the response is complete (or `ec` is set); false when it needs more.
+    template <class DynamicBuffer>
+    bool feed(DynamicBuffer& buffer, boost::beast::error_code& ec) {
+        while (buffer.size() > 0) {
+            const auto used = put(buffer.data(), ec);
+            buffer.consume(used);
+            if (ec == boost::beast::http::error::need_more) {
+                ec = {};
+                return false;
+            }
+            if (ec || is_done()) return true;
+            if (used == 0) return false;
+        }
+        return is_done();
+    }
 
     static std::optional<std::string_view> find(const header_list& headers, std::string_view name) {
         for (const auto& [n, v] : headers)

@@ -44,6 +44,14 @@ run_result run_scenario(const temp_dir& dir, const std::string& scenario, std::v
 
 std::uint64_t total(const json& doc, const char* what) { return doc["totals"][what].get<std::uint64_t>(); }
 
+// At least `at_least` requests, each one the server read counted, and every one failed.
+void check_all_counted_and_failed(const run_result& r, const hostile_server& server, std::uint64_t at_least) {
+    const auto requests = total(r.doc, "requests");
+    CHECK(requests >= at_least);
+    CHECK(requests == server.requests());
+    CHECK(total(r.doc, "failures") == requests);
+}
+
 // One user asking for one page every `wait`, with `checks` on it, for `seconds`.
 run_result run_one_page(const temp_dir& dir, const hostile_server& server, const std::string& checks,
                         const std::string& wait = "100ms", const std::string& seconds = "2s") {
@@ -62,10 +70,7 @@ TEST_CASE("a failing check on a body that is not ASCII is counted, its message c
     temp_dir dir;
     const auto r = run_one_page(dir, server, "{body_contains: zzz}");
     CHECK(r.code == 1);
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 5);
-    CHECK(requests == server.requests());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 5);
     REQUIRE(r.doc["errors"].size() == 1);
     const auto message = r.doc["errors"][0]["message"].get<std::string>();
     // 79 x and half of the 80th byte's character would be a cut é: the quote stops before it.
@@ -233,10 +238,7 @@ TEST_CASE("a Content-Length past max_body, its first body bytes in the same pack
     temp_dir dir;
     const auto r = run_one_page(dir, server, "{body_contains: ok}");
     CHECK(r.code == 1);
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 5);
-    CHECK(requests == server.requests());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 5);
     REQUIRE(r.doc["errors"].size() == 1);
     CHECK(r.doc["errors"][0]["message"].get<std::string>().find("larger than max_body") != std::string::npos);
 }
@@ -255,10 +257,7 @@ user_classes:
           - {name: upgrade, ws: connect, path: /ws}
 )", {"-u", "1", "-r", "10", "-t", "2s"});
     CHECK(r.code == 1);
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 5);
-    CHECK(requests == server.requests());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 5);
     REQUIRE(r.doc["errors"].size() == 1);
     INFO(r.doc["errors"].dump());
     CHECK(r.doc["errors"][0]["message"].get<std::string>().find("WebSocket upgrade") != std::string::npos);
@@ -291,10 +290,7 @@ TEST_CASE("a response with neither a length nor a close fails at the request's t
     temp_dir dir;
     const auto r = run_with_timeout(dir, server);
     INFO(r.doc.dump());
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 2);
-    CHECK(requests == server.requests());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 2);
     CHECK(messages_of(r.doc) == "request timed out after 500ms\n");
 }
 
@@ -308,10 +304,7 @@ TEST_CASE("a body that never ends is cut at max_body", "[hostile]") {
     temp_dir dir;
     const auto r = run_with_timeout(dir, server, "max_body: 64KiB\n");
     INFO(r.doc.dump());
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 2);
-    CHECK(requests == server.requests());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 2);
     CHECK(messages_of(r.doc) == "the response body is larger than max_body (65536 bytes)\n");
 }
 
@@ -341,11 +334,8 @@ TEST_CASE("a connection reset instead of an answer is a transport failure, and u
     temp_dir dir;
     const auto r = run_with_timeout(dir, server);
     INFO(r.doc.dump());
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 5);
-    CHECK(requests == server.requests());
-    CHECK(requests == server.connections());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 5);
+    CHECK(server.requests() == server.connections());
     CHECK(messages_of(r.doc).find("reset by peer") != std::string::npos);
 }
 
@@ -361,10 +351,7 @@ TEST_CASE("an answer dribbled a byte at a time fails at the request's timeout, h
     temp_dir dir;
     const auto r = run_with_timeout(dir, server);
     INFO(r.doc.dump());
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 2);
-    CHECK(requests == server.requests());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 2);
     CHECK(messages_of(r.doc) == "request timed out after 500ms\n");
 }
 
@@ -374,10 +361,7 @@ TEST_CASE("a binary body is counted, and a check quoting it keeps the result val
     hostile_server server(answering([&](auto) { return http_ok(binary, "application/octet-stream"); }));
     temp_dir dir;
     const auto r = run_one_page(dir, server, "{body_contains: text}");  // run_scenario parsed r.json
-    const auto requests = total(r.doc, "requests");
-    CHECK(requests >= 5);
-    CHECK(requests == server.requests());
-    CHECK(total(r.doc, "failures") == requests);
+    check_all_counted_and_failed(r, server, 5);
     REQUIRE(r.doc["errors"].size() == 1);
     CHECK(r.doc["errors"][0]["message"].get<std::string>().find("text") != std::string::npos);
 }
