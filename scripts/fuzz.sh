@@ -62,7 +62,7 @@ echo
 printf '%-18s %10s %12s %8s %8s %8s\n' target seconds executions exec/s coverage features
 for t in "${targets[@]}"; do
     log="$out/logs/$t.log"
-    line=$(grep -E '^#[0-9]+' "$log" | tail -1)
+    line=$(grep -aE '^#[0-9]+' "$log" | tail -1)
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
     cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$line")

@@ -217,17 +217,19 @@ template <class Stream>
 asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(const prepared_step& step, const target& to,
                                                                               error_code& ec) {
     auto token = asio::redirect_error(asio::use_awaitable, ec);
-    auto& phases = thread_.shard.endpoints[step.spec->endpoint_id];
+    // The shard is looked up after each wait: a snapshot swaps it for its spare meanwhile, and
+    // a reference taken before would record into the spare the agent is reading.
+    auto phases = [&]() -> stats::endpoint_stats& { return thread_.shard.endpoints[step.spec->endpoint_id]; };
     if constexpr (is_tls<Stream>) stream_.renew(*to.tls);
     const auto began = steady::now();
     co_await asio::async_connect(beast::get_lowest_layer(stream_), to.addresses, token);
     if (auto failed = connect_failure(step, ec)) co_return failed;
-    phases.connect.record(common::micros_since(began));
+    phases().connect.record(common::micros_since(began));
     if constexpr (is_tls<Stream>) {
         const auto shaking = steady::now();
         co_await stream_.ssl().async_handshake(asio::ssl::stream_base::client, token);
         if (auto failed = handshake_failure(step, ec)) co_return failed;
-        phases.tls_handshake.record(common::micros_since(shaking));
+        phases().tls_handshake.record(common::micros_since(shaking));
     }
     co_return std::nullopt;
 }

@@ -94,8 +94,10 @@ void load_engine::impl::create_pacers() {
         t->pacers.assign(sc.user_classes.size(), nullptr);
         for (std::size_t c = 0; c < sc.user_classes.size(); ++c) {
             if (!sc.user_classes[c].arrivals) continue;
-            auto grow = [this, &t = *t, c] {
-                std::uint64_t mix = options.seed ^ (std::uint64_t{1} << 40);
+            // The seed is taken now: the spawn tick advances options.seed on its own thread
+            // while pacers grow their pools on theirs.
+            auto grow = [this, &t = *t, c, base = options.seed ^ (std::uint64_t{1} << 40)] {
+                std::uint64_t mix = base;
                 const auto seed = rng::splitmix(mix) ^ pacer_seeds.fetch_add(1, std::memory_order_relaxed);
                 options.start_user(t, prepared, static_cast<int>(c), seed);
             };

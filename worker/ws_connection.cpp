@@ -99,7 +99,8 @@ private:
         if constexpr (tls) ws_.emplace(thread_.io, to.tls->context());
         else ws_.emplace(thread_.io);
         auto& socket = beast::get_lowest_layer(*ws_);
-        auto& phases = thread_.shard.endpoints[step.spec->endpoint_id];
+        // Looked up after each wait: a snapshot swaps the shard for its spare meanwhile.
+        auto phases = [&]() -> stats::endpoint_stats& { return thread_.shard.endpoints[step.spec->endpoint_id]; };
         error_code ec;
         auto token = asio::redirect_error(asio::use_awaitable, ec);
         socket.expires_after(step.timeout);
@@ -114,7 +115,7 @@ private:
             ws_.reset();
             co_return exchange_result{exchange_outcome::failed};
         }
-        phases.connect.record(common::micros_since(began));
+        phases().connect.record(common::micros_since(began));
         if constexpr (tls) {
             to.tls->prepare(socket_layer().native_handle(), session_);
             const auto shaking = steady::now();
@@ -128,7 +129,7 @@ private:
                 co_return exchange_result{exchange_outcome::failed};
             }
             if (ec) co_return exchange_result{*failed(step, ec, "TLS handshake")};
-            phases.tls_handshake.record(common::micros_since(shaking));
+            phases().tls_handshake.record(common::micros_since(shaking));
         }
         decorate(step, context);
         std::string path = to.url.base_path;
