@@ -18,6 +18,9 @@ while getopts "t:u:o:" opt; do
         *) echo "usage: $0 [-t SECONDS] [-u USERS] [-o OUTDIR]" >&2; exit 2 ;;
     esac
 done
+[[ "$seconds" =~ ^[0-9]+$ && "$users" =~ ^[0-9]+$ && "$users" -ge 1 ]] ||
+    { echo "error: -t and -u take whole numbers, -u at least 1" >&2; exit 2; }
+[ "$seconds" -le 86400 ] || { echo "error: -t: at most 86400 s" >&2; exit 2; }
 [ "$seconds" -ge 60 ] || { echo "error: -t: at least 60 s (the warm-up is the first 20 %)" >&2; exit 2; }
 bin="$root/build/cli/stampede" target_bin="$root/build/demo_target/stampede-demo-target"
 [ -x "$bin" ] && [ -x "$target_bin" ] || { echo "error: build first (scripts/build.sh)" >&2; exit 2; }

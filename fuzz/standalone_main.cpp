@@ -15,6 +15,7 @@
 #include <iostream>
 #include <iterator>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -108,9 +109,17 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if ((arg == "--seconds" || arg == "--seed" || arg == "--max-len") && i + 1 < argc) {
             const std::string value = argv[++i];
-            if (arg == "--seconds") seconds = std::stod(value);
-            else if (arg == "--seed") seed = std::stoull(value);
-            else max_len = std::stoull(value);
+            try {
+                std::size_t used = 0;
+                if (arg == "--seconds") seconds = std::stod(value, &used);
+                else if (arg == "--seed") seed = std::stoull(value, &used);
+                else max_len = std::stoull(value, &used);
+                if (used != value.size() || value.front() == '-' || !(seconds <= 86400))
+                    throw std::invalid_argument(value);  // a day at most: every run is bounded
+            } catch (const std::exception&) {
+                std::cerr << "error: " << arg << ": not a number in range (--seconds 0 to 86400, --seed and --max-len whole numbers): '" << value << "'\n";
+                return 2;
+            }
         } else if (arg.rfind("--", 0) == 0) {
             std::cerr << "usage: " << argv[0] << " [--seconds N] [--seed S] [--max-len N] FILE_OR_DIRECTORY...\n";
             return 2;
