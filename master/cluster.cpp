@@ -10,6 +10,8 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <cmath>
+
 #include "proto/protocol.hpp"
 #include "proto/run_plan_codec.hpp"
 #include "proto/snapshot_codec.hpp"
@@ -181,10 +183,14 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
 void cluster::handle_heartbeat(worker& w, const v1::Heartbeat& hb) {
     w.reported_sequence = std::max(w.reported_sequence, hb.last_sequence());
     w.reported_requests = std::max(w.reported_requests, hb.requests_counted());
-    w.cpu_percent = hb.cpu_percent();
-    w.max_cpu_percent = std::max(w.max_cpu_percent, hb.cpu_percent());
+    // What a worker says of its own process is only shown, but shown everywhere: a figure no
+    // process can have is left out rather than spread through the result and the charts.
+    if (std::isfinite(hb.cpu_percent()) && hb.cpu_percent() >= 0) {
+        w.cpu_percent = hb.cpu_percent();
+        w.max_cpu_percent = std::max(w.max_cpu_percent, hb.cpu_percent());
+    }
     w.rss_bytes = hb.rss_bytes();
-    w.reported_users = hb.users();
+    w.reported_users = std::min(hb.users(), max_reported_users);
     // A worker near saturation delays its own requests: its latencies grow.
     if (hb.cpu_percent() > 90.0 * w.threads && !w.warned_cpu) {
         w.warned_cpu = true;
@@ -199,19 +205,17 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     if (snapshot.has_heartbeat()) handle_heartbeat(w, snapshot.heartbeat());
     const auto sequence = snapshot.sequence();
     // A worker holds at most max_unacked_snapshots; a sequence further ahead is no sequence
-    // of its own (and taking it would make every later snapshot look old).
-    if (sequence > w.applied_sequence + max_sequence_ahead) {
-        ++refused_snapshots_;
-        spdlog::warn("refused snapshot {} from worker {}: more than {} ahead of the last applied ({})", sequence,
-                     w.label(), max_sequence_ahead, w.applied_sequence);
+    // of its own (and taking it would make every later snapshot look old). One at or below
+    // the last applied is a resend, already counted.
+    if (sequence == 0) {
+        refuse_snapshot(w, sequence, "sequence 0: a worker's snapshots are numbered from 1");
+    } else if (sequence > w.applied_sequence + max_sequence_ahead) {
+        refuse_snapshot(w, sequence, fmt::format("sequence {} is more than {} ahead of the last applied ({})",
+                                                 sequence, max_sequence_ahead, w.applied_sequence));
     } else if (sequence > w.applied_sequence) {
         if (sequence != w.applied_sequence + 1)
             spdlog::warn("worker {}: snapshot {} follows {}: a gap", w.label(), sequence, w.applied_sequence);
-        if (auto admitted = admit_snapshot(w, snapshot); !admitted) {
-            ++refused_snapshots_;
-            ++w.refused;
-            spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), admitted.error());
-        }
+        if (auto admitted = admit_snapshot(w, snapshot); !admitted) refuse_snapshot(w, sequence, admitted.error());
         w.applied_sequence = sequence;
     }
     w.ack_owed = true;
@@ -219,6 +223,13 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     // worker too long without a word; else it waits, and the next snapshot or a tick sends it.
     const auto now = steady::now();
     if (stopping_ || speak_due(w, now + config_.snapshot_interval)) send_ack(w, now);
+}
+
+// Nothing of a refused snapshot counts; the worker's data gap names the first reason.
+void cluster::refuse_snapshot(worker& w, std::uint64_t sequence, const std::string& reason) {
+    ++refused_snapshots_;
+    if (w.refused++ == 0) w.first_refusal = reason;
+    spdlog::warn("refused snapshot {} from worker {}: {}", sequence, w.label(), reason);
 }
 
 // What one worker may add up to over a run: beyond what any worker counts (2^48 requests is
@@ -407,15 +418,17 @@ cluster_status cluster::status() {
     std::lock_guard lock(mutex_);
     cluster_status s;
     s.workers.reserve(join_order_.size());
+    std::uint64_t running_users = 0;
     for (const auto& id : join_order_) {
         const auto& w = *workers_.at(id);
         s.workers.push_back({w.id, w.name, w.machine, w.state, static_cast<int>(w.reported_users), w.requests,
                              w.failures, w.cpu_percent, w.rss_bytes, w.last_seen_wall});
         if (!w.active()) continue;
         ++s.workers_active;
-        s.running_users += static_cast<int>(w.reported_users);
+        running_users += w.reported_users;
         for (int n : w.users) s.users += n;
     }
+    s.running_users = static_cast<int>(std::min<std::uint64_t>(running_users, max_reported_users));
     return s;
 }
 

@@ -38,6 +38,9 @@ inline constexpr std::uint32_t max_worker_threads = 1024;
 // How far ahead of the last applied snapshot a worker's sequence may be: it keeps at most
 // 600 unacknowledged ones (agent_options::max_unacked).
 inline constexpr std::uint64_t max_sequence_ahead = 1000;
+// The most users a worker's heartbeat may say it runs: no run has more (the scenario's limit),
+// and the cluster's sum of them stays an int.
+inline constexpr std::uint32_t max_reported_users = 10'000'000;
 
 // One worker's stream, as the cluster sees it. Implemented by the gRPC service's stream object.
 class worker_link {
@@ -121,6 +124,7 @@ private:
     void forgive_own_stall(std::chrono::steady_clock::duration since_last_tick);
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
     common::status admit_snapshot(worker& w, const v1::Snapshot& snapshot);
+    void refuse_snapshot(worker& w, std::uint64_t sequence, const std::string& reason);
     void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
     void handle_state(worker& w, const v1::WorkerMessage& message);
     void refuse(worker_link& link, const std::string& reason);

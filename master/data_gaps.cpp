@@ -38,7 +38,8 @@ std::optional<data_gap> data_gap_of(const worker_entry& w, wall_clock::time_poin
         gap.reason = "it failed during the run (" + w.failure + "): what it counted after its last snapshot that "
                      "arrived is missing";
     else if (w.refused > 0)
-        gap.reason = fmt::format("{} of its snapshots were refused as malformed", w.refused);
+        gap.reason = fmt::format("{} of its snapshots were refused as malformed (the first: {})", w.refused,
+                                 w.first_refusal);
     else if (unconfirmed)
         gap.reason = fmt::format("it made {} snapshot(s), of which {} reached the master", made, w.applied_sequence);
     else

@@ -30,6 +30,7 @@ struct worker_entry {
     std::optional<wall_clock::time_point> last_applied_wall;
     std::uint64_t last_snapshot_requests = 0;
     std::uint64_t refused = 0;
+    std::string first_refusal;        // why its first refused snapshot was refused
     wall_clock::time_point lost_at{};
     std::string failure;              // what it said when it failed
     bool ran_before_failing = false;  // it may have counted what never arrived

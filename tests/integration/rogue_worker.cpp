@@ -1,15 +1,13 @@
 #include "tests/integration/rogue_worker.hpp"
 
+#include <catch2/catch.hpp>
+
 #include "proto/protocol.hpp"
 #include "stats/histogram_codec.hpp"
 
 namespace stampede::testing {
 
-rogue_worker::rogue_worker(int port, const std::string& name, std::uint32_t threads) {
-    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
-    stub_ = v1::Coordinator::NewStub(channel);
-    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    stream_ = stub_->Connect(&context_);
+v1::WorkerMessage rogue_hello(const std::string& name, std::uint32_t threads) {
     v1::WorkerMessage hello;
     auto* h = hello.mutable_hello();
     h->set_protocol_version(wire::protocol_version);
@@ -18,14 +16,33 @@ rogue_worker::rogue_worker(int port, const std::string& name, std::uint32_t thre
     h->set_machine("rogue-host");
     h->set_threads(threads);
     h->set_master_timeout_ms(60000);
-    if (!stream_->Write(hello)) return;
-    v1::MasterMessage m;
-    welcomed_ = stream_->Read(&m) && m.has_welcome();
+    return hello;
+}
+
+rogue_worker::rogue_worker(int port, const std::string& name, std::uint32_t threads)
+    : rogue_worker(port, rogue_hello(name, threads)) {}
+
+rogue_worker::rogue_worker(int port, const v1::WorkerMessage& first) {
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials());
+    stub_ = v1::Coordinator::NewStub(channel);
+    context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    stream_ = stub_->Connect(&context_);
+    if (!stream_->Write(first)) return;
+    if (!stream_->Read(&answer_)) answer_.Clear();
 }
 
 rogue_worker::~rogue_worker() {
     context_.TryCancel();
-    stream_->Finish();
+    if (!finished_) stream_->Finish();
+}
+
+bool rogue_worker::say(const v1::WorkerMessage& message) { return stream_->Write(message); }
+
+grpc::Status rogue_worker::ended() {
+    v1::MasterMessage m;
+    while (stream_->Read(&m)) {}
+    finished_ = true;
+    return stream_->Finish();
 }
 
 std::uint32_t rogue_worker::ready() {
@@ -66,6 +83,22 @@ void rogue_worker::finish(std::uint64_t last_sequence) {
         }
         if (m.has_quit()) return;
     }
+}
+
+lying_run::lying_run(std::vector<std::string> extra) {
+    write_file(dir.file("s.yaml"), "host: http://127.0.0.1:9\nuser_classes:\n  - tasks: [{name: only, path: /}]\n");
+    std::vector<std::string> args = {"-f", dir.file("s.yaml"), "-r", "100", "-t", "2s",
+                                     "--stop-timeout", "1s", "--json", dir.file("r.json")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    master = start_master(args, port);
+}
+
+nlohmann::json lying_run::result() {
+    const auto exit = master->wait(std::chrono::seconds(30));
+    INFO(master->err());
+    REQUIRE(exit);
+    code = *exit;
+    return nlohmann::json::parse(read_file(dir.file("r.json")));
 }
 
 v1::Snapshot honest_snapshot(std::uint64_t sequence, std::uint64_t requests, std::uint64_t latency_us) {

@@ -1,7 +1,6 @@
 // A worker past the token check that lies: the master must refuse what cannot be true and
 // keep totals that cannot wrap, whatever it is sent.
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
 
 #include "tests/integration/process.hpp"
 #include "tests/integration/rogue_worker.hpp"
@@ -9,33 +8,6 @@
 using namespace stampede;
 using namespace stampede::testing;
 using namespace std::chrono_literals;
-using nlohmann::json;
-
-namespace {
-
-struct lying_run {
-    temp_dir dir;
-    int port = 0;
-    std::unique_ptr<child_process> master;
-
-    explicit lying_run(std::vector<std::string> extra = {"-u", "1"}) {
-        write_file(dir.file("s.yaml"), "host: http://127.0.0.1:9\nuser_classes:\n  - tasks: [{name: only, path: /}]\n");
-        std::vector<std::string> args = {"-f", dir.file("s.yaml"), "-r", "100", "-t", "2s",
-                                         "--stop-timeout", "1s", "--json", dir.file("r.json")};
-        args.insert(args.end(), extra.begin(), extra.end());
-        master = start_master(args, port);
-    }
-    int code = -1;
-    json result() {
-        const auto exit = master->wait(30s);
-        INFO(master->err());
-        REQUIRE(exit);
-        code = *exit;
-        return json::parse(read_file(dir.file("r.json")));
-    }
-};
-
-}  // namespace
 
 TEST_CASE("counts that would wrap the totals are refused", "[rogue]") {
     lying_run run;
@@ -60,7 +32,9 @@ TEST_CASE("counts that would wrap the totals are refused", "[rogue]") {
     CHECK(run.code == 4);
     CHECK(result["complete"] == false);
     REQUIRE(result["data_gaps"].size() == 1);
-    CHECK(result["data_gaps"][0]["reason"] == "3 of its snapshots were refused as malformed");
+    CHECK(result["data_gaps"][0]["reason"] ==
+          "3 of its snapshots were refused as malformed (the first: a request count is larger than any "
+          "worker counts in one interval)");
 }
 
 TEST_CASE("a worker that counted more than reached the master fails the run, saying how much", "[rogue]") {
@@ -120,6 +94,12 @@ TEST_CASE("a sequence far ahead is refused and does not hide the snapshots after
     const auto result = run.result();
     CHECK(result["totals"]["requests"] == 12);
     CHECK(result["refused_snapshots"] == 1);
+    // Its counts are dropped, and the result says so.
+    CHECK(run.code == 4);
+    REQUIRE(result["data_gaps"].size() == 1);
+    CHECK(result["data_gaps"][0]["reason"] ==
+          "1 of its snapshots were refused as malformed (the first: sequence 18446744073709551615 is more than "
+          "1000 ahead of the last applied (1))");
 }
 
 TEST_CASE("a worker announcing two billion threads is counted as the cap and cannot take every user", "[rogue]") {

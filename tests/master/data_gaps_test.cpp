@@ -61,5 +61,7 @@ TEST_CASE("counts a worker made that never arrived fail the run, exactly", "[gap
 
     auto refused = ran_fine();
     refused.refused = 2;
-    CHECK(data_gap_of(refused, start, 1s, 3s)->reason == "2 of its snapshots were refused as malformed");
+    refused.first_refusal = "more failures than requests";
+    CHECK(data_gap_of(refused, start, 1s, 3s)->reason ==
+          "2 of its snapshots were refused as malformed (the first: more failures than requests)");
 }
