@@ -41,7 +41,7 @@ bool write_results(const master::run_result& result, const run_command_options& 
             std::cerr << "error: " << written.error() << "\n";
             ok = false;
         } else {
-            std::cout << "wrote " << what << "\n";
+            std::cout << "wrote " << what << std::endl;  // a log being followed shows each file as it lands
         }
     };
     if (!options.csv_prefix.empty())
@@ -118,6 +118,7 @@ int run_command(const run_command_options& options) {
     bool written = true;
     run.report = [&](const master::run_result& result) {
         master::print_summary(result, std::cout);
+        std::cout.flush();
         written = write_results(result, options);
     };
     auto outcome = master::execute_run(*planned, run, std::cout);

@@ -9,6 +9,7 @@
 
 #include "master/capacity_search.hpp"
 #include "master/console_progress.hpp"
+#include "master/finishing_signals.hpp"
 #include "master/run_loop.hpp"
 #include "master/steered_schedule.hpp"
 #include "master/web_front.hpp"
@@ -388,6 +389,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
             << cl.status().workers_active << " worker(s) against " << result.target_url
             << std::endl;  // flushed: a log being followed shows the start
     loop.run();
+    finishing_signals finishing(result.interrupted);
     cl.stop(options.stop_timeout);
     result.end = wall_clock::now();
     loop.take_last_interval();
@@ -406,7 +408,8 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     loop.finish();
     if (options.report) options.report(result);
     // A run ended by Ctrl-C ends the master too (a second one would exit at once anyway).
-    const bool signalled = result.interrupted && loop.stopped_by().empty();
+    const bool signalled = (result.interrupted && loop.stopped_by().empty()) || finishing.signalled();
+    finishing.release();  // the linger's own wait takes the signals again
     if (web) web->linger(signalled ? std::optional(common::micros(0))
                          : options.web.ui ? options.web.autoquit : std::optional(options.web.metrics_linger),
                          console);

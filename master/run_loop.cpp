@@ -1,21 +1,10 @@
 #include "master/run_loop.hpp"
 
-#include <unistd.h>
-
 #include <csignal>
 
+#include "master/finishing_signals.hpp"
+
 namespace stampede::master {
-
-namespace {
-
-// After the first Ctrl-C the run stops gracefully; a second one means "now".
-extern "C" void force_exit(int) {
-    static const char message[] = "\nsecond interrupt: exiting without waiting\n";
-    (void)!write(STDERR_FILENO, message, sizeof message - 1);
-    _exit(130);
-}
-
-}  // namespace
 
 run_loop::run_loop(boost::asio::io_context& io, cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule,
                    common::micros interval, std::optional<common::micros> run_time, condition_monitor* monitor)
@@ -28,8 +17,7 @@ void run_loop::run() {
         if (ec) return;
         const std::string why = std::string(signal == SIGINT ? "SIGINT" : "SIGTERM") + " received";
         for (auto* o : observers_) o->on_stopping(why);
-        std::signal(SIGINT, force_exit);
-        std::signal(SIGTERM, force_exit);
+        exit_on_next_signal();  // after the first Ctrl-C the run stops gracefully; a second means "now"
         result_.interrupted = true;
         io_.stop();
     });

@@ -1,7 +1,13 @@
 // SIGINT and SIGTERM at each moment of a run: a master waiting for its workers, a worker
 // waiting for its master, a master while its users spawn, workers while theirs spawn and while
-// they run, and a second signal while requests in flight finish. Each ends promptly with its
+// they run, a second signal while requests in flight finish, and signals while the master
+// writes its results. Each ends promptly with its
 // documented code; a run that started writes every result file, with every count sent.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <thread>
 
@@ -18,6 +24,28 @@ namespace {
 std::string scenario(const temp_dir& dir, const std::string& host) {
     write_file(dir.file("s.yaml"), "host: " + host + "\nuser_classes:\n  - tasks:\n      - {path: /ok, think: 100ms}\n");
     return dir.file("s.yaml");
+}
+
+// Everything a writer puts into the FIFO at `path`, read until it closes it; nullopt if it
+// does not within `timeout`. The writer must already be waiting to open it.
+std::optional<std::string> drain_fifo(const std::string& path, std::chrono::milliseconds timeout) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    std::string text;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    char buffer[65536];
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{fd, POLLIN, 0};
+        ::poll(&p, 1, 100);
+        const auto n = ::read(fd, buffer, sizeof buffer);
+        if (n > 0) text.append(buffer, static_cast<std::size_t>(n));
+        if (n == 0) {
+            ::close(fd);
+            return text;
+        }
+    }
+    ::close(fd);
+    return std::nullopt;
 }
 
 }  // namespace
@@ -166,4 +194,44 @@ TEST_CASE("workers signalled while their users spawn and while they run leave wi
     CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
     CHECK(result["data_gaps"].empty());
     CHECK(counted_by(*w1) + counted_by(*w2) + counted_by(*w3) == target.served());
+}
+
+TEST_CASE("a signal while the master writes its results lets it finish them; a second exits at once", "[shutdown]") {
+    demo_target target;
+    for (const bool twice : {false, true}) {
+        INFO((twice ? "two signals" : "one signal"));
+        temp_dir dir;
+        // The JSON result is a FIFO: the master waits to write it until the test reads it.
+        REQUIRE(::mkfifo(dir.file("r.json").c_str(), 0600) == 0);
+        int port = 0;
+        auto master = start_master({"-f", scenario(dir, target.url()), "-u", "2", "-r", "100", "-t", "1s", "--csv",
+                                    dir.file("r"), "--json", dir.file("r.json"), "--html", dir.file("r.html")},
+                                   port);
+        auto worker = start_worker(port, "w1");
+        REQUIRE(master->wait_for_output("wrote " + dir.file("r") + "_*.csv", 20s));
+        master->send(SIGINT);
+        std::this_thread::sleep_for(300ms);
+        INFO(master->out() << master->err());
+        REQUIRE(master->running());  // still waiting to write the JSON
+        if (twice) {
+            master->send(SIGTERM);
+            const auto code = master->wait(2s);
+            REQUIRE(code);
+            CHECK(*code == 130);
+            CHECK(master->err().find("second interrupt: exiting without waiting") != std::string::npos);
+            CHECK(::access(dir.file("r.html").c_str(), F_OK) != 0);  // not written: the exit did not wait
+            continue;
+        }
+        const auto text = drain_fifo(dir.file("r.json"), 10s);
+        REQUIRE(text);
+        const auto result = json::parse(*text);
+        const auto code = master->wait(10s);
+        REQUIRE(code);
+        CHECK(*code == 0);  // the run itself was not interrupted
+        CHECK(master->err().find("finishing its results") != std::string::npos);
+        CHECK(result["interrupted"] == false);
+        CHECK(result["totals"]["requests"].get<std::uint64_t>() == target.served());
+        CHECK(!read_file(dir.file("r.html")).empty());
+        CHECK(worker->wait(10s) == 0);
+    }
 }
