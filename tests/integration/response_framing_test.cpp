@@ -1,6 +1,6 @@
 // Responses framed every way HTTP/1.1 allows, from a canned server on loopback: a body ended by
-// the connection closing, a chunked body, and a connection that closes mid-body. The engine
-// must count each correctly and hand checks the whole body.
+// the connection closing, a chunked body, and a connection that closes mid-body; and ways it
+// does not allow. The engine must count each correctly and hand checks the whole body.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -153,4 +153,28 @@ user_classes:
     CHECK(requests - failures >= failures - 1);
     REQUIRE(result["errors"].size() == 1);
     CHECK(result["errors"][0]["message"] == "partial message");
+}
+
+TEST_CASE("a response framed against HTTP/1.1 fails its request with the parser's reason", "[framing]") {
+    // Each broken the same way on every connection: every request fails, none hangs.
+    const std::vector<std::pair<std::string, std::string>> broken = {
+        {"NOT HTTP AT ALL\r\n\r\n", "bad version"},
+        {"HTTP/1.1 20 OK\r\nContent-Length: 0\r\n\r\n", "bad status"},
+        {"HTTP/1.1 200 OK\r\nno colon here\r\nContent-Length: 0\r\n\r\n", "bad field"},
+        {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "bad Content-Length"},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", "bad Content-Length"},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nok\r\n0\r\n\r\n", "bad chunk"},
+    };
+    for (const auto& [response, reason] : broken) {
+        INFO(response);
+        canned_server server(response);
+        temp_dir dir;
+        const auto result = run_against(server, dir);
+        const auto requests = result["totals"]["requests"].get<std::uint64_t>();
+        CHECK(requests > 10);
+        CHECK(result["totals"]["failures"] == requests);
+        REQUIRE(result["errors"].size() == 1);
+        CHECK(result["errors"][0]["kind"] == "transport");
+        CHECK(result["errors"][0]["message"] == reason);
+    }
 }
