@@ -6,9 +6,11 @@
 #include <string>
 
 #include "scenario/template.hpp"
+#include "tests/scenario/fake_template_scope.hpp"
 
 using namespace stampede;
 using namespace stampede::lang;
+using stampede::lang::testing::fake_template_scope;
 
 namespace {
 
@@ -35,32 +37,12 @@ private:
     std::uint64_t next_ = 0;
 };
 
-template_scope fuzz_scope() {
-    template_scope scope;
-    scope.variable = [](std::string_view name) -> std::optional<std::uint32_t> {
-        if (name == "job_id") return 0;
-        if (name == "note") return 1;
-        return std::nullopt;
-    };
-    scope.variable_names = [] { return std::vector<std::string>{"job_id", "note"}; };
-    scope.data_column = [](std::string_view set, std::string_view column) -> common::result<data_column_ref> {
-        if (set == "queries" && column == "query") return data_column_ref{0, 0};
-        if (set == "queries" && column == "complexity") return data_column_ref{0, 1};
-        return common::fail("no such column");
-    };
-    scope.environment = [](const std::string& name) -> std::optional<std::string> {
-        if (name == "API_KEY") return std::string("k-123");
-        return std::nullopt;
-    };
-    return scope;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view source(reinterpret_cast<const char*>(data), size);
     std::vector<template_error> errors;
-    const auto compiled = compile_template(source, fuzz_scope(), errors);
+    const auto compiled = compile_template(source, fake_template_scope(), errors);
     for (const auto& e : errors)
         if (e.offset > source.size() || e.message.empty()) std::abort();
     if (!errors.empty()) return 0;

@@ -4,7 +4,10 @@
 #include <regex>
 #include <set>
 
+#include "tests/scenario/fake_template_scope.hpp"
+
 using namespace stampede::lang;
+using stampede::lang::testing::fake_template_scope;
 
 namespace {
 
@@ -22,29 +25,9 @@ public:
     std::uint64_t counter = 0;
 };
 
-template_scope test_scope() {
-    template_scope scope;
-    scope.variable = [](std::string_view name) -> std::optional<std::uint32_t> {
-        if (name == "job_id") return 0;
-        if (name == "note") return 1;
-        return std::nullopt;
-    };
-    scope.variable_names = [] { return std::vector<std::string>{"job_id", "note"}; };
-    scope.data_column = [](std::string_view set, std::string_view column) -> stampede::common::result<data_column_ref> {
-        if (set == "queries" && column == "query") return data_column_ref{0, 0};
-        if (set == "queries" && column == "complexity") return data_column_ref{0, 1};
-        return stampede::common::fail("data set 'queries' has no column '" + std::string(column) + "'");
-    };
-    scope.environment = [](const std::string& name) -> std::optional<std::string> {
-        if (name == "API_KEY") return "k-123";
-        return std::nullopt;
-    };
-    return scope;
-}
-
 std::string render(const std::string& source, fake_context& context) {
     std::vector<template_error> errors;
-    auto t = compile_template(source, test_scope(), errors);
+    auto t = compile_template(source, fake_template_scope(), errors);
     REQUIRE(errors.empty());
     std::string out;
     render_template(t, context, out);
@@ -53,7 +36,7 @@ std::string render(const std::string& source, fake_context& context) {
 
 std::string first_error(const std::string& source) {
     std::vector<template_error> errors;
-    compile_template(source, test_scope(), errors);
+    compile_template(source, fake_template_scope(), errors);
     REQUIRE_FALSE(errors.empty());
     return std::to_string(errors[0].offset) + ": " + errors[0].message;
 }
@@ -62,11 +45,11 @@ std::string first_error(const std::string& source) {
 
 TEST_CASE("text without expressions is one constant piece", "[template]") {
     std::vector<template_error> errors;
-    auto t = compile_template("/v1/health", test_scope(), errors);
+    auto t = compile_template("/v1/health", fake_template_scope(), errors);
     CHECK(errors.empty());
     CHECK(t.constant());
     CHECK(t.text() == "/v1/health");
-    auto empty = compile_template("", test_scope(), errors);
+    auto empty = compile_template("", fake_template_scope(), errors);
     CHECK(empty.constant());
     CHECK(empty.text().empty());
 }
@@ -93,19 +76,19 @@ TEST_CASE("every function and reference renders", "[template]") {
 
 TEST_CASE("the environment is read once, at compile time", "[template]") {
     std::vector<template_error> errors;
-    auto t = compile_template("key={{ env('API_KEY') }}", test_scope(), errors);
+    auto t = compile_template("key={{ env('API_KEY') }}", fake_template_scope(), errors);
     CHECK(t.constant());
     CHECK(t.text() == "key=k-123");
 }
 
 TEST_CASE("a template lists the variables and data sets it reads", "[template]") {
     std::vector<template_error> errors;
-    auto t = compile_template("{{ job_id }}/{{ note }}/{{ data.queries.query }}/{{ uuid() }}", test_scope(), errors);
+    auto t = compile_template("{{ job_id }}/{{ note }}/{{ data.queries.query }}/{{ uuid() }}", fake_template_scope(), errors);
     CHECK(t.variables() == std::vector<std::uint32_t>{0, 1});
     CHECK(t.data_sets() == std::vector<std::uint32_t>{0});
     CHECK_FALSE(is_single_numeric(t));
-    CHECK(is_single_numeric(compile_template("{{ random_int(1, 2) }}", test_scope(), errors)));
-    CHECK_FALSE(is_single_numeric(compile_template("n{{ random_int(1, 2) }}", test_scope(), errors)));
+    CHECK(is_single_numeric(compile_template("{{ random_int(1, 2) }}", fake_template_scope(), errors)));
+    CHECK_FALSE(is_single_numeric(compile_template("n{{ random_int(1, 2) }}", fake_template_scope(), errors)));
 }
 
 TEST_CASE("random_int stays within its bounds, both ends reached", "[template]") {
@@ -124,7 +107,7 @@ TEST_CASE("random_int stays within its bounds, both ends reached", "[template]")
         std::uint64_t user_index() override { return 0; }
     } c;
     std::vector<template_error> errors;
-    auto t = compile_template("{{ random_int(-2, 2) }}", test_scope(), errors);
+    auto t = compile_template("{{ random_int(-2, 2) }}", fake_template_scope(), errors);
     std::set<std::string> seen;
     for (int i = 0; i < 1000; ++i) {
         std::string out;
@@ -156,7 +139,7 @@ TEST_CASE("template mistakes are caught at compile time, with their offset", "[t
 
 TEST_CASE("every mistake in a template is reported, not only the first", "[template]") {
     std::vector<template_error> errors;
-    compile_template("{{ nope() }}/{{ missing }}", test_scope(), errors);
+    compile_template("{{ nope() }}/{{ missing }}", fake_template_scope(), errors);
     CHECK(errors.size() == 2);
 }
 
