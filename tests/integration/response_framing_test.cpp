@@ -96,6 +96,16 @@ user_classes:
     return json::parse(read_file(dir.file("r.json")));
 }
 
+// Many requests ran, and every one failed with the one transport error `reason`.
+void every_request_failed(const json& result, const std::string& reason) {
+    const auto requests = result["totals"]["requests"].get<std::uint64_t>();
+    CHECK(requests > 10);
+    CHECK(result["totals"]["failures"] == requests);
+    REQUIRE(result["errors"].size() == 1);
+    CHECK(result["errors"][0]["kind"] == "transport");
+    CHECK(result["errors"][0]["message"] == reason);
+}
+
 }  // namespace
 
 TEST_CASE("a body ended by the connection closing is read whole", "[framing]") {
@@ -122,13 +132,7 @@ TEST_CASE("a chunked body is read whole", "[framing]") {
 TEST_CASE("a connection closed in the middle of a body is a transport failure", "[framing]") {
     canned_server server("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"answer\": 42");
     temp_dir dir;
-    const auto result = run_against(server, dir);
-    const auto requests = result["totals"]["requests"].get<std::uint64_t>();
-    CHECK(requests > 10);
-    CHECK(result["totals"]["failures"] == requests);
-    REQUIRE(result["errors"].size() == 1);
-    CHECK(result["errors"][0]["kind"] == "transport");
-    CHECK(result["errors"][0]["message"] == "partial message");
+    every_request_failed(run_against(server, dir), "partial message");
 }
 
 TEST_CASE("bytes a broken response left unread are not taken for the next response", "[framing]") {
@@ -169,12 +173,6 @@ TEST_CASE("a response framed against HTTP/1.1 fails its request with the parser'
         INFO(response);
         canned_server server(response);
         temp_dir dir;
-        const auto result = run_against(server, dir);
-        const auto requests = result["totals"]["requests"].get<std::uint64_t>();
-        CHECK(requests > 10);
-        CHECK(result["totals"]["failures"] == requests);
-        REQUIRE(result["errors"].size() == 1);
-        CHECK(result["errors"][0]["kind"] == "transport");
-        CHECK(result["errors"][0]["message"] == reason);
+        every_request_failed(run_against(server, dir), reason);
     }
 }
