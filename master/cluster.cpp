@@ -175,7 +175,8 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
             spdlog::info("worker {} quit: {}", w->label(), common::shortened_utf8(message.goodbye().reason(), max_reason_bytes));
             if (started_ && !stopping_) rebalance_locked();
             break;
-        default: break;
+        case v1::WorkerMessage::kHello: ignore(*w, "a second hello on its stream"); break;
+        default: ignore(*w, "a message of no kind this master knows"); break;
     }
     if (message.kind_case() != v1::WorkerMessage::kSnapshot || stopping_) changed_.notify_all();
 }
@@ -323,8 +324,17 @@ void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
             if (started_ && !stopping_) rebalance_locked();
             break;
         }
-        default: break;
+        default: ignore(w, "state " + std::to_string(s.state()) + ", which this master does not know"); break;
     }
+}
+
+// What a worker of another version (or a broken one) may send: nothing of it counts, and the
+// log says so, for the first few of each worker.
+void cluster::ignore(worker& w, const std::string& what) {
+    constexpr std::uint64_t logged = 5;
+    if (++w.ignored_messages <= logged)
+        spdlog::warn("worker {} sent {}: ignored{}", w.label(), what,
+                     w.ignored_messages == logged ? " (further ones are not logged)" : "");
 }
 
 void cluster::on_disconnect(worker_link& link) {

@@ -125,6 +125,7 @@ private:
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
     common::status admit_snapshot(worker& w, const v1::Snapshot& snapshot);
     void refuse_snapshot(worker& w, std::uint64_t sequence, const std::string& reason);
+    void ignore(worker& w, const std::string& what);
     void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
     void handle_state(worker& w, const v1::WorkerMessage& message);
     void refuse(worker_link& link, const std::string& reason);

@@ -31,6 +31,7 @@ struct worker_entry {
     std::uint64_t last_snapshot_requests = 0;
     std::uint64_t refused = 0;
     std::string first_refusal;        // why its first refused snapshot was refused
+    std::uint64_t ignored_messages = 0;  // messages it may not send, or this master does not know
     wall_clock::time_point lost_at{};
     std::string failure;              // what it said when it failed
     bool ran_before_failing = false;  // it may have counted what never arrived

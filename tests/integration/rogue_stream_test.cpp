@@ -72,7 +72,7 @@ TEST_CASE("a hello whose strings are not UTF-8 ends that stream before it joins"
     CHECK(result["workers"][0]["name"] == "honest");
 }
 
-TEST_CASE("a second hello, a message of no kind and a state the protocol lacks are ignored", "[rogue]") {
+TEST_CASE("a second hello, a message of no kind and a state the protocol lacks are ignored and logged", "[rogue]") {
     lying_run run;
     rogue_worker odd(run.port, "odd");
     REQUIRE(odd.welcomed());
@@ -92,6 +92,11 @@ TEST_CASE("a second hello, a message of no kind and a state the protocol lacks a
     CHECK(result["workers"][0]["threads"] == 1);
     CHECK(result["totals"]["requests"] == 10);
     CHECK(result["data_gaps"].empty());
+    const auto log = run.master->err();
+    CHECK(log.find("worker odd (rogue-host) sent a second hello on its stream: ignored") != std::string::npos);
+    CHECK(log.find("worker odd (rogue-host) sent a message of no kind this master knows: ignored") != std::string::npos);
+    CHECK(log.find("worker odd (rogue-host) sent state 77, which this master does not know: ignored") !=
+          std::string::npos);
 }
 
 TEST_CASE("replayed snapshots count once, on the same stream and after a reconnect", "[rogue]") {
