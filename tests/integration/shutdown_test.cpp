@@ -196,7 +196,7 @@ TEST_CASE("workers signalled while their users spawn and while they run leave wi
     CHECK(counted_by(*w1) + counted_by(*w2) + counted_by(*w3) == target.served());
 }
 
-TEST_CASE("a signal while the master writes its results lets it finish them; a second exits at once", "[shutdown]") {
+TEST_CASE("a signal while the master writes its results lets it finish them, a second exits at once", "[shutdown]") {
     demo_target target;
     for (const bool twice : {false, true}) {
         INFO((twice ? "two signals" : "one signal"));

@@ -106,7 +106,7 @@ TEST_CASE("acknowledgements wait for the worker's quiet limit, then come from th
     CHECK(c.take_delta().total_requests() == 7);
 }
 
-TEST_CASE("a silent worker is marked lost and its link closed; a speaking one is not", "[cluster]") {
+TEST_CASE("a silent worker is marked lost and its link closed, a speaking one is not", "[cluster]") {
     cluster c(config());
     fake_link silent, speaking;
     hello(c, silent, "quiet");

@@ -84,7 +84,7 @@ TEST_CASE("a windowed threshold that held shows its worst window, and one never 
     CHECK(v[1].measured_text.find("no data") == 0);
 }
 
-TEST_CASE("the grace holds off judgement; abort_on_fail then stops the run", "[conditions]") {
+TEST_CASE("the grace holds off judgement, and abort_on_fail then stops the run", "[conditions]") {
     const std::vector thresholds = {condition("error_rate < 1%", std::nullopt, 3s, true)};
     condition_monitor monitor(thresholds, {}, {}, {}, 1s, nullptr);
     feeder f(monitor);

@@ -56,7 +56,7 @@ user_classes:
 
 }  // namespace
 
-TEST_CASE("named hosts carry their URL, headers and TLS; the scenario's tls is every host's default", "[hosts]") {
+TEST_CASE("named hosts carry their URL, headers and TLS, and the scenario's tls is every host's default", "[hosts]") {
     const auto sc = load_ok(fleet);
     REQUIRE(sc.hosts.size() == 4);
     CHECK(sc.hosts[0].name == "default");

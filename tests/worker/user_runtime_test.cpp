@@ -100,7 +100,7 @@ user_classes:
     CHECK(h.endpoint("work").failures == 0);
 }
 
-TEST_CASE("status, checks and extractions decide failure; a step missing its variable is skipped", "[runtime]") {
+TEST_CASE("status, checks and extractions decide failure, and a step missing its variable is skipped", "[runtime]") {
     harness h(R"(host: http://127.0.0.1:9
 user_classes:
   - tasks:
