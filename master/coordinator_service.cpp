@@ -88,6 +88,8 @@ private:
             reading_ = false;
         }
         if (!ok) {
+            // Before its hello: a peer that gave up, or sent a message that does not parse.
+            if (!said_hello_) spdlog::warn("a peer at {} ended its stream before a hello this master could read", peer());
             cluster_.on_disconnect(*this);
             close(false);
             return release_if_idle();

@@ -70,6 +70,7 @@ TEST_CASE("a hello whose strings are not UTF-8 ends that stream before it joins"
     CHECK(run.code == 0);
     REQUIRE(result["workers"].size() == 1);
     CHECK(result["workers"][0]["name"] == "honest");
+    CHECK(run.master->err().find("ended its stream before a hello this master could read") != std::string::npos);
 }
 
 TEST_CASE("a second hello, a message of no kind and a state the protocol lacks are ignored and logged", "[rogue]") {
