@@ -9,5 +9,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
 "$root/deploy/install-deps.sh" --test
 cd "$root/build"
-ctest --output-on-failure --timeout 300 "$@"
+# --no-tests=error: a filter that matches nothing fails rather than passing with nothing run.
+ctest --output-on-failure --timeout 300 --no-tests=error "$@"
 [ $# -gt 0 ] || "$root/scripts/fuzz.sh" -t 10
