@@ -1,10 +1,12 @@
 // The template compiler and renderer: any source either compiles or is refused with errors at
 // offsets inside it; a compiled template renders (twice, with a deterministic context) without
-// asking its context for anything out of range.
+// asking its context for anything out of range; and what it rendered, as a request target or a
+// header value, is refused when it holds a line break or NUL and otherwise made safe to send.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "scenario/request_text.hpp"
 #include "scenario/template.hpp"
 #include "tests/scenario/fake_template_scope.hpp"
 
@@ -51,6 +53,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     render_template(compiled, context, out);
     render_template(compiled, context, out);
     if (compiled.constant() && compiled.text() + compiled.text() != out) std::abort();
+    // As a request target: refused whole, or nothing left that could end the request line.
+    std::string target = "GET /";
+    const bool breaks = out.find_first_of(std::string("\r\n\0", 3)) != std::string::npos;
+    target += out;
+    if (make_request_target(target, 4) == breaks) std::abort();
+    if (!breaks)
+        for (std::size_t i = 4; i < target.size(); ++i)
+            if (static_cast<unsigned char>(target[i]) <= 0x20 || static_cast<unsigned char>(target[i]) >= 0x7f) std::abort();
+    if (header_value_problem(out).has_value() != breaks) std::abort();
+    (void)header_name_problem(out);
+    (void)path_text_problem(out);
     (void)is_single_numeric(compiled);
     std::string escaped;
     append_json_escaped(source, escaped);

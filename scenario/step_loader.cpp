@@ -160,10 +160,7 @@ void step_reader::read_request(const YAML::Node& n, const template_scope& scope,
         }
     }
     if (const auto& v = n["path"]) {
-        if (auto p = get_template(v, "path", scope)) {
-            if (p->source.empty() || p->source.front() != '/') problem(v, "path must start with '/'");
-            req.path = std::move(*p);
-        }
+        if (auto p = get_path(v, scope)) req.path = std::move(*p);
     } else {
         problem(n, std::string(what) + " has no 'path'");
     }

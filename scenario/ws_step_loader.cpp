@@ -61,10 +61,7 @@ void step_reader::read_ws(const YAML::Node& n, const YAML::Node& ws_node, const 
 
     if (ws.what == a::connect) {
         if (const auto& v = n["path"]) {
-            if (auto p = get_template(v, "path", scope)) {
-                if (p->source.empty() || p->source.front() != '/') problem(v, "path must start with '/'");
-                req.path = std::move(*p);
-            }
+            if (auto p = get_path(v, scope)) req.path = std::move(*p);
         } else {
             problem(n, "a 'ws: connect' step has no 'path'");
         }

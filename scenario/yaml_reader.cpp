@@ -1,5 +1,7 @@
 #include "scenario/yaml_reader.hpp"
 
+#include "scenario/request_text.hpp"
+
 #include <charconv>
 
 #include "common/byte_size.hpp"
@@ -181,14 +183,42 @@ std::optional<text_template> yaml_reader::get_template(const YAML::Node& n, std:
     return compile(n, *text, scope);
 }
 
+namespace {
+
+// The problem, if any, of the text a template writes as it is (its literal parts, with the
+// environment's values already in them).
+std::optional<std::string> written_text_problem(const text_template& t,
+                                                std::optional<std::string> (*problem_of)(std::string_view)) {
+    for (const auto& part : t.parts)
+        if (auto why = problem_of(part.literal)) return why;
+    return std::nullopt;
+}
+
+}  // namespace
+
 template_headers yaml_reader::get_headers(const YAML::Node& n, const template_scope& scope) {
     template_headers out;
     if (!expect_map(n, "headers")) return out;
     for (auto it = n.begin(); it != n.end(); ++it) {
-        if (auto value = get_template(it->second, "header '" + it->first.Scalar() + "'", scope))
-            out.emplace_back(it->first.Scalar(), std::move(*value));
+        const auto& name = it->first.Scalar();
+        if (auto why = header_name_problem(name)) {
+            problem(it->first, *why);
+            continue;
+        }
+        if (auto value = get_template(it->second, "header '" + name + "'", scope)) {
+            if (auto why = written_text_problem(*value, header_value_problem)) problem(it->second, "header '" + name + "': " + *why);
+            else out.emplace_back(name, std::move(*value));
+        }
     }
     return out;
+}
+
+std::optional<text_template> yaml_reader::get_path(const YAML::Node& n, const template_scope& scope) {
+    auto p = get_template(n, "path", scope);
+    if (!p) return std::nullopt;
+    if (p->source.empty() || p->source.front() != '/') problem(n, "path must start with '/'");
+    else if (auto why = written_text_problem(*p, path_text_problem)) problem(n, *why);
+    return p;
 }
 
 std::optional<json> yaml_reader::to_json(const YAML::Node& n, const template_scope* scope,

@@ -42,7 +42,10 @@ public:
     // A templated text value, compiled against `scope`.
     std::optional<text_template> get_template(const YAML::Node& n, std::string_view what, const template_scope& scope);
     text_template compile(const YAML::Node& scalar, const std::string& text, const template_scope& scope);
+    // Headers whose names are tokens and whose written values hold no line break or NUL.
     template_headers get_headers(const YAML::Node& n, const template_scope& scope);
+    // A request path: from '/', its written text free of spaces, controls and line breaks.
+    std::optional<text_template> get_path(const YAML::Node& n, const template_scope& scope);
     // A YAML value as a JSON body template: string values may hold templates; a string that
     // is one numeric expression is written as a bare number.
     std::optional<text_template> get_json_body(const YAML::Node& n, const template_scope& scope);

@@ -16,6 +16,7 @@ std::string_view to_string(error_kind kind) {
         case error_kind::jsonrpc: return "jsonrpc";
         case error_kind::tls: return "tls";
         case error_kind::websocket: return "websocket";
+        case error_kind::request: return "request";
         case error_kind::count: break;
     }
     return "unknown";

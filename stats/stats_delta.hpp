@@ -18,7 +18,9 @@ namespace stampede::stats {
 // socket's own failures (transport).
 // websocket: a WebSocket upgrade refused, a connection closed by the server (with its close
 // code), or a step on a connection that is not open.
-enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc, tls, websocket, count };
+// `request`: a request the worker would not send, its rendered path or a header holding a line
+// break or NUL (scenario/request_text.hpp).
+enum class error_kind : std::uint8_t { connect, timeout, transport, http_status, check, extract, jsonrpc, tls, websocket, request, count };
 inline constexpr std::uint32_t error_kind_count = static_cast<std::uint32_t>(error_kind::count);
 std::string_view to_string(error_kind kind);
 

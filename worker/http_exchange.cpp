@@ -9,6 +9,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 
+#include "scenario/request_text.hpp"
 #include "worker/response_reader.hpp"
 #include "worker/tls_client.hpp"
 
@@ -127,13 +128,18 @@ void http_exchange<Stream>::wait_for_deadline() {
 }
 
 // Writes a templated step's request: request line, the constant headers prepared once, the
-// templated ones, then the body with its length.
+// templated ones, then the body with its length. A rendered path is percent-encoded where it
+// holds spaces or controls; a path or header value holding a line break or NUL (an extracted
+// value, a data field) is not sent at all: it would write lines nobody wrote.
 template <class Stream>
-void http_exchange<Stream>::render_request(const prepared_step& step, const target& to,
+bool http_exchange<Stream>::render_request(const prepared_step& step, const target& to,
                                            lang::template_context& context, std::string& wire) {
     const auto& spec = step.spec->request;
     wire.append(spec.method).append(" ").append(to.url.base_path);
+    const auto path_at = wire.size();
     lang::render_template(spec.path, context, wire);
+    if (!lang::make_request_target(wire, path_at))
+        return refuse_unsafe(step, lang::unsafe_path_code, "the path a template rendered holds a line break or NUL: not sent");
     wire.append(" HTTP/1.1\r\n").append(step.header_lines);
     // A class or scenario header such as "Bearer {{ token }}" waits for its variable (set by
     // a login in on_start): until then it is left out, and the login itself can run.
@@ -142,16 +148,27 @@ void http_exchange<Stream>::render_request(const prepared_step& step, const targ
                                        [&](std::uint32_t slot) { return context.has_variable(slot); });
         if (!ready) continue;
         wire.append(header.name).append(": ");
+        const auto value_at = wire.size();
         lang::render_template(*header.value, context, wire);
+        if (lang::header_value_problem(std::string_view(wire).substr(value_at)))
+            return refuse_unsafe(step, lang::unsafe_header_code,
+                                 "header '" + header.name + "' as a template rendered it holds a line break or NUL: not sent");
         wire.append("\r\n");
     }
     if (spec.body.constant()) {  // its Content-Length is among the constant headers
         wire.append("\r\n").append(spec.body.text());
-        return;
+        return true;
     }
     std::string body;
     lang::render_template(spec.body, context, body);
     wire.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n\r\n").append(body);
+    return true;
+}
+
+template <class Stream>
+bool http_exchange<Stream>::refuse_unsafe(const prepared_step& step, int code, const std::string& why) {
+    count_failure(thread_, step.spec->endpoint_id, error_kind::request, code, why);
+    return false;
 }
 
 // Written and read straight on the stream, in this frame: one coroutine frame per request,
@@ -160,7 +177,7 @@ template <class Stream>
 asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_step& step, const target& to,
                                                                 lang::template_context& context) {
     std::string rendered;
-    if (!step.constant) render_request(step, to, context, rendered);
+    if (!step.constant && !render_request(step, to, context, rendered)) co_return exchange_result{exchange_outcome::failed};
     const std::string_view wire = step.constant ? std::string_view(step.wire) : std::string_view(rendered);
     if (step.keeps_response && !inspected_) inspected_ = std::make_unique<inspected_response>();
     std::optional<response_reader> reader;

@@ -46,8 +46,10 @@ private:
     struct inspected_response;
     using error_code = boost::system::error_code;
 
-    static void render_request(const prepared_step& step, const target& to, lang::template_context& context,
-                               std::string& wire);
+    // Renders a templated request into `wire`; false when a rendered value would break its
+    // line (counted then as a failure of kind `request`, nothing to send).
+    bool render_request(const prepared_step& step, const target& to, lang::template_context& context,
+                        std::string& wire);
     void arm_deadline(common::micros timeout);
     void wait_for_deadline();
     void start_response(std::optional<response_reader>& reader, const prepared_step& step);
@@ -58,6 +60,7 @@ private:
     std::optional<exchange_outcome> handshake_failure(const prepared_step& step, const error_code& ec);
     exchange_outcome response_outcome(const prepared_step& step, const response_reader& reader, int interim);
     void record_exchange_failure(const prepared_step& step, const error_code& ec);
+    bool refuse_unsafe(const prepared_step& step, int code, const std::string& why);
     bool unsolicited_bytes_waiting();
     void end_of_input(response_reader& reader, error_code& ec);
     std::size_t read_room() const;

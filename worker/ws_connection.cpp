@@ -13,6 +13,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include "common/duration.hpp"
+#include "scenario/request_text.hpp"
 #include "worker/head_split_stream.hpp"
 #include "worker/tls_client.hpp"
 
@@ -131,9 +132,18 @@ private:
             if (ec) co_return exchange_result{*failed(step, ec, "TLS handshake")};
             phases().tls_handshake.record(common::micros_since(shaking));
         }
-        decorate(step, context);
         std::string path = to.url.base_path;
         lang::render_template(step.spec->request.path, context, path);
+        // A rendered value that would break its line is not sent (scenario/request_text.hpp).
+        const auto unsafe = [&](int code, const std::string& why) {
+            count_failure(thread_, step.spec->endpoint_id, error_kind::request, code, why + ": not sent");
+            ws_.reset();
+            return exchange_result{exchange_outcome::failed};
+        };
+        if (!lang::make_request_target(path, to.url.base_path.size()))
+            co_return unsafe(lang::unsafe_path_code, "the path a template rendered holds a line break or NUL");
+        if (auto bad = decorate(step, context))
+            co_return unsafe(lang::unsafe_header_code, "header '" + *bad + "' as a template rendered it holds a line break or NUL");
         websocket::response_type response;
         ws_->next_layer().arm();
         co_await ws_->async_handshake(response, to.url.authority(), path, token);
@@ -158,8 +168,9 @@ private:
         co_return exchange_result{exchange_outcome::ok, 101, 0};
     }
 
-    // The upgrade request's headers: the step's and its class's, host's and scenario's.
-    void decorate(const prepared_step& step, lang::template_context& context) {
+    // The upgrade request's headers: the step's and its class's, host's and scenario's; the
+    // name of one whose rendered value would break its line, which stops the upgrade.
+    std::optional<std::string> decorate(const prepared_step& step, lang::template_context& context) {
         std::vector<std::pair<std::string, std::string>> headers = step.ws_headers;
         for (const auto& header : step.templated_headers) {
             const bool ready = std::all_of(header.variables.begin(), header.variables.end(),
@@ -167,6 +178,7 @@ private:
             if (!ready) continue;
             std::string value;
             lang::render_template(*header.value, context, value);
+            if (lang::header_value_problem(value)) return header.name;
             headers.emplace_back(header.name, std::move(value));
         }
         if (!step.spec->ws->subprotocol.empty())
@@ -175,6 +187,7 @@ private:
             req.set(beast::http::field::user_agent, "stampede/" STAMPEDE_VERSION);
             for (const auto& [name, value] : headers) req.set(name, value);
         }));
+        return std::nullopt;
     }
 
     asio::awaitable<exchange_result> send(const prepared_step& step, lang::template_context& context) {
