@@ -4,11 +4,11 @@
 #include <iostream>
 
 #include <spdlog/cfg/env.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/command_line.hpp"
 #include "cli/outside_settings.hpp"
+#include "cli/safe_terminal.hpp"
 #include "common/duration.hpp"
 
 namespace {
@@ -44,8 +44,9 @@ std::vector<master::run_setting> recorded_settings(const std::vector<cli::settin
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Diagnostics go to stderr; stdout carries the status line and the results.
-    spdlog::set_default_logger(spdlog::stderr_color_mt("stampede"));
+    // Diagnostics go to stderr; stdout carries the status line and the results; neither passes
+    // a terminal control on from a target, a worker or a file.
+    cli::make_console_output_safe();
     spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug for more detail
 
     const std::vector<std::string> given(argv + 1, argv + argc);

@@ -6,9 +6,12 @@ namespace stampede::common {
 
 namespace {
 
-// Length of the valid UTF-8 sequence at the start of `s`, or 0 if it is not one
-// (RFC 3629, section 4: the well-formed byte sequences).
-std::size_t sequence_length(std::string_view s) {
+constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
+
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view s) {
+    if (s.empty()) return 0;
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
     const unsigned char b0 = byte(0);
     if (b0 < 0x80) return 1;
@@ -32,13 +35,9 @@ std::size_t sequence_length(std::string_view s) {
     return length;
 }
 
-constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
-
-}  // namespace
-
 std::size_t first_invalid_utf8(std::string_view text) {
     for (std::size_t at = 0; at < text.size();) {
-        const auto n = sequence_length(text.substr(at));
+        const auto n = utf8_sequence_length(text.substr(at));
         if (n == 0) return at;
         at += n;
     }
@@ -49,7 +48,7 @@ std::string valid_utf8_prefix(std::string_view text, std::size_t max_bytes) {
     std::string out;
     out.reserve(std::min(text.size(), max_bytes));
     for (std::size_t at = 0; at < text.size();) {
-        const auto n = sequence_length(text.substr(at));
+        const auto n = utf8_sequence_length(text.substr(at));
         const std::string_view piece = n ? text.substr(at, n) : replacement;
         if (out.size() + piece.size() > max_bytes) break;
         out.append(piece);

@@ -11,6 +11,10 @@ namespace stampede::common {
 
 inline constexpr std::size_t utf8_all = std::string_view::npos;
 
+// Length of the valid UTF-8 sequence at the start of `text` (RFC 3629, section 4), or 0 when
+// it does not start one (an invalid byte, or a sequence cut short).
+std::size_t utf8_sequence_length(std::string_view text);
+
 // Offset of the first byte that does not start a valid UTF-8 sequence (overlong forms,
 // surrogates and code points past U+10FFFF are invalid), or utf8_all when the text is valid.
 std::size_t first_invalid_utf8(std::string_view text);
