@@ -2,6 +2,7 @@
 
 #include "cli/flag_checks.hpp"
 #include "cli/local_cluster.hpp"
+#include "cli/output_paths.hpp"
 
 #include <pthread.h>
 #include <signal.h>
@@ -31,6 +32,28 @@ namespace {
 void report_plan_failure(const std::string& reason) {
     if (!reason.empty() && reason.back() == '\n') std::cerr << reason;
     else std::cerr << "error: " << reason << "\n";
+}
+
+// A file the scenario names, as the loader read it: relative to the scenario's directory.
+std::string beside(const std::string& scenario_path, const std::string& file) {
+    if (file.empty() || file.front() == '/') return file;
+    const auto slash = scenario_path.rfind('/');
+    return slash == std::string::npos ? file : scenario_path.substr(0, slash + 1) + file;
+}
+
+// The result files against every file the run reads and against each other.
+common::status check_run_outputs(const run_command_options& o, const lang::scenario& sc) {
+    std::vector<named_path> inputs = {{"the scenario (-f)", o.scenario_path}, {"the baseline (--baseline)", o.baseline_path},
+                                      {"--tls-cert", o.tls.cert}, {"--tls-key", o.tls.key}, {"--tls-ca", o.tls.ca}};
+    for (const auto& d : sc.data) inputs.push_back({"data set '" + d.name + "'", beside(o.scenario_path, d.file)});
+    for (const auto& h : sc.hosts)
+        for (const auto* f : {&h.tls.ca_file, &h.tls.client_cert, &h.tls.client_key})
+            inputs.push_back({"a TLS file of host '" + h.name + "'", beside(o.scenario_path, *f)});
+    std::vector<named_path> outputs = {{"--json", o.json_path}, {"--html", o.html_path}};
+    if (!o.csv_prefix.empty())
+        for (const auto* suffix : {"_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv", "_uncorrected_stats.csv"})
+            outputs.push_back({"--csv", o.csv_prefix + suffix});
+    return check_output_paths(outputs, inputs);
 }
 
 // Every result file is attempted even when one fails; returns false if any failed.
@@ -76,6 +99,10 @@ int run_command(const run_command_options& options) {
     auto planned = lang::plan_run(options.scenario_path, options.overrides, options.seed);
     if (!planned) {
         report_plan_failure(planned.error());
+        return exit_usage;
+    }
+    if (auto outputs = check_run_outputs(options, planned->sc); !outputs) {
+        std::cerr << "error: " << outputs.error() << "\n";
         return exit_usage;
     }
     // The baseline is read before any traffic: a bad file, or relative thresholds without one,

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/output_paths.hpp"
 #include "common/text_file.hpp"
 #include "master/comparison.hpp"
 #include "master/html_reporter.hpp"
@@ -9,6 +10,10 @@
 namespace stampede::cli {
 
 int compare_command(const compare_options& options) {
+    if (auto ok = check_output_paths({{"--html", options.html_path}},
+                                     {{"the first run", options.base_path}, {"the second run", options.current_path}});
+        !ok)
+        return std::cerr << "error: " << ok.error() << "\n", exit_usage;
     auto base = master::read_run_summary(options.base_path);
     if (!base) return std::cerr << "error: " << base.error() << "\n", exit_usage;
     auto current = master::read_run_summary(options.current_path);

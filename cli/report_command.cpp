@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/output_paths.hpp"
 #include "common/text_file.hpp"
 #include "master/baseline.hpp"
 #include "master/html_reporter.hpp"
@@ -11,6 +12,8 @@
 namespace stampede::cli {
 
 int report_command(const std::string& result_path, const std::string& html_path) {
+    if (auto ok = check_output_paths({{"--html", html_path}}, {{"the result", result_path}}); !ok)
+        return std::cerr << "error: " << ok.error() << "\n", exit_usage;
     auto text = common::read_text_file(result_path, master::max_baseline_bytes);
     if (!text) return std::cerr << "error: cannot read " << result_path << ": " << text.error() << "\n", exit_usage;
     const auto doc = nlohmann::json::parse(*text, nullptr, false);

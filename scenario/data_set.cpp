@@ -1,6 +1,26 @@
 #include "scenario/data_set.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace stampede::lang {
+
+bool is_column_name(std::string_view name) {
+    return !name.empty() && name.size() <= 64 &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+}
+
+std::string nameable_columns(const std::vector<std::string>& columns) {
+    std::string names;
+    std::size_t others = 0;
+    for (const auto& c : columns) {
+        if (is_column_name(c)) names += (names.empty() ? "" : ", ") + c;
+        else ++others;
+    }
+    if (names.empty()) return "no column a template can name: is its first line a header row of names?";
+    return "its columns: " + names +
+           (others ? "; and " + std::to_string(others) + " that no template can name (letters, digits and '_')" : "");
+}
 
 
 common::result<csv_table> parse_csv(std::string_view text) {
@@ -60,7 +80,10 @@ common::result<csv_table> parse_csv(std::string_view text) {
     if (table.columns.empty()) return fail(1, "no header row");
     for (std::size_t i = 0; i < table.columns.size(); ++i)
         for (std::size_t j = 0; j < i; ++j)
-            if (table.columns[i] == table.columns[j]) return fail(1, "column '" + table.columns[i] + "' appears twice");
+            if (table.columns[i] == table.columns[j])
+                return fail(1, is_column_name(table.columns[i]) ? "column '" + table.columns[i] + "' appears twice"
+                                                                 : "column " + std::to_string(i + 1) + " repeats column " +
+                                                                       std::to_string(j + 1));
     if (table.rows.empty()) return fail(1, "no data rows under the header");
     return table;
 }

@@ -31,4 +31,12 @@ struct csv_table {
 // (doubled) and line breaks; blank lines are skipped. On error, `error` says which line.
 common::result<csv_table> parse_csv(std::string_view text);
 
+// Whether a column can be named in a template (data.SET.COLUMN): letters, digits and '_', at
+// most 64 characters.
+bool is_column_name(std::string_view name);
+// The columns for a message: those a template can name, and how many others. A header row is
+// whatever the file's first line held (a file of secrets read by mistake, binary bytes): only
+// names are ever quoted back, never the rest of that line.
+std::string nameable_columns(const std::vector<std::string>& columns);
+
 }  // namespace stampede::lang

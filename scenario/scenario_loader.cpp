@@ -127,10 +127,8 @@ common::result<data_column_ref> loader::data_column(std::string_view set, std::s
         const auto c = std::find(d.columns.begin(), d.columns.end(), column);
         if (c != d.columns.end())
             return data_column_ref{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(c - d.columns.begin())};
-        std::string columns;
-        for (const auto& name : d.columns) columns += (columns.empty() ? "" : ", ") + name;
-        return common::fail("data set '" + d.name + "' has no column '" + std::string(column) + "' (its columns: " +
-                            columns + ")");
+        return common::fail("data set '" + d.name + "' has no column '" + std::string(column) + "' (" +
+                            nameable_columns(d.columns) + ")");
     }
     return common::fail("no data set '" + std::string(set) + "'" +
                         (declared.empty() ? " (declare it under 'data')" : " (declared: " + declared + ")"));
