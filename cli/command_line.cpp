@@ -49,7 +49,14 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--web-port", o.web_port, "Port of the web UI, REST API and /metrics (default 8089; 0: any free one; with --headless: serve them there too)")
         ->check(whole(0, 65535));
     cmd.add_option("--web-auth", o.web.auth, "user:password the web server requires (HTTP Basic)")
-        ->check(CLI::Validator([](std::string& text) { return text.find(':') == std::string::npos ? std::string("expected user:password") : std::string(); }, ""));
+        ->check(CLI::Validator([](std::string& text) { return cli::check_user_password(text); }, ""));
+    cmd.add_option("--web-allowed-host", o.web.allowed_hosts,
+                   "A name the web server answers to besides IP addresses and localhost, as in its Host header (repeatable)")
+        ->expected(1)->take_all()->delimiter(',')
+        ->check(CLI::Validator([](std::string& text) { return cli::check_host_name(text); }, ""));
+    cmd.add_option("--web-token", o.web.control_token,
+                   "The control token REST calls that change the run carry in X-Stampede-Token (default: a random one, at GET /api/token)")
+        ->check(CLI::Validator([](std::string& text) { return cli::check_control_token(text); }, ""));
     cmd.add_flag("--autostart", o.autostart, "With the web UI: start the run at once rather than from the page");
     cmd.add_option("--autoquit", o.autoquit, "With the web UI: exit this long after the run ends (default: at Ctrl-C)")
         ->check(duration());
@@ -160,6 +167,8 @@ command_line::command_line() {
     for (auto* cmd : app.get_subcommands({})) add_config_flag(*cmd, config_path);
 }
 
-bool is_secret_flag(const std::string& long_name) { return long_name == "token" || long_name == "web-auth"; }
+bool is_secret_flag(const std::string& long_name) {
+    return long_name == "token" || long_name == "web-auth" || long_name == "web-token";
+}
 
 }  // namespace stampede::cli

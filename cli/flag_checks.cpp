@@ -2,6 +2,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -61,6 +63,34 @@ std::string check_ip(const std::string& text) {
     boost::system::error_code ec;
     boost::asio::ip::make_address(text, ec);
     if (ec) return fmt::format("expected an IP address such as 127.0.0.1, 0.0.0.0 or ::1, got '{}'", quoted(text));
+    return {};
+}
+
+}  // namespace stampede::cli
+
+namespace stampede::cli {
+
+std::string check_user_password(const std::string& text) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos) return "expected user:password";
+    if (colon == 0) return "the user before ':' is empty";
+    if (colon + 1 == text.size()) return "the password after ':' is empty";
+    return {};
+}
+
+std::string check_host_name(std::string& text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (text.empty() || text.size() > 253) return "a host name is 1 to 253 characters (RFC 1035)";
+    for (const unsigned char c : text)
+        if (!std::isalnum(c) && c != '-' && c != '.' && c != '_')
+            return fmt::format("a host name holds letters, digits, '-', '.' and '_' only (no port), got '{}'", quoted(text));
+    return {};
+}
+
+std::string check_control_token(const std::string& text) {
+    if (text.size() < 16 || text.size() > 256) return "a control token is 16 to 256 characters";
+    for (const unsigned char c : text)
+        if (c <= 0x20 || c >= 0x7f) return "a control token is printable ASCII without spaces (it travels in a header)";
     return {};
 }
 

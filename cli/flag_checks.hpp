@@ -20,5 +20,11 @@ std::string check_whole(const std::string& text, long long low, long long high);
 std::string check_address(const std::string& text, bool any_port);
 // An IPv4 or IPv6 address (no name: the web server binds it as given).
 std::string check_ip(const std::string& text);
+// user:password, neither empty.
+std::string check_user_password(const std::string& text);
+// A DNS name as a Host header gives it, without a port; made lower case.
+std::string check_host_name(std::string& text);
+// 16 to 256 printable ASCII characters, no space: it travels in a header.
+std::string check_control_token(const std::string& text);
 
 }  // namespace stampede::cli

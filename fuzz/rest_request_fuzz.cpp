@@ -1,7 +1,8 @@
 // The master's REST API requests: raw bytes in arbitrary splits through the HTTP server's
 // parser with its limits (headers 16 KiB, body 64 KiB), then the request's query and a start
-// request read from its body, JSON or form. Every request is read or refused with a reason
-// that names what was wrong; nothing throws out of the reading.
+// request read from its body, JSON or form, and the guard's verdict on its Host, Origin,
+// Sec-Fetch-Site and control token. Every request is read or refused with a reason that names
+// what was wrong; nothing throws out of the reading; no change is admitted without the token.
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -13,6 +14,7 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "fuzz/fuzz_bytes.hpp"
+#include "master/request_guard.hpp"
 #include "master/start_request.hpp"
 
 namespace http = boost::beast::http;
@@ -60,6 +62,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (q != std::string_view::npos) request.query = master::parse_query(target.substr(q + 1));
     request.body = req.body();
     if (auto it = req.find(http::field::content_type); it != req.end()) request.content_type = std::string(it->value());
+
+    const auto header = [&](std::string_view name) {
+        const auto it = req.find(name);
+        return it == req.end() ? std::string() : std::string(it->value());
+    };
+    const master::guard_settings guard{{"allowed.example"}, "0123456789abcdef0123456789abcdef"};
+    const master::request_origin origin{request.method, req.version() < 11, header("Host"), header("Origin"),
+                                        header("Sec-Fetch-Site"), header(master::control_token_header)};
+    const auto verdict = master::judge_request(origin, guard);
+    if (verdict.status != 0 && verdict.reason.empty()) std::abort();
+    if (verdict.status == 0 && request.method != "GET" && request.method != "HEAD" &&
+        origin.control_token != guard.control_token)
+        std::abort();  // a change admitted without the token
 
     const auto start = master::read_start_request(request);
     if (!start.ok() && start.error().empty()) std::abort();

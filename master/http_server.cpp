@@ -60,6 +60,7 @@ http::response<http::string_body> to_beast(const http_reply& reply, unsigned ver
     res.set(http::field::server, "stampede");
     res.set(http::field::content_type, reply.content_type);
     res.set(http::field::cache_control, "no-store");
+    for (const auto& [k, v] : headers_for_every_reply()) res.set(k, v);
     for (const auto& [k, v] : reply.headers) res.set(k, v);
     res.keep_alive(keep_alive);
     res.body() = reply.body;
@@ -118,7 +119,7 @@ common::result<int> http_server::listen(const std::string& host, int port) {
 }
 
 void http_server::require_auth(const std::string& user_password) {
-    auth_ = user_password.empty() ? "" : "Basic " + common::base64_encode(user_password);
+    auth_ = user_password.empty() ? "" : common::base64_encode(user_password);
 }
 
 void http_server::route(const std::string& method, const std::string& path, handler h) {
@@ -179,6 +180,51 @@ void http_server::serve(tcp::socket socket) {
     asio::co_spawn(io_, connection(std::move(socket)), asio::detached);
 }
 
+namespace {
+
+// What the parser's error means for the answer: a status, or none when the peer left.
+std::optional<http_reply> read_failure(const beast::error_code& ec, const http_server_limits& limits) {
+    if (ec == http::error::body_limit)
+        return json_error(413, "a request body is at most " + std::to_string(limits.max_body_bytes) + " bytes");
+    if (ec == http::error::header_limit)
+        return json_error(431, "a request's headers are at most " + std::to_string(limits.max_header_bytes) + " bytes");
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted)
+        return std::nullopt;
+    return json_error(400, "not an HTTP request: " + ec.message());
+}
+
+// A body framed two ways, or by a coding other than chunked, is how a request is smuggled past
+// a proxy that reads the framing otherwise: refused, and the connection closed after.
+std::optional<http_reply> ambiguous_framing(const http::request_parser<http::string_body>& parser) {
+    const auto& req = parser.get();
+    const auto te = req.find(http::field::transfer_encoding);
+    if (te == req.end()) return std::nullopt;
+    if (req.find(http::field::content_length) != req.end())
+        return json_error(400, "a request has Content-Length or Transfer-Encoding, not both");
+    if (!beast::iequals(te->value(), "chunked") || req.count(http::field::transfer_encoding) > 1)
+        return json_error(400, "the only Transfer-Encoding this server reads is 'chunked'");
+    return std::nullopt;
+}
+
+template <class Fields>
+std::string header_of(const Fields& req, std::string_view name) {
+    const auto it = req.find(name);
+    return it == req.end() ? std::string() : std::string(it->value());
+}
+
+}  // namespace
+
+// HTTP Basic: the scheme's name in any case (RFC 7235), the credentials compared in constant time.
+bool http_server::authorized(std::string_view given) const {
+    if (auth_.empty()) return true;
+    const auto space = given.find(' ');
+    if (space == std::string_view::npos || !beast::iequals(given.substr(0, space), "basic")) return false;
+    auto credentials = given.substr(space + 1);
+    while (credentials.starts_with(' ')) credentials.remove_prefix(1);
+    return credentials.size() == auth_.size() && CRYPTO_memcmp(credentials.data(), auth_.data(), auth_.size()) == 0;
+}
+
 asio::awaitable<void> http_server::connection(tcp::socket socket) {
         const auto alive = alive_;
         struct count {
@@ -190,23 +236,29 @@ asio::awaitable<void> http_server::connection(tcp::socket socket) {
         beast::flat_buffer buffer;
         beast::error_code ec;
         auto token = asio::redirect_error(asio::use_awaitable, ec);
+        const auto refuse = [&](const http_reply& reply) -> asio::awaitable<void> {  // answers, then closes
+            auto res = to_beast(reply, 11, false);
+            stream.expires_after(limits_.request_timeout);
+            co_await http::async_write(stream, res, token);
+        };
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
             parser.body_limit(limits_.max_body_bytes);
             stream.expires_after(limits_.request_timeout);
-            co_await http::async_read(stream, buffer, parser, token);
+            co_await http::async_read_header(stream, buffer, parser, token);
             if (!*alive) co_return;
-            if (ec) {
-                http_reply reply;
-                if (ec == http::error::body_limit) reply = json_error(413, "a request body is at most " + std::to_string(limits_.max_body_bytes) + " bytes");
-                else if (ec == http::error::header_limit) reply = json_error(431, "a request's headers are at most " + std::to_string(limits_.max_header_bytes) + " bytes");
-                else if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
-                         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) co_return;
-                else reply = json_error(400, "not an HTTP request: " + ec.message());
-                auto res = to_beast(reply, 11, false);
-                stream.expires_after(limits_.request_timeout);
-                co_await http::async_write(stream, res, token);
+            std::optional<http_reply> failed;
+            if (ec) failed = read_failure(ec, limits_);
+            else if ((failed = ambiguous_framing(parser))) {}
+            else if (!parser.is_done()) {
+                co_await http::async_read(stream, buffer, parser, token);
+                if (!*alive) co_return;
+                if (ec) failed = read_failure(ec, limits_);
+            }
+            if (ec && !failed) co_return;  // the peer left
+            if (failed) {
+                co_await refuse(*failed);
                 co_return;
             }
             auto& req = parser.get();
@@ -214,15 +266,17 @@ asio::awaitable<void> http_server::connection(tcp::socket socket) {
             request.method = std::string(req.method_string());
             split_target(req.target(), request);
             request.body = std::move(req.body());
-            if (auto it = req.find(http::field::content_type); it != req.end()) request.content_type = std::string(it->value());
+            request.content_type = header_of(req, "Content-Type");
             bool stream_route = false;
             http_reply reply;
-            const auto auth = req.find(http::field::authorization);
-            const std::string_view given = auth == req.end() ? std::string_view() : auth->value();
-            if (!auth_.empty() &&
-                (given.size() != auth_.size() || CRYPTO_memcmp(given.data(), auth_.data(), auth_.size()) != 0)) {
+            const auto verdict = judge_request({request.method, req.version() < 11, header_of(req, "Host"), header_of(req, "Origin"),
+                                                header_of(req, "Sec-Fetch-Site"), header_of(req, control_token_header)},
+                                               guard_);
+            if (!authorized(header_of(req, "Authorization"))) {
                 reply = json_error(401, "this master's web server needs its user and password (--web-auth)");
                 reply.headers["WWW-Authenticate"] = "Basic realm=\"stampede\"";
+            } else if (verdict.status != 0) {
+                reply = json_error(verdict.status, verdict.reason);
             } else {
                 reply = dispatch(request, stream_route);
             }
@@ -232,6 +286,7 @@ asio::awaitable<void> http_server::connection(tcp::socket socket) {
                 res.set(http::field::content_type, "text/event-stream");
                 res.set(http::field::cache_control, "no-store");
                 res.set(http::field::server, "stampede");
+                for (const auto& [k, v] : headers_for_every_reply()) res.set(k, v);
                 res.chunked(false);
                 res.keep_alive(true);
                 http::response_serializer<http::empty_body> head(res);

@@ -20,6 +20,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "common/result.hpp"
+#include "master/request_guard.hpp"
 
 namespace stampede::master {
 
@@ -65,6 +66,8 @@ public:
     common::result<int> listen(const std::string& host, int port);
     // `user:password` required of every request (HTTP Basic), when not empty.
     void require_auth(const std::string& user_password);
+    // The names it answers to and the token a state-changing request carries (request_guard).
+    void guard(guard_settings settings) { guard_ = std::move(settings); }
     void route(const std::string& method, const std::string& path, handler h);
     // A GET route whose connection stays open for events; `hello` is sent to each new listener.
     void stream_route(const std::string& path, std::function<std::string()> hello);
@@ -82,11 +85,13 @@ private:
     bool enqueue(const std::shared_ptr<listener>& l, const std::string& text);
     static void pump(std::shared_ptr<listener> l, std::shared_ptr<bool> alive);
     http_reply dispatch(const http_request& request, bool& stream) const;
+    bool authorized(std::string_view authorization) const;
 
     boost::asio::io_context& io_;
     http_server_limits limits_;
     std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
-    std::string auth_;  // the expected Authorization header value; empty: none
+    std::string auth_;  // the expected Basic credentials, base64; empty: none needed
+    guard_settings guard_;
     std::map<std::pair<std::string, std::string>, handler> routes_;  // by method and path
     std::map<std::string, std::function<std::string()>> streams_;
     std::list<std::shared_ptr<listener>> listeners_;

@@ -152,7 +152,8 @@ common::status check_classes(const lang::scenario& sc, const std::vector<std::st
 // A start from the page, as if its fields were the flags: a profile or tags it picks replace
 // the command line's and re-shape the run from its plan; its users, spawn rate and run time
 // replace the command line's and beat the profile's. Without a profile it runs its users at its
-// rate for its run time, or until stopped. Picked classes share the users of a plain load.
+// rate for its run time, else the command line's, or until stopped. Picked classes share the
+// users of a plain load.
 common::result<lang::shaped_run> plan_start(const lang::shaped_run& run, const start_request& s) {
     auto plan = run.plan;
     auto& o = plan.overrides;
@@ -165,7 +166,7 @@ common::result<lang::shaped_run> plan_start(const lang::shaped_run& run, const s
     if (s.profile) o.profile = s.profile->empty() ? std::nullopt : s.profile;
     o.users = s.users;
     o.spawn_rate = s.spawn_rate;
-    o.run_time = s.run_time;
+    if (s.run_time) o.run_time = s.run_time;  // none given: the command line's -t stands
     if (s.tags) o.tags = *s.tags;
     if (s.exclude_tags) o.exclude_tags = *s.exclude_tags;
     auto shaped = lang::shape_run(std::move(plan));
@@ -174,7 +175,7 @@ common::result<lang::shaped_run> plan_start(const lang::shaped_run& run, const s
         const auto& why = shaped.error();
         return common::fail(why.starts_with(flags) ? "the tags picked: " + why.substr(flags.size()) : why);
     }
-    if (!s.profile && !s.run_time) shaped->load.run_time.reset();
+    if (!s.profile && !o.run_time) shaped->load.run_time.reset();  // users at a rate: until stopped
     if (!s.classes.empty()) {
         if (!shaped->load.stages.empty() || shaped->load.search)
             return common::fail("user classes are picked for a plain load (users at a spawn rate): this one has stages");

@@ -29,6 +29,8 @@ struct web_options {
     std::string host = "127.0.0.1";
     std::optional<int> port;  // none: no web server
     std::string auth;         // user:password, required of every request when given
+    std::vector<std::string> allowed_hosts;  // names it answers to besides addresses and localhost
+    std::string control_token;  // what a state-changing request carries; empty: a random one
     common::micros metrics_linger{0};  // after the run, keep serving this long (the last scrape)
     // The web UI's mode (not --headless): the run waits for a start from the page (unless
     // --autostart), and the page stays up after it for `autoquit`, or until Ctrl-C.

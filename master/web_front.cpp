@@ -31,6 +31,13 @@ web_front::web_front(asio::io_context& io, const web_options& options, const run
                      },
                      std::move(hooks.scenario)}) {
     server_.require_auth(options.auth);
+    const auto token = options.control_token.empty() ? make_control_token() : options.control_token;
+    server_.guard({options.allowed_hosts, token});
+    // Readable only by pages of this server: no other origin can read an answer of it (no CORS),
+    // and no other name reaches it (the guard checks Host).
+    server_.route("GET", "/api/token", [token](const http_request&) {
+        return http_reply{200, "application/json", nlohmann::json{{"token", token}, {"header", control_token_header}}.dump() + "\n", {}};
+    });
     server_.route("GET", "/metrics", [this](const http_request&) {
         return http_reply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.scrape(), {}};
     });

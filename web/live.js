@@ -14,10 +14,24 @@
     m.className = bad ? "fail" : "";
   }
 
+  // The control token the master asks of every request that changes the run: only a page
+  // of the master itself can read it.
+  let control = null;
+  async function controlHeaders() {
+    if (!control) {
+      const r = await fetch("api/token", { cache: "no-store" });
+      const answer = await r.json();
+      control = { [answer.header]: answer.token };
+    }
+    return control;
+  }
+
   async function post(path, body) {
     try {
-      const r = await fetch(path, body === undefined ? { method: "POST" } : {
-        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      const headers = { ...(await controlHeaders()) };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      const r = await fetch(path, { method: "POST", headers,
+                                    body: body === undefined ? undefined : JSON.stringify(body) });
       const answer = await r.json();
       if (!r.ok) return say(answer.error || ("HTTP " + r.status), true);
       say(path === "api/stop" ? "stopping" : path === "api/reset" ? "statistics reset" :

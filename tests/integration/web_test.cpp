@@ -17,6 +17,9 @@ using nlohmann::json;
 
 namespace {
 
+// What every request of these tests that changes the run carries (request_guard).
+const std::string control_token = "web-test-control-token";
+
 struct web_run {
     temp_dir dir;
     std::unique_ptr<child_process> process;
@@ -37,7 +40,7 @@ user_classes:
       - {name: missing, path: /nope}
 )" + more_classes);
     std::vector<std::string> args = {STAMPEDE_BIN, "run", "--headless", "-f", r->dir.file("s.yaml"), "--workers", "2",
-                                     "--web-port", "0", "--json", r->dir.file("r.json")};
+                                     "--web-port", "0", "--json", r->dir.file("r.json"), "--web-token", control_token};
     args.insert(args.end(), extra.begin(), extra.end());
     r->process = std::make_unique<child_process>(args);
     REQUIRE(r->process->wait_for_output("Web UI on http://127.0.0.1:", 10s));
@@ -64,7 +67,8 @@ void await_load(const web_run& run, int users) {
 
 std::string request(const std::string& method, const std::string& path, const std::string& extra_headers = "",
                     const std::string& body = "") {
-    return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers +
+    const auto token = method == "GET" ? "" : "X-Stampede-Token: " + control_token + "\r\n";
+    return method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + token + extra_headers +
            (body.empty() && method == "GET" ? "" : "Content-Length: " + std::to_string(body.size()) + "\r\n") + "\r\n" + body;
 }
 
@@ -294,7 +298,7 @@ user_classes:
     tasks: [{name: burst, path: /ok}]
 )");
     std::vector<std::string> args = {STAMPEDE_BIN, "run", "-f", r->dir.file("s.yaml"), "--workers", "2", "--web-port", "0",
-                                     "--json", r->dir.file("r.json")};
+                                     "--json", r->dir.file("r.json"), "--web-token", control_token};
     args.insert(args.end(), extra.begin(), extra.end());
     r->process = std::make_unique<child_process>(args);
     REQUIRE(r->process->wait_for_output("Web UI on http://127.0.0.1:", 10s));
@@ -405,7 +409,7 @@ user_classes:
 )");
     // The web UI's mode with two workers over gRPC: no --headless.
     child_process master({STAMPEDE_BIN, "master", "-f", dir.file("s.yaml"), "--bind", "127.0.0.1:0", "--expect-workers", "2",
-                          "--web-port", "0", "--autoquit", "0s", "--json", dir.file("r.json")});
+                          "--web-port", "0", "--autoquit", "0s", "--json", dir.file("r.json"), "--web-token", control_token});
     REQUIRE(master.wait_for_output("worker(s) on 127.0.0.1:", 10s));
     const auto out = master.out();
     const int web_port = std::stoi(out.substr(out.find("Web UI on http://127.0.0.1:") + 27));
