@@ -44,7 +44,8 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--baseline", o.baseline_path,
                    "A result JSON of an earlier run, for thresholds such as 'p95 < 3x baseline'");
     cmd.add_flag("--headless", o.headless, "No web UI: the run starts at once, its status on the console");
-    cmd.add_option("--web-host", o.web.host, "Address of the web UI, REST API and /metrics (default 127.0.0.1)")
+    cmd.add_option("--web-host", o.web.host,
+                   "Address of the web UI, REST API and /metrics (default 127.0.0.1; beyond loopback it needs --web-auth)")
         ->check(CLI::Validator([](std::string& text) { return cli::check_ip(text); }, ""));
     cmd.add_option("--web-port", o.web_port, "Port of the web UI, REST API and /metrics (default 8089; 0: any free one; with --headless: serve them there too)")
         ->check(whole(0, 65535));
@@ -57,6 +58,9 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--web-token", o.web.control_token,
                    "The control token REST calls that change the run carry in X-Stampede-Token (default: a random one, at GET /api/token)")
         ->check(CLI::Validator([](std::string& text) { return cli::check_control_token(text); }, ""));
+    cmd.add_flag("--allow-unauthenticated", o.allow_unauthenticated,
+                 "Listen beyond loopback without a token (control channel) or --web-auth (web UI): anyone who reaches them "
+                 "gets the scenario and its secrets and can steer the run; named in the result");
     cmd.add_flag("--autostart", o.autostart, "With the web UI: start the run at once rather than from the page");
     cmd.add_option("--autoquit", o.autoquit, "With the web UI: exit this long after the run ends (default: at Ctrl-C)")
         ->check(duration());
@@ -70,7 +74,8 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
 }
 
 void add_master_flags(CLI::App& cmd, cli::run_command_options& o) {
-    cmd.add_option("--bind", o.bind, "Address for workers to connect to, HOST:PORT (default 0.0.0.0:5557)")
+    cmd.add_option("--bind", o.bind,
+                   "Address for workers to connect to, HOST:PORT (default 0.0.0.0:5557; beyond loopback it needs --token or --tls-ca)")
         ->check(address(true));
     cmd.add_option("--token", o.token, "Shared secret workers must present");
     cmd.add_option("--expect-workers", o.expect_workers, "Start once this many workers have joined (default 1)")

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/exposure.hpp"
 #include "cli/flag_checks.hpp"
 #include "cli/local_cluster.hpp"
 #include "cli/output_paths.hpp"
@@ -96,6 +97,13 @@ int run_command(const run_command_options& options) {
                   << max_threads << " load threads one process may run\n";
         return exit_usage;
     }
+    auto exposed = unauthenticated_listeners(options);
+    if (!exposed) {
+        std::cerr << "error: " << exposed.error() << "\n";
+        return exit_usage;
+    }
+    for (const auto& listener : *exposed)
+        std::cerr << "warning: --allow-unauthenticated: anyone who reaches " << listener << " can use it\n";
     auto planned = lang::plan_run(options.scenario_path, options.overrides, options.seed);
     if (!planned) {
         report_plan_failure(planned.error());
@@ -125,6 +133,7 @@ int run_command(const run_command_options& options) {
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
     run.command_line = options.command_line;
     run.settings = options.settings;
+    run.unauthenticated_listeners = *exposed;
     if (options.bind.empty()) run.start_local_workers = local_worker_agents(options.workers, options.threads, options.token);
     run.bind = options.bind;
     run.expect_workers = options.bind.empty() ? options.workers : options.expect_workers;

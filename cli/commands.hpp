@@ -53,6 +53,7 @@ struct run_command_options {
     std::string heartbeat_timeout = "3s";
     std::string token;
     master::tls_files tls;
+    bool allow_unauthenticated = false;  // listen beyond loopback without a token or --web-auth
 };
 
 int run_command(const run_command_options& options);

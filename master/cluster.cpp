@@ -82,7 +82,8 @@ void cluster::refuse(worker_link& link, const std::string& reason) {
 // Whether a hello may join at all: its protocol, its token, the run still open, its id.
 common::status cluster::admissible(worker_link& link, const v1::Hello& hello) const {
     if (hello.protocol_version() != wire::protocol_version) {
-        spdlog::warn("refused worker {} from {}: protocol version {} (this master speaks {})", hello.name(),
+        spdlog::warn("refused worker {} from {}: protocol version {} (this master speaks {})",
+                     common::shortened_utf8(hello.name(), max_name_bytes),
                      link.peer(), hello.protocol_version(), wire::protocol_version);
         return common::fail("protocol version " + std::to_string(hello.protocol_version()) +
                             " is not supported: this master (stampede " STAMPEDE_VERSION ") speaks version " +
@@ -92,11 +93,15 @@ common::status cluster::admissible(worker_link& link, const v1::Hello& hello) co
     const auto& given = hello.token();
     if (!config_.token.empty() &&
         (given.size() != config_.token.size() || CRYPTO_memcmp(given.data(), config_.token.data(), given.size()) != 0)) {
-        spdlog::warn("refused worker {} from {}: {} token", hello.name(), link.peer(),
+        spdlog::warn("refused worker {} from {}: {} token", common::shortened_utf8(hello.name(), max_name_bytes), link.peer(),
                      hello.token().empty() ? "no" : "wrong");
         return common::fail(hello.token().empty() ? "this master requires a token (--token or STAMPEDE_TOKEN)"
                                                   : "wrong token");
     }
+    if (config_.token.empty() && !hello.token().empty())
+        spdlog::warn("worker {} from {} brought a token, but this master checks none (no --token): anyone who reaches "
+                     "it may join; give the master the workers' --token",
+                     common::shortened_utf8(hello.name(), max_name_bytes), link.peer());
     if (quitting_) return common::fail("the run has ended");
     if (hello.stampede_version() != STAMPEDE_VERSION)
         spdlog::warn("worker {} from {} runs stampede {}, this master {}: the protocol is the same, results may differ",
@@ -153,6 +158,7 @@ void cluster::welcome(worker& w, worker_link& link) {
     welcome->set_heartbeat_interval_ms(static_cast<std::uint32_t>(config_.heartbeat_interval.count() / 1000));
     welcome->set_master_timeout_ms(static_cast<std::uint32_t>(config_.master_timeout.count() / 1000));
     welcome->set_plan_revision(plan_revision_);
+    welcome->set_token_required(!config_.token.empty());
     link.send(m);
     w.last_sent = steady::now();
     w.ack_owed = false;  // the welcome says what the master has

@@ -308,6 +308,7 @@ json result_document(const run_result& result) {
         {"scenario", result.scenario_path},
         {"command_line", result.command_line},
         {"settings", settings_json(result.settings)},
+        {"unauthenticated_listeners", result.unauthenticated_listeners},
         {"host", result.target_url},
         {"hosts", hosts_json(result, view)},
         {"profile", result.profile ? json(*result.profile) : json(nullptr)},

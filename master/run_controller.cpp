@@ -322,6 +322,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     auto& result = outcome.result;
     result.command_line = options.command_line;
     result.settings = options.settings;
+    result.unauthenticated_listeners = options.unauthenticated_listeners;
     describe_plan(result, current);
     auto config = make_cluster_config(current, options);
     const auto run_id = config.run_id;

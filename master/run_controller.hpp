@@ -47,6 +47,7 @@ struct run_options {
     common::micros heartbeat_timeout{std::chrono::seconds(3)};
     std::string command_line;
     std::vector<run_setting> settings;  // from the environment or a config file
+    std::vector<std::string> unauthenticated_listeners;  // open to anyone by --allow-unauthenticated
     const baseline* base = nullptr;  // for thresholds relative to an earlier result
 
     // Where workers come from: in-process ones (`run`, started by `start_local_workers` on

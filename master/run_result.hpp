@@ -157,6 +157,8 @@ struct run_result {
     std::string scenario_path;
     std::string command_line;
     std::vector<run_setting> settings;
+    // Listeners left open to anyone by --allow-unauthenticated ("the control channel on ...").
+    std::vector<std::string> unauthenticated_listeners;
     std::string target_url;  // the default host's base URL (JSON: "host", as Locust names it)
     std::vector<result_host> hosts;  // indexed by lang::endpoint::host; [0] the default
     std::optional<std::string> profile;

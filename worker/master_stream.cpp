@@ -34,6 +34,20 @@ master_stream::~master_stream() { close(); }
 
 void master_stream::extend_deadline(common::micros d) { deadline_ = (clock::now() + d).time_since_epoch().count(); }
 
+std::string unreachable_reason(grpc::Channel& channel, v1::Coordinator::Stub& stub) {
+    if (channel.GetState(false) != GRPC_CHANNEL_TRANSIENT_FAILURE) return {};
+    grpc::ClientContext probe;
+    probe.set_wait_for_ready(false);
+    probe.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    auto call = stub.Connect(&probe);
+    call->WritesDone();
+    v1::MasterMessage ignored;
+    while (call->Read(&ignored)) {
+    }
+    const auto status = call->Finish();
+    return status.error_code() == grpc::StatusCode::UNAVAILABLE ? status.error_message() : std::string();
+}
+
 bool master_stream::open(v1::WorkerMessage& hello, common::micros first_word) {
     {
         std::lock_guard lock(context_mutex_);

@@ -30,6 +30,12 @@ struct channel_security {
 common::result<std::shared_ptr<grpc::Channel>> make_master_channel(const std::string& address,
                                                                    const channel_security& security);
 
+// Why the channel cannot reach its master, as gRPC last said it (a refused connection, a TLS
+// handshake that failed and why): empty while the channel is not failing. A waiting call would
+// only time out, saying nothing; this asks once without waiting, only when the channel has
+// already failed, so a master that is up never sees the probe.
+std::string unreachable_reason(grpc::Channel& channel, v1::Coordinator::Stub& stub);
+
 class master_stream {
 public:
     using clock = std::chrono::steady_clock;

@@ -39,6 +39,17 @@ arrival_share arrivals_of(const v1::Assignment& a) {
 // A master that does not answer a hello within this long is treated as unreachable.
 constexpr common::micros hello_timeout = std::chrono::seconds(5);
 
+// gRPC's reason a channel failed, with what a user most likely has to change.
+std::string with_hint(std::string reason, bool tls) {
+    if (reason.find("andshake") != std::string::npos)
+        reason += tls ? " (does the master run with TLS, and is its certificate signed by --tls-ca for this address or "
+                        "--tls-server-name?)"
+                      : " (the master speaks TLS: give this worker --tls-ca)";
+    else if (!tls && reason.find("Socket closed") != std::string::npos)
+        reason += " (a master with TLS closes a plaintext connection: give this worker --tls-ca)";
+    return reason;
+}
+
 std::string random_id() {
     std::random_device rd;
     std::ostringstream out;
@@ -88,6 +99,7 @@ struct worker_agent::impl {
     bool ended_by_master = false;  // the master closed the stream with OK: the run is over
     grpc::StatusCode last_status = grpc::StatusCode::OK;
     bool unsendable = false;  // a snapshot too large for the channel: the worker cannot go on
+    bool warned_token_unchecked = false;  // a token given here, none checked there: said once
 
     bool open_stream(common::micros wait_limit);
     void close_stream();
@@ -277,6 +289,11 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
         spdlog::info("{} run {}: {}", replanned ? "re-planned before its start:" : "joined", session->run_id(),
                      session->scenario_path());
     }
+    if (!options.token.empty() && !w.token_required() && !warned_token_unchecked) {
+        warned_token_unchecked = true;
+        spdlog::warn("this master checks no token: the --token given here protects nothing, and anyone who reaches "
+                     "the master may join it; give the master the same --token");
+    }
     outbox.resend_after(w.acked_sequence());  // the master has not applied the rest: send again
     welcomed = true;
     if (!send_state(v1::StateChange::READY) || !send_unsent()) return session_end::broken;
@@ -433,6 +450,7 @@ int worker_agent::run() {
     }
     const auto started = steady::now();
     bool ever_welcomed = false, announced_wait = false;
+    std::string unreachable;  // gRPC's last reason the channel failed, said once per change
     common::micros backoff = 200ms;
     while (!s.stop_requested) {
         session_end end = session_end::broken;
@@ -469,8 +487,17 @@ int worker_agent::run() {
             case session_end::broken: break;
         }
         if (s.welcomed) backoff = 200ms;
+        if (!s.welcomed) {
+            // What keeps the master out of reach, said as soon as it is known: a TLS handshake
+            // that fails will fail on every attempt.
+            auto reason = unreachable_reason(*s.channel, *s.stub);
+            if (!reason.empty()) reason = with_hint(std::move(reason), !s.options.tls_ca.empty());
+            if (!reason.empty() && reason != unreachable) spdlog::warn("cannot reach the master at {}: {}", s.options.master, reason);
+            if (!reason.empty()) unreachable = std::move(reason);
+        }
         if (!ever_welcomed && s.options.master_wait.count() > 0 && steady::now() - started > s.options.master_wait) {
-            spdlog::error("no master at {} within {}", s.options.master, common::format_duration(s.options.master_wait));
+            spdlog::error("no master at {} within {}{}", s.options.master, common::format_duration(s.options.master_wait),
+                          unreachable.empty() ? "" : ": " + unreachable);
             return agent_unreachable;
         }
         if (s.welcomed) {

@@ -9,8 +9,15 @@ root=$(cd "$here/../.." && pwd)
 source "$here/container_env.sh"
 compose="$root/deploy/docker-compose.yml"
 
+# The one step the file asks of a user: a token shared by the master and its workers.
+if env -u STAMPEDE_TOKEN docker-compose -f "$compose" config -q 2>/tmp/compose-no-token.err; then
+    echo "FAIL: the compose file runs without STAMPEDE_TOKEN"; exit 1
+fi
+grep -q "export STAMPEDE_TOKEN" /tmp/compose-no-token.err || { echo "FAIL: no word of STAMPEDE_TOKEN"; cat /tmp/compose-no-token.err; exit 1; }
+STAMPEDE_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+export STAMPEDE_TOKEN
 docker-compose -f "$compose" config -q
-echo "docker-compose config -q: valid"
+echo "docker-compose config -q: valid with STAMPEDE_TOKEN, refused without it"
 
 skip_unless_containers
 podman image exists "$test_image" || { echo "FAIL: $test_image was not built (the image test makes it)"; exit 1; }
@@ -56,5 +63,7 @@ assert requests == served, f"counted {requests} but the target served {served}"
 assert len(workers) == 3, workers
 assert result["load"]["users"] == 30
 assert {"flag": "--users", "value": "30", "source": "STAMPEDE_USERS"} in result["settings"], result["settings"]
+assert {"flag": "--token", "value": "***", "source": "STAMPEDE_TOKEN"} in result["settings"], result["settings"]
+assert result["unauthenticated_listeners"] == [], result["unauthenticated_listeners"]
 PY
 echo "PASS"

@@ -28,9 +28,14 @@ label=$(podman image inspect --format '{{ index .Labels "org.opencontainers.imag
 cleanup() { podman rm -f -t 0 stampede-image-test-master stampede-image-test-worker >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 cleanup
-podman run -d --name stampede-image-test-master "$test_image" master -f /usr/share/stampede/examples/quickstart.yaml \
-    --web-host 127.0.0.1 --web-port 8089 >/dev/null
-podman run -d --name stampede-image-test-worker "$test_image" worker --master 127.0.0.1:5557 >/dev/null
+# A master listening beyond its container's loopback needs a token (without one it refuses to start).
+podman run --rm "$test_image" master -f /usr/share/stampede/examples/quickstart.yaml >/tmp/stampede-image-no-token.log 2>&1 &&
+    { echo "FAIL: a master on 0.0.0.0:5557 started without a token"; exit 1; }
+grep -q "no --token" /tmp/stampede-image-no-token.log || { echo "FAIL: no word of the token"; cat /tmp/stampede-image-no-token.log; exit 1; }
+podman run -d --name stampede-image-test-master -e STAMPEDE_TOKEN=image-test-token "$test_image" master \
+    -f /usr/share/stampede/examples/quickstart.yaml --web-host 127.0.0.1 --web-port 8089 >/dev/null
+podman run -d --name stampede-image-test-worker -e STAMPEDE_TOKEN=image-test-token "$test_image" worker \
+    --master 127.0.0.1:5557 >/dev/null
 healthy=""
 for _ in $(seq 50); do
     if podman healthcheck run stampede-image-test-master >/dev/null 2>&1; then healthy=yes; break; fi
@@ -40,8 +45,8 @@ done
 podman healthcheck run stampede-image-test-worker || { echo "FAIL: the worker's health check"; exit 1; }
 # And it can fail: a master whose web port the check cannot know (any free one) is not healthy.
 podman rm -f -t 0 stampede-image-test-master >/dev/null
-podman run -d --name stampede-image-test-master "$test_image" master -f /usr/share/stampede/examples/quickstart.yaml \
-    --web-port 0 >/dev/null
+podman run -d --name stampede-image-test-master -e STAMPEDE_TOKEN=image-test-token "$test_image" master \
+    -f /usr/share/stampede/examples/quickstart.yaml --web-port 0 >/dev/null
 if podman healthcheck run stampede-image-test-master >/dev/null 2>&1; then
     echo "FAIL: the health check passed for a master on an unknown port"; exit 1
 fi

@@ -1,6 +1,6 @@
 // deploy/k8s as a cluster would get it, without a cluster: the kustomization rendered (the
-// parts of kustomize it uses: resources, configMapGenerator, images, JSON patches,
-// replacements), every object checked against the Kubernetes schemas, and the pods the Jobs
+// parts of kustomize it uses: resources, configMapGenerator, secretGenerator, images, JSON
+// patches, replacements), every object checked against the Kubernetes schemas, and the pods the Jobs
 // and the Deployment would start written out for `podman kube play`.
 //
 //   node k8s_objects.mjs DIR OUT [--image REF] [--workers N] [--set KEY=VALUE]... [--kustomized FILE]
@@ -89,6 +89,15 @@ function render(dir) {
     }
     objects.push({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: g.name }, data });
   }
+  for (const g of k.secretGenerator || []) {
+    const data = {};
+    for (const f of g.envs || [])
+      for (const line of fs.readFileSync(path.join(dir, f), "utf8").split("\n")) {
+        const eq = line.indexOf("=");
+        if (eq > 0 && !line.startsWith("#")) data[line.slice(0, eq)] = Buffer.from(line.slice(eq + 1)).toString("base64");
+      }
+    objects.push({ apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: { name: g.name }, data });
+  }
   for (const p of k.patches || []) {
     const ops = yaml.load(p.patch);
     for (const o of find(objects, p.target)) applyPatch(o, ops);
@@ -114,7 +123,7 @@ function render(dir) {
 // `kubectl kustomize` names generated ConfigMaps with a hash of their content and orders objects
 // by kind; the same objects compared without either.
 function normalized(objects) {
-  const text = JSON.stringify(objects).replace(/"(stampede-(?:scenario|settings))-[a-z0-9]{10}"/g, '"$1"');
+  const text = JSON.stringify(objects).replace(/"(stampede-(?:scenario|settings|token))-[a-z0-9]{10}"/g, '"$1"');
   const sortKeys = (v) =>
     Array.isArray(v) ? v.map(sortKeys)
       : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((key) => [key, sortKeys(v[key])]))
@@ -123,7 +132,7 @@ function normalized(objects) {
 }
 
 const models = {
-  "v1/ConfigMap": core.ConfigMap, "v1/Service": core.Service, "v1/PersistentVolumeClaim": core.PersistentVolumeClaim,
+  "v1/ConfigMap": core.ConfigMap, "v1/Secret": core.Secret, "v1/Service": core.Service, "v1/PersistentVolumeClaim": core.PersistentVolumeClaim,
   "v1/Pod": core.Pod, "apps/v1/Deployment": apps.Deployment, "batch/v1/Job": batch.Job,
 };
 
@@ -137,11 +146,27 @@ function validate(object) {
   }
 }
 
-// A Job's or Deployment's pod as a Pod of its own, named as the Service that reaches it.
-function podOf(owner, name) {
+// A Job's or Deployment's pod as a Pod of its own, named as the Service that reaches it. What the
+// kubelet would do and `podman kube play` does not is done here: a Secret's key becomes the
+// ConfigMap of the same name that stands in for it (kube play reads ConfigMaps from files), and
+// $(NAME) in a variable's value is replaced by an earlier variable's value.
+function podOf(owner, name, secrets) {
   const t = structuredClone(owner.spec.template);
   const pod = { apiVersion: "v1", kind: "Pod", metadata: { ...t.metadata, name }, spec: t.spec };
   validate(pod);
+  for (const c of pod.spec.containers) {
+    const known = {};
+    for (const e of c.env || []) {
+      const ref = e.valueFrom && e.valueFrom.secretKeyRef;
+      if (ref) {
+        known[e.name] = Buffer.from(secrets[ref.name].data[ref.key], "base64").toString();
+        e.valueFrom = { configMapKeyRef: { name: ref.name, key: ref.key } };
+      } else if (typeof e.value === "string") {
+        e.value = e.value.replace(/\$\((\w+)\)/g, (m, n) => (n in known ? known[n] : m));
+        known[e.name] = e.value;
+      }
+    }
+  }
   return pod;
 }
 
@@ -178,9 +203,14 @@ const write = (file, docs) => fs.writeFileSync(path.join(args.out, file), docs.m
 fs.mkdirSync(args.out, { recursive: true });
 // One file a ConfigMap: `podman kube play --configmap` reads one object a file.
 for (const c of objects.filter((o) => o.kind === "ConfigMap")) write(`configmap-${c.metadata.name}.yaml`, [c]);
+const secrets = Object.fromEntries(objects.filter((o) => o.kind === "Secret").map((o) => [o.metadata.name, o]));
+for (const secret of Object.values(secrets)) {
+  const data = Object.fromEntries(Object.entries(secret.data).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+  write(`configmap-${secret.metadata.name}.yaml`, [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: secret.metadata.name }, data }]);
+}
 const targetService = one("Service", "stampede-demo-target");
-write("target.yaml", [podOf(one("Deployment", "stampede-demo-target"), targetService.metadata.name)]);
+write("target.yaml", [podOf(one("Deployment", "stampede-demo-target"), targetService.metadata.name, secrets)]);
 const masterService = one("Service", "stampede-master");
-write("master.yaml", [one("PersistentVolumeClaim", "stampede-results"), podOf(masterJob, masterService.metadata.name)]);
-for (let i = 1; i <= workerJob.spec.parallelism; i++) write(`worker-${i}.yaml`, [podOf(workerJob, `stampede-worker-${i}`)]);
+write("master.yaml", [one("PersistentVolumeClaim", "stampede-results"), podOf(masterJob, masterService.metadata.name, secrets)]);
+for (let i = 1; i <= workerJob.spec.parallelism; i++) write(`worker-${i}.yaml`, [podOf(workerJob, `stampede-worker-${i}`, secrets)]);
 console.log(`pods: ${args.out}: target, master, ${workerJob.spec.parallelism} worker(s)`);

@@ -12,17 +12,25 @@ source "$here/container_env.sh"
 tools=${1:?usage: k8s_test.sh DIR (k8s_objects.mjs beside its node_modules)}
 work=$(mktemp -d /var/tmp/stampede-k8s.XXXXXX)
 
+# The kustomization as a user has it after the one step it asks for: a token of their own.
+cp -r "$root/deploy/k8s" "$work/k8s"
+rm -f "$work/k8s/token.env"
+if command -v kubectl >/dev/null 2>&1 && kubectl kustomize "$work/k8s" >/dev/null 2>&1; then
+    echo "FAIL: the kustomization renders without token.env"; exit 1
+fi
+echo "STAMPEDE_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')" > "$work/k8s/token.env"
+
 # The objects, as the user's edits would make them for a short run of 3 workers on this image.
 render_flags=(--image "$test_image" --workers 3 --set STAMPEDE_RUN_TIME=20s --set STAMPEDE_USERS=30
               --set STAMPEDE_SPAWN_RATE=30)
 if command -v kubectl >/dev/null 2>&1; then
-    kubectl kustomize "$root/deploy/k8s" > "$work/kustomized.yaml"
+    kubectl kustomize "$work/k8s" > "$work/kustomized.yaml"
     render_flags+=(--kustomized "$work/kustomized.yaml")
     echo "kubectl kustomize: rendered"
 else
     echo "kubectl is not installed: the kustomization is rendered by the test's script alone"
 fi
-node "$tools/k8s_objects.mjs" "$root/deploy/k8s" "$work/pods" "${render_flags[@]}"
+node "$tools/k8s_objects.mjs" "$work/k8s" "$work/pods" "${render_flags[@]}"
 
 skip_unless_containers
 podman image exists "$test_image" || { echo "FAIL: $test_image was not built (the image test makes it)"; exit 1; }

@@ -75,12 +75,21 @@ TEST_CASE("master, two workers and the target on four hosts", "[multihost]") {
 
     child_process target(in_ns(target_ns, {DEMO_TARGET_BIN, "--host", "10.77.77.10", "--port", "8080"}));
     REQUIRE(target.wait_for_output("listening on 10.77.77.10:8080", 10s));
-    child_process master(in_ns(master_ns, {STAMPEDE_BIN, "master", "--headless", "-f", dir.file("s.yaml"), "--bind", "10.77.77.20:5557",
-                                           "--expect-workers", "2", "-u", "4", "-r", "100", "-t", "3s",
-                                           "--expect-workers-max-wait", "20s", "--json", dir.file("r.json")}));
+    const std::vector<std::string> master_args = {STAMPEDE_BIN, "master", "--headless", "-f", dir.file("s.yaml"), "--bind", "10.77.77.20:5557",
+                                                  "--expect-workers", "2", "-u", "4", "-r", "100", "-t", "3s",
+                                                  "--expect-workers-max-wait", "20s", "--json", dir.file("r.json")};
+    // On a network address a master without a token does not start.
+    child_process open_master(in_ns(master_ns, master_args));
+    CHECK(open_master.wait(10s) == 2);
+    CHECK(open_master.err().find("the control channel on 10.77.77.20:5557 (no --token, no mutual TLS)") != std::string::npos);
+    auto with_token = master_args;
+    with_token.insert(with_token.end(), {"--token", "multihost-token"});
+    child_process master(in_ns(master_ns, with_token));
     REQUIRE(master.wait_for_output("Waiting for 2 worker(s) on 10.77.77.20:5557", 10s));
-    child_process w1(in_ns(w1_ns, {STAMPEDE_BIN, "worker", "--master", "10.77.77.20:5557", "--threads", "1", "--name", "w1"}));
-    child_process w2(in_ns(w2_ns, {STAMPEDE_BIN, "worker", "--master", "10.77.77.20:5557", "--threads", "1", "--name", "w2"}));
+    child_process w1(in_ns(w1_ns, {STAMPEDE_BIN, "worker", "--master", "10.77.77.20:5557", "--threads", "1", "--name", "w1",
+                                   "--token", "multihost-token"}));
+    child_process w2(in_ns(w2_ns, {STAMPEDE_BIN, "worker", "--master", "10.77.77.20:5557", "--threads", "1", "--name", "w2",
+                                   "--token", "multihost-token"}));
     const auto code = master.wait(60s);
     INFO(master.out() << master.err() << w1.err() << w2.err());
     REQUIRE(code == 0);
