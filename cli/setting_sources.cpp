@@ -222,6 +222,20 @@ std::string environment_name(std::string_view long_name) {
     return out;
 }
 
+namespace {
+
+// A line less its trailing comment, as Locust's parser (ConfigArgParse) reads one: a '#' or ';'
+// after white space starts it ("users = 50  # peak"); one inside a word does not (a URL's
+// fragment, "a;b").
+std::string_view without_comment(std::string_view line) {
+    for (std::size_t i = 1; i < line.size(); ++i)
+        if ((line[i] == '#' || line[i] == ';') && std::isspace(static_cast<unsigned char>(line[i - 1])))
+            return line.substr(0, i);
+    return line;
+}
+
+}  // namespace
+
 common::result<std::vector<config_entry>> parse_config(std::string_view text, const std::string& path) {
     std::vector<config_entry> entries;
     int number = 0;
@@ -230,7 +244,7 @@ common::result<std::vector<config_entry>> parse_config(std::string_view text, co
         const auto raw = text.substr(0, end);
         text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
         ++number;
-        const auto line = trim(raw);
+        const auto line = trim(without_comment(raw));
         if (line.empty() || line.front() == '#' || line.front() == ';') continue;
         if (line.front() == '[' && line.back() == ']') continue;  // a section header, as configargparse reads it
         // The first '=' or ':' ends the key: "host = http://x" and "host: http://x" alike.

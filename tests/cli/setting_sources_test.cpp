@@ -66,6 +66,19 @@ TEST_CASE("Locust's config format: key = value, key: value, comments, lists, quo
     CHECK((e[4].key == "headless" && e[4].value == "true"));
     CHECK((e[5].key == "web-auth" && e[5].value == "u:p=w"));
 
+    // A comment after a value, as ConfigArgParse cuts it: after white space, '#' or ';'.
+    auto commented = parse_config("locustfile = agents.yaml      # Locust's name for --scenario\nusers = 50  # peak\n"
+                                  "host = http://a:8080/#frag\nheadless ; on\ntags = [a, b]\t; two\nname = a;b\n",
+                                  "c.conf");
+    REQUIRE(commented.ok());
+    REQUIRE(commented->size() == 6);
+    CHECK((*commented)[0].value == "agents.yaml");
+    CHECK((*commented)[1].value == "50");
+    CHECK((*commented)[2].value == "http://a:8080/#frag");
+    CHECK(((*commented)[3].key == "headless" && (*commented)[3].value == "true"));
+    CHECK((*commented)[4].value == "[a, b]");
+    CHECK((*commented)[5].value == "a;b");
+
     auto bad = parse_config("users = 1\n--users = 3\n", "x.conf");
     REQUIRE(!bad.ok());
     CHECK(bad.error() == "x.conf:2: expected 'key = value' with a flag's long name, got '--users = 3'");

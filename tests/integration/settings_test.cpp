@@ -162,10 +162,11 @@ TEST_CASE("a Locust config file runs with only the command changed", "[settings]
     demo_target target;
     temp_dir dir;
     write_file(dir.file("s.yaml"), "host: http://127.0.0.1:9\n" + body);
+    // docs/cli.md's example, comments after values included.
     write_file(dir.file("medium.conf"),
-               "# Locust's own format\nlocustfile = " + dir.file("s.yaml") + "\nheadless = true\nhost = " + target.url() +
-                   "\nusers = 2\nspawn-rate = 10\nrun-time = 1\ncsv = " + dir.file("m") +
-                   "\nloglevel = INFO\nonly-summary = true\n");
+               "# Locust's own format\nlocustfile = " + dir.file("s.yaml") + "      # Locust's name for --scenario\n"
+               "headless = true\nhost = " + target.url() + "\nusers = 2  # peak\nspawn-rate = 10\nrun-time = 1 ; seconds\n"
+               "csv = " + dir.file("m") + "\nloglevel = INFO\nonly-summary = true\n");
     child_process run({STAMPEDE_BIN, "run", "--config", dir.file("medium.conf")});
     REQUIRE(run.wait(std::chrono::seconds(60)) == 0);
     CHECK(run.err().find("medium.conf:9: Locust's 'loglevel' has no counterpart in Stampede: left alone") !=
@@ -173,6 +174,7 @@ TEST_CASE("a Locust config file runs with only the command changed", "[settings]
     const auto stats = read_file(dir.file("m_stats.csv"));
     CHECK(stats.find("GET,/ok,") != std::string::npos);
     CHECK(target.served() > 0);
+    CHECK(run.err().find("--users 2 (from " + dir.file("medium.conf") + ":5)") != std::string::npos);
 
     // Its locustfile still named: what to do, not a YAML parser's complaint about Python.
     write_file(dir.file("locustfile.py"), "from locust import HttpUser, task\n");
