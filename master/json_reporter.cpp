@@ -49,7 +49,9 @@ json row_json(const stats_row& r, const stats::endpoint_stats& stats) {
         {"histogram", histogram_to_json(stats.latency)},
     };
     if (!r.host.empty()) row["host"] = r.host;
-    if (stats.messages > 0) row["messages"] = stats.messages;
+    // Every WebSocket endpoint has its count, 0 where its steps send or receive none (a connect, a
+    // close); rows of HTTP alone only where their WebSocket part made some (the aggregate).
+    if (stats.messages > 0 || r.method == "WS") row["messages"] = stats.messages;
     return row;
 }
 

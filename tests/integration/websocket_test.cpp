@@ -16,6 +16,8 @@ user_classes:
   - name: Chatter
     on_start:
       - {name: chat connect, ws: connect, path: /ws/chat}
+    on_stop:
+      - {name: chat close, ws: close}
     tasks:
       - name: chat turn
         steps:
@@ -62,6 +64,12 @@ TEST_CASE("a WebSocket scenario's message counts equal what the target counted, 
           endpoint(result, "stream reply")["p50"].get<double>());
     CHECK(endpoint(result, "chat reply")["method"] == "WS");
     CHECK(endpoint(result, "chat connect")["connect"]["count"] == 4);
+    // Every WebSocket endpoint says its messages, as the docs promise: 0 for connect and close.
+    for (const auto& e : result["endpoints"])
+        if (e["method"] == "WS") CHECK(e.contains("messages"));
+    CHECK(endpoint(result, "chat connect")["messages"] == 0);
+    CHECK(endpoint(result, "chat close")["messages"] == 0);
+    CHECK_FALSE(endpoint(result, "health").contains("messages"));
     CHECK(endpoint(result, "health")["requests"].get<std::uint64_t>() == target.served());
 }
 
