@@ -180,6 +180,7 @@ common::result<lang::shaped_run> plan_start(const lang::shaped_run& run, const s
         if (!shaped->load.stages.empty() || shaped->load.search)
             return common::fail("user classes are picked for a plain load (users at a spawn rate): this one has stages");
         if (auto ok = check_classes(shaped->sc, s.classes); !ok) return ok.why();
+        lang::leave_out_unpicked_classes(shaped->sc, s.classes);
     }
     return shaped;
 }

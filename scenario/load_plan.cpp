@@ -64,6 +64,9 @@ common::status settle_shape(run_load& load) {
     return {};
 }
 
+std::vector<bool> reached_endpoints(scenario& sc, const std::vector<const user_class_spec*>& classes, bool mark);
+void leave_out_thresholds(scenario& sc, const std::vector<bool>& reached);
+
 bool intersects(const std::set<std::string>& tags, const std::vector<std::string>& wanted) {
     return std::any_of(wanted.begin(), wanted.end(), [&](const auto& t) { return tags.count(t) > 0; });
 }
@@ -83,20 +86,33 @@ void filter_tasks(scenario& sc, const std::vector<std::string>& tags,
     // Checks keep their ids (the tallies are indexed by them); those no step runs any more are
     // marked, so results list only what ran. Endpoints no step reaches any more are noted too.
     for (auto& c : sc.checks) c.in_run = false;
+    std::vector<const user_class_spec*> all;
+    for (const auto& cls : sc.user_classes) all.push_back(&cls);
+    leave_out_thresholds(sc, reached_endpoints(sc, all, true));
+}
+
+// The endpoints the steps of `classes` reach; their checks marked as in the run when `mark`.
+std::vector<bool> reached_endpoints(scenario& sc, const std::vector<const user_class_spec*>& classes, bool mark) {
     std::vector<bool> reached(sc.endpoints.size(), false);
     auto visit = [&](const std::vector<step_spec>& steps) {
         for (const auto& step : steps) {
-            for (const auto& check : step.checks) sc.checks[check.id].in_run = true;
+            if (mark)
+                for (const auto& check : step.checks) sc.checks[check.id].in_run = true;
             reached[step.endpoint_id] = true;
             if (step.ws && step.ws->what == ws_step::action::receive_until) reached[step.ws->first_endpoint_id] = true;
         }
     };
-    for (const auto& cls : sc.user_classes) {
-        visit(cls.on_start);
-        visit(cls.on_stop);
-        for (const auto& task : cls.tasks) visit(task.steps);
+    for (const auto* cls : classes) {
+        visit(cls->on_start);
+        visit(cls->on_stop);
+        for (const auto& task : cls->tasks) visit(task.steps);
     }
-    // A threshold over a part of the run no step of which is left has nothing to judge.
+    return reached;
+}
+
+// A threshold over a part of the run no step of which is left has nothing to judge: it is left
+// out, and named.
+void leave_out_thresholds(scenario& sc, const std::vector<bool>& reached) {
     std::erase_if(sc.thresholds, [&](const threshold_spec& t) {
         if (t.scope == threshold_scope::run || t.endpoint_ids.empty()) return false;
         const bool left = std::any_of(t.endpoint_ids.begin(), t.endpoint_ids.end(), [&](std::uint32_t id) { return reached[id]; });
@@ -119,6 +135,15 @@ std::string unknown_profile(const scenario& sc, const std::string& name) {
 }
 
 }  // namespace
+
+void leave_out_unpicked_classes(scenario& sc, const std::vector<std::string>& picked) {
+    if (picked.empty()) return;
+    std::vector<const user_class_spec*> running;  // the picked closed classes, and every open one
+    for (const auto& c : sc.user_classes)
+        if (c.arrivals || std::find(picked.begin(), picked.end(), c.name) != picked.end()) running.push_back(&c);
+    for (auto& c : sc.checks) c.in_run = false;
+    leave_out_thresholds(sc, reached_endpoints(sc, running, true));
+}
 
 double arrival_spec::peak_rate() const {
     double peak = rate;

@@ -40,6 +40,11 @@ double stage_spawn_rate(const stage_spec& stage, int previous_users, double prev
 // why the plan cannot run (the reason names the flag or key).
 common::result<run_load> apply_load_plan(scenario& sc, const load_overrides& overrides);
 
+// A start that runs some closed classes only (`picked`; open ones run at their rates whatever
+// is picked): the thresholds over parts of the run only the others reach are left out and named,
+// as --tags leaves them out, and their checks are no longer in the run.
+void leave_out_unpicked_classes(scenario& sc, const std::vector<std::string>& picked);
+
 // The load a profile of `sc` gives with no flags (its users, spawn rate, run time, stages), to
 // describe it; `sc` is left as it is.
 common::result<run_load> profile_load(const scenario& sc, const std::string& profile);

@@ -288,9 +288,13 @@ std::unique_ptr<web_run> start_ui_run(const demo_target& target, std::vector<std
     auto r = std::make_unique<web_run>();
     write_file(r->dir.file("s.yaml"), "host: " + target.url() + R"(
 load: {users: 2, spawn_rate: 100, run_time: 30s}
+thresholds:
+  - p95 < 5s
+  - {class: Reader, expect: p95 < 5s}
+  - {tag: reads, expect: error_rate < 1%}
 user_classes:
   - name: Reader
-    tasks: [{name: read, path: /ok}]
+    tasks: [{name: read, path: /ok, tags: [reads]}]
   - name: Writer
     tasks: [{name: write, path: /health}]
   - name: Burst
@@ -350,6 +354,12 @@ TEST_CASE("without --headless the run waits for a start from the web API, then r
     CHECK(requests.count("read") == 0);  // Reader was not picked
     CHECK(requests["write"] > 0);
     CHECK(requests["burst"] > 0);        // the open class runs at its rate whatever was picked
+    // What only the classes left out would have measured is left out of the verdict, named, as
+    // --tags leaves it out: not "no data".
+    CHECK(result["thresholds_left_out"] ==
+          json::array({"p95 < 5s (class Reader)", "error_rate < 1% (tag reads)"}));
+    REQUIRE(result["thresholds"].size() == 1);
+    CHECK(result["thresholds"][0]["passed"] == true);
     CHECK(run->process->out().find("Serving the web UI and /metrics for 1s more") != std::string::npos);
 }
 
