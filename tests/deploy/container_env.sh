@@ -19,12 +19,56 @@ CONF
 
 base_image=docker.io/library/debian:12-slim
 
+# The Debian mirror this machine's apt fetches bookworm from (deb822 files in
+# ROOT/etc/apt/sources.list.d first, then ROOT/etc/apt/sources.list): no mirror is named here,
+# so a machine behind its own mirror or cache builds the base image from it.
+apt_mirror() {
+    python3 - "${1:-}" <<'PY'
+import glob, sys
+root = sys.argv[1]
+def deb822():
+    for path in sorted(glob.glob(root + "/etc/apt/sources.list.d/*.sources")):
+        for stanza in open(path).read().split("\n\n"):
+            fields = {}
+            for line in stanza.splitlines():
+                if ":" in line and not line.startswith((" ", "#")):
+                    key, value = line.split(":", 1)
+                    fields[key.strip().lower()] = value.split()
+            if "deb" in fields.get("types", []) and "bookworm" in fields.get("suites", []) and fields.get("uris"):
+                yield fields["uris"][0]
+def one_line():
+    try:
+        lines = open(root + "/etc/apt/sources.list").read().splitlines()
+    except OSError:
+        return
+    for line in lines:
+        words = line.split("#", 1)[0].split()
+        if words[:1] != ["deb"]:
+            continue
+        words = words[1:]
+        if words and words[0].startswith("["):  # options: [arch=amd64 signed-by=...]
+            while words and not words[0].endswith("]"):
+                words = words[1:]
+            words = words[1:]
+        if len(words) >= 2 and words[1] == "bookworm":
+            yield words[0]
+for uri in list(deb822()) + list(one_line()):
+    print(uri)
+    break
+PY
+}
+
 ensure_base_image() {
     podman image exists "$base_image" && return 0
-    local rootfs
+    local rootfs mirror
+    mirror=$(apt_mirror)
+    [ -n "$mirror" ] || { echo "FAIL: no Debian bookworm source in this machine's apt configuration"; return 1; }
+    # apt's proxy, if it has one, for debootstrap's downloads too.
+    eval "$(apt-config shell http_proxy Acquire::http::Proxy)"
+    [ -n "${http_proxy:-}" ] && export http_proxy
     rootfs=$(mktemp -d /var/tmp/stampede-rootfs.XXXXXX)
-    echo "making $base_image with debootstrap (once per machine)"
-    debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >/dev/null
+    echo "making $base_image with debootstrap from $mirror (once per machine)"
+    debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
     tar -C "$rootfs" -c . | podman import \
         --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
         --change 'CMD ["bash"]' - "$base_image" >/dev/null
