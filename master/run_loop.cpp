@@ -60,7 +60,7 @@ void run_loop::request_stop(const std::string& why) {
 void run_loop::take_last_interval() {
     // Not a stage's: it holds what came in while the users stopped (and the snapshots still on
     // their way when they did), over a span far shorter than the time those requests took.
-    aggregator_.add(cluster_.take_delta(), wall_clock::now(), users_);
+    aggregator_.add(cluster_.take_delta(), result_.end, users_);  // the users stopped then
     worker_timeline_.add(cluster_.status().workers);
 }
 
@@ -151,6 +151,15 @@ common::micros run_loop::until_next_tick() const {
     return wait;
 }
 
+// The interval boundary a tick's snapshots were taken at: workers take theirs at each boundary
+// (within its first tenth) and the tick comes after, so what it merges covers the time up to the
+// boundary, not up to the tick.
+wall_clock::time_point run_loop::last_boundary(wall_clock::time_point now) const {
+    if (interval_.count() <= 0) return now;
+    const auto since_epoch = std::chrono::duration_cast<common::micros>(now.time_since_epoch());
+    return wall_clock::time_point(std::chrono::duration_cast<wall_clock::duration>(since_epoch - since_epoch % interval_));
+}
+
 void run_loop::schedule_tick() {
     ticker_.expires_after(until_next_tick());
     ticker_.async_wait([this](auto ec) {
@@ -166,7 +175,7 @@ void run_loop::tick() {
     const auto status = cluster_.status();
     users_ = status.running_users;
     const auto delta = cluster_.take_delta();
-    aggregator_.add(delta, wall_clock::now(), users_);
+    aggregator_.add(delta, last_boundary(wall_clock::now()), users_);
     worker_timeline_.add(status.workers);
     add_to_stage();
     const bool stopped = judge(delta);

@@ -57,6 +57,7 @@ public:
 private:
     void schedule_tick();
     common::micros until_next_tick() const;
+    wall_clock::time_point last_boundary(wall_clock::time_point now) const;
     void apply(const load_target& target);
     void tick();
     bool judge(const stats::stats_delta& delta);

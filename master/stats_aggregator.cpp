@@ -11,9 +11,11 @@ stats_aggregator::stats_aggregator(run_result& result, std::size_t window)
     reshape();
 }
 
-void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point now, int users) {
+void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_point covered_until, int users) {
     result_.totals.merge(delta);
     const auto interval_start = window_.empty() ? restart_.value_or(result_.start) : window_.back().end;
+    // Never before the span's start: a row of no time would give its counts an endless rate.
+    const auto now = std::max(covered_until, interval_start + std::chrono::milliseconds(1));
     window_.push_back({interval_start, now, delta.merged_endpoints(), delta.endpoints});
     result_.aggregate.merge(window_.back().total);  // once here, not by every reader
     if (window_.size() > window_size_) window_.pop_front();
@@ -23,7 +25,11 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     const double seconds = std::chrono::duration<double>(now - window_.front().start).count();
 
     history_row row;
-    row.unix_time = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    // Whole seconds, as Locust's history CSV has them: the second the span ends in, rounded up,
+    // and after the last row's (a short last span must not share its second with the one before).
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+    row.unix_time = (ms + 999) / 1000;
+    if (!result_.history.empty()) row.unix_time = std::max(row.unix_time, result_.history.back().unix_time + 1);
     row.users = users;
     if (seconds > 0) {
         row.current_rps = static_cast<double>(recent.requests) / seconds;

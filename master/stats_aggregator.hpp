@@ -15,7 +15,10 @@ public:
     explicit stats_aggregator(run_result& result, std::size_t window = 10);
 
     // Merges one interval's delta (every source's, already merged) and appends a history row.
-    void add(const stats::stats_delta& delta, wall_clock::time_point now, int users);
+    // `covered_until`: the end of the span its counts cover (the interval boundary the workers'
+    // snapshots were taken at, or the stop), which times the row; the span starts where the last
+    // one ended. Rows are timed apart: a second's Unix time is never given to two.
+    void add(const stats::stats_delta& delta, wall_clock::time_point covered_until, int users);
     const history_row& latest() const;
     // The totals, the aggregate and the window start again from nothing; history stays.
     void reset();

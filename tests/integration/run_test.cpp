@@ -1,6 +1,8 @@
 // End-to-end runs: the real stampede binary against the real demo target on loopback.
 #include <signal.h>
 
+#include <algorithm>
+#include <set>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -359,4 +361,50 @@ user_classes:
     const auto result = json::parse(read_file(dir.file("r.json")));
     REQUIRE(result["skipped_steps"].size() == 1);
     CHECK(result["skipped_steps"][0]["count"].get<std::uint64_t>() > 0);
+}
+
+TEST_CASE("each history row is timed by the span its counts cover: no two share a second, the last ends no spike",
+          "[run]") {
+    demo_target target;
+    temp_dir dir;
+    const auto path = scenario_file(dir, target.url(), "user_classes:\n  - wait_time: {constant: 50ms}\n    tasks: [{path: /ok}]\n");
+    for (const auto* run_time : {"3700ms", "4200ms"}) {  // the run ends at different points of an interval
+        const auto out = run_stampede({"run", "-f", path, "-u", "5", "-r", "100", "-t", run_time, "--json", dir.file("r.json"),
+                                       "--csv", dir.file("r")});
+        REQUIRE(out.code == 0);
+        const auto result = json::parse(read_file(dir.file("r.json")));
+        const auto& t = result["timeline"]["time"];
+        const auto& n = result["timeline"]["requests"];
+        REQUIRE(t.size() >= 4);
+        std::vector<double> rates;  // per row over its own span; a span under 0.5 s with the one before, as the report draws it
+        for (std::size_t i = 1; i < t.size(); ++i) {
+            double span = t[i].get<double>() - t[i - 1].get<double>();
+            double count = n[i].get<double>();
+            CHECK(span > 0);
+            if (span < 0.5) span += t[i - 1].get<double>() - (i > 1 ? t[i - 2].get<double>() : 0), count += n[i - 1].get<double>();
+            rates.push_back(count / span);
+        }
+        auto sorted = rates;
+        std::sort(sorted.begin(), sorted.end());
+        const double steady = sorted[sorted.size() / 2];
+        INFO("run " << run_time << ": times " << t.dump() << ", requests " << n.dump());
+        CHECK(rates.back() == Approx(steady).epsilon(0.15));
+        // Whole seconds in the history and its CSV, one row a second.
+        std::int64_t previous = 0;
+        for (const auto& h : result["history"]) {
+            CHECK(h["time"].get<std::int64_t>() > previous);
+            previous = h["time"].get<std::int64_t>();
+        }
+        const auto csv = read_file(dir.file("r_stats_history.csv"));
+        std::set<std::string> seconds;
+        std::size_t rows = 0;
+        for (std::size_t at = csv.find('\n') + 1; at < csv.size(); at = csv.find('\n', at) + 1) {
+            const auto line = csv.substr(at, csv.find('\n', at) - at);
+            if (line.find(",Aggregated,") == std::string::npos) continue;
+            ++rows;
+            seconds.insert(line.substr(0, line.find(',')));
+        }
+        CHECK(rows == result["history"].size());
+        CHECK(seconds.size() == rows);
+    }
 }
