@@ -9,13 +9,19 @@
 
 using namespace stampede::testing;
 
-TEST_CASE("--help documents the run flags", "[cli]") {
+// (A name starting with "--" would be read by Catch as an option of its own, and the test
+// would never run.)
+TEST_CASE("the run's --help documents its flags", "[cli]") {
     auto help = run_stampede({"run", "--help"});
     CHECK(help.code == 0);
     for (auto flag : {"--scenario", "--host", "--users", "--spawn-rate", "--run-time", "--tags", "--exclude-tags",
                       "--profile", "--csv", "--json", "--headless", "--stop-timeout", "--threads",
-                      "--exit-code-on-error"})
+                      "--exit-code-on-error", "--web-host", "--web-auth", "--web-allowed-host", "--web-token",
+                      "--allow-unauthenticated"})
         CHECK(help.out.find(flag) != std::string::npos);
+    auto master = run_stampede({"master", "--help"});
+    for (auto flag : {"--bind", "--token", "--tls-ca", "--allow-unauthenticated", "--heartbeat-timeout"})
+        CHECK(master.out.find(flag) != std::string::npos);
 }
 
 TEST_CASE("bad flags exit 2 and name the flag", "[cli]") {

@@ -82,7 +82,7 @@ TEST_CASE("a token, mutual TLS or credentials let a master listen beyond loopbac
     CHECK(mutual->wait(10s));
 }
 
-TEST_CASE("--allow-unauthenticated listens anyway, says so, and the result names what was open", "[security][exposure]") {
+TEST_CASE("with --allow-unauthenticated a master listens anyway, says so, and the result names what was open", "[security][exposure]") {
     demo_target target;
     temp_dir dir;
     auto master = listening_master({"-f", scenario(dir, target), "--bind", "0.0.0.0:0", "--allow-unauthenticated", "-u", "1",
