@@ -84,7 +84,7 @@ void add_master_flags(CLI::App& cmd, cli::run_command_options& o) {
                    "Give up (exit 3) if they have not joined within this long (default 0: wait forever)")
         ->check(duration());
     cmd.add_option("--heartbeat-timeout", o.heartbeat_timeout,
-                   "Mark a worker lost after this long without a word (default 3s)")->check(duration());
+                   "Mark a worker lost after this long without a word, or its own --master-timeout plus an interval and 0.5s when longer (default 3s)")->check(duration());
     cmd.add_option("--tls-cert", o.tls.cert, "PEM certificate for the control channel (enables TLS)");
     cmd.add_option("--tls-key", o.tls.key, "PEM private key of --tls-cert");
     cmd.add_option("--tls-ca", o.tls.ca, "PEM CA that worker certificates must chain to (enables mutual TLS)");

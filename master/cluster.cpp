@@ -131,6 +131,8 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
     }
     auto& w = *slot;
     w.quiet_limit = quiet_limit_for(hello.master_timeout_ms());
+    w.master_timeout = std::chrono::milliseconds(hello.master_timeout_ms());
+    w.lost_after = lost_after_for(hello.master_timeout_ms());
     w.name = common::shortened_utf8(hello.name(), max_name_bytes);
     w.machine = common::shortened_utf8(hello.machine(), max_name_bytes);
     // Users are spread by threads: a worker announcing two billion would take them all.
@@ -161,6 +163,7 @@ void cluster::welcome(worker& w, worker_link& link) {
     welcome->set_token_required(!config_.token.empty());
     link.send(m);
     w.last_sent = steady::now();
+    w.last_sent_wall = wall_clock::now();
     w.ack_owed = false;  // the welcome says what the master has
     changed_.notify_all();
 }
@@ -259,7 +262,16 @@ common::status cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) 
     w.bytes += c.bytes;
     w.other_counts += c.others;
     w.last_snapshot_requests = c.requests;
-    w.last_applied_wall = wall_clock::now();
+    const auto now = wall_clock::now();
+    w.last_applied_wall = now;
+    // What its counts cover, as the worker says: a resend arrives late but covers what it did. A
+    // time the worker cannot have taken yet (its clock ahead of ours) is read as now.
+    w.last_covered_wall = now;
+    if (snapshot.covered_until_ms() > 0) {
+        const wall_clock::time_point said{std::chrono::duration_cast<wall_clock::duration>(
+            std::chrono::milliseconds(snapshot.covered_until_ms()))};
+        if (said < now) w.last_covered_wall = said;
+    }
     return {};
 }
 
@@ -272,6 +284,7 @@ void cluster::send_ack(worker& w, steady::time_point now) {
     ack.mutable_ack()->set_sequence(w.applied_sequence);
     w.link->send(ack);
     w.last_sent = now;
+    w.last_sent_wall = wall_clock::now();
     w.ack_owed = false;
 }
 
@@ -289,6 +302,21 @@ steady::duration cluster::quiet_limit_for(std::uint32_t master_timeout_ms) const
     if (master_timeout_ms == 0) return config_.heartbeat_interval / 2;
     const auto limit = std::chrono::milliseconds(master_timeout_ms) / 2;
     return std::clamp<steady::duration>(limit, 2 * pacing_tick(), 2500ms);
+}
+
+// A worker hears its master at least every quiet limit and stops its users after its master
+// timeout of silence; the master last heard it at most a snapshot interval before the link
+// broke. Taken for lost only after its timeout, that interval and a margin for the watchdog and
+// the clocks, it has stopped its users before they are given to others: none runs twice. A
+// worker that does not say its timeout is judged by --heartbeat-timeout alone; one that says more
+// than 30 s is not waited for past that (its users may then run twice for the rest).
+steady::duration cluster::lost_after_for(std::uint32_t master_timeout_ms) const {
+    const steady::duration heartbeat = config_.heartbeat_timeout;
+    if (master_timeout_ms == 0) return heartbeat;
+    // A worker's users are not held back longer than this for it, whatever timeout it says.
+    constexpr std::uint32_t longest_wait_ms = 30'000;
+    return std::max(heartbeat, steady::duration(std::chrono::milliseconds(std::min(master_timeout_ms, longest_wait_ms))) +
+                                   steady::duration(config_.snapshot_interval) + 500ms);
 }
 
 steady::duration cluster::pacing_tick() const {
@@ -468,6 +496,7 @@ void cluster::heartbeat_loop() {
             }
             w->link->send(ping);
             w->last_sent = now;
+            w->last_sent_wall = wall_clock::now();
         }
         check_liveness(now);
     }
@@ -491,12 +520,14 @@ void cluster::check_liveness(steady::time_point now) {
     bool lost_any = false;
     for (auto& [id, w] : workers_) {
         const bool live_state = w->active() || w->state == worker_state::joining;
-        if (!live_state || now - w->last_seen < config_.heartbeat_timeout) continue;
+        const auto limit = w->lost_after.count() > 0 ? w->lost_after : steady::duration(config_.heartbeat_timeout);
+        if (!live_state || now - w->last_seen < limit) continue;
         w->state = worker_state::lost;
         w->lost_at = wall_clock::now();
         lost_any = true;
-        event(event_kind::worker_lost, *w, "silent for " + common::format_duration(config_.heartbeat_timeout));
-        spdlog::warn("worker {} lost: silent for {}", w->label(), common::format_duration(config_.heartbeat_timeout));
+        const auto silent = common::format_duration(std::chrono::duration_cast<common::micros>(limit));
+        event(event_kind::worker_lost, *w, "silent for " + silent);
+        spdlog::warn("worker {} lost: silent for {}", w->label(), silent);
         if (w->link) w->link->close();
     }
     if (lost_any && started_ && !stopping_) rebalance_locked();
@@ -551,7 +582,8 @@ void cluster::describe(run_result& result) {
                      [](const auto& a, const auto& b) { return a.at < b.at; });
     result.refused_snapshots = refused_snapshots_;
     for (const auto& id : join_order_)
-        if (auto gap = data_gap_of(*workers_.at(id), result.start, config_.snapshot_interval, config_.heartbeat_timeout)) result.data_gaps.push_back(std::move(*gap));
+        if (auto gap = data_gap_of(*workers_.at(id), result.start, result.end, config_.snapshot_interval))
+            result.data_gaps.push_back(std::move(*gap));
 }
 
 }  // namespace stampede::master

@@ -135,6 +135,7 @@ private:
     void send_ack(worker& w, std::chrono::steady_clock::time_point now);
     bool speak_due(const worker& w, std::chrono::steady_clock::time_point at) const;
     std::chrono::steady_clock::duration quiet_limit_for(std::uint32_t master_timeout_ms) const;
+    std::chrono::steady_clock::duration lost_after_for(std::uint32_t master_timeout_ms) const;
     std::chrono::steady_clock::duration pacing_tick() const;
     void event(event_kind kind, const worker& w, const std::string& detail = {});
     worker* find(worker_link& link);

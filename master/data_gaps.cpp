@@ -7,24 +7,33 @@
 namespace stampede::master {
 
 // What of a worker's counts may be missing from the result, if anything. A worker lost for
-// good took with it what it counted since its last snapshot that arrived: at most that span,
-// estimated at its last rate. Counts it says it made that never arrived (refused, or lost on
-// the way) are known exactly, and leave the result untrustworthy.
-std::optional<data_gap> data_gap_of(const worker_entry& w, wall_clock::time_point start,
-                                    common::micros snapshot_interval, common::micros heartbeat_timeout) {
+// good took with it what it counted after its last snapshot that arrived, until its own master
+// timeout stopped its users: at most that span, estimated at its last rate. Counts it says it
+// made that never arrived (refused, or lost on the way) are known exactly, and leave the result
+// untrustworthy.
+std::optional<data_gap> data_gap_of(const worker_entry& w, wall_clock::time_point start, wall_clock::time_point end,
+                                    common::micros snapshot_interval) {
     const auto since_start = [&](wall_clock::time_point t) { return std::chrono::duration<double>(t - start).count(); };
     data_gap gap;
     gap.worker = w.label();
     gap.known_missing = w.reported_requests > w.requests ? w.reported_requests - w.requests : 0;
-    gap.from_s = std::max(0.0, since_start(w.last_applied_wall.value_or(start)));
+    gap.from_s = std::max(0.0, since_start(w.last_covered_wall.value_or(w.last_applied_wall.value_or(start))));
     if (w.state == worker_state::lost) {
-        gap.to_s = std::max(gap.from_s, since_start(w.last_seen_wall));
+        // Its users ran until its own rule stopped them: its master timeout after the last word
+        // the master sent it (a worker that said no timeout: until it was last heard, or the end).
+        const auto stopped = w.master_timeout.count() > 0 && w.last_sent_wall != wall_clock::time_point{}
+                                 ? w.last_sent_wall + std::chrono::duration_cast<wall_clock::duration>(w.master_timeout)
+                                 : std::max(w.last_seen_wall, std::min(end, w.lost_at));
+        gap.to_s = std::max(gap.from_s, since_start(stopped));
         const double interval_s = std::chrono::duration<double>(snapshot_interval).count();
         const double rate = static_cast<double>(w.last_snapshot_requests) / interval_s;
-        gap.estimated_missing = static_cast<std::uint64_t>(rate * (gap.to_s - gap.from_s + interval_s) + 0.5);
-        gap.reason = fmt::format("lost at {:.1f}s (silent for {}) and did not come back: what it counted after its "
-                                 "last snapshot that arrived died with it",
-                                 since_start(w.lost_at), common::format_duration(heartbeat_timeout));
+        gap.estimated_missing = static_cast<std::uint64_t>(rate * (gap.to_s - gap.from_s) + 0.5);
+        const auto silent = std::chrono::duration_cast<common::micros>(w.lost_after);
+        gap.reason = fmt::format("lost at {:.1f}s (silent for {}) and did not come back: what it counted from its "
+                                 "last snapshot that arrived until its own master timeout stopped its users is missing",
+                                 since_start(w.lost_at), common::format_duration(silent));
+        // Counts it said it made that never arrived are known, not estimated: the result cannot pass.
+        gap.fails_run = gap.known_missing > 0;
         return gap;
     }
     // The newest snapshot it said it made, in a heartbeat or its stop, that never arrived.

@@ -9,9 +9,11 @@
 
 namespace stampede::master {
 
-// None when everything the worker counted arrived. `snapshot_interval` estimates what a lost
-// worker took with it; `heartbeat_timeout` is how long it was silent before it was lost.
-std::optional<data_gap> data_gap_of(const worker_entry& w, wall_clock::time_point start,
-                                    common::micros snapshot_interval, common::micros heartbeat_timeout);
+// None when everything the worker counted arrived. A lost worker's gap spans from the end of what
+// its last applied snapshot covers to when it stopped its users by its own master timeout,
+// counted from the last word the master sent it (past the run's end, when that came later): it
+// loaded the target all that time. `snapshot_interval` turns its last snapshot into a rate.
+std::optional<data_gap> data_gap_of(const worker_entry& w, wall_clock::time_point start, wall_clock::time_point end,
+                                    common::micros snapshot_interval);
 
 }  // namespace stampede::master

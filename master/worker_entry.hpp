@@ -28,6 +28,7 @@ struct worker_entry {
     // What the worker says it has counted (heartbeats), and when its last snapshot was applied.
     std::uint64_t reported_sequence = 0, reported_requests = 0;
     std::optional<wall_clock::time_point> last_applied_wall;
+    std::optional<wall_clock::time_point> last_covered_wall;  // the end of its last applied snapshot's span
     std::uint64_t last_snapshot_requests = 0;
     std::uint64_t refused = 0;
     std::string first_refusal;        // why its first refused snapshot was refused
@@ -45,7 +46,13 @@ struct worker_entry {
     bool warned_cpu = false;
     // Any message counts: a worker stops its users after a long silence from its master.
     std::chrono::steady_clock::time_point last_sent{};
+    wall_clock::time_point last_sent_wall{};
     std::chrono::steady_clock::duration quiet_limit{};  // the longest it may go without a word from us
+    // Its own rule, from its hello: it stops its users after this long without a word from us.
+    std::chrono::steady_clock::duration master_timeout{};
+    // Silent this long, it is taken for lost and its users given to others: by then its own
+    // master timeout has stopped them, so no user runs twice.
+    std::chrono::steady_clock::duration lost_after{};
     bool ack_owed = false;  // snapshots applied since the last acknowledgement
 
     bool active() const { return state == worker_state::ready || state == worker_state::running; }

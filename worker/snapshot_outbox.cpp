@@ -8,14 +8,15 @@ void snapshot_outbox::start_run(std::uint64_t acknowledged) {
     requests_ = 0;
 }
 
-void snapshot_outbox::add(stats::stats_delta delta) {
+void snapshot_outbox::add(stats::stats_delta delta, std::int64_t taken_ms) {
     if (delta.empty()) return;
     requests_ += delta.total_requests();
     if (kept_.size() >= capacity_ && !kept_.back().sent) {
         kept_.back().delta.merge(delta);
+        kept_.back().covered_until_ms = taken_ms;  // it covers up to the newer one now
         return;
     }
-    kept_.push_back({next_sequence_++, std::move(delta), false});
+    kept_.push_back({next_sequence_++, std::move(delta), false, taken_ms});
 }
 
 void snapshot_outbox::acknowledge(std::uint64_t sequence) {

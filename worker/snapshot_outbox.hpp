@@ -17,6 +17,7 @@ struct outgoing_snapshot {
     std::uint64_t sequence = 0;
     stats::stats_delta delta;
     bool sent = false;
+    std::int64_t covered_until_ms = 0;  // when its counts end (Unix ms): when the delta was taken
 };
 
 class snapshot_outbox {
@@ -27,8 +28,9 @@ public:
 
     // A new run: nothing kept, sequences go on after `acknowledged` (what that master has).
     void start_run(std::uint64_t acknowledged);
-    // An interval's delta as the next snapshot; an empty one is dropped.
-    void add(stats::stats_delta delta);
+    // An interval's delta, taken at `taken_ms` (Unix ms), as the next snapshot; an empty one is
+    // dropped.
+    void add(stats::stats_delta delta, std::int64_t taken_ms = 0);
     // Every snapshot up to `sequence` has been applied by the master.
     void acknowledge(std::uint64_t sequence);
     // After a reconnect: the master has up to `acknowledged`; the rest go again.

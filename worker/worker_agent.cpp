@@ -193,7 +193,9 @@ void worker_agent::impl::collect() {
     auto delta = s->take_delta();
     requests += delta.total_requests();
     for (const auto& e : delta.endpoints) failures += e.failures;
-    outbox.add(std::move(delta));
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count();
+    outbox.add(std::move(delta), now_ms);
 }
 
 // Snapshots are encoded as they go; the newest of a batch carries the heartbeat (what the
@@ -203,6 +205,7 @@ bool worker_agent::impl::send_unsent() {
         v1::WorkerMessage m;
         auto& snapshot = *m.mutable_snapshot();
         wire::encode_snapshot(s.delta, s.sequence, snapshot);
+        snapshot.set_covered_until_ms(s.covered_until_ms);
         if (last) fill_heartbeat(*snapshot.mutable_heartbeat(), last_reported_users);
         // Past the channel's limit the master would refuse it on every attempt: its counts
         // would never arrive. Said loudly, and the run is told this worker cannot go on.
@@ -365,7 +368,10 @@ session_end worker_agent::impl::serve() {
             fill_heartbeat(*hb.mutable_heartbeat(), last_reported_users);
             if (!write(hb)) return drain();
         }
-        if (master_silent()) return session_end::broken;  // the watchdog stops the users
+        // Once welcomed on this stream: before, the silence is the last stream's (a worker that
+        // waited for its master longer than its timeout would close every new stream before its
+        // welcome could cross a slow link), and the stream's first-word deadline bounds the wait.
+        if (welcomed && master_silent()) return session_end::broken;  // the watchdog stops the users
         if (stop_requested && !interrupting) {
             interrupting = true;
             begin_stop(options.stop_grace);
@@ -468,6 +474,12 @@ int worker_agent::run() {
             spdlog::info("the master ended the run");
             s.stop_users(common::micros(0));
             return agent_done;
+        }
+        // The master itself closed this stream (it took the worker for lost, or replaced it): its
+        // users are another worker's now, so they stop here at once rather than at the timeout.
+        if (end == session_end::broken && s.last_status == grpc::StatusCode::ABORTED && s.current_users() > 0) {
+            spdlog::warn("the master closed this worker's stream: stopping all users");
+            s.stop_users(common::micros(0));
         }
         if (s.unsendable) {
             s.stop_users(common::micros(0));

@@ -15,7 +15,7 @@ v1::WorkerMessage rogue_hello(const std::string& name, std::uint32_t threads) {
     h->set_name(name);
     h->set_machine("rogue-host");
     h->set_threads(threads);
-    h->set_master_timeout_ms(60000);
+    h->set_master_timeout_ms(1000);  // taken for lost after 3 s of silence, as with --master-timeout 1s
     return hello;
 }
 

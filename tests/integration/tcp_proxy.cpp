@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <deque>
+#include <string>
 #include <stdexcept>
 
 namespace stampede::testing {
@@ -72,16 +75,40 @@ void tcp_proxy::accept_loop() {
     }
 }
 
-// Copies both ways until either side closes, then closes both.
+// Copies both ways until either side closes, then closes both; with a delay, what is read is
+// held until its time comes (order kept), and an end is passed on when what came before it is.
 void tcp_proxy::pump(int client, int server) {
+    using clock = std::chrono::steady_clock;
+    struct held {
+        clock::time_point due;
+        std::string bytes;  // empty: the end of that direction
+    };
+    std::deque<held> queues[2];  // [i]: read from fds[i], to be written to the other
     char buffer[16384];
     pollfd fds[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
+    bool reading[2] = {true, true};
     for (bool open = true; open && !stopping_;) {
-        if (poll(fds, 2, 100) <= 0) continue;
-        for (int i = 0; i < 2 && open; ++i) {
-            if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        auto now = clock::now();
+        int wait_ms = 100;
+        for (const auto& q : queues)
+            if (!q.empty())
+                wait_ms = std::min<int>(wait_ms, std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(q.front().due - now).count()));
+        for (int i = 0; i < 2; ++i) fds[i].events = reading[i] ? POLLIN : 0;
+        poll(fds, 2, wait_ms);
+        now = clock::now();
+        for (int i = 0; i < 2; ++i) {
+            if (!reading[i] || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
-            if (n <= 0 || write(fds[1 - i].fd, buffer, static_cast<std::size_t>(n)) != n) open = false;
+            queues[i].push_back({now + std::chrono::milliseconds(delay_ms_.load()), n > 0 ? std::string(buffer, n) : std::string()});
+            if (n <= 0) reading[i] = false;
+        }
+        for (int i = 0; i < 2 && open; ++i) {
+            while (open && !queues[i].empty() && queues[i].front().due <= now) {
+                const auto& h = queues[i].front();
+                if (h.bytes.empty() || write(fds[1 - i].fd, h.bytes.data(), h.bytes.size()) != static_cast<ssize_t>(h.bytes.size()))
+                    open = false;
+                queues[i].pop_front();
+            }
         }
     }
     std::lock_guard lock(mutex_);

@@ -109,8 +109,8 @@ TEST_CASE("acknowledgements wait for the worker's quiet limit, then come from th
 TEST_CASE("a silent worker is marked lost and its link closed, a speaking one is not", "[cluster]") {
     cluster c(config());
     fake_link silent, speaking;
-    hello(c, silent, "quiet");
-    hello(c, speaking, "talker");
+    hello(c, silent, "quiet", 0);  // no master timeout said: judged by the heartbeat timeout alone
+    hello(c, speaking, "talker", 0);
     state(c, silent, v1::StateChange::READY);
     state(c, speaking, v1::StateChange::READY);
     c.start({2}, 10);
@@ -129,6 +129,25 @@ TEST_CASE("a silent worker is marked lost and its link closed, a speaking one is
     CHECK(r.workers[0].state == "lost");
     CHECK(r.workers[1].state == "running");
     CHECK(r.workers[1].users == std::vector<int>{2});  // the lost worker's user moved
+}
+
+TEST_CASE("a worker is taken for lost only once its own master timeout has stopped its users", "[cluster]") {
+    cluster c(config(800ms));  // snapshots each second
+    fake_link silent;
+    hello(c, silent, "quiet", 300);  // its users stop 300 ms after its master's last word
+    state(c, silent, v1::StateChange::READY);
+    c.start({2}, 10);
+    std::this_thread::sleep_for(1300ms);  // past the heartbeat timeout, not past 0.3 + 1 + 0.5 s
+    CHECK_FALSE(silent.closed());
+    for (int i = 0; i < 20 && !silent.closed(); ++i) std::this_thread::sleep_for(100ms);
+    CHECK(silent.closed());
+    run_result r;
+    r.start = wall_clock::now();
+    c.describe(r);
+    CHECK(r.workers[0].state == "lost");
+    bool said = false;
+    for (const auto& e : r.events) said = said || e.detail.find("silent for 1800ms") != std::string::npos;
+    CHECK(said);
 }
 
 TEST_CASE("a stop waits until each stopped worker's last snapshot is applied", "[cluster]") {
