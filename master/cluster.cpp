@@ -272,6 +272,7 @@ common::status cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) 
             std::chrono::milliseconds(snapshot.covered_until_ms()))};
         if (said < now) w.last_covered_wall = said;
     }
+    if (!pending_covered_until_ || *w.last_covered_wall > *pending_covered_until_) pending_covered_until_ = w.last_covered_wall;
     return {};
 }
 
@@ -452,9 +453,15 @@ void cluster::start(std::vector<int> class_totals, double spawn_rate) {
 }
 
 stats::stats_delta cluster::take_delta() {
+    std::optional<wall_clock::time_point> ignored;
+    return take_delta(ignored);
+}
+
+stats::stats_delta cluster::take_delta(std::optional<wall_clock::time_point>& covered_until) {
     std::lock_guard lock(mutex_);
     stats::stats_delta out(config_.endpoint_count, config_.check_count, config_.class_count);
     std::swap(out, pending_);
+    covered_until = std::exchange(pending_covered_until_, std::nullopt);
     return out;
 }
 

@@ -104,6 +104,8 @@ public:
     void replan(lang::run_plan plan, std::size_t class_count);
     void start(std::vector<int> class_totals, double spawn_rate);
     stats::stats_delta take_delta();
+    // The same, and the latest time the merged snapshots say their counts end (none when none said).
+    stats::stats_delta take_delta(std::optional<wall_clock::time_point>& covered_until);
     cluster_status status();
     // Why the run cannot go on, once it cannot: a worker that cannot run the scenario before
     // the start, or every worker failed after it. OK while the run can go on.
@@ -155,6 +157,7 @@ private:
     wire::snapshot_scratch scratch_;
     std::vector<std::string> join_order_;
     stats::stats_delta pending_;
+    std::optional<wall_clock::time_point> pending_covered_until_;  // the latest end the pending snapshots said
     std::vector<int> class_totals_;
     double spawn_rate_ = 1.0;
     std::chrono::steady_clock::time_point arrivals_origin_{};  // when the run's first assignment went out

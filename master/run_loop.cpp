@@ -151,6 +151,15 @@ common::micros run_loop::until_next_tick() const {
     return wait;
 }
 
+// Where a tick's counts end: when the workers say they took their snapshots, if that is near the
+// interval boundary they were due at (a worker's clock may be off); else that boundary.
+wall_clock::time_point run_loop::covered_until(std::optional<wall_clock::time_point> said) const {
+    const auto now = wall_clock::now();
+    const auto boundary = last_boundary(now);
+    if (said && *said <= now && *said >= boundary - interval_ / 2) return *said;
+    return boundary;
+}
+
 // The interval boundary a tick's snapshots were taken at: workers take theirs at each boundary
 // (within its first tenth) and the tick comes after, so what it merges covers the time up to the
 // boundary, not up to the tick.
@@ -174,8 +183,9 @@ void run_loop::tick() {
     result_.end = wall_clock::now();  // the result so far ends now: its rates read right while it runs
     const auto status = cluster_.status();
     users_ = status.running_users;
-    const auto delta = cluster_.take_delta();
-    aggregator_.add(delta, last_boundary(wall_clock::now()), users_);
+    std::optional<wall_clock::time_point> said;
+    const auto delta = cluster_.take_delta(said);
+    aggregator_.add(delta, covered_until(said), users_);
     worker_timeline_.add(status.workers);
     add_to_stage();
     const bool stopped = judge(delta);

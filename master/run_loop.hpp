@@ -58,6 +58,7 @@ private:
     void schedule_tick();
     common::micros until_next_tick() const;
     wall_clock::time_point last_boundary(wall_clock::time_point now) const;
+    wall_clock::time_point covered_until(std::optional<wall_clock::time_point> said) const;
     void apply(const load_target& target);
     void tick();
     bool judge(const stats::stats_delta& delta);
