@@ -21,7 +21,7 @@ git clone -q "$root" "$work/stampede"
 # npm behind a TLS-inspecting proxy needs the CA the host's npm trusts, as the image build does.
 ca="${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}"
 echo "running ./scripts/$which.sh in a fresh $base_image (work: $work)"
-podman run --rm --network host --ulimit nofile=20000:20000 \
+podman run --rm --network host \
     -v "$work/stampede:/root/stampede" -v "$ca:/etc/ssl/host-extra-ca.crt:ro" \
     -e NODE_EXTRA_CA_CERTS=/etc/ssl/host-extra-ca.crt "$base_image" bash -c "
         cd /root/stampede
