@@ -16,6 +16,22 @@ std::size_t announced_length(unsigned char lead) {
     return 0;
 }
 
+// Whether `partial`, shorter than the sequence its lead announces, may still become a valid one
+// (RFC 3629: E0 wants A0-BF next, ED 80-9F, F0 90-BF, F4 80-8F; every other byte 80-BF).
+bool may_complete(std::string_view partial) {
+    const auto b = [&](std::size_t i) { return static_cast<unsigned char>(partial[i]); };
+    if (partial.empty() || announced_length(b(0)) <= partial.size()) return false;
+    unsigned char low = 0x80, high = 0xBF;
+    if (b(0) == 0xE0) low = 0xA0;
+    if (b(0) == 0xED) high = 0x9F;
+    if (b(0) == 0xF0) low = 0x90;
+    if (b(0) == 0xF4) high = 0x8F;
+    if (partial.size() > 1 && (b(1) < low || b(1) > high)) return false;
+    for (std::size_t i = 2; i < partial.size(); ++i)
+        if (b(i) < 0x80 || b(i) > 0xBF) return false;
+    return true;
+}
+
 char32_t decoded(std::string_view s) {
     const auto b = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[i])); };
     switch (s.size()) {
@@ -58,10 +74,8 @@ void terminal_escaper::feed(std::string_view piece, std::string& out) {
         const auto lead = static_cast<unsigned char>(piece[at]);
         const auto n = utf8_sequence_length(piece.substr(at));
         if (n == 0) {
-            const auto wanted = announced_length(lead);
-            const auto rest = piece.size() - at;
             // A sequence cut at the end of this piece may be finished by the next.
-            if (wanted > rest && utf8_sequence_length(std::string(piece.substr(at)) + std::string(wanted - rest, '\x80')) == wanted) {
+            if (may_complete(piece.substr(at))) {
                 held_ = std::string(piece.substr(at));
                 return;
             }

@@ -33,6 +33,14 @@ TEST_CASE("a character cut between two pieces of a stream is held until its end 
     e.feed("\xE2", out);
     e.finish(out);
     CHECK(out == "café \\u202E!\\xE2");
+    // A character whose second byte has a narrower range than most (E0 wants A0-BF) is held too.
+    out.clear();
+    e.feed("\xE0", out);
+    e.feed("\xBC\x9E", out);
+    CHECK(out == "\xE0\xBC\x9E");
+    e.feed("\xE0\x80", out);  // never a character: bytes
+    e.finish(out);
+    CHECK(out == "\xE0\xBC\x9E\\xE0\\x80");
     // A lead byte followed by one that cannot continue it is a byte of its own.
     out.clear();
     e.feed("\xC3", out);
