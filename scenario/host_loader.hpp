@@ -2,8 +2,6 @@
 // Reads the hosts a scenario sends to: `host` (the default), `hosts` (named ones: a base URL,
 // or {url, headers, tls}) and `tls` (the default host's TLS settings, and every named host's
 // unless it sets its own). Part of the scenario loader; see yaml_reader.hpp.
-#include <functional>
-
 #include "scenario/yaml_reader.hpp"
 
 namespace stampede::lang::detail {
@@ -13,10 +11,6 @@ inline constexpr std::size_t max_hosts = 1'000;
 
 class host_reader : public yaml_reader {
 public:
-    // A file the scenario names, read and counted into what travels to workers; nullopt
-    // (the problem reported at `at`) when it cannot be.
-    using file_reader = std::function<std::optional<std::string>(const YAML::Node& at, const std::string& name,
-                                                                 std::string_view what)>;
     host_reader(std::vector<diagnostic>& problems, file_reader read_file)
         : yaml_reader(problems), read_file_(std::move(read_file)) {}
 

@@ -31,7 +31,11 @@ const keys data_keys = {"file", "order", "scope"};
 class loader : public detail::step_reader {
 public:
     loader(std::vector<diagnostic>& problems, scenario& sc, const load_options& options, std::size_t text_bytes)
-        : step_reader(problems, sc), loads_(problems), options_(options), bundle_bytes_(text_bytes) {}
+        : step_reader(problems, sc,
+                      [this](const YAML::Node& at, const std::string& name, std::string_view what) {
+                          return read_bundled(at, name, what);
+                      }),
+          loads_(problems), options_(options), bundle_bytes_(text_bytes) {}
 
     void load(const YAML::Node& root);
 

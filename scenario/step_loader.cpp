@@ -13,9 +13,10 @@ using nlohmann::json;
 
 namespace {
 
-const keys step_keys = {"name",    "method",  "path",          "headers", "json",    "body",  "jsonrpc",
-                        "timeout", "max_body", "expect_status", "checks", "extract", "think", "host",
-                        "ws",      "subprotocol", "until",      "max_messages"};
+const keys step_keys = {"name",    "method",    "path",          "headers",   "json",    "body",
+                        "jsonrpc", "body_file", "json_file",     "timeout",   "max_body", "expect_status",
+                        "checks",  "extract",   "think",         "host",      "ws",       "subprotocol",
+                        "until",   "max_messages"};
 const keys sequence_keys = {"name", "weight", "tags", "steps", "host"};
 const keys methods = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
 
@@ -165,21 +166,39 @@ void step_reader::read_request(const YAML::Node& n, const template_scope& scope,
         problem(n, std::string(what) + " has no 'path'");
     }
     if (const auto& v = n["headers"]) req.headers = get_headers(v, scope);
-    const auto& json_node = n["json"];
-    const auto& body_node = n["body"];
-    if ((json_node ? 1 : 0) + (body_node ? 1 : 0) + (rpc ? 1 : 0) > 1)
-        problem(rpc ? rpc : body_node, "a request has one of 'json', 'body' or 'jsonrpc', not several");
-    if (json_node) {
-        if (auto body = get_json_body(json_node, scope)) req.body = std::move(*body), req.content_type = "application/json";
-    } else if (body_node) {
-        if (auto body = get_template(body_node, "body", scope)) req.body = std::move(*body);
-    } else if (rpc && expect_map(rpc, "jsonrpc")) {
+    const bool given = read_body(n, scope, req, true);
+    if (!given && rpc && expect_map(rpc, "jsonrpc")) {
         read_jsonrpc(n, rpc, scope, step);
     }
     if (const auto& v = n["expect_status"]) req.expect_status = get_statuses(v, "expect_status").value_or(std::vector<int>{});
     if (const auto& v = n["timeout"]) req.timeout = get_duration(v, "timeout");
     if (const auto& v = n["max_body"]) req.max_body = get_body_limit(v, "max_body");
     note_template_uses(req);
+}
+
+bool step_reader::read_body(const YAML::Node& n, const template_scope& scope, request_spec& req, bool http) {
+    // The second body key as written is the one in the way.
+    int given = 0;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const auto& key = it->first.Scalar();
+        if (key != "json" && key != "body" && key != "json_file" && key != "body_file" && !(http && key == "jsonrpc")) continue;
+        if (++given == 2)
+            problem(it->second, http ? "a request has one of 'json', 'body', 'json_file', 'body_file' or 'jsonrpc', not several"
+                                    : "a message has one of 'json', 'body', 'json_file' or 'body_file', not several");
+    }
+    if (given > 1) return true;
+    std::optional<text_template> body;
+    bool json_body = false;
+    if (const auto& v = n["json"]) body = get_json_body(v, scope), json_body = true;
+    else if (const auto& v = n["body"]) body = get_template(v, "body", scope);
+    else if (const auto& v = n["json_file"]) body = read_json_file(v, scope), json_body = true;
+    else if (const auto& v = n["body_file"]) body = read_body_file(v, scope);
+    else return false;
+    if (body) {
+        req.body = std::move(*body);
+        if (json_body) req.content_type = "application/json";
+    }
+    return true;
 }
 
 void note_template_uses(request_spec& req) {

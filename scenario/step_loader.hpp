@@ -7,7 +7,8 @@ namespace stampede::lang::detail {
 
 class step_reader : public check_reader {
 public:
-    step_reader(std::vector<diagnostic>& problems, scenario& sc) : check_reader(problems, sc) {}
+    step_reader(std::vector<diagnostic>& problems, scenario& sc, file_reader read_file)
+        : check_reader(problems, sc), read_file_(std::move(read_file)) {}
 
     task_spec read_task(const YAML::Node& n, const template_scope& scope);
     std::vector<step_spec> read_steps(const YAML::Node& n, std::string_view what, const template_scope& scope);
@@ -30,9 +31,16 @@ private:
     step_spec read_step(const YAML::Node& n, const template_scope& scope, bool allow_task_keys);
     void read_jsonrpc(const YAML::Node& n, const YAML::Node& rpc, const template_scope& scope, step_spec& step);
     void read_request(const YAML::Node& n, const template_scope& scope, step_spec& step, std::string_view what);
+    // The body a request or message names (json, body, json_file or body_file); false when none
+    // does. More than one (counting an HTTP request's jsonrpc) is a problem.
+    bool read_body(const YAML::Node& n, const template_scope& scope, request_spec& req, bool http);
+    // body_file / json_file: a body read from a file beside the scenario (body_file_loader.cpp).
+    std::optional<text_template> read_body_file(const YAML::Node& n, const template_scope& scope);
+    std::optional<text_template> read_json_file(const YAML::Node& n, const template_scope& scope);
     void read_ws(const YAML::Node& n, const YAML::Node& ws, const template_scope& scope, step_spec& step);  // ws_step_loader.cpp
 
     std::uint32_t enclosing_host_ = 0;  // the default host
+    file_reader read_file_;
 };
 
 // The variables and data sets a request's templates read (path, body, headers), noted once.

@@ -53,6 +53,8 @@ void step_reader::read_ws(const YAML::Node& n, const YAML::Node& ws_node, const 
     only_on("subprotocol", ws.what == a::connect, "a 'ws: connect' step");
     only_on("json", ws.what == a::send, "a 'ws: send' step");
     only_on("body", ws.what == a::send, "a 'ws: send' step");
+    only_on("json_file", ws.what == a::send, "a 'ws: send' step");
+    only_on("body_file", ws.what == a::send, "a 'ws: send' step");
     only_on("until", ws.what == a::receive_until, "a 'ws: receive_until' step");
     only_on("max_messages", ws.what == a::receive_until, "a 'ws: receive_until' step");
     const bool receives = ws.what == a::receive || ws.what == a::receive_until;
@@ -69,14 +71,8 @@ void step_reader::read_ws(const YAML::Node& n, const YAML::Node& ws_node, const 
         if (const auto& v = n["subprotocol"]) ws.subprotocol = get_string(v, "subprotocol").value_or("");
     }
     if (ws.what == a::send) {
-        if (n["json"] && n["body"]) problem(n["body"], "a 'ws: send' step has 'json' or 'body', not both");
-        if (const auto& v = n["json"]) {
-            if (auto body = get_json_body(v, scope)) req.body = std::move(*body);
-        } else if (const auto& b = n["body"]) {
-            if (auto body = get_template(b, "body", scope)) req.body = std::move(*body);
-        } else {
-            problem(n, "a 'ws: send' step needs the message: 'json' or 'body'");
-        }
+        if (!read_body(n, scope, req, false))
+            problem(n, "a 'ws: send' step needs the message: 'json', 'body', 'json_file' or 'body_file'");
     }
     if (ws.what == a::receive_until) {
         if (const auto& v = n["until"]) ws.until = read_check(v, scope);

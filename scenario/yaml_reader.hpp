@@ -4,6 +4,7 @@
 // translation units (scenario_loader.cpp, step_loader.cpp); nothing else includes yaml-cpp.
 #include <yaml-cpp/yaml.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -18,6 +19,11 @@ namespace stampede::lang::detail {
 using common::micros;
 
 using keys = std::vector<std::string_view>;
+
+// A file the scenario names (a data file, a certificate, a body), read beside it and counted into
+// what travels to workers; nullopt (the problem reported at `at`) when it cannot be.
+using file_reader =
+    std::function<std::optional<std::string>(const YAML::Node& at, const std::string& name, std::string_view what)>;
 
 class yaml_reader {
 public:

@@ -273,6 +273,43 @@ user_classes:
     CHECK(http_get(target.port(), "/v1/opscore/agent/from-file-1/state").find("only-the-master-has-it") != std::string::npos);
 }
 
+TEST_CASE("a body from a file beside the scenario reaches the target through a worker that lacks the file", "[language][cluster]") {
+    demo_target target;
+    temp_dir dir;
+    write_file(dir.file("sample_workflow.json"),
+               R"({"workflow": "ingest", "owner": "{{ user_index() }}", "steps": ["fetch", "parse"], "retries": 3})");
+    write_file(dir.file("state.txt"), R"({"from_text_file": true, "user": {{ user_index() }}})");
+    write_file(dir.file("s.yaml"), "host: " + target.url() + R"(
+user_classes:
+  - wait_time: 20ms
+    tasks:
+      - steps:
+          - {name: workflow, method: POST, path: "/v1/opscore/agent/wf-{{ user_index() }}/state", json_file: sample_workflow.json}
+          - name: text
+            method: POST
+            path: "/v1/opscore/agent/txt-{{ user_index() }}/state"
+            headers: {Content-Type: application/json}
+            body_file: state.txt
+)");
+    int port = 0;
+    auto master = start_master({"-f", dir.file("s.yaml"), "--expect-workers", "1", "-u", "2", "-r", "100", "-t", "2s",
+                                "--json", dir.file("r.json")},
+                               port);
+    auto worker = start_worker(port, "w1");
+    const auto code = master->wait(30s);
+    INFO(master->out() << master->err() << worker->err());
+    REQUIRE(code == 0);
+    CHECK(worker->wait(10s) == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    CHECK(requests_of(result, "workflow") > 0);
+    CHECK(result["totals"]["failures"] == 0);
+    const auto stored = http_get(target.port(), "/v1/opscore/agent/wf-1/state");
+    INFO(stored);
+    CHECK(stored.find(R"("workflow":"ingest")") != std::string::npos);
+    CHECK(stored.find(R"("owner":1)") != std::string::npos);
+    CHECK(http_get(target.port(), "/v1/opscore/agent/txt-0/state").find(R"("from_text_file":true)") != std::string::npos);
+}
+
 TEST_CASE("validate reports every problem of the language at once, with line and column", "[language]") {
     temp_dir dir;
     write_file(dir.file("bad.yaml"), R"(host: http://127.0.0.1:1

@@ -212,7 +212,7 @@ user_classes:
 )") == "s.yaml:3:27: order must be sequential or random\n"
        "s.yaml:4:6: cannot read data file 'nope.csv': No such file or directory\n"
        "s.yaml:6:25: wait_time.pacing: invalid duration 'fast' (examples: 90s, 10m, 1h30m, 250ms)\n"
-       "s.yaml:8:39: a request has one of 'json', 'body' or 'jsonrpc', not several\n"
+       "s.yaml:8:39: a request has one of 'json', 'body', 'json_file', 'body_file' or 'jsonrpc', not several\n"
        "s.yaml:9:9: unknown key 'path' in task with steps (its requests go inside 'steps')\n"
        "s.yaml:11:33: extract 'x' takes one of: json, header, regex\n"
        "s.yaml:12:56: the regular expression has only 1 group(s)\n"

@@ -153,7 +153,7 @@ user_classes:
           "s.yaml:8:17: unknown method 'FETCH' (use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)\n"
           "s.yaml:9:15: path must start with '/'\n"
           "s.yaml:10:24: expect_status must be between 100 and 599, got 700\n"
-          "s.yaml:12:15: a request has one of 'json', 'body' or 'jsonrpc', not several\n");
+          "s.yaml:12:15: a request has one of 'json', 'body', 'json_file', 'body_file' or 'jsonrpc', not several\n");
 }
 
 TEST_CASE("structural mistakes are explained", "[scenario]") {

@@ -50,7 +50,7 @@ TEST_CASE("WebSocket steps that do not read are refused where they are written",
     CHECK(problems_of("          - {ws: dance}\n") ==
           "s.yaml:6:18: ws must be connect, send, receive, receive_until, ping or close, not 'dance'\n");
     CHECK(problems_of("          - {ws: connect}\n") == "s.yaml:6:13: a 'ws: connect' step has no 'path'\n");
-    CHECK(problems_of("          - {ws: send}\n") == "s.yaml:6:13: a 'ws: send' step needs the message: 'json' or 'body'\n");
+    CHECK(problems_of("          - {ws: send}\n") == "s.yaml:6:13: a 'ws: send' step needs the message: 'json', 'body', 'json_file' or 'body_file'\n");
     CHECK(problems_of("          - {ws: receive_until}\n") ==
           "s.yaml:6:13: a 'ws: receive_until' step needs 'until': the check its last message meets\n");
     CHECK(problems_of("          - {ws: send, body: x, path: /x}\n") == "s.yaml:6:39: 'path' belongs to a 'ws: connect' step\n");
