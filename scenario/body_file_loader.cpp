@@ -105,6 +105,11 @@ std::optional<text_template> step_reader::read_json_file(const YAML::Node& n, co
         problem(n, "json file '" + *name + "' is not JSON, " + position_in(*text, e.byte == 0 ? 0 : e.byte - 1) + ": " +
                        std::string(e.what()).substr(std::string(e.what()).rfind(": ") + 2));
         return std::nullopt;
+    } catch (const json::exception& e) {
+        // A number past what a double holds (1e400), and the parser's other refusals.
+        const std::string what = e.what();
+        problem(n, "json file '" + *name + "' cannot be read: " + what.substr(what.find("] ") + 2));
+        return std::nullopt;
     }
     std::size_t values = max_json_values;
     if (auto why = size_problem(doc, 0, values)) {

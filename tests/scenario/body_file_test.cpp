@@ -112,6 +112,8 @@ TEST_CASE("a body file's problems name the step's line and the place in the file
           "s.yaml:7:31: json file 'marker.json' at the top: a key may not hold the control character U+0001\n");
     CHECK(problems_of("{path: /w, json: {a: 1}, json_file: workflow.json}") ==
           "s.yaml:7:45: a request has one of 'json', 'body', 'json_file', 'body_file' or 'jsonrpc', not several\n");
+    CHECK(problems_of("{path: /w, json_file: big.json}", {{"big.json", "[13e100000]"}}) ==
+          "s.yaml:7:31: json file 'big.json' cannot be read: number overflow parsing '13e100000'\n");
     CHECK(problems_of("{path: /w, body_file: [a, b]}") == "s.yaml:7:31: body_file must be a text value\n");
 }
 
