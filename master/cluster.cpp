@@ -142,6 +142,11 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
                      hello.threads(), max_worker_threads);
     attach(w, &link);
     w.state = worker_state::joining;
+    if (returning) {
+        ++w.link_history.rejoined;
+        w.link_history.longest_silence_s =
+            std::max(w.link_history.longest_silence_s, std::chrono::duration<double>(steady::now() - w.last_seen).count());
+    }
     w.last_seen = steady::now();
     event(returning ? event_kind::worker_reconnected : event_kind::worker_joined, w, std::to_string(w.threads) + " threads");
     spdlog::info("worker {} {} from {} with {} thread(s)", w.label(), returning ? "reconnected" : "joined",
@@ -172,7 +177,10 @@ void cluster::on_message(worker_link& link, const v1::WorkerMessage& message) {
     std::lock_guard lock(mutex_);
     worker* w = find(link);
     if (!w) return;  // a stream the cluster already let go of
-    w->last_seen = steady::now();
+    const auto now = steady::now();
+    auto& history = w->link_history;
+    history.longest_silence_s = std::max(history.longest_silence_s, std::chrono::duration<double>(now - w->last_seen).count());
+    w->last_seen = now;
     w->last_seen_wall = wall_clock::now();
     switch (message.kind_case()) {
         case v1::WorkerMessage::kSnapshot: handle_snapshot(*w, message); break;
@@ -200,6 +208,8 @@ void cluster::handle_heartbeat(worker& w, const v1::Heartbeat& hb) {
         w.max_cpu_percent = std::max(w.max_cpu_percent, hb.cpu_percent());
     }
     w.rss_bytes = hb.rss_bytes();
+    w.link_history.merged_intervals = std::max(w.link_history.merged_intervals, hb.merged_intervals());
+    if (w.applied_sequence >= w.reported_sequence) w.all_in_wall = wall_clock::now();
     w.reported_users = std::min(hb.users(), max_reported_users);
     // A worker near saturation delays its own requests: its latencies grow.
     if (hb.cpu_percent() > 90.0 * w.threads && !w.warned_cpu) {
@@ -209,6 +219,10 @@ void cluster::handle_heartbeat(worker& w, const v1::Heartbeat& hb) {
         event(event_kind::worker_cpu_high, w, fmt::format("{:.0f}% CPU", hb.cpu_percent()));
     }
 }
+
+// Snapshots applied before an acknowledgement goes anyway: a worker that waits long for one takes
+// its link for behind and merges its next intervals (snapshot_outbox).
+constexpr std::uint64_t acks_at_most_every = 2;
 
 void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     const auto& snapshot = message.snapshot();
@@ -228,11 +242,16 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
         if (auto admitted = admit_snapshot(w, snapshot); !admitted) refuse_snapshot(w, sequence, admitted.error());
         w.applied_sequence = sequence;
     }
+    if (w.applied_sequence >= w.reported_sequence) w.all_in_wall = wall_clock::now();
     w.ack_owed = true;
     // Sent with this snapshot if waiting for the next one (an interval later) could leave the
-    // worker too long without a word; else it waits, and the next snapshot or a tick sends it.
+    // worker too long without a word, or when two wait for it (a resend after a reconnect, a
+    // link behind: the worker sends no more while its snapshots wait long for one); else it
+    // waits, and the next snapshot or a tick sends it.
     const auto now = steady::now();
-    if (stopping_ || speak_due(w, now + config_.snapshot_interval)) send_ack(w, now);
+    if (stopping_ || w.applied_sequence >= w.acked_sequence + acks_at_most_every ||
+        speak_due(w, now + config_.snapshot_interval))
+        send_ack(w, now);
 }
 
 // Nothing of a refused snapshot counts; the worker's data gap names the first reason.
@@ -254,7 +273,15 @@ constexpr std::uint64_t max_worker_counts = std::uint64_t{1} << 50;
 common::status cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) {
     const wire::snapshot_counts allowance{max_worker_requests - w.requests, max_worker_requests - w.failures,
                                           max_worker_counts - w.bytes, max_worker_counts - w.other_counts};
-    if (auto merged = wire::merge_snapshot(snapshot, config_.endpoint_count, pending_, scratch_, allowance); !merged)
+    const auto now = wall_clock::now();
+    const auto covered = covered_by(snapshot, now);
+    // A snapshot whose counts end in a row the run loop has already taken (a resend after the
+    // worker was cut off) is kept apart, to be placed in that row rather than in the next.
+    const bool late = closed_until_ && covered < *closed_until_ + config_.snapshot_interval / 5;
+    stats::stats_delta late_delta;
+    if (late) late_delta = stats::stats_delta(config_.endpoint_count, config_.check_count, config_.class_count);
+    if (auto merged = wire::merge_snapshot(snapshot, config_.endpoint_count, late ? late_delta : pending_, scratch_, allowance);
+        !merged)
         return merged;
     const auto& c = scratch_.counts;
     w.requests += c.requests;
@@ -262,18 +289,24 @@ common::status cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) 
     w.bytes += c.bytes;
     w.other_counts += c.others;
     w.last_snapshot_requests = c.requests;
-    const auto now = wall_clock::now();
     w.last_applied_wall = now;
-    // What its counts cover, as the worker says: a resend arrives late but covers what it did. A
-    // time the worker cannot have taken yet (its clock ahead of ours) is read as now.
-    w.last_covered_wall = now;
-    if (snapshot.covered_until_ms() > 0) {
-        const wall_clock::time_point said{std::chrono::duration_cast<wall_clock::duration>(
-            std::chrono::milliseconds(snapshot.covered_until_ms()))};
-        if (said < now) w.last_covered_wall = said;
+    w.last_covered_wall = covered;
+    w.link_history.longest_delay_s = std::max(w.link_history.longest_delay_s, std::chrono::duration<double>(now - covered).count());
+    if (late) {
+        if (!late_delta.empty()) late_.push_back({w.id, covered, std::move(late_delta)});
+        return {};
     }
-    if (!pending_covered_until_ || *w.last_covered_wall > *pending_covered_until_) pending_covered_until_ = w.last_covered_wall;
+    if (!pending_covered_until_ || covered > *pending_covered_until_) pending_covered_until_ = covered;
     return {};
+}
+
+// What a snapshot's counts cover, as the worker says: a resend arrives late but covers what it
+// did. A time the worker cannot have taken yet (its clock ahead of ours) is read as now.
+wall_clock::time_point cluster::covered_by(const v1::Snapshot& snapshot, wall_clock::time_point now) const {
+    if (snapshot.covered_until_ms() <= 0) return now;
+    const wall_clock::time_point said{
+        std::chrono::duration_cast<wall_clock::duration>(std::chrono::milliseconds(snapshot.covered_until_ms()))};
+    return said < now ? said : now;
 }
 
 // Acknowledgements are cumulative, so one may wait until the worker is due to hear from the
@@ -284,6 +317,7 @@ void cluster::send_ack(worker& w, steady::time_point now) {
     v1::MasterMessage ack;
     ack.mutable_ack()->set_sequence(w.applied_sequence);
     w.link->send(ack);
+    w.acked_sequence = w.applied_sequence;
     w.last_sent = now;
     w.last_sent_wall = wall_clock::now();
     w.ack_owed = false;
@@ -376,6 +410,8 @@ void cluster::on_disconnect(worker_link& link) {
     std::lock_guard lock(mutex_);
     if (worker* w = find(link)) {
         attach(*w, nullptr);
+        // Closed under a worker that was serving the run: not its goodbye, not the master's close.
+        if (w->active() && !stopping_ && !quitting_) ++w->link_history.streams_closed;
         spdlog::info("worker {}: stream closed", w->label());
     }
     changed_.notify_all();
@@ -465,6 +501,52 @@ stats::stats_delta cluster::take_delta(std::optional<wall_clock::time_point>& co
     return out;
 }
 
+taken_interval cluster::take_interval(wall_clock::time_point due) {
+    taken_interval out;
+    out.delta = take_delta(out.covered_until);
+    std::lock_guard lock(mutex_);
+    out.late = std::exchange(late_, {});
+    out.in_flight = counts_in_flight(due);
+    return out;
+}
+
+void cluster::close_interval(wall_clock::time_point row_end) {
+    std::lock_guard lock(mutex_);
+    if (!closed_until_ || row_end > *closed_until_) closed_until_ = row_end;
+}
+
+// The span of counts that should have arrived by `due` and have not: a running worker whose
+// snapshot for the interval is more than half an interval overdue (from where its last one
+// ended until now), or a lost one that counted after its last snapshot that arrived (until its
+// own master timeout stopped its users). None when every count made is in.
+std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> cluster::counts_in_flight(
+    wall_clock::time_point due) const {
+    std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> span;
+    const auto now = wall_clock::now();
+    auto widen = [&](wall_clock::time_point from, wall_clock::time_point to) {
+        if (to <= from) return;
+        if (!span) span.emplace(from, to);
+        span->first = std::min(span->first, from);
+        span->second = std::max(span->second, to);
+    };
+    for (const auto& [id, entry] : workers_) {
+        const auto& w = *entry;
+        // Everything it made had arrived by here (its counts end there, or it said it had made
+        // no more); nothing made, nothing due.
+        auto in = w.last_covered_wall;
+        if (w.all_in_wall && (!in || *w.all_in_wall > *in)) in = w.all_in_wall;
+        if (!in) continue;
+        const bool overdue = w.reported_sequence > w.applied_sequence &&
+                             (!w.last_covered_wall || *w.last_covered_wall < due - config_.snapshot_interval / 2);
+        const bool silent = w.last_seen_wall < due - config_.snapshot_interval;
+        if (w.state == worker_state::running && (overdue || silent))
+            widen(*in, now);
+        else if (w.state == worker_state::lost && w.master_timeout.count() > 0 && w.last_sent_wall != wall_clock::time_point{})
+            widen(*in, std::min(now, w.last_sent_wall + std::chrono::duration_cast<wall_clock::duration>(w.master_timeout)));
+    }
+    return span;
+}
+
 cluster_status cluster::status() {
     std::lock_guard lock(mutex_);
     cluster_status s;
@@ -531,6 +613,7 @@ void cluster::check_liveness(steady::time_point now) {
         if (!live_state || now - w->last_seen < limit) continue;
         w->state = worker_state::lost;
         w->lost_at = wall_clock::now();
+        ++w->link_history.lost;
         lost_any = true;
         const auto silent = common::format_duration(std::chrono::duration_cast<common::micros>(limit));
         event(event_kind::worker_lost, *w, "silent for " + silent);
@@ -556,8 +639,27 @@ void cluster::stop(common::micros grace) {
         }
         return true;
     };
-    if (!changed_.wait_for(lock, grace + 5s, settled))
-        spdlog::warn("some workers did not confirm their stop in time; their last interval may be missing");
+    // Grace and 5 s more; and while their snapshots still come in (a slow control link draining
+    // what the workers kept), 5 s past the last one, up to a minute more.
+    const auto began = steady::now();
+    auto deadline = began + grace + 5s;
+    auto applied = [&] {
+        std::uint64_t n = 0;
+        for (auto& [id, w] : workers_) n += w->applied_sequence;
+        return n;
+    };
+    for (auto seen = applied(); !settled();) {
+        if (changed_.wait_until(lock, std::min(deadline, steady::now() + 1s)) == std::cv_status::timeout &&
+            steady::now() >= deadline)
+            break;
+        if (const auto now_applied = applied(); now_applied != seen) {
+            seen = now_applied;
+            deadline = std::min(std::max(deadline, steady::now() + 5s), began + grace + 65s);
+        }
+    }
+    if (!settled())
+        spdlog::warn("some workers did not confirm their stop in time: what they counted since their last snapshot "
+                     "that arrived is missing");
 }
 
 void cluster::quit(const std::string& reason) {
@@ -582,7 +684,9 @@ void cluster::describe(run_result& result) {
     for (const auto& id : join_order_) {
         const auto& w = *workers_.at(id);
         result.workers.push_back({w.id, w.name, w.machine, w.threads, std::string(state_name(w.state)), w.requests,
-                                  w.failures, w.max_cpu_percent, w.rss_bytes, w.last_users});
+                                  w.failures, w.max_cpu_percent, w.rss_bytes, w.last_users, w.link_history});
+        result.workers.back().link.lost_after_s = std::chrono::duration<double>(
+            w.lost_after.count() > 0 ? w.lost_after : steady::duration(config_.heartbeat_timeout)).count();
     }
     result.events.insert(result.events.end(), events_.begin(), events_.end());
     std::stable_sort(result.events.begin(), result.events.end(),

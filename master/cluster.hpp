@@ -86,6 +86,24 @@ struct cluster_status {
     std::vector<worker_sample> workers;  // every worker the run has seen, in the order they joined
 };
 
+// Counts that arrived after the row they belong to was taken (a worker's resend after it was cut
+// off): kept apart with the time they end, to be placed in that row.
+struct late_counts {
+    std::string worker_id;
+    wall_clock::time_point covered_until;
+    stats::stats_delta delta;
+};
+
+// What a tick takes: the interval's counts, the latest time they say they end, the late ones, and
+// the span of counts that should be in by now but are not (a worker silent past its snapshot, or
+// lost with counts made that never arrived).
+struct taken_interval {
+    stats::stats_delta delta;
+    std::optional<wall_clock::time_point> covered_until;
+    std::vector<late_counts> late;
+    std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> in_flight;
+};
+
 class cluster {
 public:
     explicit cluster(cluster_config config);
@@ -106,6 +124,14 @@ public:
     stats::stats_delta take_delta();
     // The same, and the latest time the merged snapshots say their counts end (none when none said).
     stats::stats_delta take_delta(std::optional<wall_clock::time_point>& covered_until);
+    // An interval's counts as the run loop takes them at a tick: what came in on time, what
+    // came in for intervals already taken, and what should be in by `due` (the boundary the
+    // workers took this interval's snapshots at) but is not.
+    taken_interval take_interval(wall_clock::time_point due);
+    // The run loop's rows end here so far: a snapshot whose counts end before (or within a fifth of
+    // an interval after: workers take theirs up to a tenth apart) is late, and kept apart to be
+    // placed in the row it belongs to.
+    void close_interval(wall_clock::time_point row_end);
     cluster_status status();
     // Why the run cannot go on, once it cannot: a worker that cannot run the scenario before
     // the start, or every worker failed after it. OK while the run can go on.
@@ -126,6 +152,9 @@ private:
     void forgive_own_stall(std::chrono::steady_clock::duration since_last_tick);
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
     common::status admit_snapshot(worker& w, const v1::Snapshot& snapshot);
+    wall_clock::time_point covered_by(const v1::Snapshot& snapshot, wall_clock::time_point now) const;
+    std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> counts_in_flight(
+        wall_clock::time_point due) const;
     void refuse_snapshot(worker& w, std::uint64_t sequence, const std::string& reason);
     void ignore(worker& w, const std::string& what);
     void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
@@ -158,6 +187,8 @@ private:
     std::vector<std::string> join_order_;
     stats::stats_delta pending_;
     std::optional<wall_clock::time_point> pending_covered_until_;  // the latest end the pending snapshots said
+    std::vector<late_counts> late_;                    // snapshots for rows already taken
+    std::optional<wall_clock::time_point> closed_until_;  // where the taken rows end
     std::vector<int> class_totals_;
     double spawn_rate_ = 1.0;
     std::chrono::steady_clock::time_point arrivals_origin_{};  // when the run's first assignment went out

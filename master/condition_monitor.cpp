@@ -42,7 +42,8 @@ condition_monitor::condition_monitor(const std::vector<lang::threshold_spec>& th
 
 condition_monitor::outcome condition_monitor::add(const stats::stats_delta& delta,
                                                   const stats::endpoint_stats& every_endpoint, double seconds,
-                                                  double elapsed_s, const run_result& result) {
+                                                  double elapsed_s, const run_result& result,
+                                                  std::optional<span_s> in_flight) {
     outcome out;
     const auto elapsed = common::micros(static_cast<common::micros::rep>(elapsed_s * 1e6));
     const bool settling = std::exchange(stage_settling_, false);
@@ -53,10 +54,30 @@ condition_monitor::outcome condition_monitor::add(const stats::stats_delta& delt
         const auto j = judge(c, delta, every_endpoint, seconds, result);
         if (elapsed < c.spec.grace) continue;
         if (c.window_intervals > 0 && c.window.size() < c.window_intervals) continue;  // not a whole window yet
+        if (waits_for(c, elapsed_s, in_flight)) continue;
         auto stop = note(c, j, elapsed_s, out);
         if (stop && !out.stop) out.stop = std::move(stop);
     }
     return out;
+}
+
+// Whether counts still on their way belong to what the condition measures now: its window's
+// span, or (over the run so far) counts missing right now.
+bool condition_monitor::waits_for(const live_condition& c, double elapsed_s, const std::optional<span_s>& in_flight) const {
+    if (!in_flight) return false;
+    const double interval_s = std::chrono::duration<double>(interval_).count();
+    const double from = c.window_intervals > 0 ? elapsed_s - static_cast<double>(c.window_intervals) * interval_s
+                                               : elapsed_s - interval_s;
+    return in_flight->second > from;
+}
+
+void condition_monitor::place_late(const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint,
+                                   std::size_t intervals_ago) {
+    for (auto& c : conditions_) {
+        if (!c.usable || c.window_intervals == 0 || intervals_ago >= c.window.size()) continue;
+        c.window[c.window.size() - 1 - intervals_ago].merge(
+            figures_of(c.spec, delta, {checks_, classes_}, 0, &every_endpoint));
+    }
 }
 
 // The condition's figures for this interval join its window; the window (or the run so far)

@@ -54,8 +54,16 @@ public:
         std::optional<stop_request> stop;
         std::vector<std::pair<event_kind, std::string>> events;
     };
+    // `in_flight`: the span (seconds since the start) of counts made that have not arrived (a
+    // worker cut off): a condition whose window reaches into it is not judged this interval,
+    // rather than judged on part of its counts; the counts are placed when they come.
+    using span_s = std::pair<double, double>;
     outcome add(const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint, double seconds,
-                double elapsed_s, const run_result& result);
+                double elapsed_s, const run_result& result, std::optional<span_s> in_flight = std::nullopt);
+    // Counts that arrived late for the interval `intervals_ago` before the last one added: the
+    // windows that hold it take them.
+    void place_late(const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint,
+                    std::size_t intervals_ago);
     // A stage of the load begins. Each stop condition is also judged over each stage's own
     // requests (its first interval left out: snapshots arrive up to one late, and users were
     // still moving), so a break is put on the stage whose requests broke, not on the next
@@ -86,6 +94,7 @@ private:
     judged judge(live_condition& c, const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint,
                  double seconds, const run_result& result);
     std::optional<stop_request> note(live_condition& c, const judged& j, double elapsed_s, outcome& out);
+    bool waits_for(const live_condition& c, double elapsed_s, const std::optional<span_s>& in_flight) const;
 
     std::vector<live_condition> conditions_;
     std::vector<lang::check_info> checks_;

@@ -225,6 +225,7 @@ void print_summary(const run_result& result, std::ostream& out) {
     }
     print_stages(result, out);
     print_verdicts(result, out);
+    print_worker_links(result, out);
     print_data_gaps(result, out);
 }
 
@@ -281,6 +282,19 @@ void print_verdicts(const run_result& result, std::ostream& out) {
     }
     out << (failed ? fmt::format("{} of {} threshold(s) failed\n\n", failed, result.verdicts.size())
                    : fmt::format("every threshold passed ({})\n\n", result.verdicts.size()));
+}
+
+// Workers whose control link broke, stalled or fell behind during the run, and what that did.
+void print_worker_links(const run_result& result, std::ostream& out) {
+    bool any = false;
+    for (const auto& w : result.workers) {
+        const auto text = describe_link(w.link);
+        if (text.empty()) continue;
+        if (!any) out << "Workers' links to the master:\n";
+        any = true;
+        out << fmt::format("  worker {} ({}): {}\n", w.name, w.machine, text);
+    }
+    if (any) out << "\n";
 }
 
 // Said last, where it is read: the totals above may be short by these.

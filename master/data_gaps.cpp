@@ -40,10 +40,19 @@ std::optional<data_gap> data_gap_of(const worker_entry& w, wall_clock::time_poin
     const auto made = std::max(w.stopped_at_sequence, w.reported_sequence);
     const bool unconfirmed = w.applied_sequence < made;
     const bool failed_running = w.state == worker_state::failed && w.ran_before_failing;
-    if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed && !failed_running) return std::nullopt;
+    // Still running when the master finished: its stop never confirmed, its last counts not in.
+    const bool unstopped = w.state == worker_state::running && w.last_covered_wall.has_value();
+    if (gap.known_missing == 0 && w.refused == 0 && !unconfirmed && !failed_running && !unstopped) return std::nullopt;
     gap.to_s = since_start(w.last_seen_wall);
     gap.fails_run = true;
-    if (failed_running)
+    if (unstopped) {
+        gap.to_s = std::max(gap.from_s, since_start(end));
+        const double interval_s = std::chrono::duration<double>(snapshot_interval).count();
+        gap.estimated_missing = static_cast<std::uint64_t>(
+            static_cast<double>(w.last_snapshot_requests) / interval_s * (gap.to_s - gap.from_s) + 0.5);
+        gap.reason = "it had not confirmed its stop when the master finished (its control link too slow or broken): "
+                     "what it counted after its last snapshot that arrived is missing";
+    } else if (failed_running)
         gap.reason = "it failed during the run (" + w.failure + "): what it counted after its last snapshot that "
                      "arrived is missing";
     else if (w.refused > 0)

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 #include "common/text_file.hpp"
 #include "master/result_view.hpp"
 #include "master/timeline_json.hpp"
@@ -183,7 +185,12 @@ json workers_json(const run_result& result) {
     for (const auto& w : result.workers) {
         out.push_back({{"id", w.id}, {"name", w.name}, {"host", w.machine}, {"threads", w.threads}, {"state", w.state},
                        {"requests", w.requests}, {"failures", w.failures},
-                       {"max_cpu_percent", w.max_cpu_percent}, {"rss_bytes", w.rss_bytes}, {"users", w.users}});
+                       {"max_cpu_percent", w.max_cpu_percent}, {"rss_bytes", w.rss_bytes}, {"users", w.users},
+                       {"link", {{"lost", w.link.lost}, {"rejoined", w.link.rejoined},
+                                 {"streams_closed", w.link.streams_closed}, {"lost_after", w.link.lost_after_s},
+                                 {"longest_silence", std::round(w.link.longest_silence_s * 1000) / 1000},
+                                 {"longest_delay", std::round(w.link.longest_delay_s * 1000) / 1000},
+                                 {"merged_intervals", w.link.merged_intervals}, {"summary", describe_link(w.link)}}}});
     }
     return out;
 }

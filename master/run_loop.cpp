@@ -60,7 +60,9 @@ void run_loop::request_stop(const std::string& why) {
 void run_loop::take_last_interval() {
     // Not a stage's: it holds what came in while the users stopped (and the snapshots still on
     // their way when they did), over a span far shorter than the time those requests took.
-    aggregator_.add(cluster_.take_delta(), result_.end, users_);  // the users stopped then
+    auto taken = cluster_.take_interval(result_.end);
+    place_late(taken.late);
+    aggregator_.add(taken.delta, result_.end, users_);  // the users stopped then
     worker_timeline_.add(cluster_.status().workers);
 }
 
@@ -99,11 +101,33 @@ void run_loop::finish() {
     for (auto* o : observers_) o->on_finish(result_);
 }
 
+// Counts that came in after their rows were made (a worker's resend after it was cut off) go
+// where they belong: the row, the worker's series, the stage and the live windows that hold it.
+void run_loop::place_late(const std::vector<late_counts>& late) {
+    for (const auto& l : late) {
+        const auto row = aggregator_.place_late(l.delta, l.covered_until, interval_ / 5);
+        if (!row) continue;
+        const auto merged = l.delta.merged_endpoints();
+        worker_timeline_.place_late(l.worker_id, *row, merged.requests);
+        const double began_s = *row > 0 ? result_.history[*row - 1].elapsed_s : 0.0;
+        stages_.place_late(merged, began_s);
+        if (monitor_) monitor_->place_late(l.delta, merged, result_.history.size() - 1 - *row);
+    }
+}
+
 // The live conditions judge the interval; true when they stopped the run.
-bool run_loop::judge(const stats::stats_delta& delta) {
+bool run_loop::judge(const stats::stats_delta& delta,
+                     const std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>>& in_flight) {
     if (!monitor_) return false;
+    std::optional<condition_monitor::span_s> in_flight_s;
+    if (in_flight) {
+        const auto since_start = [this](wall_clock::time_point t) {
+            return std::chrono::duration<double>(t - result_.start).count();
+        };
+        in_flight_s.emplace(since_start(in_flight->first), since_start(in_flight->second));
+    }
     auto out = monitor_->add(delta, aggregator_.latest_interval(), aggregator_.latest_interval_seconds(), elapsed_s(),
-                             result_);
+                             result_, in_flight_s);
     for (const auto& [kind, detail] : out.events) emit(kind, detail);
     if (!out.stop) return false;
     stop_early(*out.stop);
@@ -183,12 +207,15 @@ void run_loop::tick() {
     result_.end = wall_clock::now();  // the result so far ends now: its rates read right while it runs
     const auto status = cluster_.status();
     users_ = status.running_users;
-    std::optional<wall_clock::time_point> said;
-    const auto delta = cluster_.take_delta(said);
-    aggregator_.add(delta, covered_until(said), users_);
+    auto taken = cluster_.take_interval(last_boundary(wall_clock::now()));
+    const auto& delta = taken.delta;
+    const auto covered = covered_until(taken.covered_until);
+    cluster_.close_interval(covered);
+    place_late(taken.late);
+    aggregator_.add(delta, covered, users_);
     worker_timeline_.add(status.workers);
     add_to_stage();
-    const bool stopped = judge(delta);
+    const bool stopped = judge(delta, taken.in_flight);
     const auto since_start = std::chrono::duration_cast<common::micros>(wall_clock::now() - result_.start);
     if (!stopped) {
         schedule_->observe({delta, aggregator_.latest_interval(), aggregator_.latest_interval_seconds(), elapsed_s()});

@@ -61,7 +61,9 @@ private:
     wall_clock::time_point covered_until(std::optional<wall_clock::time_point> said) const;
     void apply(const load_target& target);
     void tick();
-    bool judge(const stats::stats_delta& delta);
+    bool judge(const stats::stats_delta& delta,
+               const std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>>& in_flight);
+    void place_late(const std::vector<late_counts>& late);
     void stop_early(const stop_request& stop);
     void add_to_stage();
     double elapsed_s() const;

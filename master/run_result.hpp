@@ -117,6 +117,20 @@ struct verdict {
     std::string chart;                // "latency" or "rps": the report draws the limit there
 };
 
+// How one worker's control link held up: how often the master took it for lost (and the
+// longest silence it heard), how often it came back, how often its stream closed under it, and
+// how many intervals its snapshots merged because the link was behind.
+struct link_record {
+    std::uint32_t lost = 0, rejoined = 0, streams_closed = 0;
+    double lost_after_s = 0;       // the silence the master took it for lost after
+    double longest_silence_s = 0;  // the longest the master heard nothing from it, until it was heard again
+    double longest_delay_s = 0;    // the longest from the end of a snapshot's counts to its arrival
+    std::uint64_t merged_intervals = 0;
+    bool troubled() const { return lost || rejoined || streams_closed || merged_intervals; }
+};
+// What happened to a worker's link and why, in a sentence (empty when nothing did).
+std::string describe_link(const link_record& link);
+
 struct worker_record {
     std::string id, name;
     std::string machine;  // the host the worker runs on
@@ -126,6 +140,7 @@ struct worker_record {
     double max_cpu_percent = 0;
     std::uint64_t rss_bytes = 0;
     std::vector<int> users;  // assigned per user class when the run ended (or the worker left)
+    link_record link;
 };
 
 // Counts that may be missing from the result, and why: a worker lost for good (its last

@@ -25,6 +25,23 @@ void stage_recorder::add(const stats::endpoint_stats& interval, double seconds, 
     seconds_ += seconds;
 }
 
+void stage_recorder::place_late(const stats::endpoint_stats& requests, double began_s) {
+    if (result_.stages.empty()) return;
+    if (began_s + 0.05 >= result_.stages.back().from_s) {
+        // The open stage: its figures are made when it closes (from its settled intervals, as add).
+        if (began_s + 0.05 >= settled_at_s_) requests_.merge(requests);
+        return;
+    }
+    for (auto it = result_.stages.rbegin() + 1; it != result_.stages.rend(); ++it) {
+        if (began_s + 0.05 < it->from_s) continue;
+        const double seconds = it->rps > 0 ? static_cast<double>(it->requests) / it->rps : it->to_s - it->from_s;
+        it->requests += requests.requests;
+        it->failures += requests.failures;
+        if (seconds > 0) it->rps = static_cast<double>(it->requests) / seconds;
+        return;
+    }
+}
+
 void stage_recorder::close(double at_s) {
     if (result_.stages.empty()) return;
     auto& stage = result_.stages.back();

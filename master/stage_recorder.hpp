@@ -20,6 +20,10 @@ public:
     // An interval's requests, every endpoint together, `seconds` long, that began `began_s`
     // since the start: the current stage's, once it has settled.
     void add(const stats::endpoint_stats& interval, double seconds, double began_s);
+    // Requests that arrived after their interval was added (a worker's resend after it was cut
+    // off), from an interval that began `began_s` since the start: the stage that ran then takes
+    // them (a stage already closed, its counts and rate; its percentiles stay as they were).
+    void place_late(const stats::endpoint_stats& requests, double began_s);
     // The current stage ends `at_s` since the start: its figures are final; with stop
     // conditions and no other outcome, it held.
     void close(double at_s);

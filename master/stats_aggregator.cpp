@@ -51,6 +51,42 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
     result_.history.push_back(std::move(row));
 }
 
+std::optional<std::size_t> stats_aggregator::place_late(const stats::stats_delta& delta,
+                                                       wall_clock::time_point covered_until, common::micros tolerance) {
+    if (result_.history.empty()) return std::nullopt;
+    const double at_s = std::chrono::duration<double>(covered_until - result_.start).count() -
+                        std::chrono::duration<double>(tolerance).count();
+    const auto& rows = result_.history;
+    const auto it = std::lower_bound(rows.begin(), rows.end(), at_s,
+                                     [](const history_row& r, double t) { return r.elapsed_s < t; });
+    const auto index = static_cast<std::size_t>(std::min(it, rows.end() - 1) - rows.begin());
+    auto& row = result_.history[index];
+    for (std::size_t i = 0; i < row.endpoints.size() && i < delta.endpoints.size(); ++i) {
+        row.endpoints[i].requests = stats::saturating_u32(row.endpoints[i].requests + std::uint64_t{delta.endpoints[i].requests});
+        row.endpoints[i].failures = stats::saturating_u32(row.endpoints[i].failures + std::uint64_t{delta.endpoints[i].failures});
+    }
+    for (std::size_t i = 0; i < row.classes.size() && i < delta.classes.size(); ++i) {
+        const auto& c = delta.classes[i];
+        row.iterations += c.iterations;
+        row.dropped += c.dropped;
+        row.classes[i] = {stats::saturating_u32(row.classes[i].iterations + c.iterations),
+                          stats::saturating_u32(row.classes[i].dropped + c.dropped)};
+    }
+    if (restart_ && covered_until < *restart_) return index;  // before a reset: not in its totals
+    result_.totals.merge(delta);
+    const auto merged = delta.merged_endpoints();
+    result_.aggregate.merge(merged);
+    // The window holds the last rows: entry j is row (rows - window size + j).
+    const std::size_t first_in_window = result_.history.size() - window_.size();
+    if (index >= first_in_window) {
+        auto& entry = window_[index - first_in_window];
+        entry.total.merge(merged);
+        for (std::size_t i = 0; i < entry.endpoints.size() && i < delta.endpoints.size(); ++i)
+            entry.endpoints[i].merge(delta.endpoints[i]);
+    }
+    return index;
+}
+
 // Each endpoint's interval counts, and its percentiles over the same window as the aggregate's.
 std::vector<endpoint_point> stats_aggregator::endpoint_points(const stats::stats_delta& delta) const {
     std::vector<endpoint_point> points(delta.endpoints.size());

@@ -19,6 +19,12 @@ public:
     // snapshots were taken at, or the stop), which times the row; the span starts where the last
     // one ended. Rows are timed apart: a second's Unix time is never given to two.
     void add(const stats::stats_delta& delta, wall_clock::time_point covered_until, int users);
+    // Counts that arrived after their row was added (a worker's resend after it was cut off),
+    // placed in the row whose span holds `covered_until` (give or take `tolerance`): its counts,
+    // the totals and, while the row is in the window, the current figures. Says which row; none
+    // before the first. Counts from before a statistics reset go to their row only.
+    std::optional<std::size_t> place_late(const stats::stats_delta& delta, wall_clock::time_point covered_until,
+                                          common::micros tolerance);
     const history_row& latest() const;
     // The totals, the aggregate and the window start again from nothing; history stays.
     void reset();

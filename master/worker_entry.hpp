@@ -29,6 +29,8 @@ struct worker_entry {
     std::uint64_t reported_sequence = 0, reported_requests = 0;
     std::optional<wall_clock::time_point> last_applied_wall;
     std::optional<wall_clock::time_point> last_covered_wall;  // the end of its last applied snapshot's span
+    // When it last said it had made no snapshot the master lacks: nothing of it was in flight then.
+    std::optional<wall_clock::time_point> all_in_wall;
     std::uint64_t last_snapshot_requests = 0;
     std::uint64_t refused = 0;
     std::string first_refusal;        // why its first refused snapshot was refused
@@ -54,6 +56,9 @@ struct worker_entry {
     // master timeout has stopped them, so no user runs twice.
     std::chrono::steady_clock::duration lost_after{};
     bool ack_owed = false;  // snapshots applied since the last acknowledgement
+    std::uint64_t acked_sequence = 0;  // the last acknowledged
+    // How its link held up during the run: for the result's workers and the console.
+    link_record link_history;
 
     bool active() const { return state == worker_state::ready || state == worker_state::running; }
     std::string label() const { return name + " (" + machine + ")"; }

@@ -23,6 +23,16 @@ void worker_timeline::add(const std::vector<worker_sample>& workers) {
     }
 }
 
+void worker_timeline::place_late(const std::string& worker_id, std::size_t row, std::uint64_t requests) {
+    const auto it = index_.find(worker_id);
+    if (it == index_.end()) return;  // not seen at any tick: its samples count them where they come
+    auto& series = result_.workers_over_time[it->second];
+    last_requests_[it->second] += requests;
+    if (series.requests.empty()) return;
+    const std::size_t i = row < series.first_row ? 0 : std::min(row - series.first_row, series.requests.size() - 1);
+    series.requests[i] = stats::saturating_u32(series.requests[i] + requests);
+}
+
 worker_series& worker_timeline::series_of(const worker_sample& w) {
     auto [it, added] = index_.try_emplace(w.id, result_.workers_over_time.size());
     if (added) {

@@ -16,6 +16,9 @@ public:
     explicit worker_timeline(run_result& result) : result_(result) {}
     // The workers as they stand after the interval that made the last history row.
     void add(const std::vector<worker_sample>& workers);
+    // A worker's `requests` that arrived late, placed in history row `row` (called before the
+    // next add, whose samples count them already: they are not counted again there).
+    void place_late(const std::string& worker_id, std::size_t row, std::uint64_t requests);
 
 private:
     worker_series& series_of(const worker_sample& w);

@@ -88,6 +88,18 @@ struct worker_agent::impl {
     }
     snapshot_outbox outbox{600};
     common::micros snapshot_interval{1s}, heartbeat_interval{1s};
+    // Counts taken while no master hears this worker (cut off, reconnecting), by the watchdog at
+    // the same boundaries as when connected: each covers its own interval when it is sent at last,
+    // and the master places it there. The agent thread moves them into the outbox.
+    struct offline_delta {
+        std::shared_ptr<run_session> session;
+        stats::stats_delta delta;
+        std::int64_t taken_ms = 0;
+    };
+    std::mutex collect_mutex;            // one taker of the engine's counts at a time
+    std::vector<offline_delta> offline;  // under collect_mutex
+    std::atomic<common::micros::rep> offline_interval_us{1'000'000};
+    void collect_offline(steady::time_point& next);
     std::atomic<steady::rep> last_heard{steady::now().time_since_epoch().count()};
 
     // The call to the master; the watchdog cancels it when the master stays quiet, so no
@@ -96,6 +108,7 @@ struct worker_agent::impl {
     std::thread watchdog;
     std::atomic<bool> shutting_down{false};
     std::atomic<bool> welcomed{false};  // read by the watchdog too
+    std::atomic<bool> serving{false};   // welcomed on a stream not yet closed: the agent takes the counts
     bool ended_by_master = false;  // the master closed the stream with OK: the run is over
     grpc::StatusCode last_status = grpc::StatusCode::OK;
     bool unsendable = false;  // a snapshot too large for the channel: the worker cannot go on
@@ -123,12 +136,14 @@ struct worker_agent::impl {
         hb.set_users(static_cast<std::uint32_t>(reported_users));
         hb.set_last_sequence(outbox.last_sequence());
         hb.set_requests_counted(outbox.requests_counted());
+        hb.set_merged_intervals(outbox.merged_intervals());
     }
     int current_users() {
         const auto s = current_session();
         return s ? s->users() : 0;
     }
-    bool send_unsent();
+    // What the outbox lets go now (`everything`: all, as last words); how many went, none on a failed write.
+    std::optional<std::size_t> send_unsent(bool everything = false);
     void stop_users(common::micros grace);
     // A stop in progress: the users end, requests in flight may finish until the deadline,
     // and the session goes on heartbeating and sending snapshots meanwhile (a stop that
@@ -147,9 +162,11 @@ struct worker_agent::impl {
 // Runs beside the agent thread, which may be blocked on the stream: cancels a stream whose
 // master went quiet and enforces the safety rule, whatever the agent thread is doing.
 void worker_agent::impl::watch() {
+    steady::time_point next_offline{};
     while (!shutting_down) {
         std::this_thread::sleep_for(50ms);
         stop_if_master_silent();
+        collect_offline(next_offline);
         if (stream) stream->cancel_if_quiet();
         // Stopped while still waiting for a master: nothing to send, so no reason to wait on.
         if (stream && stop_requested && !welcomed) stream->cancel();
@@ -174,6 +191,7 @@ bool worker_agent::impl::open_stream(common::micros wait_limit) {
 }
 
 void worker_agent::impl::close_stream() {
+    serving = false;
     const auto end = stream->close();
     ended_by_master = end.by_master;
     last_status = end.code;
@@ -187,20 +205,61 @@ bool worker_agent::impl::send_state(v1::StateChange::State state, const std::str
     return write(m);
 }
 
+namespace {
+
+std::int64_t unix_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
 void worker_agent::impl::collect() {
+    std::lock_guard lock(collect_mutex);
     const auto s = current_session();
+    // What was taken while cut off goes first, in order; a run that ended since is not this one's.
+    for (auto& o : offline) {
+        if (o.session != s) continue;
+        requests += o.delta.total_requests();
+        for (const auto& e : o.delta.endpoints) failures += e.failures;
+        outbox.add(std::move(o.delta), o.taken_ms, true);
+    }
+    offline.clear();
     if (!s) return;
     auto delta = s->take_delta();
     requests += delta.total_requests();
     for (const auto& e : delta.endpoints) failures += e.failures;
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch()).count();
-    outbox.add(std::move(delta), now_ms);
+    outbox.add(std::move(delta), unix_ms_now());
+}
+
+// The watchdog's: while no stream is welcomed, the engine's counts are taken at each aligned
+// boundary all the same (at most as many as the outbox keeps; past it they merge into the newest).
+void worker_agent::impl::collect_offline(steady::time_point& next) {
+    const common::micros interval{offline_interval_us.load()};
+    const auto now = steady::now();
+    if (serving || next == steady::time_point{}) {
+        next = next_aligned_snapshot(interval, worker_id);
+        return;
+    }
+    if (now < next) return;
+    next = next_aligned_snapshot(interval, worker_id);
+    std::lock_guard lock(collect_mutex);
+    if (serving) return;
+    const auto s = current_session();
+    if (!s) return;
+    auto delta = s->take_delta();
+    if (delta.empty()) return;
+    if (offline.size() >= options.max_unacked && !offline.empty() && offline.back().session == s) {
+        offline.back().delta.merge(delta);
+        offline.back().taken_ms = unix_ms_now();
+        return;
+    }
+    offline.push_back({s, std::move(delta), unix_ms_now()});
 }
 
 // Snapshots are encoded as they go; the newest of a batch carries the heartbeat (what the
 // worker has counted so far, its CPU and memory).
-bool worker_agent::impl::send_unsent() {
+std::optional<std::size_t> worker_agent::impl::send_unsent(bool everything) {
     return outbox.send_unsent([&](const outgoing_snapshot& s, bool last) {
         v1::WorkerMessage m;
         auto& snapshot = *m.mutable_snapshot();
@@ -219,7 +278,7 @@ bool worker_agent::impl::send_unsent() {
             return false;
         }
         return write(m);
-    });
+    }, everything, unix_ms_now());
 }
 
 void worker_agent::impl::stop_users(common::micros grace) {
@@ -268,6 +327,7 @@ void worker_agent::impl::await_stream_end(common::micros limit) {
 
 std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) {
     snapshot_interval = common::micros(std::max<std::uint32_t>(50, w.snapshot_interval_ms()) * 1000LL);
+    offline_interval_us = snapshot_interval.count();
     heartbeat_interval = common::micros(std::max<std::uint32_t>(50, w.heartbeat_interval_ms()) * 1000LL);
     auto current = current_session();
     if (!current || current->run_id() != w.run_id() || session_plan_revision != w.plan_revision()) {
@@ -299,6 +359,7 @@ std::optional<session_end> worker_agent::impl::on_welcome(const v1::Welcome& w) 
     }
     outbox.resend_after(w.acked_sequence());  // the master has not applied the rest: send again
     welcomed = true;
+    serving = true;
     if (!send_state(v1::StateChange::READY) || !send_unsent()) return session_end::broken;
     return std::nullopt;
 }
@@ -320,7 +381,7 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
             break;
         case v1::MasterMessage::kQuit: {
             stop_users(common::micros(0));
-            send_unsent();
+            send_unsent(true);
             v1::WorkerMessage bye;
             bye.mutable_goodbye()->set_reason("the master ended the run");
             write(bye);
@@ -329,6 +390,7 @@ std::optional<session_end> worker_agent::impl::handle(const v1::MasterMessage& m
         }
         case v1::MasterMessage::kAck:
             outbox.acknowledge(m.ack().sequence());
+            if (!send_unsent()) return session_end::broken;  // what waited for the link to catch up
             break;
         case v1::MasterMessage::kRefusal:
             spdlog::error("the master refused this worker: {}", m.refusal().reason());
@@ -352,9 +414,9 @@ session_end worker_agent::impl::serve() {
         if (welcomed && now >= next_snapshot) {
             next_snapshot += snapshot_interval;
             collect();
-            // The newest snapshot carries this interval's heartbeat.
-            if (outbox.has_unsent()) next_heartbeat = now + heartbeat_interval;
-            if (!send_unsent()) return drain();
+            const auto sent = send_unsent();
+            if (!sent) return drain();
+            if (*sent > 0) next_heartbeat = now + heartbeat_interval;  // the newest sent carried it
         }
         // A heartbeat of its own in an interval without a snapshot, and early when the user
         // count moved (spawn progress), so the master's figure is never an interval behind.
@@ -377,7 +439,7 @@ session_end worker_agent::impl::serve() {
             begin_stop(options.stop_grace);
         }
         if (stop_deadline && stop_finished()) {
-            const bool sent = send_unsent() && send_state(v1::StateChange::STOPPED);
+            const bool sent = send_unsent(true) && send_state(v1::StateChange::STOPPED);
             if (interrupting) {
                 v1::WorkerMessage bye;
                 bye.mutable_goodbye()->set_reason("interrupted");
@@ -405,6 +467,7 @@ std::optional<session_end> worker_agent::impl::handle_all(const std::deque<v1::M
 // before ending it (its quit, above all) may still be on the way to the inbox; handle it, so a
 // run that ended cleanly is not taken for a lost master.
 session_end worker_agent::impl::drain() {
+    serving = false;  // nothing more is sent on this stream: the watchdog takes the counts meanwhile
     const auto until = steady::now() + 1s;
     for (;;) {
         auto [batch, ended] = take_inbox(until);

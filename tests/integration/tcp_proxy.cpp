@@ -77,13 +77,36 @@ void tcp_proxy::accept_loop() {
 
 // Copies both ways until either side closes, then closes both; with a delay, what is read is
 // held until its time comes (order kept), and an end is passed on when what came before it is.
+// Each connection gets an equal share of the link, as TCP's congestion control shares one
+// between the flows on it.
+std::size_t tcp_proxy::take_budget(bucket& b, std::size_t want) {
+    const std::size_t rate = rate_;
+    if (rate == 0) return want;
+    std::size_t connections = 1;
+    {
+        std::lock_guard lock(mutex_);
+        connections = std::max<std::size_t>(1, open_.size() / 2);
+    }
+    const double share = static_cast<double>(rate) / static_cast<double>(connections);
+    const auto now = std::chrono::steady_clock::now();
+    // At most a tenth of a second's worth saved up: the link passes bytes evenly, not in bursts.
+    b.tokens = std::min(share / 10, b.tokens + std::chrono::duration<double>(now - b.filled).count() * share);
+    b.filled = now;
+    const auto granted = std::min(want, static_cast<std::size_t>(b.tokens));
+    b.tokens -= static_cast<double>(granted);
+    return granted;
+}
+
 void tcp_proxy::pump(int client, int server) {
     using clock = std::chrono::steady_clock;
     struct held {
         clock::time_point due;
         std::string bytes;  // empty: the end of that direction
     };
+    constexpr std::size_t max_held = 4096;  // read no more while this much waits (with a rate)
     std::deque<held> queues[2];  // [i]: read from fds[i], to be written to the other
+    std::size_t held_bytes[2] = {0, 0};
+    bucket budgets[2];
     char buffer[16384];
     pollfd fds[2] = {{client, POLLIN, 0}, {server, POLLIN, 0}};
     bool reading[2] = {true, true};
@@ -92,21 +115,39 @@ void tcp_proxy::pump(int client, int server) {
         int wait_ms = 100;
         for (const auto& q : queues)
             if (!q.empty())
-                wait_ms = std::min<int>(wait_ms, std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(q.front().due - now).count()));
-        for (int i = 0; i < 2; ++i) fds[i].events = reading[i] ? POLLIN : 0;
-        poll(fds, 2, wait_ms);
+                wait_ms = std::min<int>(wait_ms, std::max<long>(rate_ ? 5 : 0, std::chrono::duration_cast<std::chrono::milliseconds>(q.front().due - now).count()));
+        const int stalled = stalled_;
+        for (int i = 0; i < 2; ++i)
+            fds[i].events = reading[i] && !(stalled & (1 << i)) && (rate_ == 0 || held_bytes[i] < max_held) ? POLLIN : 0;
+        poll(fds, 2, stalled ? std::min(wait_ms, 20) : wait_ms);
+        // A closed end polls ready at once even while not read: no spinning on it while stalled.
+        if (stalled) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         now = clock::now();
         for (int i = 0; i < 2; ++i) {
-            if (!reading[i] || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-            const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+            if (!fds[i].events || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            const std::size_t room = rate_ ? std::min(sizeof buffer, max_held) : sizeof buffer;
+            const ssize_t n = read(fds[i].fd, buffer, room);
             queues[i].push_back({now + std::chrono::milliseconds(delay_ms_.load()), n > 0 ? std::string(buffer, n) : std::string()});
+            if (n > 0) held_bytes[i] += static_cast<std::size_t>(n);
             if (n <= 0) reading[i] = false;
         }
         for (int i = 0; i < 2 && open; ++i) {
+            if (stalled & (1 << i)) continue;  // held, the connection open
             while (open && !queues[i].empty() && queues[i].front().due <= now) {
-                const auto& h = queues[i].front();
-                if (h.bytes.empty() || write(fds[1 - i].fd, h.bytes.data(), h.bytes.size()) != static_cast<ssize_t>(h.bytes.size()))
+                auto& h = queues[i].front();
+                if (h.bytes.empty()) {
                     open = false;
+                    break;
+                }
+                const auto passing = take_budget(budgets[i], h.bytes.size());
+                if (passing == 0) break;
+                if (send(fds[1 - i].fd, h.bytes.data(), passing, MSG_NOSIGNAL) != static_cast<ssize_t>(passing)) open = false;
+                held_bytes[i] -= passing;
+                passed_[i] += passing;
+                if (passing < h.bytes.size()) {
+                    h.bytes.erase(0, passing);
+                    break;
+                }
                 queues[i].pop_front();
             }
         }

@@ -16,14 +16,15 @@ stats::stats_delta requests(std::uint64_t n) {
 }
 
 // Sends every unsent snapshot; the sequences and request counts it sent, in order.
-std::vector<std::pair<std::uint64_t, std::uint64_t>> send_all(snapshot_outbox& box, int fail_at = -1) {
+std::vector<std::pair<std::uint64_t, std::uint64_t>> send_all(snapshot_outbox& box, int fail_at = -1,
+                                                               std::int64_t now_ms = 0) {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> sent;
     int i = 0;
     box.send_unsent([&](const outgoing_snapshot& s, bool) {
         if (i++ == fail_at) return false;
         sent.emplace_back(s.sequence, s.delta.total_requests());
         return true;
-    });
+    }, false, now_ms);
     return sent;
 }
 
@@ -83,4 +84,74 @@ TEST_CASE("the newest snapshot of a batch is told it is the last", "[outbox]") {
         return true;
     });
     CHECK(lasts == std::vector<bool>{false, true});
+}
+
+TEST_CASE("a link behind: past max_in_flight unacknowledged, the next snapshot waits and later intervals merge into it",
+          "[outbox]") {
+    snapshot_outbox box(600, 2);
+    box.start_run(0);
+    box.add(requests(1), 1000);
+    box.add(requests(1), 2000);
+    CHECK(send_all(box).size() == 2);  // two in flight: the most
+    CHECK(box.in_flight() == 2);
+    box.add(requests(3), 3000);
+    CHECK(send_all(box).empty());  // waits for an acknowledgement
+    box.add(requests(4), 4000);    // merged into the one waiting
+    box.add(requests(5), 5000);
+    CHECK(box.kept() == 3);
+    CHECK(box.merged_intervals() == 2);
+    box.acknowledge(2);
+    std::vector<std::int64_t> covered;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> sent;
+    box.send_unsent([&](const outgoing_snapshot& s, bool) {
+        sent.emplace_back(s.sequence, s.delta.total_requests());
+        covered.push_back(s.covered_until_ms);
+        return true;
+    });
+    CHECK(sent == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{3, 12}});
+    CHECK(covered == std::vector<std::int64_t>{5000});  // it covers up to the last interval merged into it
+    CHECK(box.requests_counted() == 14);
+}
+
+TEST_CASE("after a reconnect the resends go at most max_in_flight at a time, a stopping worker's all at once",
+          "[outbox]") {
+    snapshot_outbox box(600, 2);
+    box.start_run(0);
+    for (int i = 1; i <= 4; ++i) box.add(requests(1), i * 1000);  // cut off: nothing sent
+    box.resend_after(0);
+    CHECK(send_all(box) == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 1}, {2, 1}});
+    box.acknowledge(2);
+    CHECK(send_all(box) == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{3, 1}, {4, 1}});
+    CHECK(box.merged_intervals() == 0);  // each kept its own span
+    box.add(requests(1), 5000);
+    box.add(requests(1), 6000);  // behind: merged into 5
+    CHECK(box.merged_intervals() == 1);
+    // A stopping worker's last words: everything, whatever is in flight.
+    std::vector<std::uint64_t> sequences;
+    box.send_unsent([&](const outgoing_snapshot& s, bool) {
+        sequences.push_back(s.sequence);
+        return true;
+    }, true);
+    CHECK(sequences == std::vector<std::uint64_t>{5});
+    CHECK(box.in_flight() == 3);
+}
+
+TEST_CASE("a link behind by time: a snapshot unacknowledged 2.5 s after it was sent holds the next back", "[outbox]") {
+    snapshot_outbox box(600, 8);
+    box.start_run(0);
+    for (int i = 1; i <= 3; ++i) {
+        box.add(requests(1), i * 1000);
+        CHECK(send_all(box, -1, i * 1000).size() == 1);  // each goes at once: none acknowledged yet, none long
+    }
+    box.add(requests(1), 3500);
+    CHECK(send_all(box, -1, 3500).empty());  // snapshot 1, sent at 1 s, still unacknowledged at 3.5 s
+    box.add(requests(2), 4500);              // merged into the one held back
+    CHECK(box.merged_intervals() == 1);
+    box.acknowledge(3);
+    CHECK(send_all(box, -1, 4600) == std::vector<std::pair<std::uint64_t, std::uint64_t>>{{4, 3}});
+    // Counts taken while no master heard the worker keep their own snapshots, behind or not.
+    box.add(requests(1), 9000, true);
+    box.add(requests(1), 9000, true);
+    CHECK(box.merged_intervals() == 1);
+    CHECK(box.kept() == 3);
 }
