@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -107,6 +108,65 @@ TEST_CASE("master, two workers and the target on four hosts", "[multihost]") {
     REQUIRE(result["workers"].size() == 2);
     for (const auto& w : result["workers"]) CHECK(w["requests"].get<std::uint64_t>() > 0);
     CHECK(master.err().find("joined from ipv4:10.77.77.3") != std::string::npos);  // real addresses
+}
+
+TEST_CASE("a worker on a link that drops 45 % of its packets to the master: what happened to its link is in the result, no count lost in silence",
+          "[multihost]") {
+    test_network net;
+    const auto target_ns = net.add_host("t", 10);
+    const auto master_ns = net.add_host("m", 20);
+    const auto worker_ns = net.add_host("1", 31);
+    // Nearly every second packet between the worker and the master is lost: TCP retransmits,
+    // backing off. (The target's link stays whole, so that what it served is what was counted.)
+    for (const std::string rule : {"INPUT -s 10.77.77.20", "OUTPUT -d 10.77.77.20"})
+        REQUIRE(std::system(("ip netns exec " + worker_ns + " iptables -A " + rule +
+                             " -m statistic --mode random --probability 0.45 -j DROP").c_str()) == 0);
+    temp_dir dir;
+    write_file(dir.file("s.yaml"), "host: http://10.77.77.10:8080\nuser_classes:\n  - wait_time: {constant: 50ms}\n"
+                                   "    tasks: [{path: /ok}]\n");
+    child_process target(in_ns(target_ns, {DEMO_TARGET_BIN, "--host", "10.77.77.10", "--port", "8080"}));
+    REQUIRE(target.wait_for_output("listening on 10.77.77.10:8080", 10s));
+    child_process master(in_ns(master_ns, {STAMPEDE_BIN, "master", "--headless", "-f", dir.file("s.yaml"), "--bind",
+                                           "10.77.77.20:5557", "--token", "lossy", "--expect-workers", "1", "-u", "2",
+                                           "-r", "100", "-t", "20s", "--expect-workers-max-wait", "60s", "--json",
+                                           dir.file("r.json")}));
+    REQUIRE(master.wait_for_output("Waiting for 1 worker(s)", 10s));
+    child_process worker(in_ns(worker_ns, {STAMPEDE_BIN, "worker", "--master", "10.77.77.20:5557", "--threads", "1",
+                                           "--name", "lossy", "--token", "lossy"}));
+    const auto code = master.wait(150s);
+    worker.send(SIGINT);
+    worker.wait(20s);
+    INFO(master.out() << master.err() << worker.err());
+    REQUIRE((code == 0 || code == 4));
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    REQUIRE(result["workers"].size() == 1);
+    const auto& link = result["workers"][0]["link"];
+    INFO(link.dump());
+    std::size_t lost = 0, back = 0;
+    for (const auto& e : result["events"]) {
+        lost += e["type"] == "worker_lost";
+        back += e["type"] == "worker_reconnected";
+    }
+    // Each time it was taken for lost, and came back, is counted with the silence that did it.
+    CHECK(link["lost"].get<std::size_t>() == lost);
+    CHECK(link["rejoined"].get<std::size_t>() == back);
+    if (lost > 0) {
+        CHECK(link["longest_silence"].get<double>() >= link["lost_after"].get<double>());
+        CHECK(link["summary"].get<std::string>().find("taken for lost") != std::string::npos);
+        CHECK(master.out().find("Workers' links to the master:") != std::string::npos);
+    }
+    // Whatever the loss did, the result says what is missing: complete and exact, or a gap.
+    child_process stats(in_ns(target_ns, {"/bin/bash", "-c",
+        "exec 3<>/dev/tcp/10.77.77.10/8080; printf 'GET /__stats HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3"}));
+    REQUIRE(stats.wait(10s) == 0);
+    const auto response = stats.out();
+    const auto served = json::parse(response.substr(response.find("\r\n\r\n") + 4))["served"].get<std::uint64_t>();
+    const auto counted = result["totals"]["requests"].get<std::uint64_t>();
+    CHECK(counted > 0);
+    if (result["complete"] == true && result["data_gaps"].empty())
+        CHECK(counted + result["cancelled_requests"].get<std::uint64_t>() == served);
+    else CHECK_FALSE(result["data_gaps"].empty());
+    CHECK((code == 0) == (result["complete"] == true));
 }
 
 int main(int argc, char* argv[]) {
