@@ -429,6 +429,7 @@ const StampedeReport = (() => {
       { key: "threads", label: "threads" }, { key: "requests", label: "requests", format: (v) => num(v, 0) },
       { key: "failures", label: "failures", format: (v) => num(v, 0) }, { key: "max_cpu_percent", label: "max CPU %", format: (v) => num(v, 1) },
       { key: "rss_bytes", label: "memory MB", format: (v) => num(v / 1048576, 1) },
+      { key: "link", label: "link to the master", text: true, value: (r) => (r.link && r.link.summary) || "held up" },
     ], workers, "workers") : empty("No worker joined."));
 
     const gaps = d.data_gaps || [];

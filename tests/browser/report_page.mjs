@@ -91,8 +91,10 @@ user_classes:
   assert.deepEqual(verdicts, result.thresholds.map((t) => (t.passed ? "passed" : "failed")));
   const failures = await page.$$eval("#table-errors tbody tr", (trs) => trs.length);
   assert.equal(failures, result.errors.length);
-  const workers = await page.$$eval("#table-workers tbody tr", (trs) => trs.length);
-  assert.equal(workers, 2);
+  const workers = await page.$$eval("#table-workers tbody tr", (trs) => trs.map((tr) => tr.lastChild.textContent));
+  assert.equal(workers.length, 2);
+  // Each worker's link to the master, as the result says it held up.
+  assert.deepEqual(workers, result.workers.map((w) => w.link.summary || "held up"));
   await page.screenshot({ path: join(screenshots, "report.png"), fullPage: true });
 
   // Sorting: by requests, the busiest row first (the aggregate), then the other way.
