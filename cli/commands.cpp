@@ -16,7 +16,7 @@
 
 #include <iostream>
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 #include "common/text_file.hpp"
 #include "master/console_reporter.hpp"
 #include "master/csv_reporter.hpp"

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 #include "scenario/template.hpp"
 
 using namespace stampede;

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 using namespace stampede;
 

@@ -8,7 +8,7 @@
 
 #include "scenario/request_text.hpp"
 #include "scenario/template.hpp"
-#include "tests/scenario/fake_template_scope.hpp"
+#include "scenario/testing/fake_template_scope.hpp"
 
 using namespace stampede;
 using namespace stampede::lang;

@@ -1,6 +1,6 @@
 #include "proto/control_transport.hpp"
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 #include <grpcpp/grpcpp.h>
 

@@ -1,7 +1,7 @@
 #include "scenario/run_plan.hpp"
 
 #include "common/text_file.hpp"
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 namespace stampede::lang {
 

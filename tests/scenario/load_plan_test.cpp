@@ -2,7 +2,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 using namespace stampede::common;
 using namespace stampede::lang;

@@ -4,7 +4,7 @@
 #include <regex>
 #include <set>
 
-#include "tests/scenario/fake_template_scope.hpp"
+#include "scenario/testing/fake_template_scope.hpp"
 
 using namespace stampede::lang;
 using stampede::lang::testing::fake_template_scope;

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <thread>
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 #include "worker/user_scheduler.hpp"
 
 using namespace stampede;

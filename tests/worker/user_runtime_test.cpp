@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
 

@@ -1,7 +1,7 @@
 // WebSocket steps in a scenario: what each action takes, and what is refused where it is written.
 #include <catch2/catch.hpp>
 
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 using namespace stampede::lang;
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "scenario/step_loader.hpp"
+#include "scenario/loader/step_loader.hpp"
 
 namespace stampede::lang::detail {
 

@@ -1,4 +1,4 @@
-#include "scenario/check_loader.hpp"
+#include "scenario/loader/check_loader.hpp"
 
 #include "scenario/response_checks.hpp"
 

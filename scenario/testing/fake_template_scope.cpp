@@ -1,17 +1,13 @@
-#pragma once
-// The names a template may use in the template tests and the template fuzz target: two
-// variables (job_id, note), a data set `queries` with columns query and complexity, and one
-// environment variable, API_KEY.
+#include "scenario/testing/fake_template_scope.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "scenario/template.hpp"
-
 namespace stampede::lang::testing {
 
-inline template_scope fake_template_scope() {
+template_scope fake_template_scope() {
     template_scope scope;
     scope.variable = [](std::string_view name) -> std::optional<std::uint32_t> {
         if (name == "job_id") return 0;

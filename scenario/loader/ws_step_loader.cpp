@@ -2,7 +2,7 @@
 // takes. Part of the step reader (step_loader.hpp).
 #include <algorithm>
 
-#include "scenario/step_loader.hpp"
+#include "scenario/loader/step_loader.hpp"
 
 namespace stampede::lang::detail {
 

@@ -7,15 +7,10 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "scenario/diagnostic.hpp"
 #include "scenario/scenario.hpp"
 
 namespace stampede::lang {
-
-struct diagnostic {
-    int line = 0;    // 1-based
-    int column = 0;  // 1-based
-    std::string message;
-};
 
 struct scenario_load_result {
     std::optional<scenario> value;  // set only when problems is empty

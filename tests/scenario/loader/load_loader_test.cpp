@@ -1,10 +1,10 @@
 // Load shapes as scenarios write them: stages, staircases, and how profiles and flags replace them.
-#include "scenario/load_loader.hpp"
+#include "scenario/loader/load_loader.hpp"
 
 #include <catch2/catch.hpp>
 
 #include "scenario/load_plan.hpp"
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 using namespace stampede::common;
 using namespace stampede::lang;

@@ -1,4 +1,4 @@
-#include "scenario/threshold_loader.hpp"
+#include "scenario/loader/threshold_loader.hpp"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #pragma once
 // Reads what a step asks of its response: checks (one subject each, with its predicate) and
 // extractions into variables. Part of the scenario loader; see yaml_reader.hpp.
-#include "scenario/yaml_reader.hpp"
+#include "scenario/loader/yaml_reader.hpp"
 
 namespace stampede::lang::detail {
 

@@ -1,4 +1,4 @@
-#include "scenario/yaml_reader.hpp"
+#include "scenario/loader/yaml_reader.hpp"
 
 #include "scenario/request_text.hpp"
 

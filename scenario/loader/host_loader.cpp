@@ -1,4 +1,4 @@
-#include "scenario/host_loader.hpp"
+#include "scenario/loader/host_loader.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // Reads a load (the file's `load`, or a profile): users, a spawn rate and a run time, or a
 // shape: a list of stages, or a staircase read into stages; and the conditions that stop it. Part of the scenario loader; see
 // yaml_reader.hpp.
-#include "scenario/threshold_loader.hpp"
+#include "scenario/loader/threshold_loader.hpp"
 
 namespace stampede::lang::detail {
 

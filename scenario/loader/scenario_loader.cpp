@@ -1,4 +1,4 @@
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,9 +7,9 @@
 #include <yaml-cpp/depthguard.h>
 
 #include "common/text_similarity.hpp"
-#include "scenario/host_loader.hpp"
-#include "scenario/load_loader.hpp"
-#include "scenario/step_loader.hpp"
+#include "scenario/loader/host_loader.hpp"
+#include "scenario/loader/load_loader.hpp"
+#include "scenario/loader/step_loader.hpp"
 #include "common/text_file.hpp"
 #include "common/utf8.hpp"
 

@@ -1,4 +1,4 @@
-#include "scenario/load_loader.hpp"
+#include "scenario/loader/load_loader.hpp"
 
 #include <cmath>
 

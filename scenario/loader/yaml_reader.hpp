@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "scenario/diagnostic.hpp"
 #include "scenario/scenario.hpp"
-#include "scenario/scenario_loader.hpp"
 
 namespace stampede::lang::detail {
 

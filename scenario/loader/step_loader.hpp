@@ -1,7 +1,7 @@
 #pragma once
 // Reads what a user does: tasks, steps (one request each) and JSON-RPC envelopes; a step's
 // checks and extractions through check_reader. Part of the scenario loader; see yaml_reader.hpp.
-#include "scenario/check_loader.hpp"
+#include "scenario/loader/check_loader.hpp"
 
 namespace stampede::lang::detail {
 

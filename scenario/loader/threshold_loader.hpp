@@ -2,7 +2,7 @@
 // Reads pass/fail targets (`thresholds`) and the conditions that end a run (`stop_when`):
 // each the text of a condition, or a map with its scope and how it is judged while the run
 // goes. Part of the scenario loader; see yaml_reader.hpp.
-#include "scenario/yaml_reader.hpp"
+#include "scenario/loader/yaml_reader.hpp"
 
 namespace stampede::lang::detail {
 

@@ -1,4 +1,4 @@
-#include "scenario/scenario_loader.hpp"
+#include "scenario/loader/scenario_loader.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

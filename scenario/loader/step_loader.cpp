@@ -1,9 +1,9 @@
-#include "scenario/step_loader.hpp"
+#include "scenario/loader/step_loader.hpp"
 
 #include <algorithm>
 #include <sstream>
 
-#include "scenario/host_loader.hpp"
+#include "scenario/loader/host_loader.hpp"
 
 namespace stampede::lang::detail {
 

@@ -2,7 +2,7 @@
 // Reads the hosts a scenario sends to: `host` (the default), `hosts` (named ones: a base URL,
 // or {url, headers, tls}) and `tls` (the default host's TLS settings, and every named host's
 // unless it sets its own). Part of the scenario loader; see yaml_reader.hpp.
-#include "scenario/yaml_reader.hpp"
+#include "scenario/loader/yaml_reader.hpp"
 
 namespace stampede::lang::detail {
 
