@@ -34,7 +34,7 @@ constexpr std::size_t max_reason_bytes = 8192;  // a loader's report of several 
 cluster::cluster(cluster_config config)
     : config_(std::move(config)),
       encoded_plan_(std::make_unique<v1::RunPlan>()),
-      pending_(config_.endpoint_count, config_.check_count, config_.class_count) {
+      intake_(config_.endpoint_count, config_.check_count, config_.class_count, config_.snapshot_interval) {
     wire::encode_run_plan(config_.plan, *encoded_plan_);
     class_totals_.assign(config_.class_count, 0);
     heartbeat_ = std::thread([this] { heartbeat_loop(); });
@@ -130,9 +130,9 @@ void cluster::on_hello(worker_link& link, const v1::Hello& hello) {
         attach(*slot, nullptr);
     }
     auto& w = *slot;
-    w.quiet_limit = quiet_limit_for(hello.master_timeout_ms());
+    w.quiet_limit = quiet_limit_for(liveness(), hello.master_timeout_ms());
     w.master_timeout = std::chrono::milliseconds(hello.master_timeout_ms());
-    w.lost_after = lost_after_for(hello.master_timeout_ms());
+    w.lost_after = lost_after_for(liveness(), hello.master_timeout_ms());
     w.name = common::shortened_utf8(hello.name(), max_name_bytes);
     w.machine = common::shortened_utf8(hello.machine(), max_name_bytes);
     // Users are spread by threads: a worker announcing two billion would take them all.
@@ -250,7 +250,7 @@ void cluster::handle_snapshot(worker& w, const v1::WorkerMessage& message) {
     // waits, and the next snapshot or a tick sends it.
     const auto now = steady::now();
     if (stopping_ || w.applied_sequence >= w.acked_sequence + acks_at_most_every ||
-        speak_due(w, now + config_.snapshot_interval))
+        speak_due(liveness(), w, now + config_.snapshot_interval))
         send_ack(w, now);
 }
 
@@ -274,39 +274,19 @@ common::status cluster::admit_snapshot(worker& w, const v1::Snapshot& snapshot) 
     const wire::snapshot_counts allowance{max_worker_requests - w.requests, max_worker_requests - w.failures,
                                           max_worker_counts - w.bytes, max_worker_counts - w.other_counts};
     const auto now = wall_clock::now();
-    const auto covered = covered_by(snapshot, now);
-    // A snapshot whose counts end in a row the run loop has already taken (a resend after the
-    // worker was cut off) is kept apart, to be placed in that row rather than in the next.
-    const bool late = closed_until_ && covered < *closed_until_ + config_.snapshot_interval / 5;
-    stats::stats_delta late_delta;
-    if (late) late_delta = stats::stats_delta(config_.endpoint_count, config_.check_count, config_.class_count);
-    if (auto merged = wire::merge_snapshot(snapshot, config_.endpoint_count, late ? late_delta : pending_, scratch_, allowance);
-        !merged)
-        return merged;
-    const auto& c = scratch_.counts;
+    auto admitted = intake_.admit(w.id, snapshot, allowance, now);
+    if (!admitted) return common::fail(admitted.error());
+    const auto& c = admitted->counts;
     w.requests += c.requests;
     w.failures += c.failures;
     w.bytes += c.bytes;
     w.other_counts += c.others;
     w.last_snapshot_requests = c.requests;
     w.last_applied_wall = now;
-    w.last_covered_wall = covered;
-    w.link_history.longest_delay_s = std::max(w.link_history.longest_delay_s, std::chrono::duration<double>(now - covered).count());
-    if (late) {
-        if (!late_delta.empty()) late_.push_back({w.id, covered, std::move(late_delta)});
-        return {};
-    }
-    if (!pending_covered_until_ || covered > *pending_covered_until_) pending_covered_until_ = covered;
+    w.last_covered_wall = admitted->covered_until;
+    w.link_history.longest_delay_s =
+        std::max(w.link_history.longest_delay_s, std::chrono::duration<double>(now - admitted->covered_until).count());
     return {};
-}
-
-// What a snapshot's counts cover, as the worker says: a resend arrives late but covers what it
-// did. A time the worker cannot have taken yet (its clock ahead of ours) is read as now.
-wall_clock::time_point cluster::covered_by(const v1::Snapshot& snapshot, wall_clock::time_point now) const {
-    if (snapshot.covered_until_ms() <= 0) return now;
-    const wall_clock::time_point said{
-        std::chrono::duration_cast<wall_clock::duration>(std::chrono::milliseconds(snapshot.covered_until_ms()))};
-    return said < now ? said : now;
 }
 
 // Acknowledgements are cumulative, so one may wait until the worker is due to hear from the
@@ -321,41 +301,6 @@ void cluster::send_ack(worker& w, steady::time_point now) {
     w.last_sent = now;
     w.last_sent_wall = wall_clock::now();
     w.ack_owed = false;
-}
-
-// Due when waiting from `at` for one more tick of the heartbeat loop could leave the worker
-// longer than its quiet limit without a word.
-bool cluster::speak_due(const worker& w, steady::time_point at) const {
-    return at - w.last_sent + pacing_tick() >= w.quiet_limit;
-}
-
-// A worker stops its users after its master timeout without a word from the master (the
-// hello says how long): speak at least every half of it, so that a word delayed by as much
-// again still arrives in time; and at least every 2.5 s, which keeps the worker's resend
-// buffer short. A worker that does not say gets a word each half heartbeat interval.
-steady::duration cluster::quiet_limit_for(std::uint32_t master_timeout_ms) const {
-    if (master_timeout_ms == 0) return config_.heartbeat_interval / 2;
-    const auto limit = std::chrono::milliseconds(master_timeout_ms) / 2;
-    return std::clamp<steady::duration>(limit, 2 * pacing_tick(), 2500ms);
-}
-
-// A worker hears its master at least every quiet limit and stops its users after its master
-// timeout of silence; the master last heard it at most a snapshot interval before the link
-// broke. Taken for lost only after its timeout, that interval and a margin for the watchdog and
-// the clocks, it has stopped its users before they are given to others: none runs twice. A
-// worker that does not say its timeout is judged by --heartbeat-timeout alone; one that says more
-// than 30 s is not waited for past that (its users may then run twice for the rest).
-steady::duration cluster::lost_after_for(std::uint32_t master_timeout_ms) const {
-    const steady::duration heartbeat = config_.heartbeat_timeout;
-    if (master_timeout_ms == 0) return heartbeat;
-    // A worker's users are not held back longer than this for it, whatever timeout it says.
-    constexpr std::uint32_t longest_wait_ms = 30'000;
-    return std::max(heartbeat, steady::duration(std::chrono::milliseconds(std::min(master_timeout_ms, longest_wait_ms))) +
-                                   steady::duration(config_.snapshot_interval) + 500ms);
-}
-
-steady::duration cluster::pacing_tick() const {
-    return std::min<steady::duration>(config_.heartbeat_interval, 250ms);
 }
 
 void cluster::handle_state(worker& w, const v1::WorkerMessage& message) {
@@ -463,7 +408,7 @@ void cluster::replan(lang::run_plan plan, std::size_t class_count) {
     encoded_plan_->Clear();
     wire::encode_run_plan(config_.plan, *encoded_plan_);
     ++plan_revision_;
-    pending_ = stats::stats_delta(config_.endpoint_count, config_.check_count, config_.class_count);
+    intake_.reshape(config_.class_count);
     class_totals_.assign(config_.class_count, 0);
     for (const auto& id : join_order_) {
         auto& w = *workers_.at(id);
@@ -495,54 +440,34 @@ stats::stats_delta cluster::take_delta() {
 
 stats::stats_delta cluster::take_delta(std::optional<wall_clock::time_point>& covered_until) {
     std::lock_guard lock(mutex_);
-    stats::stats_delta out(config_.endpoint_count, config_.check_count, config_.class_count);
-    std::swap(out, pending_);
-    covered_until = std::exchange(pending_covered_until_, std::nullopt);
-    return out;
+    return intake_.take(covered_until);
 }
 
 taken_interval cluster::take_interval(wall_clock::time_point due) {
     taken_interval out;
     out.delta = take_delta(out.covered_until);
     std::lock_guard lock(mutex_);
-    out.late = std::exchange(late_, {});
+    out.late = intake_.take_late();
     out.in_flight = counts_in_flight(due);
     return out;
 }
 
 void cluster::close_interval(wall_clock::time_point row_end) {
     std::lock_guard lock(mutex_);
-    if (!closed_until_ || row_end > *closed_until_) closed_until_ = row_end;
+    intake_.close(row_end);
 }
 
-// The span of counts that should have arrived by `due` and have not: a running worker whose
-// snapshot for the interval is more than half an interval overdue (from where its last one
-// ended until now), or a lost one that counted after its last snapshot that arrived (until its
-// own master timeout stopped its users). None when every count made is in.
-std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> cluster::counts_in_flight(
-    wall_clock::time_point due) const {
-    std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> span;
+// The span of every worker's counts that should have arrived by `due` and have not (see
+// worker_liveness); none when every count made is in.
+std::optional<time_span> cluster::counts_in_flight(wall_clock::time_point due) const {
+    std::optional<time_span> span;
     const auto now = wall_clock::now();
-    auto widen = [&](wall_clock::time_point from, wall_clock::time_point to) {
-        if (to <= from) return;
-        if (!span) span.emplace(from, to);
-        span->first = std::min(span->first, from);
-        span->second = std::max(span->second, to);
-    };
-    for (const auto& [id, entry] : workers_) {
-        const auto& w = *entry;
-        // Everything it made had arrived by here (its counts end there, or it said it had made
-        // no more); nothing made, nothing due.
-        auto in = w.last_covered_wall;
-        if (w.all_in_wall && (!in || *w.all_in_wall > *in)) in = w.all_in_wall;
-        if (!in) continue;
-        const bool overdue = w.reported_sequence > w.applied_sequence &&
-                             (!w.last_covered_wall || *w.last_covered_wall < due - config_.snapshot_interval / 2);
-        const bool silent = w.last_seen_wall < due - config_.snapshot_interval;
-        if (w.state == worker_state::running && (overdue || silent))
-            widen(*in, now);
-        else if (w.state == worker_state::lost && w.master_timeout.count() > 0 && w.last_sent_wall != wall_clock::time_point{})
-            widen(*in, std::min(now, w.last_sent_wall + std::chrono::duration_cast<wall_clock::duration>(w.master_timeout)));
+    for (const auto& [id, w] : workers_) {
+        const auto one = master::counts_in_flight(*w, due, config_.snapshot_interval, now);
+        if (!one) continue;
+        if (!span) span = one;
+        span->first = std::min(span->first, one->first);
+        span->second = std::max(span->second, one->second);
     }
     return span;
 }
@@ -567,18 +492,18 @@ cluster_status cluster::status() {
 
 void cluster::heartbeat_loop() {
     std::unique_lock lock(mutex_);
-    auto next = steady::now() + pacing_tick();
+    auto next = steady::now() + pacing_tick(liveness());
     while (!shutdown_) {
         if (shutdown_requested_.wait_until(lock, next, [&] { return shutdown_; })) break;
-        forgive_own_stall(steady::now() - (next - pacing_tick()));
-        next = std::max(next + pacing_tick(), steady::now());
+        forgive_own_stall(steady::now() - (next - pacing_tick(liveness())));
+        next = std::max(next + pacing_tick(liveness()), steady::now());
         // Workers stop their users when the master goes quiet: each hears from us within its
         // quiet limit, an acknowledgement if one is owed, else a ping.
         v1::MasterMessage ping;
         ping.mutable_ping();
         const auto now = steady::now();
         for (auto& [id, w] : workers_) {
-            if (!w->link || !speak_due(*w, now)) continue;
+            if (!w->link || !speak_due(liveness(), *w, now)) continue;
             if (w->ack_owed) {
                 send_ack(*w, now);
                 continue;
@@ -595,7 +520,7 @@ void cluster::heartbeat_loop() {
 // time: the silence is its own, so no worker is judged by it. Each gets a fresh timeout,
 // counted from now, to be heard from again.
 void cluster::forgive_own_stall(steady::duration since_last_tick) {
-    const auto stalled = since_last_tick - pacing_tick();
+    const auto stalled = since_last_tick - pacing_tick(liveness());
     if (stalled < std::max<steady::duration>(config_.heartbeat_timeout / 3, 500ms)) return;
     const auto now = steady::now();
     const auto length = common::format_duration(std::chrono::duration_cast<common::micros>(stalled));

@@ -17,8 +17,10 @@
 #include "proto/snapshot_codec.hpp"
 #include "scenario/run_plan.hpp"
 #include "stats/stats_delta.hpp"
+#include "master/interval_intake.hpp"
 #include "master/run_result.hpp"
 #include "master/worker_entry.hpp"
+#include "master/worker_liveness.hpp"
 #include "master/worker_dispatch.hpp"
 
 namespace stampede::v1 {
@@ -86,14 +88,6 @@ struct cluster_status {
     std::vector<worker_sample> workers;  // every worker the run has seen, in the order they joined
 };
 
-// Counts that arrived after the row they belong to was taken (a worker's resend after it was cut
-// off): kept apart with the time they end, to be placed in that row.
-struct late_counts {
-    std::string worker_id;
-    wall_clock::time_point covered_until;
-    stats::stats_delta delta;
-};
-
 // What a tick takes: the interval's counts, the latest time they say they end, the late ones, and
 // the span of counts that should be in by now but are not (a worker silent past its snapshot, or
 // lost with counts made that never arrived).
@@ -101,7 +95,7 @@ struct taken_interval {
     stats::stats_delta delta;
     std::optional<wall_clock::time_point> covered_until;
     std::vector<late_counts> late;
-    std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> in_flight;
+    std::optional<time_span> in_flight;
 };
 
 class cluster {
@@ -152,9 +146,7 @@ private:
     void forgive_own_stall(std::chrono::steady_clock::duration since_last_tick);
     void handle_snapshot(worker& w, const v1::WorkerMessage& message);
     common::status admit_snapshot(worker& w, const v1::Snapshot& snapshot);
-    wall_clock::time_point covered_by(const v1::Snapshot& snapshot, wall_clock::time_point now) const;
-    std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>> counts_in_flight(
-        wall_clock::time_point due) const;
+    std::optional<time_span> counts_in_flight(wall_clock::time_point due) const;
     void refuse_snapshot(worker& w, std::uint64_t sequence, const std::string& reason);
     void ignore(worker& w, const std::string& what);
     void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
@@ -164,10 +156,9 @@ private:
     void welcome(worker& w, worker_link& link);
     void rebalance_locked();
     void send_ack(worker& w, std::chrono::steady_clock::time_point now);
-    bool speak_due(const worker& w, std::chrono::steady_clock::time_point at) const;
-    std::chrono::steady_clock::duration quiet_limit_for(std::uint32_t master_timeout_ms) const;
-    std::chrono::steady_clock::duration lost_after_for(std::uint32_t master_timeout_ms) const;
-    std::chrono::steady_clock::duration pacing_tick() const;
+    liveness_config liveness() const {
+        return {config_.heartbeat_interval, config_.heartbeat_timeout, config_.snapshot_interval};
+    }
     void event(event_kind kind, const worker& w, const std::string& detail = {});
     worker* find(worker_link& link);
     void attach(worker& w, worker_link* link);
@@ -183,12 +174,8 @@ private:
     std::condition_variable shutdown_requested_;  // the heartbeat loop's sleep; only shutdown cuts it short
     std::map<std::string, std::unique_ptr<worker>> workers_;  // by worker id
     std::unordered_map<const worker_link*, worker*> by_link_;  // the stream each worker is on
-    wire::snapshot_scratch scratch_;
     std::vector<std::string> join_order_;
-    stats::stats_delta pending_;
-    std::optional<wall_clock::time_point> pending_covered_until_;  // the latest end the pending snapshots said
-    std::vector<late_counts> late_;                    // snapshots for rows already taken
-    std::optional<wall_clock::time_point> closed_until_;  // where the taken rows end
+    interval_intake intake_;
     std::vector<int> class_totals_;
     double spawn_rate_ = 1.0;
     std::chrono::steady_clock::time_point arrivals_origin_{};  // when the run's first assignment went out
