@@ -6,7 +6,7 @@
 
 #include "scenario/load_plan.hpp"
 #include "master/comparison.hpp"
-#include "master/coordinator_service.hpp"
+#include "proto/coordinator_server.hpp"
 #include "master/run_controller.hpp"
 #include "worker/worker_agent.hpp"
 
@@ -52,7 +52,7 @@ struct run_command_options {
     std::string expect_workers_max_wait = "0";
     std::string heartbeat_timeout = "3s";
     std::string token;
-    master::tls_files tls;
+    wire::tls_files tls;
     bool allow_unauthenticated = false;  // listen beyond loopback without a token or --web-auth
 };
 

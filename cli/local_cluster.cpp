@@ -11,7 +11,7 @@ namespace {
 
 class agents final : public master::local_workers {
 public:
-    agents(std::shared_ptr<grpc::Channel> channel, int count, int threads, const std::string& token) {
+    agents(std::shared_ptr<wire::master_channel> channel, int count, int threads, const std::string& token) {
         const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
         for (int i = 0; i < count; ++i) {
             worker::agent_options a;
@@ -35,7 +35,7 @@ private:
 }  // namespace
 
 master::local_workers_factory local_worker_agents(int count, int threads, const std::string& token) {
-    return [=](std::shared_ptr<grpc::Channel> channel) -> std::unique_ptr<master::local_workers> {
+    return [=](std::shared_ptr<wire::master_channel> channel) -> std::unique_ptr<master::local_workers> {
         return std::make_unique<agents>(std::move(channel), count, threads, token);
     };
 }

@@ -1,5 +1,5 @@
 // The master's handling of anything workers may send: hellos and worker messages built from
-// raw bytes by the generated protobuf code, on two streams, interleaved with the start and
+// raw bytes by the generated protobuf code and decoded by the wire's codec, on two streams, interleaved with the start and
 // with disconnects. The input is a list of operations: one byte (what, and on which stream),
 // two bytes of length, then the message's bytes. Whatever arrives, the cluster stays whole: no
 // crash, and no worker's counts beyond what any real worker could send.
@@ -11,6 +11,7 @@
 #include "fuzz/fuzz_bytes.hpp"
 #include "master/cluster.hpp"
 #include "master/run_result.hpp"
+#include "proto/message_codec.hpp"
 #include "proto/protocol.hpp"
 #include "stampede/v1/cluster.pb.h"
 
@@ -21,7 +22,7 @@ namespace {
 
 class quiet_link final : public worker_link {
 public:
-    void send(const v1::MasterMessage&) override { ++sent; }
+    void send(const wire::master_message&) override { ++sent; }
     void close(bool) override { closed = true; }
     std::string peer() const override { return "fuzz"; }
     std::atomic<int> sent{0};
@@ -39,15 +40,14 @@ cluster_config fuzz_config() {
     return c;
 }
 
-v1::Hello default_hello(int stream) {
-    v1::Hello h;
-    h.set_protocol_version(wire::protocol_version);
-    h.set_stampede_version(STAMPEDE_VERSION);
-    h.set_worker_id("w" + std::to_string(stream));
-    h.set_name("w" + std::to_string(stream));
-    h.set_threads(1);
-    h.set_token("secret");
-    h.set_master_timeout_ms(5000);
+wire::hello default_hello(int stream) {
+    wire::hello h;
+    h.protocol_version = wire::protocol_version;
+    h.stampede_version = STAMPEDE_VERSION;
+    h.worker_id = h.name = "w" + std::to_string(stream);
+    h.threads = 1;
+    h.token = "secret";
+    h.master_timeout_ms = 5000;
     return h;
 }
 
@@ -63,9 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const int stream = (what >> 4) & 1;
         const auto bytes = in.chunk();
         switch (what & 0x0f) {
-            case 0: {  // a hello as sent
-                v1::Hello h;
-                if (h.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) c.on_hello(links[stream], h);
+            case 0: {  // a hello as sent, decoded as the wire decodes it
+                v1::WorkerMessage m;
+                if (m.mutable_hello()->ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+                    c.on_hello(links[stream], std::get<wire::hello>(wire::decode(m)));
                 break;
             }
             case 1:  // a well-formed hello: the messages after it are what is tried
@@ -80,7 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 break;
             default: {
                 v1::WorkerMessage m;
-                if (m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) c.on_message(links[stream], m);
+                if (m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+                    c.on_message(links[stream], wire::decode(m));
                 break;
             }
         }

@@ -14,29 +14,20 @@
 #include <unordered_map>
 #include <vector>
 
+#include "proto/coordinator_server.hpp"
+#include "proto/messages.hpp"
 #include "proto/snapshot_codec.hpp"
 #include "scenario/run_plan.hpp"
 #include "stats/stats_delta.hpp"
 #include "master/interval_intake.hpp"
 #include "master/run_result.hpp"
+#include "master/worker_admission.hpp"
 #include "master/worker_entry.hpp"
 #include "master/worker_liveness.hpp"
 #include "master/worker_dispatch.hpp"
 
-namespace stampede::v1 {
-class Heartbeat;
-class Hello;
-class MasterMessage;
-class RunPlan;
-class Snapshot;
-class WorkerMessage;
-}  // namespace stampede::v1
-
 namespace stampede::master {
 
-// The most threads a worker's hello may announce (as `--threads` allows): users are spread
-// by threads.
-inline constexpr std::uint32_t max_worker_threads = 1024;
 // How far ahead of the last applied snapshot a worker's sequence may be: it keeps at most
 // 600 unacknowledged ones (agent_options::max_unacked).
 inline constexpr std::uint64_t max_sequence_ahead = 1000;
@@ -44,17 +35,8 @@ inline constexpr std::uint64_t max_sequence_ahead = 1000;
 // and the cluster's sum of them stays an int.
 inline constexpr std::uint32_t max_reported_users = 10'000'000;
 
-// One worker's stream, as the cluster sees it. Implemented by the gRPC service's stream object.
-class worker_link {
-public:
-    virtual ~worker_link() = default;
-    virtual void send(const v1::MasterMessage& message) = 0;
-    // Ends the stream after pending writes. `run_over`: the worker is done with this master
-    // (quit, refused), and the stream ends with OK; otherwise (lost, stale) with ABORTED, and
-    // the worker reconnects.
-    virtual void close(bool run_over = false) = 0;
-    virtual std::string peer() const = 0;
-};
+// One worker's stream, as the cluster sees it (the wire's coordinator_server implements it).
+using wire::worker_link;
 
 struct cluster_config {
     std::string run_id;
@@ -98,15 +80,15 @@ struct taken_interval {
     std::optional<time_span> in_flight;
 };
 
-class cluster {
+class cluster final : public wire::worker_handler {
 public:
     explicit cluster(cluster_config config);
-    ~cluster();
+    ~cluster() override;
 
     // From the streams.
-    void on_hello(worker_link& link, const v1::Hello& hello);
-    void on_message(worker_link& link, const v1::WorkerMessage& message);
-    void on_disconnect(worker_link& link);
+    void on_hello(worker_link& link, const wire::hello& hello) override;
+    void on_message(worker_link& link, const wire::worker_message& message) override;
+    void on_disconnect(worker_link& link) override;
 
     // From the run controller: at least `count` workers are active and none failed.
     bool workers_ready(int count);
@@ -144,15 +126,15 @@ private:
     void heartbeat_loop();
     void check_liveness(std::chrono::steady_clock::time_point now);
     void forgive_own_stall(std::chrono::steady_clock::duration since_last_tick);
-    void handle_snapshot(worker& w, const v1::WorkerMessage& message);
-    common::status admit_snapshot(worker& w, const v1::Snapshot& snapshot);
+    void handle_snapshot(worker& w, const wire::received_snapshot& snapshot);
+    common::status admit_snapshot(worker& w, const wire::received_snapshot& snapshot);
     std::optional<time_span> counts_in_flight(wall_clock::time_point due) const;
     void refuse_snapshot(worker& w, std::uint64_t sequence, const std::string& reason);
     void ignore(worker& w, const std::string& what);
-    void handle_heartbeat(worker& w, const v1::Heartbeat& heartbeat);
-    void handle_state(worker& w, const v1::WorkerMessage& message);
+    void handle_heartbeat(worker& w, const wire::heartbeat& heartbeat);
+    void handle_state(worker& w, const wire::state_change& change);
+    void handle_goodbye(worker& w, const wire::goodbye& bye);
     void refuse(worker_link& link, const std::string& reason);
-    common::status admissible(worker_link& link, const v1::Hello& hello) const;
     void welcome(worker& w, worker_link& link);
     void rebalance_locked();
     void send_ack(worker& w, std::chrono::steady_clock::time_point now);
@@ -165,7 +147,7 @@ private:
     std::vector<worker*> active_workers();
 
     cluster_config config_;
-    std::unique_ptr<v1::RunPlan> encoded_plan_;  // encoded once, copied into each welcome
+    std::shared_ptr<const lang::run_plan> shared_plan_;  // the plan every welcome carries
     std::uint32_t plan_revision_ = 0;            // how often the run was re-planned before its start
     std::mutex mutex_;
     // Woken on changes of workers' states; a plain snapshot wakes it only while stopping

@@ -1,13 +1,11 @@
 #include "master/interval_intake.hpp"
 
-#include "stampede/v1/cluster.pb.h"
-
 namespace stampede::master {
 
-wall_clock::time_point covered_by(const v1::Snapshot& snapshot, wall_clock::time_point now) {
-    if (snapshot.covered_until_ms() <= 0) return now;
+wall_clock::time_point covered_by(std::int64_t covered_until_ms, wall_clock::time_point now) {
+    if (covered_until_ms <= 0) return now;
     const wall_clock::time_point said{
-        std::chrono::duration_cast<wall_clock::duration>(std::chrono::milliseconds(snapshot.covered_until_ms()))};
+        std::chrono::duration_cast<wall_clock::duration>(std::chrono::milliseconds(covered_until_ms))};
     return said < now ? said : now;
 }
 
@@ -15,15 +13,15 @@ interval_intake::interval_intake(std::size_t endpoints, std::size_t checks, std:
     : endpoints_(endpoints), checks_(checks), classes_(classes), interval_(interval), pending_(empty()) {}
 
 common::result<interval_intake::admitted> interval_intake::admit(const std::string& worker_id,
-                                                                 const v1::Snapshot& snapshot,
+                                                                 const wire::received_snapshot& snapshot,
                                                                  const wire::snapshot_counts& allowance,
                                                                  wall_clock::time_point now) {
-    const auto covered = covered_by(snapshot, now);
+    const auto covered = covered_by(snapshot.covered_until_ms(), now);
     // Its counts end in a row already made: kept apart, to be placed in that row, not the next.
     const bool late = closed_until_ && covered < *closed_until_ + interval_ / 5;
     stats::stats_delta late_delta;
     if (late) late_delta = empty();
-    if (auto merged = wire::merge_snapshot(snapshot, endpoints_, late ? late_delta : pending_, scratch_, allowance);
+    if (auto merged = wire::merge_snapshot(snapshot.message(), endpoints_, late ? late_delta : pending_, scratch_, allowance);
         !merged)
         return common::fail(merged.error());
     if (late) {

@@ -11,6 +11,7 @@
 #include "common/duration.hpp"
 #include "common/result.hpp"
 #include "master/run_result.hpp"
+#include "proto/messages.hpp"
 #include "proto/snapshot_codec.hpp"
 #include "stats/stats_delta.hpp"
 
@@ -36,7 +37,7 @@ public:
     };
     // Merges `snapshot` of `worker_id`, received `now`, if it is whole and within `allowance`;
     // else nothing of it counts, and the reason says why.
-    common::result<admitted> admit(const std::string& worker_id, const v1::Snapshot& snapshot,
+    common::result<admitted> admit(const std::string& worker_id, const wire::received_snapshot& snapshot,
                                    const wire::snapshot_counts& allowance, wall_clock::time_point now);
     // The interval's merged delta, and the latest time its snapshots say their counts end.
     stats::stats_delta take(std::optional<wall_clock::time_point>& covered_until);
@@ -61,6 +62,6 @@ private:
 
 // What a snapshot's counts cover, as the worker says: a resend arrives late but covers what it
 // did. A time the worker cannot have taken yet (its clock ahead of ours) is read as `now`.
-wall_clock::time_point covered_by(const v1::Snapshot& snapshot, wall_clock::time_point now);
+wall_clock::time_point covered_by(std::int64_t covered_until_ms, wall_clock::time_point now);
 
 }  // namespace stampede::master

@@ -226,7 +226,7 @@ run_outcome execute_run(const lang::shaped_run& run, const run_options& options,
     auto config = make_cluster_config(current, options);
     const auto run_id = config.run_id;
     cluster cl(std::move(config));
-    coordinator_server server(cl);
+    wire::coordinator_server server(cl);
     if (auto started = server.start(options.bind, options.tls); !started) {
         outcome.error = started.error();
         return outcome;

@@ -11,7 +11,7 @@
 
 #include "scenario/run_plan.hpp"
 #include "master/baseline.hpp"
-#include "master/coordinator_service.hpp"
+#include "proto/coordinator_server.hpp"
 #include "master/run_result.hpp"
 
 namespace stampede::master {
@@ -22,7 +22,7 @@ public:
     virtual ~local_workers() = default;
 };
 using local_workers_factory =
-    std::function<std::unique_ptr<local_workers>(std::shared_ptr<grpc::Channel> in_process_channel)>;
+    std::function<std::unique_ptr<local_workers>(std::shared_ptr<wire::master_channel> in_process_channel)>;
 
 // The master's web server: the live page, the REST API and /metrics.
 struct web_options {
@@ -57,7 +57,7 @@ struct run_options {
     int expect_workers = 1;
     common::micros expect_workers_max_wait{0};  // 0: wait forever
     std::string token;
-    tls_files tls;
+    wire::tls_files tls;
     web_options web;
     // The result is complete: render it. Called before the web server lingers, so the files
     // are written while the last scrape may still come.

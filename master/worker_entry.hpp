@@ -10,9 +10,11 @@
 
 #include "master/run_result.hpp"
 
-namespace stampede::master {
-
+namespace stampede::wire {
 class worker_link;
+}
+
+namespace stampede::master {
 
 enum class worker_state { joining, ready, running, stopped, lost, quit, failed };
 std::string_view state_name(worker_state s);
@@ -20,7 +22,7 @@ std::string_view state_name(worker_state s);
 struct worker_entry {
     std::string id, name, machine;  // machine: the host the worker runs on
     int threads = 1;
-    worker_link* link = nullptr;
+    wire::worker_link* link = nullptr;
     worker_state state = worker_state::joining;
     std::chrono::steady_clock::time_point last_seen = std::chrono::steady_clock::now();
     wall_clock::time_point last_seen_wall = wall_clock::now();

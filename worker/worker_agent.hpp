@@ -9,8 +9,8 @@
 
 #include "common/duration.hpp"
 
-namespace grpc {
-class Channel;
+namespace stampede::wire {
+class master_channel;
 }
 
 namespace stampede::worker {
@@ -38,7 +38,7 @@ inline constexpr int agent_cannot_run = 6;  // the scenario does not load or sta
 
 class worker_agent {
 public:
-    explicit worker_agent(agent_options options, std::shared_ptr<grpc::Channel> channel = nullptr);
+    explicit worker_agent(agent_options options, std::shared_ptr<wire::master_channel> channel = nullptr);
     ~worker_agent();
     // Runs until the master ends the run, refuses us, or stop() is called.
     int run();

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <deque>
+
+#include "proto/message_codec.hpp"
 #include "stampede/v1/cluster.pb.h"
 
 using namespace stampede;
@@ -12,13 +15,15 @@ namespace {
 
 const auto t0 = wall_clock::time_point(std::chrono::seconds(1'800'000'000));
 
-v1::Snapshot snapshot_of(std::uint64_t requests, wall_clock::time_point covered_until) {
+// A received snapshot is read in place: the messages stay here while the tests read them.
+std::deque<v1::WorkerMessage> messages;
+
+wire::received_snapshot snapshot_of(std::uint64_t requests, wall_clock::time_point covered_until) {
     stats::stats_delta d(1, 0);
     for (std::uint64_t i = 0; i < requests; ++i) d.endpoints[0].record(1000, 1, false);
-    v1::Snapshot s;
-    wire::encode_snapshot(d, 1, s);
-    s.set_covered_until_ms(std::chrono::duration_cast<std::chrono::milliseconds>(covered_until.time_since_epoch()).count());
-    return s;
+    const auto covered_ms = std::chrono::duration_cast<std::chrono::milliseconds>(covered_until.time_since_epoch()).count();
+    wire::encode(wire::outgoing_snapshot{&d, 1, covered_ms, std::nullopt}, messages.emplace_back());
+    return std::get<wire::received_snapshot>(wire::decode(messages.back()));
 }
 
 interval_intake intake() { return interval_intake(1, 0, 0, 1s); }

@@ -1,4 +1,4 @@
-#include "master/coordinator_service.hpp"
+#include "proto/coordinator_server.hpp"
 
 #include <grpcpp/grpcpp.h>
 #include <spdlog/spdlog.h>
@@ -8,11 +8,12 @@
 #include <thread>
 
 #include "proto/control_transport.hpp"
+#include "proto/message_codec.hpp"
 #include "proto/tls_credentials.hpp"
 #include "proto/wire_text.hpp"
 #include "stampede/v1/cluster.grpc.pb.h"
 
-namespace stampede::master {
+namespace stampede::wire {
 
 namespace {
 
@@ -24,7 +25,7 @@ struct stream_queue {
     std::mutex mutex;
     bool accepting = true;
 
-    void accept_next(cluster& c);  // a stream object waiting for the next worker
+    void accept_next(worker_handler& h);  // a stream object waiting for the next worker
     void stop_accepting() {
         std::lock_guard lock(mutex);
         accepting = false;
@@ -32,22 +33,22 @@ struct stream_queue {
 };
 
 // One worker's stream on the server's completion queue. All its completions run on the one
-// thread that drives the queue; `send` and `close` may come from any thread (the cluster's).
+// thread that drives the queue; `send` and `close` may come from any thread (the handler's).
 // It deletes itself once the call is over and no operation of its own is still in flight.
 class worker_stream final : public worker_link {
 public:
-    worker_stream(cluster& c, stream_queue& streams)
-        : cluster_(c), streams_(streams), stream_(&context_),
+    worker_stream(worker_handler& h, stream_queue& streams)
+        : handler_(h), streams_(streams), stream_(&context_),
           arena_block_(std::make_unique<char[]>(arena_block_size)), arena_(arena_options()) {
         context_.AsyncNotifyWhenDone(&done_op_);  // delivered only once the call has started
         streams.service.RequestConnect(&context_, &stream_, streams.queue.get(), streams.queue.get(), &accept_op_);
     }
 
-    void send(const v1::MasterMessage& message) override {
+    void send(const master_message& message) override {
         std::lock_guard lock(mutex_);
         if (finishing_) return;
-        outgoing_.push_back(message);
-        if (const auto repaired = wire::repair_text_fields(outgoing_.back()))
+        encode(message, outgoing_.emplace_back());
+        if (const auto repaired = repair_text_fields(outgoing_.back()))
             spdlog::warn("replaced invalid UTF-8 in {} field(s) of a message to worker {}", repaired, peer());
         if (outgoing_.size() == 1) start_write();
     }
@@ -74,7 +75,7 @@ private:
             delete this;
             return;
         }
-        streams_.accept_next(cluster_);
+        streams_.accept_next(handler_);
         {
             std::lock_guard lock(mutex_);
             started_ = true;
@@ -90,7 +91,7 @@ private:
         if (!ok) {
             // Before its hello: a peer that gave up, or sent a message that does not parse.
             if (!said_hello_) spdlog::warn("a peer at {} ended its stream before a hello this master could read", peer());
-            cluster_.on_disconnect(*this);
+            handler_.on_disconnect(*this);
             close(false);
             return release_if_idle();
         }
@@ -101,9 +102,9 @@ private:
                 close(false);
                 return release_if_idle();
             }
-            cluster_.on_hello(*this, incoming_->hello());
+            handler_.on_hello(*this, std::get<hello>(decode(*incoming_)));
         } else {
-            cluster_.on_message(*this, *incoming_);
+            handler_.on_message(*this, decode(*incoming_));
         }
         start_read();
     }
@@ -129,7 +130,7 @@ private:
     }
 
     void on_done(bool) {
-        cluster_.on_disconnect(*this);  // after this the cluster no longer calls send or close
+        handler_.on_disconnect(*this);  // after this the handler no longer calls send or close
         {
             std::lock_guard lock(mutex_);
             done_ = true;
@@ -174,7 +175,7 @@ private:
         return options;
     }
 
-    cluster& cluster_;
+    worker_handler& handler_;
     stream_queue& streams_;
     grpc::ServerContext context_;
     grpc::ServerAsyncReaderWriter<v1::MasterMessage, v1::WorkerMessage> stream_;
@@ -187,16 +188,16 @@ private:
     google::protobuf::Arena arena_;
     v1::WorkerMessage* incoming_ = nullptr;
     bool said_hello_ = false;  // only the queue's thread reads and writes it
-    std::mutex mutex_;         // the rest, below, also from the cluster's threads
+    std::mutex mutex_;         // the rest, below, also from the handler's threads
     std::deque<v1::MasterMessage> outgoing_;
     bool started_ = false, reading_ = false, writing_ = false;
     bool finishing_ = false, finish_started_ = false, finish_pending_ = false, done_ = false;
     grpc::Status final_status_;
 };
 
-void stream_queue::accept_next(cluster& c) {
+void stream_queue::accept_next(worker_handler& h) {
     std::lock_guard lock(mutex);
-    if (accepting) new worker_stream(c, *this);
+    if (accepting) new worker_stream(h, *this);
 }
 
 }  // namespace
@@ -220,17 +221,17 @@ struct coordinator_server::service {
     }
 };
 
-coordinator_server::coordinator_server(cluster& c) : cluster_(c), service_(std::make_unique<service>()) {}
+coordinator_server::coordinator_server(worker_handler& handler) : handler_(handler), service_(std::make_unique<service>()) {}
 
 coordinator_server::~coordinator_server() { shutdown(); }
 
 common::status coordinator_server::start(const std::string& bind, const tls_files& tls) {
     grpc::ServerBuilder builder;
-    wire::configure_master_server(builder);
+    configure_master_server(builder);
     if (!bind.empty()) {
         std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
         if (tls.enabled()) {
-            auto loaded = wire::server_credentials(tls.cert, tls.key, tls.ca);
+            auto loaded = server_credentials(tls.cert, tls.key, tls.ca);
             if (!loaded) return loaded.why();
             credentials = *loaded;
         }
@@ -245,15 +246,15 @@ common::status coordinator_server::start(const std::string& bind, const tls_file
     }
     // Stream objects waiting for workers, each replaced as it is taken: a thousand workers
     // arriving together are matched many at a time, not one per turn of the queue.
-    for (int i = 0; i < waiting_streams; ++i) service_->streams.accept_next(cluster_);
+    for (int i = 0; i < waiting_streams; ++i) service_->streams.accept_next(handler_);
     service_->driver = std::thread([s = service_.get()] { s->drive(); });
     return {};
 }
 
-std::shared_ptr<grpc::Channel> coordinator_server::in_process_channel() {
+std::shared_ptr<master_channel> coordinator_server::in_process_channel() {
     grpc::ChannelArguments args;
-    wire::configure_worker_channel(args);  // the same limits as a worker's channel over TCP
-    return server_->InProcessChannel(args);
+    configure_worker_channel(args);  // the same limits as a worker's channel over TCP
+    return std::make_shared<master_channel>(server_->InProcessChannel(args));
 }
 
 void coordinator_server::shutdown() {
@@ -266,4 +267,4 @@ void coordinator_server::shutdown() {
     server_.reset();
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::wire
