@@ -18,10 +18,10 @@
 
 #include "scenario/loader/scenario_loader.hpp"
 #include "common/text_file.hpp"
-#include "master/console_reporter.hpp"
-#include "master/csv_reporter.hpp"
-#include "master/html_reporter.hpp"
-#include "master/json_reporter.hpp"
+#include "report/console_reporter.hpp"
+#include "report/csv_reporter.hpp"
+#include "report/html_reporter.hpp"
+#include "report/json_reporter.hpp"
 #include "master/run_controller.hpp"
 #include "master/verdicts.hpp"
 
@@ -58,7 +58,7 @@ common::status check_run_outputs(const run_command_options& o, const lang::scena
 }
 
 // Every result file is attempted even when one fails; returns false if any failed.
-bool write_results(const master::run_result& result, const run_command_options& options) {
+bool write_results(const report::run_result& result, const run_command_options& options) {
     bool ok = true;
     auto report = [&](const common::status& written, const std::string& what) {
         if (!written) {
@@ -69,71 +69,28 @@ bool write_results(const master::run_result& result, const run_command_options& 
         }
     };
     if (!options.csv_prefix.empty())
-        report(master::write_csv_files(result, options.csv_prefix), options.csv_prefix + "_*.csv");
+        report(report::write_csv_files(result, options.csv_prefix), options.csv_prefix + "_*.csv");
     if (options.json_path.empty() && options.html_path.empty()) return ok;
-    const auto document = master::result_document(result);  // made once for both
+    const auto document = report::result_document(result);  // made once for both
     if (!options.json_path.empty())
-        report(master::write_json_file(document, options.json_path), options.json_path);
+        report(report::write_json_file(document, options.json_path), options.json_path);
     if (!options.html_path.empty())
-        report(master::write_html_file(document, options.html_path), options.html_path);
+        report(report::write_html_file(document, options.html_path), options.html_path);
     return ok;
 }
 
 // Flags whose values were checked by the parser.
 common::micros duration_flag(const std::string& text) { return *common::parse_duration(text); }
 
-}  // namespace
-
-int run_command(const run_command_options& options) {
-    if (options.headless && (options.autostart || !options.autoquit.empty())) {
-        std::cerr << (options.autostart ? "--autostart" : "--autoquit")
-                  << ": only with the web UI (without --headless); a headless run starts at once and ends with its run\n";
-        return exit_usage;
-    }
-    // In one process the workers' joins and goodbyes are noise; a master reports them.
-    if (options.bind.empty() && !std::getenv("SPDLOG_LEVEL")) spdlog::set_level(spdlog::level::warn);
-    if (options.bind.empty() && options.workers * options.threads > max_threads) {
-        std::cerr << "--threads: " << options.workers << " workers of " << options.threads << " threads exceed the "
-                  << max_threads << " load threads one process may run\n";
-        return exit_usage;
-    }
-    auto exposed = unauthenticated_listeners(options);
-    if (!exposed) {
-        std::cerr << "error: " << exposed.error() << "\n";
-        return exit_usage;
-    }
-    for (const auto& listener : *exposed)
-        std::cerr << "warning: --allow-unauthenticated: anyone who reaches " << listener << " can use it\n";
-    auto planned = lang::plan_run(options.scenario_path, options.overrides, options.seed);
-    if (!planned) {
-        report_plan_failure(planned.error());
-        return exit_usage;
-    }
-    if (auto outputs = check_run_outputs(options, planned->sc); !outputs) {
-        std::cerr << "error: " << outputs.error() << "\n";
-        return exit_usage;
-    }
-    // The baseline is read before any traffic: a bad file, or relative thresholds without one,
-    // is a usage error, not a failed run.
-    std::optional<master::baseline> base;
-    if (!options.baseline_path.empty()) {
-        auto read = master::read_baseline(options.baseline_path);
-        if (!read) return std::cerr << "error: " << read.error() << "\n", exit_usage;
-        base = std::move(*read);
-    }
-    const auto& thresholds = planned->sc.thresholds;
-    const bool relative = std::any_of(thresholds.begin(), thresholds.end(), [](const auto& t) { return t.baseline_factor; });
-    if (relative && !base) {
-        std::cerr << "error: the scenario has thresholds relative to a baseline: give one with --baseline RESULT.json\n";
-        return exit_usage;
-    }
+// The master's settings for a run: its workers (in-process for `run`, expected for `master`),
+// its listeners, its web side and its timing.
+master::run_options master_settings(const run_command_options& options, std::vector<std::string> exposed) {
     master::run_options run;
-    run.base = base ? &*base : nullptr;
     run.stop_timeout = duration_flag(options.stop_timeout);
     run.heartbeat_timeout = duration_flag(options.heartbeat_timeout);
     run.command_line = options.command_line;
     run.settings = options.settings;
-    run.unauthenticated_listeners = *exposed;
+    run.unauthenticated_listeners = std::move(exposed);
     if (options.bind.empty()) run.start_local_workers = local_worker_agents(options.workers, options.threads, options.token);
     run.bind = options.bind;
     run.expect_workers = options.bind.empty() ? options.workers : options.expect_workers;
@@ -151,30 +108,84 @@ int run_command(const run_command_options& options) {
         run.web.wait_for_start = !options.autostart;
         if (!options.autoquit.empty()) run.web.autoquit = duration_flag(options.autoquit);
     }
-    bool written = true;
-    run.report = [&](const master::run_result& result) {
-        master::print_summary(result, std::cout);
-        std::cout.flush();
-        written = write_results(result, options);
-    };
-    auto outcome = master::execute_run(*planned, run, std::cout);
-    if (!outcome.error.empty() && !outcome.started) {
+    return run;
+}
+
+// The baseline is read before any traffic: a bad file, or relative thresholds without one, is a
+// usage error, not a failed run.
+common::result<std::optional<report::baseline>> run_baseline(const run_command_options& options,
+                                                             const lang::scenario& sc) {
+    std::optional<report::baseline> base;
+    if (!options.baseline_path.empty()) {
+        auto read = report::read_baseline(options.baseline_path);
+        if (!read) return read.why();
+        base = std::move(*read);
+    }
+    const bool relative = std::any_of(sc.thresholds.begin(), sc.thresholds.end(), [](const auto& t) { return t.baseline_factor; });
+    if (relative && !base)
+        return common::fail("the scenario has thresholds relative to a baseline: give one with --baseline RESULT.json");
+    return base;
+}
+
+// The command's exit code: the run's error, its completeness, its thresholds, its failures.
+int run_exit_code(const master::run_outcome& outcome, const run_command_options& options, bool written) {
+    if (!outcome.error.empty()) {  // it could not start, or started and could not go on (what ran is reported)
         std::cerr << "error: " << outcome.error << "\n";
         return outcome.error_code;
     }
     const auto& result = outcome.result;
-    if (!outcome.error.empty()) {  // it started, then could not go on: what ran is reported above
-        std::cerr << "error: " << outcome.error << "\n";
-        return outcome.error_code;
-    }
     if (result.incomplete()) return exit_incomplete;
     // A scenario with thresholds is judged by them, not by its first failed request.
     if (!result.verdicts.empty()) {
-        if (!master::all_passed(result.verdicts)) return exit_thresholds_failed;
+        if (!report::all_passed(result.verdicts)) return exit_thresholds_failed;
     } else if (result.aggregate.failures > 0) {
         return options.exit_code_on_error;
     }
     return written ? exit_ok : 1;
+}
+
+// What a run's flags allow before it is planned; a usage error otherwise.
+common::result<std::vector<std::string>> check_run_flags(const run_command_options& options) {
+    if (options.headless && (options.autostart || !options.autoquit.empty()))
+        return common::fail(std::string(options.autostart ? "--autostart" : "--autoquit") +
+                            ": only with the web UI (without --headless); a headless run starts at once and ends with its run");
+    if (options.bind.empty() && options.workers * options.threads > max_threads)
+        return common::fail("--threads: " + std::to_string(options.workers) + " workers of " +
+                            std::to_string(options.threads) + " threads exceed the " + std::to_string(max_threads) +
+                            " load threads one process may run");
+    auto exposed = unauthenticated_listeners(options);
+    if (!exposed) return common::fail("error: " + exposed.error());
+    return std::move(*exposed);
+}
+
+}  // namespace
+
+int run_command(const run_command_options& options) {
+    // In one process the workers' joins and goodbyes are noise; a master reports them.
+    if (options.bind.empty() && !std::getenv("SPDLOG_LEVEL")) spdlog::set_level(spdlog::level::warn);
+    auto exposed = check_run_flags(options);
+    if (!exposed) return std::cerr << exposed.error() << "\n", exit_usage;
+    for (const auto& listener : *exposed)
+        std::cerr << "warning: --allow-unauthenticated: anyone who reaches " << listener << " can use it\n";
+    auto planned = lang::plan_run(options.scenario_path, options.overrides, options.seed);
+    if (!planned) {
+        report_plan_failure(planned.error());
+        return exit_usage;
+    }
+    if (auto outputs = check_run_outputs(options, planned->sc); !outputs)
+        return std::cerr << "error: " << outputs.error() << "\n", exit_usage;
+    auto base = run_baseline(options, planned->sc);
+    if (!base) return std::cerr << "error: " << base.error() << "\n", exit_usage;
+    auto run = master_settings(options, std::move(*exposed));
+    run.base = *base ? &**base : nullptr;
+    bool written = true;
+    run.report = [&](const report::run_result& result) {
+        report::print_summary(result, std::cout);
+        std::cout.flush();
+        written = write_results(result, options);
+    };
+    const auto outcome = master::execute_run(*planned, run, std::cout);
+    return run_exit_code(outcome, options, written);
 }
 
 int validate_command(const std::string& scenario_path) {

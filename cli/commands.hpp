@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "scenario/load_plan.hpp"
-#include "master/comparison.hpp"
+#include "report/comparison.hpp"
 #include "proto/coordinator_server.hpp"
 #include "master/run_controller.hpp"
 #include "worker/worker_agent.hpp"
@@ -44,7 +44,7 @@ struct run_command_options {
     int exit_code_on_error = 1;
     std::uint64_t seed = 0;
     std::string command_line;
-    std::vector<master::run_setting> settings;  // from the environment or a config file, with sources
+    std::vector<report::run_setting> settings;  // from the environment or a config file, with sources
     // run: in-process workers; master: remote workers on `bind`.
     int workers = 1;
     std::string bind;
@@ -63,7 +63,7 @@ int report_command(const std::string& result_path, const std::string& html_path)
 
 struct compare_options {
     std::string base_path, current_path;  // a Stampede JSON result or a _stats.csv each
-    master::regression_bounds bounds;
+    report::regression_bounds bounds;
     std::string html_path;
 };
 int compare_command(const compare_options& options);

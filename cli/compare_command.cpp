@@ -4,8 +4,8 @@
 #include "cli/commands.hpp"
 #include "cli/output_paths.hpp"
 #include "common/text_file.hpp"
-#include "master/comparison.hpp"
-#include "master/html_reporter.hpp"
+#include "report/comparison.hpp"
+#include "report/html_reporter.hpp"
 
 namespace stampede::cli {
 
@@ -14,14 +14,14 @@ int compare_command(const compare_options& options) {
                                      {{"the first run", options.base_path}, {"the second run", options.current_path}});
         !ok)
         return std::cerr << "error: " << ok.error() << "\n", exit_usage;
-    auto base = master::read_run_summary(options.base_path);
+    auto base = report::read_run_summary(options.base_path);
     if (!base) return std::cerr << "error: " << base.error() << "\n", exit_usage;
-    auto current = master::read_run_summary(options.current_path);
+    auto current = report::read_run_summary(options.current_path);
     if (!current) return std::cerr << "error: " << current.error() << "\n", exit_usage;
-    const auto c = master::compare_runs(std::move(*base), std::move(*current), options.bounds);
-    master::print_comparison(std::cout, c);
+    const auto c = report::compare_runs(std::move(*base), std::move(*current), options.bounds);
+    report::print_comparison(std::cout, c);
     if (!options.html_path.empty()) {
-        auto written = common::write_text_file(options.html_path, master::render_html_comparison(master::comparison_json(c)));
+        auto written = common::write_text_file(options.html_path, report::render_html_comparison(report::comparison_json(c)));
         if (!written) return std::cerr << "error: " << written.error() << "\n", exit_usage;
         std::cout << "wrote " << options.html_path << "\n";
     }

@@ -30,8 +30,8 @@ std::string recorded_command_line(const std::vector<std::string>& words) {
     return out;
 }
 
-std::vector<master::run_setting> recorded_settings(const std::vector<cli::setting>& settings) {
-    std::vector<master::run_setting> out;
+std::vector<report::run_setting> recorded_settings(const std::vector<cli::setting>& settings) {
+    std::vector<report::run_setting> out;
     for (const auto& s : settings) {
         std::string value;
         for (const auto& v : s.values) value += (value.empty() ? "" : " ") + v;

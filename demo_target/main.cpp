@@ -47,6 +47,89 @@ status set_per_route(const std::string& flag, const std::vector<std::string>& it
     return {};
 }
 
+// The command line as given, before its values are read.
+struct demo_flags {
+    std::string host = "127.0.0.1";
+    std::vector<std::uint16_t> ports, tls_ports;
+    tls_files tls;
+    int threads = 1;
+    std::vector<std::string> latencies, error_rates, stalls;
+    demo_config config;
+    connection_policy policy;
+    std::string idle_timeout = "60s", overload_latency = "200ms", ws_delay = "0s", ws_interval = "0s";
+};
+
+void declare_flags(CLI::App& app, demo_flags& f) {
+    app.add_option("--host", f.host, "Address to listen on (default 127.0.0.1)");
+    app.add_option("--port", f.ports, "Port to listen on; 0 picks a free one; repeat for more (default 8080)")
+        ->expected(1)->take_all();
+    app.add_option("--tls-port", f.tls_ports, "Port to serve HTTPS on (needs --tls-cert and --tls-key); repeatable")
+        ->expected(1)->take_all();
+    app.add_option("--tls-cert", f.tls.certificate, "Certificate chain (PEM) for the --tls-port listeners");
+    app.add_option("--tls-key", f.tls.key, "Private key (PEM) of --tls-cert");
+    app.add_option("--tls-client-ca", f.tls.client_ca, "Require client certificates signed by this CA (PEM): mutual TLS");
+    app.add_option("--threads", f.threads, "Server threads (default 1)")->check(CLI::Range(1, 256));
+    app.add_option("--api-key", f.config.api_key, "Require this key in X-API-Key or 'Authorization: Bearer'");
+    app.add_option("--latency", f.latencies, "ROUTE=SPEC, SPEC a duration (20ms) or lognormal:MEDIAN[:SIGMA]")->take_all();
+    app.add_option("--error-rate", f.error_rates, "ROUTE=FRACTION of requests answered 500")->take_all();
+    app.add_option("--stall", f.stalls, "ROUTE=EVERY:LENGTH: hold ROUTE's requests for LENGTH out of every EVERY (3s:1s)")
+        ->take_all();
+    app.add_option("--seed", f.config.seed, "Seed for latency and error draws");
+    app.add_option("--max-requests-per-connection", f.policy.max_requests,
+                   "Answer 'Connection: close' after this many requests on a connection (default 0: never)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_option("--capacity", f.config.capacity,
+                   "With more than N requests in flight, each new one waits --overload-latency more (default 0: no limit)")
+        ->check(CLI::Range(0, 10'000'000));
+    app.add_option("--overload-latency", f.overload_latency, "The wait past --capacity (default 200ms)");
+    app.add_option("--ws-delay", f.ws_delay, "WebSocket chat (/ws/chat): wait before an echo or a streamed reply (default 0s)");
+    app.add_option("--ws-stream-interval", f.ws_interval, "WebSocket chat: wait between streamed messages (default 0s)");
+    app.add_option("--idle-timeout", f.idle_timeout, "Close a connection idle for this long, without notice (default 60s)");
+}
+
+stampede::common::result<double> rate_of(const std::string& v) {
+    char* end = nullptr;
+    const double rate = std::strtod(v.c_str(), &end);
+    if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return fail("rate must be between 0 and 1");
+    return rate;
+}
+
+// The durations and per-route settings read into the service's configuration and the policy.
+stampede::common::status read_values(demo_flags& f) {
+    for (auto applied : {set_per_route("--latency", f.latencies, parse_latency, f.config.latency),
+                         set_per_route("--error-rate", f.error_rates, rate_of, f.config.error_rate),
+                         set_per_route("--stall", f.stalls, parse_stall, f.config.stall)})
+        if (!applied) return applied;
+    auto overload = stampede::common::parse_duration(f.overload_latency);
+    if (!overload) return fail("--overload-latency: " + overload.error());
+    f.config.overload_latency = *overload;
+    for (auto [flag, text, into] : {std::tuple{"--ws-delay", &f.ws_delay, &f.config.ws_delay},
+                                    std::tuple{"--ws-stream-interval", &f.ws_interval, &f.config.ws_stream_interval}}) {
+        auto d = stampede::common::parse_duration(*text);
+        if (!d || d->count() < 0 || *d > std::chrono::minutes(1))
+            return fail(std::string(flag) + ": a duration up to 1m, not '" + *text + "'");
+        *into = *d;
+    }
+    auto idle = stampede::common::parse_duration(f.idle_timeout);
+    if (!idle || idle->count() <= 0) return fail("--idle-timeout: invalid duration '" + f.idle_timeout + "'");
+    f.policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
+    return {};
+}
+
+// The ports to listen on, plain ones first ("listening on" lines in that order), and TLS's files.
+stampede::common::result<std::vector<listen_port>> listeners(demo_flags& f) {
+    const auto& tls = f.tls;
+    if (tls.certificate.empty() != tls.key.empty()) return fail("--tls-cert and --tls-key go together");
+    if (!tls.certificate.empty() && f.tls_ports.empty()) return fail("--tls-cert: no --tls-port to serve it on");
+    if (!tls.client_ca.empty() && tls.certificate.empty()) return fail("--tls-client-ca needs --tls-cert");
+    if (f.ports.empty() && f.tls_ports.empty()) f.ports.push_back(8080);
+    std::vector<listen_port> listening;
+    for (auto p : f.ports) listening.push_back({p, false});
+    for (auto p : f.tls_ports) listening.push_back({p, true});
+    if (listening.size() > 1000) return fail("--port, --tls-port: at most 1000 ports");
+    return listening;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,85 +139,24 @@ int main(int argc, char** argv) {
                  "/api/v1/events[?topic=T | /{id}/ack] (an event bus), /api/v1/orchestrator/chat,\n"
                  "/ws/chat (WebSocket: echo, streamed replies, rooms),\n"
                  "/health, /api/v1/health, /ok, and /__stats (what was served)."};
-    std::string host = "127.0.0.1";
-    std::vector<std::uint16_t> ports, tls_ports;
-    tls_files tls;
-    int threads = 1;
-    std::vector<std::string> latencies, error_rates, stalls;
-    demo_config config;
-    connection_policy policy;
-    std::string idle_timeout = "60s";
-    app.add_option("--host", host, "Address to listen on (default 127.0.0.1)");
-    app.add_option("--port", ports, "Port to listen on; 0 picks a free one; repeat for more (default 8080)")
-        ->expected(1)->take_all();
-    app.add_option("--tls-port", tls_ports, "Port to serve HTTPS on (needs --tls-cert and --tls-key); repeatable")
-        ->expected(1)->take_all();
-    app.add_option("--tls-cert", tls.certificate, "Certificate chain (PEM) for the --tls-port listeners");
-    app.add_option("--tls-key", tls.key, "Private key (PEM) of --tls-cert");
-    app.add_option("--tls-client-ca", tls.client_ca, "Require client certificates signed by this CA (PEM): mutual TLS");
-    app.add_option("--threads", threads, "Server threads (default 1)")->check(CLI::Range(1, 256));
-    app.add_option("--api-key", config.api_key, "Require this key in X-API-Key or 'Authorization: Bearer'");
-    app.add_option("--latency", latencies, "ROUTE=SPEC, SPEC a duration (20ms) or lognormal:MEDIAN[:SIGMA]")->take_all();
-    app.add_option("--error-rate", error_rates, "ROUTE=FRACTION of requests answered 500")->take_all();
-    app.add_option("--stall", stalls, "ROUTE=EVERY:LENGTH: hold ROUTE's requests for LENGTH out of every EVERY (3s:1s)")
-        ->take_all();
-    app.add_option("--seed", config.seed, "Seed for latency and error draws");
-    app.add_option("--max-requests-per-connection", policy.max_requests,
-                   "Answer 'Connection: close' after this many requests on a connection (default 0: never)")
-        ->check(CLI::NonNegativeNumber);
-    std::string overload_latency = "200ms";
-    app.add_option("--capacity", config.capacity,
-                   "With more than N requests in flight, each new one waits --overload-latency more (default 0: no limit)")
-        ->check(CLI::Range(0, 10'000'000));
-    app.add_option("--overload-latency", overload_latency, "The wait past --capacity (default 200ms)");
-    std::string ws_delay = "0s", ws_interval = "0s";
-    app.add_option("--ws-delay", ws_delay, "WebSocket chat (/ws/chat): wait before an echo or a streamed reply (default 0s)");
-    app.add_option("--ws-stream-interval", ws_interval, "WebSocket chat: wait between streamed messages (default 0s)");
-    app.add_option("--idle-timeout", idle_timeout, "Close a connection idle for this long, without notice (default 60s)");
+    demo_flags f;
+    declare_flags(app, f);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
-    auto rate_of = [](const std::string& v) -> stampede::common::result<double> {
-        char* end = nullptr;
-        const double rate = std::strtod(v.c_str(), &end);
-        if (end == v.c_str() || *end != '\0' || rate < 0 || rate > 1) return fail("rate must be between 0 and 1");
-        return rate;
-    };
-    for (auto applied : {set_per_route("--latency", latencies, parse_latency, config.latency),
-                         set_per_route("--error-rate", error_rates, rate_of, config.error_rate),
-                         set_per_route("--stall", stalls, parse_stall, config.stall)})
-        if (!applied) return std::cerr << "error: " << applied.error() << "\n", 2;
-    auto overload = stampede::common::parse_duration(overload_latency);
-    if (!overload) return std::cerr << "error: --overload-latency: " << overload.error() << "\n", 2;
-    config.overload_latency = *overload;
-    for (auto [flag, text, into] : {std::tuple{"--ws-delay", &ws_delay, &config.ws_delay},
-                                    std::tuple{"--ws-stream-interval", &ws_interval, &config.ws_stream_interval}}) {
-        auto d = stampede::common::parse_duration(*text);
-        if (!d || d->count() < 0 || *d > std::chrono::minutes(1))
-            return std::cerr << "error: " << flag << ": a duration up to 1m, not '" << *text << "'\n", 2;
-        *into = *d;
-    }
-    auto idle = stampede::common::parse_duration(idle_timeout);
-    if (!idle || idle->count() <= 0) return std::cerr << "error: --idle-timeout: invalid duration '" << idle_timeout << "'\n", 2;
-    policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
-    if (tls.certificate.empty() != tls.key.empty()) return std::cerr << "error: --tls-cert and --tls-key go together\n", 2;
-    if (!tls.certificate.empty() && tls_ports.empty()) return std::cerr << "error: --tls-cert: no --tls-port to serve it on\n", 2;
-    if (!tls.client_ca.empty() && tls.certificate.empty()) return std::cerr << "error: --tls-client-ca needs --tls-cert\n", 2;
-    if (ports.empty() && tls_ports.empty()) ports.push_back(8080);
-    std::vector<listen_port> listening;  // plain ports first: "listening on" lines in that order
-    for (auto p : ports) listening.push_back({p, false});
-    for (auto p : tls_ports) listening.push_back({p, true});
-    if (listening.size() > 1000) return std::cerr << "error: --port, --tls-port: at most 1000 ports\n", 2;
-    demo_service service(config);
-    demo_server server(service, threads, policy,
-                       tls.certificate.empty() ? std::nullopt : std::optional<tls_files>(tls));
-    const auto bound = server.start(host, listening);
+    if (auto read = read_values(f); !read) return std::cerr << "error: " << read.error() << "\n", 2;
+    auto listening = listeners(f);
+    if (!listening) return std::cerr << "error: " << listening.error() << "\n", 2;
+    demo_service service(f.config);
+    demo_server server(service, f.threads, f.policy,
+                       f.tls.certificate.empty() ? std::nullopt : std::optional<tls_files>(f.tls));
+    const auto bound = server.start(f.host, *listening);
     if (!bound) return std::cerr << "error: " << bound.error() << "\n", 1;
     for (std::size_t i = 0; i < bound->size(); ++i)
-        std::cout << "listening on " << host << ":" << (*bound)[i] << (listening[i].tls ? " (https)" : "") << "\n";
+        std::cout << "listening on " << f.host << ":" << (*bound)[i] << ((*listening)[i].tls ? " (https)" : "") << "\n";
     std::cout << std::flush;
     server.wait_for_signal();
     std::cout << "served " << service.served() << " request(s)" << std::endl;

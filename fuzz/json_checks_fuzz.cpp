@@ -26,6 +26,35 @@ void check_matches(response_inspector& inspector, check_spec spec,
     expect_reason(inspector.check(spec, expected));
 }
 
+// Every predicate on the JSON path, with the expected text read as each kind; its extraction.
+void check_json_path(response_inspector& inspector, const json_path& path, const common::result<std::shared_ptr<const compiled_regex>>& regex,
+                     const std::string& expected) {
+    check_spec spec;
+    spec.what = check_spec::subject::json;
+    spec.path = path;
+    for (auto how : {check_spec::predicate::exists, check_spec::predicate::absent, check_spec::predicate::equals,
+                     check_spec::predicate::not_equals, check_spec::predicate::less, check_spec::predicate::greater_equal,
+                     check_spec::predicate::contains}) {
+        spec.how = how;
+        spec.expected.type = expected_value::kind::text;
+        spec.expected.text = {};
+        spec.expected.text.parts.push_back({expected, std::nullopt, false});
+        expect_reason(inspector.check(spec, expected));
+        spec.expected.type = expected_value::kind::number;
+        spec.expected.number = std::strtod(expected.c_str(), nullptr);
+        expect_reason(inspector.check(spec, expected));
+        spec.expected.type = expected_value::kind::boolean;
+        expect_reason(inspector.check(spec, expected));
+        spec.expected.type = expected_value::kind::null;
+        expect_reason(inspector.check(spec, expected));
+    }
+    if (regex.ok()) check_matches(inspector, spec, *regex, expected);
+    extract_spec ex;
+    ex.from = extract_spec::source::json;
+    ex.path = path;
+    expect_reason(inspector.extract(ex));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -63,29 +92,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (!path.ok()) return 0;
 
-    spec = {};
-    spec.what = check_spec::subject::json;
-    spec.path = *path;
-    for (auto how : {check_spec::predicate::exists, check_spec::predicate::absent, check_spec::predicate::equals,
-                     check_spec::predicate::not_equals, check_spec::predicate::less, check_spec::predicate::greater_equal,
-                     check_spec::predicate::contains}) {
-        spec.how = how;
-        spec.expected.type = expected_value::kind::text;
-        spec.expected.text = {};
-        spec.expected.text.parts.push_back({expected, std::nullopt, false});
-        expect_reason(inspector.check(spec, expected));
-        spec.expected.type = expected_value::kind::number;
-        spec.expected.number = std::strtod(expected.c_str(), nullptr);
-        expect_reason(inspector.check(spec, expected));
-        spec.expected.type = expected_value::kind::boolean;
-        expect_reason(inspector.check(spec, expected));
-        spec.expected.type = expected_value::kind::null;
-        expect_reason(inspector.check(spec, expected));
-    }
-    if (regex.ok()) check_matches(inspector, spec, *regex, expected);
-    extract_spec ex;
-    ex.from = extract_spec::source::json;
-    ex.path = *path;
-    expect_reason(inspector.extract(ex));
+    check_json_path(inspector, *path, regex, expected);
     return 0;
 }

@@ -98,6 +98,22 @@ void mutate(std::string& s, const std::vector<std::string>& corpus, std::mt19937
     if (s.size() > max_len) s.resize(max_len);
 }
 
+// Every file named, and every file in each directory named; false (said) for a path that is neither.
+bool read_corpus(const std::vector<std::filesystem::path>& paths, std::vector<std::string>& corpus) {
+    for (const auto& p : paths) {
+        if (std::filesystem::is_directory(p)) {
+            for (const auto& e : std::filesystem::directory_iterator(p))
+                if (e.is_regular_file()) corpus.push_back(read_all(e.path()));
+        } else if (std::filesystem::is_regular_file(p)) {
+            corpus.push_back(read_all(p));
+        } else {
+            std::cerr << "error: " << p << ": no such file or directory\n";
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,17 +148,7 @@ int main(int argc, char** argv) {
     for (int s : {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGTRAP}) std::signal(s, on_crash);
 
     std::vector<std::string> corpus;
-    for (const auto& p : paths) {
-        if (std::filesystem::is_directory(p)) {
-            for (const auto& e : std::filesystem::directory_iterator(p))
-                if (e.is_regular_file()) corpus.push_back(read_all(e.path()));
-        } else if (std::filesystem::is_regular_file(p)) {
-            corpus.push_back(read_all(p));
-        } else {
-            std::cerr << "error: " << p << ": no such file or directory\n";
-            return 2;
-        }
-    }
+    if (!read_corpus(paths, corpus)) return 2;
     for (const auto& input : corpus) run(input);
     std::cout << "replayed " << corpus.size() << " inputs\n";
     if (corpus.empty()) corpus.emplace_back();

@@ -10,13 +10,14 @@
 
 #include "fuzz/fuzz_bytes.hpp"
 #include "master/cluster.hpp"
-#include "master/run_result.hpp"
+#include "report/run_result.hpp"
 #include "proto/message_codec.hpp"
 #include "proto/protocol.hpp"
 #include "stampede/v1/cluster.pb.h"
 
 using namespace stampede;
 using namespace stampede::master;
+using namespace stampede::report;
 
 namespace {
 

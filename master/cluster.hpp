@@ -20,7 +20,7 @@
 #include "scenario/run_plan.hpp"
 #include "stats/stats_delta.hpp"
 #include "master/interval_intake.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 #include "master/worker_admission.hpp"
 #include "master/worker_entry.hpp"
 #include "master/worker_liveness.hpp"

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "master/condition_scope.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::master {
 

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "master/stats_row.hpp"
+#include "master/result_model.hpp"
+#include "report/stats_row.hpp"
 
 namespace stampede::master {
 
@@ -89,10 +90,10 @@ std::optional<double> measure(const lang::threshold_spec& t, const scope_figures
     if (f.stats.requests == 0) return std::nullopt;
     const auto& h = f.stats.latency;
     switch (t.metric) {
-        case threshold_metric::percentile: return to_ms(h.percentile(t.percentile));
+        case threshold_metric::percentile: return report::to_ms(h.percentile(t.percentile));
         case threshold_metric::avg: return h.mean() / 1000.0;
-        case threshold_metric::min: return to_ms(h.min());
-        case threshold_metric::max: return to_ms(h.max());
+        case threshold_metric::min: return report::to_ms(h.min());
+        case threshold_metric::max: return report::to_ms(h.max());
         case threshold_metric::error_rate: return static_cast<double>(f.stats.failures) / n;
         case threshold_metric::success_rate: return 1.0 - static_cast<double>(f.stats.failures) / n;
         default: return std::nullopt;

@@ -7,7 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include "master/baseline.hpp"
+#include "master/result_model.hpp"
+#include "report/baseline.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/stats_delta.hpp"
 

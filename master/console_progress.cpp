@@ -1,6 +1,7 @@
 #include "master/console_progress.hpp"
 
-#include "master/console_reporter.hpp"
+#include "master/result_model.hpp"
+#include "report/console_reporter.hpp"
 
 namespace stampede::master {
 
@@ -20,7 +21,7 @@ void console_progress::on_interval(const run_result& result, const cluster_statu
     last_status_ = now;
     // A fixed shape shows "stage 2/5"; a search, which decides its steps as it goes, "step 4".
     const bool staged = stage_count_ != 1 && !result.stages.empty();
-    out_ << status_line(result, result.history.back(), staged ? result.stages.back().users : target_users_);
+    out_ << report::status_line(result, result.history.back(), staged ? result.stages.back().users : target_users_);
     if (staged) out_ << " | " << result.stages.back().name;
     if (staged && stage_count_ > 1) out_ << "/" << stage_count_;
     if (show_workers_) out_ << " | workers " << status.workers_active;

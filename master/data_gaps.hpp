@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "common/duration.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 #include "master/worker_entry.hpp"
 
 namespace stampede::master {

@@ -213,6 +213,34 @@ std::string header_of(const Fields& req, std::string_view name) {
     return it == req.end() ? std::string() : std::string(it->value());
 }
 
+// What a route reads of a request; the body moved out of Beast's.
+http_request request_of(http::request<http::string_body>& req) {
+    http_request request;
+    request.method = std::string(req.method_string());
+    split_target(req.target(), request);
+    request.body = std::move(req.body());
+    request.content_type = header_of(req, "Content-Type");
+    return request;
+}
+
+// Who sent a request and how, for the guard.
+request_origin origin_of(const http::request<http::string_body>& req, const std::string& method) {
+    return {method, req.version() < 11, header_of(req, "Host"), header_of(req, "Origin"), header_of(req, "Sec-Fetch-Site"),
+            header_of(req, control_token_header)};
+}
+
+// The head of a Server-Sent Events reply: the connection stays open for events.
+http::response<http::empty_body> event_stream_head(unsigned version) {
+    http::response<http::empty_body> res{http::status::ok, version};
+    res.set(http::field::content_type, "text/event-stream");
+    res.set(http::field::cache_control, "no-store");
+    res.set(http::field::server, "stampede");
+    for (const auto& [k, v] : headers_for_every_reply()) res.set(k, v);
+    res.chunked(false);
+    res.keep_alive(true);
+    return res;
+}
+
 }  // namespace
 
 // HTTP Basic: the scheme's name in any case (RFC 7235), the credentials compared in constant time.
@@ -223,6 +251,19 @@ bool http_server::authorized(std::string_view given) const {
     auto credentials = given.substr(space + 1);
     while (credentials.starts_with(' ')) credentials.remove_prefix(1);
     return credentials.size() == auth_.size() && CRYPTO_memcmp(credentials.data(), auth_.data(), auth_.size()) == 0;
+}
+
+// The reply to a request that was read whole: refused by the password or the guard, else its route's.
+http_reply http_server::answer(const http_request& request, const request_origin& origin, std::string_view authorization,
+                               bool& stream_route) const {
+    const auto verdict = judge_request(origin, guard_);
+    if (!authorized(authorization)) {
+        auto reply = json_error(401, "this master's web server needs its user and password (--web-auth)");
+        reply.headers["WWW-Authenticate"] = "Basic realm=\"stampede\"";
+        return reply;
+    }
+    if (verdict.status != 0) return json_error(verdict.status, verdict.reason);
+    return dispatch(request, stream_route);
 }
 
 asio::awaitable<void> http_server::connection(tcp::socket socket) {
@@ -262,33 +303,12 @@ asio::awaitable<void> http_server::connection(tcp::socket socket) {
                 co_return;
             }
             auto& req = parser.get();
-            http_request request;
-            request.method = std::string(req.method_string());
-            split_target(req.target(), request);
-            request.body = std::move(req.body());
-            request.content_type = header_of(req, "Content-Type");
+            const auto request = request_of(req);
             bool stream_route = false;
-            http_reply reply;
-            const auto verdict = judge_request({request.method, req.version() < 11, header_of(req, "Host"), header_of(req, "Origin"),
-                                                header_of(req, "Sec-Fetch-Site"), header_of(req, control_token_header)},
-                                               guard_);
-            if (!authorized(header_of(req, "Authorization"))) {
-                reply = json_error(401, "this master's web server needs its user and password (--web-auth)");
-                reply.headers["WWW-Authenticate"] = "Basic realm=\"stampede\"";
-            } else if (verdict.status != 0) {
-                reply = json_error(verdict.status, verdict.reason);
-            } else {
-                reply = dispatch(request, stream_route);
-            }
+            const auto reply = answer(request, origin_of(req, request.method), header_of(req, "Authorization"), stream_route);
             if (stream_route) {
                 // The connection becomes a listener: headers now, events as they come.
-                http::response<http::empty_body> res{http::status::ok, req.version()};
-                res.set(http::field::content_type, "text/event-stream");
-                res.set(http::field::cache_control, "no-store");
-                res.set(http::field::server, "stampede");
-                for (const auto& [k, v] : headers_for_every_reply()) res.set(k, v);
-                res.chunked(false);
-                res.keep_alive(true);
+                auto res = event_stream_head(req.version());
                 http::response_serializer<http::empty_body> head(res);
                 stream.expires_never();
                 co_await http::async_write_header(stream, head, token);

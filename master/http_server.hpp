@@ -85,6 +85,8 @@ private:
     bool enqueue(const std::shared_ptr<listener>& l, const std::string& text);
     static void pump(std::shared_ptr<listener> l, std::shared_ptr<bool> alive);
     http_reply dispatch(const http_request& request, bool& stream) const;
+    http_reply answer(const http_request& request, const request_origin& origin, std::string_view authorization,
+                      bool& stream_route) const;
     bool authorized(std::string_view authorization) const;
 
     boost::asio::io_context& io_;

@@ -10,7 +10,7 @@
 
 #include "common/duration.hpp"
 #include "common/result.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 #include "proto/messages.hpp"
 #include "proto/snapshot_codec.hpp"
 #include "stats/stats_delta.hpp"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/duration.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::master {
 

@@ -5,7 +5,8 @@
 
 #include <prometheus/text_serializer.h>
 
-#include "master/result_view.hpp"
+#include "master/result_model.hpp"
+#include "report/result_view.hpp"
 
 namespace stampede::master {
 
@@ -90,6 +91,13 @@ metrics_exporter::endpoint_metrics& metrics_exporter::endpoint(const run_result&
 
 // Counters move by what the totals gained since the last interval: they never go back.
 void metrics_exporter::export_totals(const run_result& result) {
+    export_endpoints(result);
+    export_failures(result);
+    export_checks(result);
+    export_classes(result);
+}
+
+void metrics_exporter::export_endpoints(const run_result& result) {
     const auto& bounds = latency_buckets_s();
     std::vector<std::vector<std::uint64_t>> buckets(endpoints_.size(), std::vector<std::uint64_t>(bounds.size() + 1, 0));
     std::vector<std::uint64_t> requests(endpoints_.size(), 0), sums(endpoints_.size(), 0);
@@ -121,6 +129,9 @@ void metrics_exporter::export_totals(const run_result& result) {
         m.duration->ObserveMultiple(increments, static_cast<double>(sum - m.sum_us_seen) / 1e6);
         m.sum_us_seen = sum;
     }
+}
+
+void metrics_exporter::export_failures(const run_result& result) {
     std::map<std::pair<std::size_t, std::string>, std::pair<stats::error_key, std::uint64_t>> failures;
     for (const auto& [key, record] : result.totals.errors) {
         auto& f = failures[{std::min<std::size_t>(key.endpoint, max_metric_endpoints),
@@ -140,6 +151,9 @@ void metrics_exporter::export_totals(const run_result& result) {
         failures_.Add(labels).Increment(static_cast<double>(f.second - seen));
         seen = f.second;
     }
+}
+
+void metrics_exporter::export_checks(const run_result& result) {
     for (std::size_t i = 0; i < result.checks.size() && i < result.totals.checks.size(); ++i) {
         const auto& c = result.totals.checks[i];
         auto& [passed_seen, failed_seen] = checks_seen_[i];
@@ -158,6 +172,9 @@ void metrics_exporter::export_totals(const run_result& result) {
             failed_seen = c.failed;
         }
     }
+}
+
+void metrics_exporter::export_classes(const run_result& result) {
     for (std::size_t i = 0; i < result.totals.classes.size() && i < classes_seen_.size(); ++i) {
         const auto& c = result.totals.classes[i];
         auto& [iterations_seen, dropped_seen] = classes_seen_[i];

@@ -41,6 +41,10 @@ private:
         std::uint64_t sum_us_seen = 0;
     };
     void export_totals(const run_result& result);
+    void export_endpoints(const run_result& result);
+    void export_failures(const run_result& result);
+    void export_checks(const run_result& result);
+    void export_classes(const run_result& result);
     void export_status(const cluster_status& status);
     endpoint_metrics& endpoint(const run_result& result, std::size_t id);
 

@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <random>
 
-#include "master/capacity_search.hpp"
 #include "master/console_progress.hpp"
 #include "master/finishing_signals.hpp"
 #include "master/run_loop.hpp"
+#include "master/run_setup.hpp"
 #include "master/steered_schedule.hpp"
 #include "master/web_front.hpp"
 #include "master/web_start.hpp"
@@ -20,110 +20,6 @@
 namespace stampede::master {
 
 namespace {
-
-std::string new_run_id() {
-    std::random_device rd;
-    return fmt::format("{:08x}{:08x}", rd(), rd());
-}
-
-// What the result says of the run's plan; again when a start from the page re-planned it.
-void describe_plan(run_result& r, const lang::shaped_run& run) {
-    const auto& sc = run.sc;
-    r.scenario_path = sc.source_path;
-    r.hosts.clear();
-    for (const auto& h : sc.hosts) r.hosts.push_back({h.name, h.url ? h.url->url() : ""});
-    // A scenario whose steps all name their hosts may have no default one: the first named stands in.
-    r.target_url = sc.hosts.size() > 1 && !sc.default_host().url ? r.hosts[1].url : r.hosts[0].url;
-    r.profile = run.plan.overrides.profile;
-    r.thresholds_left_out = sc.thresholds_left_out;
-    r.load = run.load;
-    r.user_classes.clear();
-    for (const auto& cls : sc.user_classes) r.user_classes.push_back(cls.name);
-    r.endpoints = sc.endpoints;
-    r.checks = sc.checks;
-}
-
-cluster_config make_cluster_config(const lang::shaped_run& run, const run_options& o) {
-    const auto& sc = run.sc;
-    cluster_config c;
-    c.run_id = new_run_id();
-    c.plan = run.plan;
-    c.token = o.token;
-    c.endpoint_count = sc.endpoints.size();
-    c.check_count = sc.checks.size();
-    c.class_count = sc.user_classes.size();
-    c.snapshot_interval = o.snapshot_interval;
-    c.heartbeat_timeout = o.heartbeat_timeout;
-    return c;
-}
-
-// A stage's users per class: its own counts by class name (a class a tag filter dropped
-// takes none), else its users split by the classes' weights.
-std::vector<int> stage_users(const std::vector<lang::user_class_spec>& classes, const lang::stage_spec& s) {
-    if (s.per_class.empty()) return users_per_class(classes, s.users);
-    std::vector<int> out;
-    for (const auto& c : classes) {
-        int n = 0;
-        for (const auto& [name, count] : s.per_class)
-            if (name == c.name) n = count;
-        out.push_back(n);
-    }
-    return out;
-}
-
-std::vector<std::string> class_names(const lang::scenario& sc) {
-    std::vector<std::string> out;
-    for (const auto& c : sc.user_classes) out.push_back(c.name);
-    return out;
-}
-
-// The load as the run loop ticks it: the plan's one stage, or its shape's stages, each split
-// into users per class.
-std::unique_ptr<load_schedule> schedule_of(const lang::shaped_run& run, common::micros interval) {
-    const auto& load = run.load;
-    if (load.search) {
-        auto split = [classes = run.sc.user_classes](int users) { return users_per_class(classes, users); };
-        return std::make_unique<capacity_search>(*load.search, std::move(split), run.sc.checks, class_names(run.sc),
-                                                 interval);
-    }
-    if (load.stages.empty())
-        return std::make_unique<staged_schedule>(users_per_class(run.sc.user_classes, load.users), load.spawn_rate);
-    std::vector<scheduled_stage> stages;
-    common::micros starts_at{0};
-    int previous_users = 0;
-    double previous_rate = 1.0;
-    for (const auto& s : load.stages) {
-        previous_rate = lang::stage_spawn_rate(s, previous_users, previous_rate);
-        stages.push_back({stage_users(run.sc.user_classes, s), previous_rate, starts_at});
-        starts_at += s.duration;
-        previous_users = s.users;
-    }
-    return std::make_unique<staged_schedule>(std::move(stages));
-}
-
-// The open-model classes as the start message names them: "arrivals at 200/s (Chat)".
-struct open_model_text {
-    std::string text;
-    int users = 0;  // their pools' users at the start
-    bool all_open = false;
-};
-
-open_model_text open_model_summary(const lang::scenario& sc) {
-    open_model_text out;
-    out.all_open = !sc.user_classes.empty();
-    for (const auto& c : sc.user_classes) {
-        if (!c.arrivals) {
-            out.all_open = false;
-            continue;
-        }
-        out.users += c.arrivals->users;
-        const auto rate = c.arrivals->stages.empty() ? fmt::format("{}/s", c.arrivals->rate)
-                                                     : fmt::format("up to {}/s", c.arrivals->peak_rate());
-        out.text += fmt::format("{}arrivals {} ({}, {} to {} users)", out.text.empty() ? "" : ", ", rate, c.name,
-                                c.arrivals->users, c.arrivals->max_users);
-    }
-    return out;
-}
 
 // Waits for the expected workers, the web server (if any) serving on the same loop meanwhile
 // and telling its page so; a signal while waiting ends the wait (and the run).
@@ -174,19 +70,6 @@ run_outcome& refuse_start(run_outcome& outcome, cluster& cl, std::string error, 
     return outcome;
 }
 
-// "Starting <what> on N worker(s)": the plan's load, or what the page started.
-std::string start_text(const lang::run_load& load, std::size_t stages, bool shaped, const open_model_text& open) {
-    std::string what;
-    if (load.search && shaped)
-        what = fmt::format("a capacity search from {} up to {} user(s),", load.search->start, load.users);
-    else if (stages > 1 && shaped)
-        what = fmt::format("{} stages, up to {} user(s),", stages, load.users);
-    else if (!open.all_open && (load.users > 0 || open.text.empty()))
-        what = fmt::format("{} user(s) at {}/s", load.users, load.spawn_rate);
-    if (!open.text.empty()) what += (what.empty() ? "" : " and ") + open.text;
-    return what;
-}
-
 // Why the run ended, as its last event says.
 std::string stop_reason(const run_outcome& outcome, const run_loop& loop, const run_result& result) {
     if (!outcome.error.empty()) return outcome.error;
@@ -211,110 +94,175 @@ run_outcome& workers_not_ready(run_outcome& outcome, cluster& cl, const run_opti
                         exit_workers_missing, "not enough workers");
 }
 
+// One run's parts, in the order they live and die: the cluster and its server, the live
+// conditions, the run loop and its io_context, the web side, the local workers. `execute`
+// walks them through the run's phases; each phase that ends the run early returns false with
+// the outcome saying why.
+class run_execution {
+public:
+    run_execution(const lang::shaped_run& run, const run_options& options, std::ostream& console)
+        : run_(run), options_(options), console_(console), current_(run), offer_(scenario_offer(current_)),
+          monitor_(monitor_of(current_)) {}
+
+    run_outcome execute() {
+        if (open() && gather() && take_web_start()) {
+            run_load();
+            finish();
+        }
+        return std::move(outcome_);
+    }
+
+private:
+    condition_monitor monitor_of(const lang::shaped_run& r) const {
+        return condition_monitor(r.sc.thresholds, r.load.stop_when, r.sc.checks, class_names(r.sc),
+                                 options_.snapshot_interval, options_.base);
+    }
+
+    // The cluster, its server, the loop and the web server, listening.
+    bool open() {
+        auto& result = outcome_.result;
+        result.command_line = options_.command_line;
+        result.settings = options_.settings;
+        result.unauthenticated_listeners = options_.unauthenticated_listeners;
+        describe_plan(result, current_);
+        auto config = make_cluster_config(current_, options_);
+        run_id_ = config.run_id;
+        cl_ = std::make_unique<cluster>(std::move(config));
+        server_ = std::make_unique<wire::coordinator_server>(*cl_);
+        if (auto started = server_->start(options_.bind, options_.tls); !started) {
+            outcome_.error = started.error();
+            return false;
+        }
+        auto schedule = std::make_unique<steered_schedule>(schedule_of(current_, options_.snapshot_interval));
+        steering_ = schedule.get();
+        loop_ = std::make_unique<run_loop>(io_, *cl_, result, std::move(schedule), options_.snapshot_interval,
+                                           current_.load.run_time, &monitor_);
+        if (!options_.web.port) return true;
+        web_ = make_web(io_, {run_, current_, picked_, offer_}, options_, result, *cl_, *loop_, *steering_, run_id_);
+        if (auto listening = web_->listen(console_); !listening) {
+            refuse_start(outcome_, *cl_, listening.error(), 2, "the master's web server cannot start");
+            return false;
+        }
+        return true;
+    }
+
+    // The workers: local ones start once the web server listens (a port in use ends the run
+    // before them); the expected ones come ready.
+    bool gather() {
+        if (options_.start_local_workers) locals_ = options_.start_local_workers(server_->in_process_channel());
+        return await_ready();
+    }
+
+    bool await_ready() {
+        bool interrupted = false;
+        if (await_workers(io_, *cl_, web_.get(), options_, server_->port(), console_, interrupted)) return true;
+        workers_not_ready(outcome_, *cl_, options_, interrupted);
+        return false;
+    }
+
+    // With the web UI, the run waits for a start from the page, which may re-plan it.
+    bool take_web_start() {
+        if (!web_ || !options_.web.wait_for_start) return true;
+        const auto start = web_->await_start(console_);
+        if (!start) {
+            refuse_start(outcome_, *cl_, "interrupted before the run started", exit_interrupted, "the master was interrupted");
+            return false;
+        }
+        auto planned = plan_start(run_, *start);  // checked as it came: it holds
+        if (!planned) {
+            refuse_start(outcome_, *cl_, planned.error(), 2, "the start from the web UI cannot run");
+            return false;
+        }
+        const bool replan = workers_replan(current_.plan.overrides, planned->plan.overrides);
+        current_ = std::move(*planned);
+        picked_ = start->classes;
+        offer_ = scenario_offer(current_);
+        if (replan) {
+            console_ << "The start re-plans the run: waiting for the workers to take the new plan" << std::endl;
+            cl_->replan(current_.plan, current_.sc.user_classes.size());
+            if (!await_ready()) return false;
+        }
+        describe_plan(outcome_.result, current_);
+        // A plain load is the start's own stage; a profile's stages or search run as planned.
+        steering_->replace_plan(schedule_of(current_, options_.snapshot_interval));
+        if (current_.load.stages.empty() && !current_.load.search)
+            steering_->steer(users_over(current_.sc, picked_, current_.load.users), current_.load.spawn_rate,
+                             "started from the web UI");
+        monitor_ = monitor_of(current_);
+        loop_->replan(current_.load.run_time, &monitor_);
+        return true;
+    }
+
+    void run_load() {
+        auto& result = outcome_.result;
+        const auto stages = steering_->stage_count();
+        outcome_.started = true;
+        result.start = wall_clock::now();
+        if (web_) web_->run_begins();
+        const auto& planned = result.load;  // the plan's, or what the page started
+        const auto open = open_model_summary(current_.sc);
+        const int closed_users = open.all_open ? 0 : planned.users;
+        progress_.emplace(console_, options_.status_interval, closed_users + open.users, !options_.bind.empty(), stages);
+        loop_->observe(*progress_);  // it watches until the finish
+        console_ << "Starting " << start_text(planned, stages, !steering_->steered(), open) << " on "
+                 << cl_->status().workers_active << " worker(s) against " << result.target_url
+                 << std::endl;  // flushed: a log being followed shows the start
+        loop_->run();
+    }
+
+    // The stop, every count in, the workers gone, the verdicts and the reports; then the linger.
+    void finish() {
+        auto& result = outcome_.result;
+        finishing_signals finishing(result.interrupted);
+        cl_->stop(options_.stop_timeout);
+        result.end = wall_clock::now();
+        loop_->take_last_interval();
+        cl_->quit("the run is over");
+        cl_->await_disconnects(std::chrono::seconds(3));
+        locals_.reset();
+        server_->shutdown();
+        cl_->describe(result);
+        result.verdicts = judge_thresholds(current_.sc.thresholds, result, options_.base, &monitor_);
+        for (const auto& w : result.workers) result.threads += w.threads;
+        if (auto health = cl_->health(); !health) {
+            outcome_.error = health.error();
+            outcome_.error_code = exit_cannot_run;
+        }
+        result.events.push_back({result.end, event_kind::stopped, stop_reason(outcome_, *loop_, result)});
+        loop_->finish();
+        if (options_.report) options_.report(result);
+        // A run ended by Ctrl-C ends the master too (a second one would exit at once anyway).
+        const bool signalled = (result.interrupted && loop_->stopped_by().empty()) || finishing.signalled();
+        finishing.release();  // the linger's own wait takes the signals again
+        if (web_)
+            web_->linger(signalled ? std::optional(common::micros(0))
+                         : options_.web.ui ? options_.web.autoquit : std::optional(options_.web.metrics_linger),
+                         console_);
+    }
+
+    const lang::shaped_run& run_;  // the command line's plan
+    const run_options& options_;
+    std::ostream& console_;
+    lang::shaped_run current_;          // what runs: the command line's plan, or as a start from the page re-planned it
+    std::vector<std::string> picked_;  // the classes the start picked (none: every class)
+    nlohmann::json offer_;
+    run_outcome outcome_;
+    std::string run_id_;
+    std::unique_ptr<cluster> cl_;
+    std::unique_ptr<wire::coordinator_server> server_;
+    steered_schedule* steering_ = nullptr;  // the loop's schedule
+    condition_monitor monitor_;
+    boost::asio::io_context io_{1};  // the run loop's, shared with the web server
+    std::unique_ptr<run_loop> loop_;
+    std::unique_ptr<web_front> web_;
+    std::unique_ptr<local_workers> locals_;
+    std::optional<console_progress> progress_;
+};
+
 }  // namespace
 
 run_outcome execute_run(const lang::shaped_run& run, const run_options& options, std::ostream& console) {
-    lang::shaped_run current = run;  // what runs: the command line's plan, or as a start from the page re-planned it
-    std::vector<std::string> picked;  // the classes the start picked (none: every class)
-    nlohmann::json offer = scenario_offer(current);
-    run_outcome outcome;
-    auto& result = outcome.result;
-    result.command_line = options.command_line;
-    result.settings = options.settings;
-    result.unauthenticated_listeners = options.unauthenticated_listeners;
-    describe_plan(result, current);
-    auto config = make_cluster_config(current, options);
-    const auto run_id = config.run_id;
-    cluster cl(std::move(config));
-    wire::coordinator_server server(cl);
-    if (auto started = server.start(options.bind, options.tls); !started) {
-        outcome.error = started.error();
-        return outcome;
-    }
-    auto schedule = std::make_unique<steered_schedule>(schedule_of(current, options.snapshot_interval));
-    auto* steering = schedule.get();
-    const auto monitor_of = [&](const lang::shaped_run& r) {
-        return condition_monitor(r.sc.thresholds, r.load.stop_when, r.sc.checks, class_names(r.sc), options.snapshot_interval,
-                                 options.base);
-    };
-    auto monitor = monitor_of(current);
-    boost::asio::io_context io{1};  // the run loop's, shared with the web server
-    run_loop loop(io, cl, result, std::move(schedule), options.snapshot_interval, current.load.run_time, &monitor);
-    std::unique_ptr<web_front> web;
-    if (options.web.port) {
-        web = make_web(io, {run, current, picked, offer}, options, result, cl, loop, *steering, run_id);
-        if (auto listening = web->listen(console); !listening)
-            return refuse_start(outcome, cl, listening.error(), 2, "the master's web server cannot start");
-    }
-    // Local workers start once the web server listens: a port in use ends the run before them.
-    std::unique_ptr<local_workers> locals;
-    if (options.start_local_workers) locals = options.start_local_workers(server.in_process_channel());
-    bool interrupted = false;
-    if (!await_workers(io, cl, web.get(), options, server.port(), console, interrupted))
-        return workers_not_ready(outcome, cl, options, interrupted);
-    if (web && options.web.wait_for_start) {
-        const auto start = web->await_start(console);
-        if (!start)
-            return refuse_start(outcome, cl, "interrupted before the run started", exit_interrupted, "the master was interrupted");
-        auto planned = plan_start(run, *start);  // checked as it came: it holds
-        if (!planned) return refuse_start(outcome, cl, planned.error(), 2, "the start from the web UI cannot run");
-        const bool replan = workers_replan(current.plan.overrides, planned->plan.overrides);
-        current = std::move(*planned);
-        picked = start->classes;
-        offer = scenario_offer(current);
-        if (replan) {
-            console << "The start re-plans the run: waiting for the workers to take the new plan" << std::endl;
-            cl.replan(current.plan, current.sc.user_classes.size());
-            if (!await_workers(io, cl, web.get(), options, server.port(), console, interrupted))
-                return workers_not_ready(outcome, cl, options, interrupted);
-        }
-        describe_plan(result, current);
-        // A plain load is the start's own stage; a profile's stages or search run as planned.
-        steering->replace_plan(schedule_of(current, options.snapshot_interval));
-        if (current.load.stages.empty() && !current.load.search)
-            steering->steer(users_over(current.sc, picked, current.load.users), current.load.spawn_rate, "started from the web UI");
-        monitor = monitor_of(current);
-        loop.replan(current.load.run_time, &monitor);
-    }
-    const auto stages = steering->stage_count();
-    outcome.started = true;
-    result.start = wall_clock::now();
-    if (web) web->run_begins();
-    const auto& planned = result.load;  // the plan's, or what the page started
-    const auto open = open_model_summary(current.sc);
-    const int closed_users = open.all_open ? 0 : planned.users;
-    console_progress progress(console, options.status_interval, closed_users + open.users, !options.bind.empty(),
-                              stages);
-    loop.observe(progress);
-    console << "Starting " << start_text(planned, stages, !steering->steered(), open) << " on "
-            << cl.status().workers_active << " worker(s) against " << result.target_url
-            << std::endl;  // flushed: a log being followed shows the start
-    loop.run();
-    finishing_signals finishing(result.interrupted);
-    cl.stop(options.stop_timeout);
-    result.end = wall_clock::now();
-    loop.take_last_interval();
-    cl.quit("the run is over");
-    cl.await_disconnects(std::chrono::seconds(3));
-    locals.reset();
-    server.shutdown();
-    cl.describe(result);
-    result.verdicts = judge_thresholds(current.sc.thresholds, result, options.base, &monitor);
-    for (const auto& w : result.workers) result.threads += w.threads;
-    if (auto health = cl.health(); !health) {
-        outcome.error = health.error();
-        outcome.error_code = exit_cannot_run;
-    }
-    result.events.push_back({result.end, event_kind::stopped, stop_reason(outcome, loop, result)});
-    loop.finish();
-    if (options.report) options.report(result);
-    // A run ended by Ctrl-C ends the master too (a second one would exit at once anyway).
-    const bool signalled = (result.interrupted && loop.stopped_by().empty()) || finishing.signalled();
-    finishing.release();  // the linger's own wait takes the signals again
-    if (web) web->linger(signalled ? std::optional(common::micros(0))
-                         : options.web.ui ? options.web.autoquit : std::optional(options.web.metrics_linger),
-                         console);
-    return outcome;
+    return run_execution(run, options, console).execute();
 }
 
 }  // namespace stampede::master

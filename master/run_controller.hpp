@@ -10,9 +10,9 @@
 #include <string>
 
 #include "scenario/run_plan.hpp"
-#include "master/baseline.hpp"
+#include "report/baseline.hpp"
 #include "proto/coordinator_server.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::master {
 

@@ -17,7 +17,7 @@
 #include "master/condition_monitor.hpp"
 #include "master/load_schedule.hpp"
 #include "master/run_observer.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 #include "master/stage_recorder.hpp"
 #include "master/stats_aggregator.hpp"
 #include "master/worker_timeline.hpp"

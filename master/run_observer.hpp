@@ -3,7 +3,7 @@
 // and /metrics next. The run loop calls every observer on its own thread, after each interval's
 // stats are merged, for each event, and once at the end; an observer only reads.
 #include "master/cluster.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::master {
 

@@ -50,9 +50,9 @@ void stage_recorder::close(double at_s) {
     stage.requests = requests_.requests;
     stage.failures = requests_.failures;
     stage.rps = seconds_ > 0 ? static_cast<double>(stage.requests) / seconds_ : 0;
-    stage.p50_ms = to_ms(h.percentile(50));
-    stage.p95_ms = to_ms(h.percentile(95));
-    stage.p99_ms = to_ms(h.percentile(99));
+    stage.p50_ms = report::to_ms(h.percentile(50));
+    stage.p95_ms = report::to_ms(h.percentile(95));
+    stage.p99_ms = report::to_ms(h.percentile(99));
     stage.avg_ms = h.mean() / 1000.0;
     if (stage.outcome.empty() && !result_.load.stop_when.empty()) stage.outcome = "held";
     requests_.reset();

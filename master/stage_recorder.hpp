@@ -6,7 +6,7 @@
 // table of staircases, stop conditions and capacity searches, and the last load that held
 // before a breaking point.
 #include "master/load_schedule.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::master {
 

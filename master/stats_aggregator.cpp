@@ -35,13 +35,13 @@ void stats_aggregator::add(const stats::stats_delta& delta, wall_clock::time_poi
         row.current_rps = static_cast<double>(recent.requests) / seconds;
         row.current_fps = static_cast<double>(recent.failures) / seconds;
     }
-    row.current_p50_ms = to_ms(recent.latency.percentile(50));
-    row.current_p95_ms = to_ms(recent.latency.percentile(95));
+    row.current_p50_ms = report::to_ms(recent.latency.percentile(50));
+    row.current_p95_ms = report::to_ms(recent.latency.percentile(95));
     const double elapsed = std::chrono::duration<double>(now - result_.start).count();
     row.elapsed_s = elapsed;
-    row.total = make_row("", "Aggregated", result_.aggregate,
+    row.total = report::make_row("", "Aggregated", result_.aggregate,
                          std::chrono::duration<double>(now - restart_.value_or(result_.start)).count());
-    row.current_p99_ms = to_ms(recent.latency.percentile(99));
+    row.current_p99_ms = report::to_ms(recent.latency.percentile(99));
     row.endpoints = endpoint_points(delta);
     for (const auto& c : delta.classes) {
         row.iterations += c.iterations;
@@ -97,10 +97,10 @@ std::vector<endpoint_point> stats_aggregator::endpoint_points(const stats::stats
         auto& p = points[i];
         p.requests = stats::saturating_u32(delta.endpoints[i].requests);
         p.failures = stats::saturating_u32(delta.endpoints[i].failures);
-        p.p50_ms = static_cast<float>(to_ms(recent.percentile(50)));
-        p.p95_ms = static_cast<float>(to_ms(recent.percentile(95)));
-        p.p99_ms = static_cast<float>(to_ms(recent.percentile(99)));
-        p.max_ms = static_cast<float>(to_ms(recent.max()));
+        p.p50_ms = static_cast<float>(report::to_ms(recent.percentile(50)));
+        p.p95_ms = static_cast<float>(report::to_ms(recent.percentile(95)));
+        p.p99_ms = static_cast<float>(report::to_ms(recent.percentile(99)));
+        p.max_ms = static_cast<float>(report::to_ms(recent.max()));
     }
     return points;
 }

@@ -5,7 +5,7 @@
 #include <deque>
 #include <optional>
 
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::master {
 

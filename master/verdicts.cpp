@@ -85,8 +85,4 @@ std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& t
     return out;
 }
 
-bool all_passed(const std::vector<verdict>& verdicts) {
-    return std::all_of(verdicts.begin(), verdicts.end(), [](const verdict& v) { return v.passed; });
-}
-
 }  // namespace stampede::master

@@ -6,9 +6,9 @@
 // says `no_data: pass`.
 #include <vector>
 
-#include "master/baseline.hpp"
+#include "report/baseline.hpp"
 #include "master/condition_monitor.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 #include "scenario/threshold.hpp"
 
 namespace stampede::master {
@@ -18,7 +18,5 @@ namespace stampede::master {
 std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& thresholds, const run_result& result,
                                       const baseline* base = nullptr, const condition_monitor* monitor = nullptr);
 
-// Whether every verdict passed (true when there are none).
-bool all_passed(const std::vector<verdict>& verdicts);
 
 }  // namespace stampede::master

@@ -4,12 +4,13 @@
 
 #include <fmt/format.h>
 
-#include "master/csv_reporter.hpp"
-#include "master/html_reporter.hpp"
-#include "master/json_reporter.hpp"
-#include "master/report_data.hpp"
-#include "master/result_view.hpp"
-#include "master/timeline_json.hpp"
+#include "master/result_model.hpp"
+#include "report/csv_reporter.hpp"
+#include "report/html_reporter.hpp"
+#include "report/json_reporter.hpp"
+#include "report/report_data.hpp"
+#include "report/result_view.hpp"
+#include "report/timeline_json.hpp"
 
 namespace stampede::master {
 
@@ -35,21 +36,21 @@ json workers_json(const cluster_status& status) {
 }  // namespace
 
 web_api::web_api(http_server& server, web_api_context context) : server_(server), context_(std::move(context)) {
-    server_.route("GET", "/", [](const http_request&) { return http_reply{200, "text/html; charset=utf-8", render_live_page(), {}}; });
+    server_.route("GET", "/", [](const http_request&) { return http_reply{200, "text/html; charset=utf-8", report::render_live_page(), {}}; });
     server_.route("GET", "/api/stats", [this](const http_request&) { return json_reply(stats()); });
     server_.route("GET", "/api/history", [this](const http_request&) {
-        return json_reply(timeline_json(context_.result, make_result_view(context_.result)));
+        return json_reply(report::timeline_json(context_.result, report::make_result_view(context_.result)));
     });
     server_.route("GET", "/api/workers", [this](const http_request&) {
         return json_reply({{"workers", workers_json(context_.workers.status())}});
     });
     server_.route("GET", "/api/result", [this](const http_request&) {
-        auto doc = result_document(context_.result);
+        auto doc = report::result_document(context_.result);
         doc["state"] = state();
         return json_reply(doc);
     });
     server_.route("GET", "/api/report", [this](const http_request&) {
-        auto data = make_report_data(result_document(context_.result));
+        auto data = report::make_report_data(report::result_document(context_.result));
         if (!data) return json_error(500, data.error());
         (*data)["state"] = state();
         // Verdicts come at the end: until then the page lists what will be judged.
@@ -73,13 +74,13 @@ web_api::web_api(http_server& server, web_api_context context) : server_(server)
         return json_reply({{"state", state()}, {"reset", true}});
     });
     server_.route("GET", "/api/report.html", [this](const http_request&) {
-        auto page = render_html_report(result_document(context_.result));
+        auto page = report::render_html_report(report::result_document(context_.result));
         if (!page) return json_error(500, page.error());
         return http_reply{200, "text/html; charset=utf-8", std::move(*page),
                           {{"Content-Disposition", "attachment; filename=\"stampede-report.html\""}}};
     });
     server_.route("GET", "/api/stats.csv", [this](const http_request&) {
-        return http_reply{200, "text/csv; charset=utf-8", stats_csv_text(context_.result),
+        return http_reply{200, "text/csv; charset=utf-8", report::stats_csv_text(context_.result),
                           {{"Content-Disposition", "attachment; filename=\"stampede_stats.csv\""}}};
     });
     server_.stream_route("/api/stream", [this] { return stats().dump(-1, ' ', false, json::error_handler_t::replace); });
@@ -114,7 +115,7 @@ std::string web_api::state() const { return finished_ ? "finished" : context_.ph
 
 // What the status line says, and each endpoint's row: the figures a page polls.
 json web_api::stats() const {
-    const auto doc = figures_document(context_.result);
+    const auto doc = report::figures_document(context_.result);
     const auto status = context_.workers.status();
     json current = nullptr;
     if (!context_.result.history.empty()) {

@@ -14,7 +14,7 @@
 #include "master/cluster.hpp"
 #include "master/http_server.hpp"
 #include "master/run_observer.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 #include "master/start_request.hpp"
 
 namespace stampede::master {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::wire {
 class worker_link;

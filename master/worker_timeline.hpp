@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "master/cluster.hpp"
-#include "master/run_result.hpp"
+#include "master/result_model.hpp"
 
 namespace stampede::master {
 

@@ -22,6 +22,22 @@ std::string nameable_columns(const std::vector<std::string>& columns) {
            (others ? "; and " + std::to_string(others) + " that no template can name (letters, digits and '_')" : "");
 }
 
+namespace {
+
+// What is wrong with a table's header and rows as a whole, if anything.
+std::string header_problem(const csv_table& table) {
+    if (table.columns.empty()) return "no header row";
+    for (std::size_t i = 0; i < table.columns.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (table.columns[i] == table.columns[j])
+                return is_column_name(table.columns[i])
+                           ? "column '" + table.columns[i] + "' appears twice"
+                           : "column " + std::to_string(i + 1) + " repeats column " + std::to_string(j + 1);
+    if (table.rows.empty()) return "no data rows under the header";
+    return {};
+}
+
+}  // namespace
 
 common::result<csv_table> parse_csv(std::string_view text) {
     csv_table table;
@@ -77,14 +93,7 @@ common::result<csv_table> parse_csv(std::string_view text) {
     }
     if (quoted) return fail(record_line, "a quoted field is not closed");
     if (auto why = end_record(); !why.empty()) return fail(record_line, why);
-    if (table.columns.empty()) return fail(1, "no header row");
-    for (std::size_t i = 0; i < table.columns.size(); ++i)
-        for (std::size_t j = 0; j < i; ++j)
-            if (table.columns[i] == table.columns[j])
-                return fail(1, is_column_name(table.columns[i]) ? "column '" + table.columns[i] + "' appears twice"
-                                                                 : "column " + std::to_string(i + 1) + " repeats column " +
-                                                                       std::to_string(j + 1));
-    if (table.rows.empty()) return fail(1, "no data rows under the header");
+    if (auto why = header_problem(table); !why.empty()) return fail(1, why);
     return table;
 }
 

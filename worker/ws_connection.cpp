@@ -93,7 +93,9 @@ private:
         co_return exchange_result{exchange_outcome::failed};
     }
 
-    asio::awaitable<exchange_result> connect(const prepared_step& step, const target& to, lang::template_context& context) {
+    // A new connection's transport: the TCP connect and, for wss://, the TLS handshake, each
+    // timed into its endpoint's phase. The outcome when either failed (counted).
+    asio::awaitable<std::optional<exchange_outcome>> open_transport(const prepared_step& step, const target& to) {
         if constexpr (tls)  // connecting again replaces the connection; its session stays resumable
             if (ws_) retire_connection(socket_layer().native_handle());
         ws_.reset();
@@ -108,13 +110,13 @@ private:
         const auto began = steady::now();
         co_await socket.async_connect(to.addresses, token);
         if (ec) {
-            if (cut_) co_return exchange_result{exchange_outcome::cancelled};
+            if (cut_) co_return exchange_outcome::cancelled;
             const auto kind = ec == beast::error::timeout ? error_kind::timeout : error_kind::connect;
             count_failure(thread_, step.spec->endpoint_id, kind, kind == error_kind::timeout ? 0 : ec.value(),
                           kind == error_kind::timeout ? "connect timed out after " + common::format_duration(step.timeout)
                                                       : "connect: " + ec.message());
             ws_.reset();
-            co_return exchange_result{exchange_outcome::failed};
+            co_return exchange_outcome::failed;
         }
         phases().connect.record(common::micros_since(began));
         if constexpr (tls) {
@@ -127,11 +129,19 @@ private:
                               "TLS handshake: " + tls_failure_reason(ssl, ec));
                 session_.session.reset();
                 ws_.reset();
-                co_return exchange_result{exchange_outcome::failed};
+                co_return exchange_outcome::failed;
             }
-            if (ec) co_return exchange_result{*failed(step, ec, "TLS handshake")};
+            if (ec) co_return *failed(step, ec, "TLS handshake");
             phases().tls_handshake.record(common::micros_since(shaking));
         }
+        co_return std::nullopt;
+    }
+
+    asio::awaitable<exchange_result> connect(const prepared_step& step, const target& to, lang::template_context& context) {
+        if (auto failed = co_await open_transport(step, to)) co_return exchange_result{*failed};
+        auto& socket = beast::get_lowest_layer(*ws_);
+        error_code ec;
+        auto token = asio::redirect_error(asio::use_awaitable, ec);
         std::string path = to.url.base_path;
         lang::render_template(step.spec->request.path, context, path);
         // A rendered value that would break its line is not sent (scenario/request_text.hpp).

@@ -1,6 +1,9 @@
 #include "scenario/loader/load_loader.hpp"
 
+#include <algorithm>
 #include <cmath>
+
+#include "common/text_similarity.hpp"
 
 namespace stampede::lang::detail {
 
@@ -16,6 +19,36 @@ const keys search_keys = {"start", "multiply", "add", "max", "step", "settle", "
 const keys stage_keys = {"duration", "users", "spawn_rate"};
 const keys staircase_keys = {"start", "add", "every", "ramp", "max"};
 constexpr long long max_users = 10'000'000;
+
+// A stage's per-class counts name user classes; a name that matches none is a problem.
+void check_stage_classes(const scenario& sc, const load_spec& load, std::vector<diagnostic>& problems) {
+    if (!load.stages) return;
+    std::vector<std::string_view> names;
+    for (const auto& c : sc.user_classes) names.push_back(c.name);
+    for (const auto& stage : *load.stages)
+        for (const auto& [name, count] : stage.per_class) {
+            if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+            std::string message = "no user class named '" + name + "'";
+            if (auto hint = common::nearest(name, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
+            problems.push_back({stage.line, stage.column, message});
+        }
+}
+
+// A profile's arrival rates name open-model classes.
+void check_arrival_classes(const scenario& sc, const load_spec& load, std::vector<diagnostic>& problems) {
+    std::vector<std::string_view> open;
+    for (const auto& c : sc.user_classes)
+        if (c.arrivals) open.push_back(c.name);
+    for (const auto& [name, spec] : load.arrival_rates) {
+        if (std::find(open.begin(), open.end(), name) != open.end()) continue;
+        const bool closed = std::any_of(sc.user_classes.begin(), sc.user_classes.end(),
+                                        [&name = name](const user_class_spec& c) { return c.name == name; });
+        std::string message = closed ? "user class '" + name + "' has no arrival_rate to replace"
+                                     : "no user class named '" + name + "'";
+        if (auto hint = common::nearest(name, open); !closed && !hint.empty()) message += " (did you mean '" + hint + "'?)";
+        problems.push_back({load.arrival_rates_line, load.arrival_rates_column, message});
+    }
+}
 
 }  // namespace
 
@@ -323,6 +356,15 @@ std::optional<std::vector<arrival_stage>> load_reader::read_arrival_stages(const
     }
     if (!ok) return std::nullopt;
     return stages;
+}
+
+// What a load names (endpoints in its conditions, classes in its stages), resolved.
+void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnostic>& problems) {
+    if (load.thresholds) resolve_condition_endpoints(sc, *load.thresholds, problems);
+    if (load.stop_when) resolve_condition_endpoints(sc, *load.stop_when, problems);
+    if (load.search) resolve_condition_endpoints(sc, load.search->conditions, problems);
+    check_stage_classes(sc, load, problems);
+    check_arrival_classes(sc, load, problems);
 }
 
 }  // namespace stampede::lang::detail

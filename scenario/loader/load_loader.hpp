@@ -28,4 +28,8 @@ private:
     std::optional<std::vector<arrival_stage>> read_arrival_stages(const YAML::Node& n);
 };
 
+// What a load names (endpoints in its conditions, classes in its stages and arrival rates),
+// resolved against the scenario; a name that matches none is a problem, with did-you-mean.
+void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnostic>& problems);
+
 }  // namespace stampede::lang::detail

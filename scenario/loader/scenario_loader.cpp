@@ -6,7 +6,6 @@
 
 #include <yaml-cpp/depthguard.h>
 
-#include "common/text_similarity.hpp"
 #include "scenario/loader/host_loader.hpp"
 #include "scenario/loader/load_loader.hpp"
 #include "scenario/loader/step_loader.hpp"
@@ -230,45 +229,6 @@ void loader::load(const YAML::Node& root) {
         for (const auto& c : classes) sc_.user_classes.push_back(get_class(c, sc_.user_classes.size()));
 }
 
-// A stage's per-class counts name user classes; a name that matches none is a problem.
-void check_stage_classes(const scenario& sc, const load_spec& load, std::vector<diagnostic>& problems) {
-    if (!load.stages) return;
-    std::vector<std::string_view> names;
-    for (const auto& c : sc.user_classes) names.push_back(c.name);
-    for (const auto& stage : *load.stages)
-        for (const auto& [name, count] : stage.per_class) {
-            if (std::find(names.begin(), names.end(), name) != names.end()) continue;
-            std::string message = "no user class named '" + name + "'";
-            if (auto hint = nearest(name, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
-            problems.push_back({stage.line, stage.column, message});
-        }
-}
-
-// A profile's arrival rates name open-model classes.
-void check_arrival_classes(const scenario& sc, const load_spec& load, std::vector<diagnostic>& problems) {
-    std::vector<std::string_view> open;
-    for (const auto& c : sc.user_classes)
-        if (c.arrivals) open.push_back(c.name);
-    for (const auto& [name, spec] : load.arrival_rates) {
-        if (std::find(open.begin(), open.end(), name) != open.end()) continue;
-        const bool closed = std::any_of(sc.user_classes.begin(), sc.user_classes.end(),
-                                        [&name = name](const user_class_spec& c) { return c.name == name; });
-        std::string message = closed ? "user class '" + name + "' has no arrival_rate to replace"
-                                     : "no user class named '" + name + "'";
-        if (auto hint = nearest(name, open); !closed && !hint.empty()) message += " (did you mean '" + hint + "'?)";
-        problems.push_back({load.arrival_rates_line, load.arrival_rates_column, message});
-    }
-}
-
-// What a load names (endpoints in its conditions, classes in its stages), resolved.
-void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnostic>& problems) {
-    if (load.thresholds) detail::resolve_condition_endpoints(sc, *load.thresholds, problems);
-    if (load.stop_when) detail::resolve_condition_endpoints(sc, *load.stop_when, problems);
-    if (load.search) detail::resolve_condition_endpoints(sc, load.search->conditions, problems);
-    check_stage_classes(sc, load, problems);
-    check_arrival_classes(sc, load, problems);
-}
-
 // Endpoints are (method, name, host); steps sharing all three share one row of statistics.
 void assign_endpoints(scenario& sc) {
     std::map<std::tuple<std::string, std::string, std::uint32_t>, std::uint32_t> ids;
@@ -368,8 +328,8 @@ scenario_load_result load_scenario_text(const std::string& text, const std::stri
     sc.source_path = display_path;
     assign_endpoints(sc);  // thresholds name endpoints: resolved here, reported with the rest
     detail::resolve_condition_endpoints(sc, sc.thresholds, result.problems);
-    resolve_load_names(sc, sc.load, result.problems);
-    for (auto& [name, profile] : sc.profiles) resolve_load_names(sc, profile, result.problems);
+    detail::resolve_load_names(sc, sc.load, result.problems);
+    for (auto& [name, profile] : sc.profiles) detail::resolve_load_names(sc, profile, result.problems);
     std::stable_sort(result.problems.begin(), result.problems.end(), [](const auto& a, const auto& b) {
         return std::tie(a.line, a.column) < std::tie(b.line, b.column);
     });

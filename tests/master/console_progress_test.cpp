@@ -5,6 +5,7 @@
 
 using namespace stampede;
 using namespace stampede::master;
+using namespace stampede::report;
 
 TEST_CASE("the console shows a status line per status interval and the spawn event", "[console]") {
     run_result result;
@@ -15,7 +16,7 @@ TEST_CASE("the console shows a status line per status interval and the spawn eve
     console_progress progress(out, common::micros(0), 4, true);
     cluster_status status{4, 4, 2};
     progress.on_interval(result, status);
-    progress.on_event(result, {master::wall_clock::now(), master::event_kind::spawning_complete, "4 users"});
+    progress.on_event(result, {report::wall_clock::now(), report::event_kind::spawning_complete, "4 users"});
     progress.on_stopping("SIGINT received");
     const auto text = out.str();
     CHECK(text.find("users 4/4") != std::string::npos);

@@ -6,9 +6,9 @@ using namespace stampede;
 using namespace std::chrono_literals;
 
 TEST_CASE("the aggregator keeps exact totals and a current window", "[aggregator]") {
-    master::run_result result;
+    report::run_result result;
     result.endpoints = {{"GET", "/a"}, {"POST", "/b"}};
-    result.start = master::wall_clock::time_point{} + 1000h;
+    result.start = report::wall_clock::time_point{} + 1000h;
     master::stats_aggregator agg(result, 2);
 
     stats::stats_delta d1(2);

@@ -50,8 +50,8 @@ TEST_CASE("thresholds are judged over the whole run or the endpoints they name",
     CHECK_FALSE(verdicts[4].passed);  // half of "slow" failed
     CHECK(verdicts[5].passed);        // 100 requests in 10 s
     CHECK(verdicts[6].passed);
-    CHECK_FALSE(all_passed(verdicts));
-    CHECK(all_passed({}));
+    CHECK_FALSE(report::all_passed(verdicts));
+    CHECK(report::all_passed({}));
 }
 
 TEST_CASE("a threshold over nothing has no data, and fails", "[verdicts]") {
