@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "cli/result_commands.hpp"
 
 namespace stampede::cli {
 

@@ -23,7 +23,6 @@
 #include "report/html_reporter.hpp"
 #include "report/json_reporter.hpp"
 #include "master/run_controller.hpp"
-#include "master/verdicts.hpp"
 
 namespace stampede::cli {
 

@@ -1,27 +1,18 @@
 #pragma once
-// The subcommands, free of argument parsing: main.cpp turns flags into these options.
+// The subcommands that run load or check a scenario, free of argument parsing: main.cpp turns
+// flags into these options. The ones that read saved results are in result_commands.hpp.
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli/exit_codes.hpp"
 #include "scenario/load_plan.hpp"
-#include "report/comparison.hpp"
 #include "proto/coordinator_server.hpp"
 #include "master/run_controller.hpp"
+#include "report/run_result.hpp"
 #include "worker/worker_agent.hpp"
 
 namespace stampede::cli {
-
-// Exit codes, documented in docs/cli.md.
-inline constexpr int exit_ok = 0;
-inline constexpr int exit_usage = 2;
-// Counts a worker made did not reach the master (refused, or lost on the way): the result
-// says which and how many, and cannot pass.
-inline constexpr int exit_incomplete = 4;
-// The scenario's thresholds: at least one failed (99, as k6 says it).
-inline constexpr int exit_thresholds_failed = 99;
-// `compare`: a change past the regression bounds, a target missed as a threshold is.
-inline constexpr int exit_regressed = 99;
 
 // The web UI's port when none is given (Locust's).
 inline constexpr int default_web_port = 8089;
@@ -58,15 +49,6 @@ struct run_command_options {
 
 int run_command(const run_command_options& options);
 int validate_command(const std::string& scenario_path);
-// `stampede report RESULT.json --html FILE`: a saved result rendered as the HTML report.
-int report_command(const std::string& result_path, const std::string& html_path);
-
-struct compare_options {
-    std::string base_path, current_path;  // a Stampede JSON result or a _stats.csv each
-    report::regression_bounds bounds;
-    std::string html_path;
-};
-int compare_command(const compare_options& options);
 int worker_command(const worker::agent_options& options);
 
 }  // namespace stampede::cli

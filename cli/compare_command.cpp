@@ -1,7 +1,7 @@
 // `stampede compare`: two runs side by side, and a regression past the bounds as the exit code.
 #include <iostream>
 
-#include "cli/commands.hpp"
+#include "cli/result_commands.hpp"
 #include "cli/output_paths.hpp"
 #include "common/text_file.hpp"
 #include "report/comparison.hpp"

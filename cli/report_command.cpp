@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.hpp"
+#include "cli/result_commands.hpp"
 #include "cli/output_paths.hpp"
 #include "common/text_file.hpp"
 #include "report/baseline.hpp"

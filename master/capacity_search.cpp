@@ -87,7 +87,7 @@ load_target capacity_search::begin_step(int users, common::micros elapsed, std::
     users_ = users;
     step_started_ = elapsed;
     step_length_ = name == "confirm" ? spec_.confirm : spec_.step;
-    figures_.assign(spec_.conditions.size(), scope_figures{});
+    figures_.assign(spec_.conditions.size(), conditions::scope_figures{});
     judged_.reset();
     judged_seconds_ = 0;
     load_target t;
@@ -118,7 +118,7 @@ void capacity_search::observe(const interval_counts& interval) {
     const double began = interval.elapsed_s - interval.seconds;
     if (began + 0.05 < seconds_of(step_started_ + spec_.settle + interval_)) return;  // a tick's jitter allowed
     for (std::size_t i = 0; i < spec_.conditions.size(); ++i)
-        figures_[i].merge(figures_of(spec_.conditions[i], interval.delta, {checks_, classes_}, interval.seconds,
+        figures_[i].merge(conditions::figures_of(spec_.conditions[i], interval.delta, {checks_, classes_}, interval.seconds,
                                      &interval.every_endpoint));
     judged_.merge(interval.every_endpoint);
     judged_seconds_ += interval.seconds;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "master/condition_scope.hpp"
+#include "conditions/condition_scope.hpp"
 #include "master/load_schedule.hpp"
 
 namespace stampede::master {
@@ -53,7 +53,7 @@ private:
     int users_ = 0;
     std::size_t steps_ = 0;
     common::micros step_started_{0}, step_length_{0};
-    std::vector<scope_figures> figures_;  // per condition: the current step's judged requests
+    std::vector<conditions::scope_figures> figures_;  // per condition: the current step's judged requests
     stats::endpoint_stats judged_;        // every endpoint: for the step's rate
     double judged_seconds_ = 0;
     std::optional<int> good_, bad_;

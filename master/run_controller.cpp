@@ -15,7 +15,7 @@
 #include "master/web_front.hpp"
 #include "master/web_start.hpp"
 #include "master/user_dispatch.hpp"
-#include "master/verdicts.hpp"
+#include "conditions/verdicts.hpp"
 
 namespace stampede::master {
 
@@ -113,8 +113,8 @@ public:
     }
 
 private:
-    condition_monitor monitor_of(const lang::shaped_run& r) const {
-        return condition_monitor(r.sc.thresholds, r.load.stop_when, r.sc.checks, class_names(r.sc),
+    conditions::condition_monitor monitor_of(const lang::shaped_run& r) const {
+        return conditions::condition_monitor(r.sc.thresholds, r.load.stop_when, r.sc.checks, class_names(r.sc),
                                  options_.snapshot_interval, options_.base);
     }
 
@@ -222,7 +222,7 @@ private:
         locals_.reset();
         server_->shutdown();
         cl_->describe(result);
-        result.verdicts = judge_thresholds(current_.sc.thresholds, result, options_.base, &monitor_);
+        result.verdicts = conditions::judge_thresholds(current_.sc.thresholds, result, options_.base, &monitor_);
         for (const auto& w : result.workers) result.threads += w.threads;
         if (auto health = cl_->health(); !health) {
             outcome_.error = health.error();
@@ -251,7 +251,7 @@ private:
     std::unique_ptr<cluster> cl_;
     std::unique_ptr<wire::coordinator_server> server_;
     steered_schedule* steering_ = nullptr;  // the loop's schedule
-    condition_monitor monitor_;
+    conditions::condition_monitor monitor_;
     boost::asio::io_context io_{1};  // the run loop's, shared with the web server
     std::unique_ptr<run_loop> loop_;
     std::unique_ptr<web_front> web_;

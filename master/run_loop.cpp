@@ -7,7 +7,7 @@
 namespace stampede::master {
 
 run_loop::run_loop(boost::asio::io_context& io, cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule,
-                   common::micros interval, std::optional<common::micros> run_time, condition_monitor* monitor)
+                   common::micros interval, std::optional<common::micros> run_time, conditions::condition_monitor* monitor)
     : cluster_(c), result_(result), schedule_(std::move(schedule)), interval_(interval), run_time_(run_time),
       aggregator_(result), worker_timeline_(result), monitor_(monitor && !monitor->empty() ? monitor : nullptr),
       stages_(result, interval), io_(io), ticker_(io_), deadline_(io_), signals_(io_, SIGINT, SIGTERM) {}
@@ -38,7 +38,7 @@ void run_loop::run() {
     users_ = cluster_.status().running_users;  // for the last interval, taken after the stop
 }
 
-void run_loop::replan(std::optional<common::micros> run_time, condition_monitor* monitor) {
+void run_loop::replan(std::optional<common::micros> run_time, conditions::condition_monitor* monitor) {
     run_time_ = run_time;
     monitor_ = monitor && !monitor->empty() ? monitor : nullptr;
     aggregator_.reshape();
@@ -119,7 +119,7 @@ void run_loop::place_late(const std::vector<late_counts>& late) {
 bool run_loop::judge(const stats::stats_delta& delta,
                      const std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>>& in_flight) {
     if (!monitor_) return false;
-    std::optional<condition_monitor::span_s> in_flight_s;
+    std::optional<conditions::condition_monitor::span_s> in_flight_s;
     if (in_flight) {
         const auto since_start = [this](wall_clock::time_point t) {
             return std::chrono::duration<double>(t - result_.start).count();
@@ -135,7 +135,7 @@ bool run_loop::judge(const stats::stats_delta& delta,
 }
 
 // A stop condition held (the shape broke here), or an aborting threshold failed.
-void run_loop::stop_early(const stop_request& stop) {
+void run_loop::stop_early(const conditions::stop_request& stop) {
     result_.stopped_early = early_stop{stop.stop_condition, stop.condition, stop.measured_text, stop.at_s};
     if (stop.stop_condition && !result_.stages.empty()) {
         // A window that held just after a stage changed mostly saw the stage before: if that

@@ -14,7 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "master/cluster.hpp"
-#include "master/condition_monitor.hpp"
+#include "conditions/condition_monitor.hpp"
 #include "master/load_schedule.hpp"
 #include "master/run_observer.hpp"
 #include "master/result_model.hpp"
@@ -29,7 +29,7 @@ public:
     // `monitor`, when given, judges the live conditions (it outlives the loop). The loop runs
     // on `io`, which it shares with what serves the run as it goes (the master's web server).
     run_loop(boost::asio::io_context& io, cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule,
-             common::micros interval, std::optional<common::micros> run_time, condition_monitor* monitor = nullptr);
+             common::micros interval, std::optional<common::micros> run_time, conditions::condition_monitor* monitor = nullptr);
     void observe(run_observer& observer) { observers_.push_back(&observer); }
     // Runs until the run time, a signal, a stop request or a failure; the cluster is still
     // running after. What else runs on the io_context is left pending, to run on.
@@ -43,7 +43,7 @@ public:
     void reset_statistics();
     // Before run(), when a start re-planned the run: how long it runs (none: until stopped),
     // what judges its live conditions, and its totals shaped for its user classes.
-    void replan(std::optional<common::micros> run_time, condition_monitor* monitor);
+    void replan(std::optional<common::micros> run_time, conditions::condition_monitor* monitor);
     // The last partial interval, taken after the users have stopped. It is recorded with the
     // users that ran during it, not the zero left after the stop.
     void take_last_interval();
@@ -64,7 +64,7 @@ private:
     bool judge(const stats::stats_delta& delta,
                const std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>>& in_flight);
     void place_late(const std::vector<late_counts>& late);
-    void stop_early(const stop_request& stop);
+    void stop_early(const conditions::stop_request& stop);
     void add_to_stage();
     double elapsed_s() const;
 
@@ -75,7 +75,7 @@ private:
     std::optional<common::micros> run_time_;
     stats_aggregator aggregator_;
     worker_timeline worker_timeline_;
-    condition_monitor* monitor_;
+    conditions::condition_monitor* monitor_;
     stage_recorder stages_;
     std::vector<run_observer*> observers_;
     boost::asio::io_context& io_;

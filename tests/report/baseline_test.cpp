@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include "report/json_reporter.hpp"
-#include "master/verdicts.hpp"
+#include "conditions/verdicts.hpp"
 
 using namespace stampede;
-using namespace stampede::master;
+using namespace stampede::conditions;
 using namespace stampede::report;
 using namespace std::chrono_literals;
 

@@ -1,20 +1,20 @@
-#include "master/verdicts.hpp"
+#include "conditions/verdicts.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-#include "master/condition_scope.hpp"
+#include "conditions/condition_scope.hpp"
 
-namespace stampede::master {
+namespace stampede::conditions {
 
 namespace {
 
 // Over the whole run, at its end.
-verdict judged_at_end(const lang::threshold_spec& t, const run_result& result, const baseline* base) {
+report::verdict judged_at_end(const lang::threshold_spec& t, const report::run_result& result, const report::baseline* base) {
     const auto f = figures_of(t, result.totals, {result.checks, result.user_classes}, result.stats_duration_s(),
                               &result.aggregate);
-    verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), measure(t, f), "no data", false};
+    report::verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), measure(t, f), "no data", false};
     const auto absolute = absolute_threshold(t, base);
     if (v.measured) v.measured_text = lang::format_measured(t, *v.measured);
     if (!absolute) v.measured_text += "; " + absolute.error();
@@ -37,9 +37,9 @@ std::string chart_of(lang::threshold_metric m) {
 std::string when_text(double at_s) { return fmt::format("at {:.0f} s", at_s); }
 
 // Over its windows as the run went: it failed if one did; else the worst window is shown.
-verdict judged_over_windows(const lang::threshold_spec& t, const live_record& r) {
+report::verdict judged_over_windows(const lang::threshold_spec& t, const live_record& r) {
     const auto span = condition_monitor::span_text(t);
-    verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), std::nullopt, "", false};
+    report::verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), std::nullopt, "", false};
     if (r.failed || r.failed_without_data) {
         v.measured = r.failed;
         v.measured_text = (r.failed ? lang::format_measured(t, *r.failed) : std::string("no data")) + " " + span + " " +
@@ -60,9 +60,9 @@ verdict judged_over_windows(const lang::threshold_spec& t, const live_record& r)
 
 }  // namespace
 
-std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& thresholds, const run_result& result,
-                                      const baseline* base, const condition_monitor* monitor) {
-    std::vector<verdict> out;
+std::vector<report::verdict> judge_thresholds(const std::vector<lang::threshold_spec>& thresholds, const report::run_result& result,
+                                      const report::baseline* base, const condition_monitor* monitor) {
+    std::vector<report::verdict> out;
     for (std::size_t i = 0; i < thresholds.size(); ++i) {
         const auto& t = thresholds[i];
         const auto* live = monitor ? monitor->threshold_record(i) : nullptr;
@@ -85,4 +85,4 @@ std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& t
     return out;
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::conditions

@@ -12,10 +12,11 @@
 #include <utility>
 #include <vector>
 
-#include "master/condition_scope.hpp"
-#include "master/result_model.hpp"
+#include "conditions/condition_scope.hpp"
+#include "report/baseline.hpp"
+#include "report/run_result.hpp"
 
-namespace stampede::master {
+namespace stampede::conditions {
 
 // What one condition saw while the run went.
 struct live_record {
@@ -43,7 +44,7 @@ public:
     // `base`: the baseline of relative thresholds, when given (it outlives the monitor).
     condition_monitor(const std::vector<lang::threshold_spec>& thresholds,
                       const std::vector<lang::threshold_spec>& stop_when, std::vector<lang::check_info> checks,
-                      std::vector<std::string> classes, common::micros interval, const baseline* base);
+                      std::vector<std::string> classes, common::micros interval, const report::baseline* base);
 
     bool empty() const { return conditions_.empty(); }
     // One interval: its merged delta, its endpoints merged, its length, and how long since the
@@ -52,14 +53,14 @@ public:
     // failure, a stop condition met).
     struct outcome {
         std::optional<stop_request> stop;
-        std::vector<std::pair<event_kind, std::string>> events;
+        std::vector<std::pair<report::event_kind, std::string>> events;
     };
     // `in_flight`: the span (seconds since the start) of counts made that have not arrived (a
     // worker cut off): a condition whose window reaches into it is not judged this interval,
     // rather than judged on part of its counts; the counts are placed when they come.
     using span_s = std::pair<double, double>;
     outcome add(const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint, double seconds,
-                double elapsed_s, const run_result& result, std::optional<span_s> in_flight = std::nullopt);
+                double elapsed_s, const report::run_result& result, std::optional<span_s> in_flight = std::nullopt);
     // Counts that arrived late for the interval `intervals_ago` before the last one added: the
     // windows that hold it take them.
     void place_late(const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint,
@@ -92,7 +93,7 @@ private:
         bool breaks = false;  // a threshold fails, or a stop condition holds
     };
     judged judge(live_condition& c, const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint,
-                 double seconds, const run_result& result);
+                 double seconds, const report::run_result& result);
     std::optional<stop_request> note(live_condition& c, const judged& j, double elapsed_s, outcome& out);
     bool waits_for(const live_condition& c, double elapsed_s, const std::optional<span_s>& in_flight) const;
 
@@ -103,4 +104,4 @@ private:
     bool stage_settling_ = false;  // the stage's first interval is not its own yet
 };
 
-}  // namespace stampede::master
+}  // namespace stampede::conditions

@@ -1,12 +1,13 @@
 // The conditions judged while a run goes, fed interval by interval as the run loop feeds them.
-#include "master/condition_monitor.hpp"
+#include "conditions/condition_monitor.hpp"
 
 #include <catch2/catch.hpp>
 
-#include "master/verdicts.hpp"
+#include "conditions/verdicts.hpp"
 
 using namespace stampede;
-using namespace stampede::master;
+using namespace stampede::conditions;
+using namespace stampede::report;
 using namespace std::chrono_literals;
 
 namespace {

@@ -7,16 +7,17 @@
 #include <vector>
 
 #include "report/baseline.hpp"
-#include "master/condition_monitor.hpp"
-#include "master/result_model.hpp"
+#include "conditions/condition_monitor.hpp"
+#include "report/baseline.hpp"
+#include "report/run_result.hpp"
 #include "scenario/threshold.hpp"
 
-namespace stampede::master {
+namespace stampede::conditions {
 
 // `base`: the baseline for thresholds relative to one ("p95 < 3x baseline"); without it they
 // fail, saying so. `monitor`: what the live thresholds saw (indexed like `thresholds`).
-std::vector<verdict> judge_thresholds(const std::vector<lang::threshold_spec>& thresholds, const run_result& result,
-                                      const baseline* base = nullptr, const condition_monitor* monitor = nullptr);
+std::vector<report::verdict> judge_thresholds(const std::vector<lang::threshold_spec>& thresholds, const report::run_result& result,
+                                      const report::baseline* base = nullptr, const condition_monitor* monitor = nullptr);
 
 
-}  // namespace stampede::master
+}  // namespace stampede::conditions

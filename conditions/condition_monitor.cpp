@@ -1,11 +1,11 @@
-#include "master/condition_monitor.hpp"
+#include "conditions/condition_monitor.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <utility>
 
-namespace stampede::master {
+namespace stampede::conditions {
 
 namespace {
 
@@ -22,7 +22,7 @@ std::string seconds_text(common::micros d) { return common::format_duration(d); 
 condition_monitor::condition_monitor(const std::vector<lang::threshold_spec>& thresholds,
                                      const std::vector<lang::threshold_spec>& stop_when,
                                      std::vector<lang::check_info> checks, std::vector<std::string> classes,
-                                     common::micros interval, const baseline* base)
+                                     common::micros interval, const report::baseline* base)
     : checks_(std::move(checks)), classes_(std::move(classes)), interval_(interval.count() > 0 ? interval : common::micros(1'000'000)) {
     auto add = [&](const lang::threshold_spec& t, bool stop, std::size_t index) {
         live_condition c;
@@ -42,7 +42,7 @@ condition_monitor::condition_monitor(const std::vector<lang::threshold_spec>& th
 
 condition_monitor::outcome condition_monitor::add(const stats::stats_delta& delta,
                                                   const stats::endpoint_stats& every_endpoint, double seconds,
-                                                  double elapsed_s, const run_result& result,
+                                                  double elapsed_s, const report::run_result& result,
                                                   std::optional<span_s> in_flight) {
     outcome out;
     const auto elapsed = common::micros(static_cast<common::micros::rep>(elapsed_s * 1e6));
@@ -84,14 +84,14 @@ void condition_monitor::place_late(const stats::stats_delta& delta, const stats:
 // is measured.
 condition_monitor::judged condition_monitor::judge(live_condition& c, const stats::stats_delta& delta,
                                                    const stats::endpoint_stats& every_endpoint, double seconds,
-                                                   const run_result& result) {
+                                                   const report::run_result& result) {
     scope_figures span;
     if (c.window_intervals > 0) {
         c.window.push_back(figures_of(c.spec, delta, {checks_, classes_}, seconds, &every_endpoint));
         while (c.window.size() > c.window_intervals) c.window.pop_front();
         for (const auto& f : c.window) span.merge(f);
     } else {
-        span = figures_of(c.spec, result.totals, {checks_, classes_}, result.seconds_since_start(wall_clock::now()),
+        span = figures_of(c.spec, result.totals, {checks_, classes_}, result.seconds_since_start(report::wall_clock::now()),
                           &result.aggregate);
     }
     judged j;
@@ -120,7 +120,7 @@ std::optional<stop_request> condition_monitor::note(live_condition& c, const jud
     r.failed_at_s = elapsed_s;
     const auto measured_text = (j.measured ? lang::format_measured(c.spec, *j.measured) : std::string("no data")) +
                                " " + span_text(c.spec);
-    out.events.emplace_back(c.stop_condition ? event_kind::stop_condition_met : event_kind::threshold_failed,
+    out.events.emplace_back(c.stop_condition ? report::event_kind::stop_condition_met : report::event_kind::threshold_failed,
                             fmt::format("{}: {}", c.spec.text, measured_text));
     if (!c.stop_condition && !c.spec.abort_on_fail) return std::nullopt;
     return stop_request{c.stop_condition, c.index, c.spec.text, measured_text, elapsed_s};
@@ -156,4 +156,4 @@ std::string condition_monitor::span_text(const lang::threshold_spec& t) {
     return t.window ? "over " + seconds_text(*t.window) : std::string("over the run so far");
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::conditions

@@ -7,12 +7,13 @@
 #include <optional>
 #include <vector>
 
-#include "master/result_model.hpp"
+#include "report/baseline.hpp"
+#include "report/run_result.hpp"
 #include "report/baseline.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/stats_delta.hpp"
 
-namespace stampede::master {
+namespace stampede::conditions {
 
 struct scope_figures {
     stats::endpoint_stats stats;
@@ -34,7 +35,7 @@ struct scope_tables {
 scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta& counts, const scope_tables& tables,
                          double seconds, const stats::endpoint_stats* every_endpoint = nullptr);
 // The same scope in a baseline, whose endpoints are known by name.
-scope_figures figures_of(const lang::threshold_spec& t, const baseline& base);
+scope_figures figures_of(const lang::threshold_spec& t, const report::baseline& base);
 
 // The measured value in the threshold's unit; none when there is nothing to measure.
 std::optional<double> measure(const lang::threshold_spec& t, const scope_figures& f);
@@ -42,6 +43,6 @@ std::optional<double> measure(const lang::threshold_spec& t, const scope_figures
 // A threshold relative to a baseline ("p95 < 3x baseline") made absolute: its factor times
 // the same metric over the same scope in `base`; or why it cannot be ("no baseline",
 // "no data in the baseline"). An absolute threshold comes back as it is.
-common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_spec& t, const baseline* base);
+common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_spec& t, const report::baseline* base);
 
-}  // namespace stampede::master
+}  // namespace stampede::conditions

@@ -1,9 +1,10 @@
-#include "master/verdicts.hpp"
+#include "conditions/verdicts.hpp"
 
 #include <catch2/catch.hpp>
 
 using namespace stampede;
-using namespace stampede::master;
+using namespace stampede::conditions;
+using namespace stampede::report;
 using namespace std::chrono_literals;
 
 namespace {

@@ -1,11 +1,12 @@
-#include "master/condition_scope.hpp"
+#include "conditions/condition_scope.hpp"
 
 #include <algorithm>
 
-#include "master/result_model.hpp"
+#include "report/baseline.hpp"
+#include "report/run_result.hpp"
 #include "report/stats_row.hpp"
 
-namespace stampede::master {
+namespace stampede::conditions {
 
 namespace {
 
@@ -57,7 +58,7 @@ scope_figures figures_of(const lang::threshold_spec& t, const stats::stats_delta
     return f;
 }
 
-scope_figures figures_of(const lang::threshold_spec& t, const baseline& base) {
+scope_figures figures_of(const lang::threshold_spec& t, const report::baseline& base) {
     scope_figures f;
     f.seconds = base.duration_s;
     if (t.scope == lang::threshold_scope::run) f.stats = base.totals;
@@ -100,7 +101,7 @@ std::optional<double> measure(const lang::threshold_spec& t, const scope_figures
     }
 }
 
-common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_spec& t, const baseline* base) {
+common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_spec& t, const report::baseline* base) {
     if (!t.baseline_factor) return t;
     if (!base) return common::fail("no baseline (--baseline)");
     const auto reference = measure(t, figures_of(t, *base));
@@ -110,4 +111,4 @@ common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_sp
     return absolute;
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::conditions
