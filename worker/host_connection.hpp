@@ -8,7 +8,7 @@
 #include "scenario/response_checks.hpp"
 #include "scenario/template.hpp"
 #include "worker/prepared_scenario.hpp"
-#include "worker/user_runtime.hpp"
+#include "worker/exchange.hpp"
 
 namespace stampede::worker {
 

@@ -25,7 +25,7 @@
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/tls_stream.hpp"
-#include "worker/user_runtime.hpp"
+#include "worker/exchange.hpp"
 
 namespace stampede::worker {
 

@@ -18,10 +18,6 @@ namespace asio = boost::asio;
 using stats::error_kind;
 using common::micros;
 
-void count_failure(io_thread& thread, std::uint32_t endpoint, error_kind kind, int code, std::string_view detail) {
-    thread.shard.add_error({endpoint, kind, code}, detail);
-}
-
 user_runtime::user_runtime(io_thread& thread, std::shared_ptr<const prepared_scenario> scenario, int class_index,
                            std::uint64_t seed)
     : user_handle(class_index),

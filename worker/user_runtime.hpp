@@ -2,7 +2,7 @@
 // The user runtime: what a user does whatever protocol it speaks. It runs on_start, then
 // weighted tasks (one step or a sequence) with their think time or pacing, then on_stop; it
 // keeps the user's variables and data rows and answers templates from them. Each step goes
-// through the exchange (the protocol: HTTP today) and comes back as an outcome; the status
+// through the exchange (the protocol: worker/exchange.hpp) and comes back as an outcome; the status
 // check, the response checks, the extractions and the latency are recorded here, into the
 // thread's shard, without locks.
 #include <chrono>
@@ -19,31 +19,12 @@
 
 #include "scenario/response_checks.hpp"
 #include "scenario/template.hpp"
+#include "worker/exchange.hpp"
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/rng.hpp"
 
 namespace stampede::worker {
-
-enum class exchange_outcome : std::uint8_t { ok, failed, cancelled };
-
-// What an exchange gives back for one step. A failure on the way (connect, timeout, the
-// server breaking the protocol) is already counted by the exchange, with its reason.
-// 16 bytes, as small as it was before WebSocket steps added `messages`: it lives in the
-// coroutine frames of every request, whose sizes decide whether Asio's per-thread cache of
-// frames serves them or malloc must (measured: 4 % more instructions per request at 24).
-struct exchange_result {
-    exchange_outcome outcome = exchange_outcome::failed;
-    std::uint16_t status = 0;  // the response's, when ok
-    std::uint32_t messages = 0;  // WebSocket messages the step sent or received
-    std::size_t body_bytes = 0;
-};
-static_assert(sizeof(exchange_result) == 16);
-
-// Counts one failed request of `endpoint` in the thread's shard; the message is kept for the
-// first of its row in the interval.
-void count_failure(io_thread& thread, std::uint32_t endpoint, stats::error_kind kind, int code,
-                   std::string_view detail);
 
 // A user's variables and data rows; only users of scenarios that have any carry one.
 struct user_state {
