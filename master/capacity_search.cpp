@@ -19,7 +19,7 @@ capacity_search::capacity_search(lang::capacity_search_spec spec, std::function<
     : spec_(std::move(spec)), split_(std::move(split)), checks_(std::move(checks)), classes_(std::move(classes)),
       interval_(interval) {}
 
-std::optional<load_target> capacity_search::tick(common::micros elapsed) {
+std::optional<load_level> capacity_search::tick(common::micros elapsed) {
     if (phase_ == phase::done) return std::nullopt;
     if (phase_ == phase::idle) {
         phase_ = phase::climbing;
@@ -50,7 +50,7 @@ std::optional<load_target> capacity_search::tick(common::micros elapsed) {
     }
 }
 
-std::optional<load_target> capacity_search::after_climb(const step_verdict& v, common::micros elapsed) {
+std::optional<load_level> capacity_search::after_climb(const step_verdict& v, common::micros elapsed) {
     if (!v.met) {
         if (!good_) return end("missed");  // even the first load missed: nothing to narrow
         phase_ = phase::narrowing;
@@ -64,7 +64,7 @@ std::optional<load_target> capacity_search::after_climb(const step_verdict& v, c
 
 // Between the last load that met the conditions and the first that missed: the midpoint,
 // until they are within the precision; then the found load, confirmed.
-std::optional<load_target> capacity_search::after_narrowing(common::micros elapsed, std::string outcome) {
+std::optional<load_level> capacity_search::after_narrowing(common::micros elapsed, std::string outcome) {
     if (*bad_ - *good_ > precision()) return begin_step(*good_ + (*bad_ - *good_) / 2, elapsed, std::move(outcome), "");
     if (spec_.confirm.count() <= 0) return end(std::move(outcome));
     phase_ = phase::confirming;
@@ -82,7 +82,7 @@ int capacity_search::precision() const {
     return std::max(1, static_cast<int>(std::floor(good_.value_or(0) * 0.01)));
 }
 
-load_target capacity_search::begin_step(int users, common::micros elapsed, std::string previous_outcome,
+load_level capacity_search::begin_step(int users, common::micros elapsed, std::string previous_outcome,
                                         std::string name) {
     users_ = users;
     step_started_ = elapsed;
@@ -90,7 +90,7 @@ load_target capacity_search::begin_step(int users, common::micros elapsed, std::
     figures_.assign(spec_.conditions.size(), conditions::scope_figures{});
     judged_.reset();
     judged_seconds_ = 0;
-    load_target t;
+    load_level t;
     t.users_per_class = split_(users);
     // Without a spawn rate, a step's users all start (or stop) within a second.
     t.spawn_rate = spec_.spawn_rate.value_or(std::max(1.0, static_cast<double>(users)));
@@ -101,9 +101,9 @@ load_target capacity_search::begin_step(int users, common::micros elapsed, std::
     return t;
 }
 
-load_target capacity_search::end(std::string previous_outcome) {
+load_level capacity_search::end(std::string previous_outcome) {
     phase_ = phase::done;
-    load_target t;
+    load_level t;
     t.stage = steps_;
     t.previous_outcome = std::move(previous_outcome);
     t.end = true;

@@ -24,7 +24,7 @@ public:
                     std::vector<lang::check_info> checks, std::vector<std::string> classes,
                     common::micros interval = std::chrono::seconds(1));
 
-    std::optional<load_target> tick(common::micros elapsed) override;
+    std::optional<load_level> tick(common::micros elapsed) override;
     void observe(const interval_counts& interval) override;
     std::size_t stage_count() const override { return 0; }
     std::optional<breaking_point> found() const override;
@@ -36,11 +36,11 @@ private:
         std::string missed, measured;  // the conditions that did not hold, and their values
         double rps = 0;
     };
-    load_target begin_step(int users, common::micros elapsed, std::string previous_outcome, std::string name);
-    load_target end(std::string previous_outcome);
+    load_level begin_step(int users, common::micros elapsed, std::string previous_outcome, std::string name);
+    load_level end(std::string previous_outcome);
     step_verdict judge_step() const;
-    std::optional<load_target> after_climb(const step_verdict& v, common::micros elapsed);
-    std::optional<load_target> after_narrowing(common::micros elapsed, std::string outcome);
+    std::optional<load_level> after_climb(const step_verdict& v, common::micros elapsed);
+    std::optional<load_level> after_narrowing(common::micros elapsed, std::string outcome);
     int next_climb() const;
     int precision() const;
 

@@ -13,7 +13,7 @@
 
 namespace stampede::master {
 
-struct load_target {
+struct load_level {
     std::vector<int> users_per_class;
     double spawn_rate = 1;
     std::size_t stage = 0;         // the stages' count so far, from 0
@@ -21,7 +21,7 @@ struct load_target {
     std::string previous_outcome;  // for the stage this one ends ("met", "missed"); empty: none
     bool end = false;              // no new stage: the schedule is done, and so is the run
     common::micros settle{0};      // the stage's figures leave out its first intervals, this long
-    bool operator==(const load_target&) const = default;
+    bool operator==(const load_level&) const = default;
 };
 
 // One interval's merged counts, as the run loop took them.
@@ -36,7 +36,7 @@ class load_schedule {
 public:
     virtual ~load_schedule() = default;
     // The target at `elapsed` since the start, when it differs from the last one returned.
-    virtual std::optional<load_target> tick(common::micros elapsed) = 0;
+    virtual std::optional<load_level> tick(common::micros elapsed) = 0;
     // The interval just merged, before the tick that follows it.
     virtual void observe(const interval_counts&) {}
     // Stages planned ahead; 0 when the schedule decides them as it goes.
@@ -59,7 +59,7 @@ public:
     // Stages in order; their starts must not decrease.
     explicit staged_schedule(std::vector<scheduled_stage> stages);
 
-    std::optional<load_target> tick(common::micros elapsed) override;
+    std::optional<load_level> tick(common::micros elapsed) override;
     std::size_t stage_count() const override { return stages_.size(); }
 
 private:

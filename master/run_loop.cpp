@@ -73,7 +73,7 @@ void run_loop::add_to_stage() {
 
 // A new target from the schedule starts a stage of the result; a schedule that is done ends
 // the run.
-void run_loop::apply(const load_target& target) {
+void run_loop::apply(const load_level& target) {
     if (!result_.stages.empty() && !target.previous_outcome.empty()) result_.stages.back().outcome = target.previous_outcome;
     if (target.end) {
         schedule_done_ = true;

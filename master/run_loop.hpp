@@ -59,7 +59,7 @@ private:
     common::micros until_next_tick() const;
     wall_clock::time_point last_boundary(wall_clock::time_point now) const;
     wall_clock::time_point covered_until(std::optional<wall_clock::time_point> said) const;
-    void apply(const load_target& target);
+    void apply(const load_level& target);
     void tick();
     bool judge(const stats::stats_delta& delta,
                const std::optional<std::pair<wall_clock::time_point, wall_clock::time_point>>& in_flight);

@@ -4,7 +4,7 @@
 
 namespace stampede::master {
 
-void stage_recorder::begin(const load_target& target, double at_s) {
+void stage_recorder::begin(const load_level& target, double at_s) {
     if (!result_.stages.empty()) close(at_s);
     stage_record stage;
     stage.name = target.name.empty() ? "stage " + std::to_string(target.stage + 1) : target.name;

@@ -16,7 +16,7 @@ public:
     stage_recorder(run_result& result, common::micros interval) : result_(result), interval_(interval) {}
 
     // A stage begins `at_s` since the start (the one before it closes there).
-    void begin(const load_target& target, double at_s);
+    void begin(const load_level& target, double at_s);
     // An interval's requests, every endpoint together, `seconds` long, that began `began_s`
     // since the start: the current stage's, once it has settled.
     void add(const stats::endpoint_stats& interval, double seconds, double began_s);

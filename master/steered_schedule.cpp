@@ -5,7 +5,7 @@ namespace stampede::master {
 steered_schedule::steered_schedule(std::unique_ptr<load_schedule> planned) : planned_(std::move(planned)) {}
 
 void steered_schedule::steer(std::vector<int> users_per_class, double spawn_rate, std::string name) {
-    load_target t;
+    load_level t;
     t.users_per_class = std::move(users_per_class);
     t.spawn_rate = spawn_rate;
     t.name = std::move(name);
@@ -13,7 +13,7 @@ void steered_schedule::steer(std::vector<int> users_per_class, double spawn_rate
     steered_ = true;
 }
 
-std::optional<load_target> steered_schedule::tick(common::micros elapsed) {
+std::optional<load_level> steered_schedule::tick(common::micros elapsed) {
     if (pending_) {
         auto t = std::move(*pending_);
         pending_.reset();

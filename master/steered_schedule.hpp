@@ -19,14 +19,14 @@ public:
     void replace_plan(std::unique_ptr<load_schedule> planned) { planned_ = std::move(planned); }
     bool steered() const { return steered_; }
 
-    std::optional<load_target> tick(common::micros elapsed) override;
+    std::optional<load_level> tick(common::micros elapsed) override;
     void observe(const interval_counts& counts) override;
     std::size_t stage_count() const override { return planned_->stage_count(); }
     std::optional<breaking_point> found() const override;
 
 private:
     std::unique_ptr<load_schedule> planned_;
-    std::optional<load_target> pending_;
+    std::optional<load_level> pending_;
     bool steered_ = false;
     std::size_t stages_ = 0;  // targets handed out, the plan's and the steered ones
 };

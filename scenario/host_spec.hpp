@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "scenario/target_host.hpp"
+#include "scenario/base_url.hpp"
 #include "scenario/template.hpp"
 
 namespace stampede::lang {
@@ -29,7 +29,7 @@ struct tls_settings {
 
 struct host_spec {
     std::string name;                // "default" for `host`; else its key under `hosts`
-    std::optional<target_host> url;  // the default host's may come from --host alone
+    std::optional<base_url> url;  // the default host's may come from --host alone
     template_headers headers;        // every request to this host; class and step headers win
     tls_settings tls;
     int line = 0, column = 0;        // where it is declared, for messages

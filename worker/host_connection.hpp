@@ -18,7 +18,7 @@ public:
     // Carries out the step on this connection to `to`: an HTTP request and its final
     // response (connecting first when needed; a request on a reused connection the server had
     // closed is retried once), or a WebSocket step.
-    virtual boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const target& to,
+    virtual boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const resolved_host& to,
                                                             lang::template_context& context) = 0;
     // The body and headers of the last response (or the last WebSocket message), for a step
     // that keeps them.

@@ -132,7 +132,7 @@ void http_exchange<Stream>::wait_for_deadline() {
 // holds spaces or controls; a path or header value holding a line break or NUL (an extracted
 // value, a data field) is not sent at all: it would write lines nobody wrote.
 template <class Stream>
-bool http_exchange<Stream>::render_request(const prepared_step& step, const target& to,
+bool http_exchange<Stream>::render_request(const prepared_step& step, const resolved_host& to,
                                            lang::template_context& context, std::string& wire) {
     const auto& spec = step.spec->request;
     wire.append(spec.method).append(" ").append(to.url.base_path);
@@ -174,7 +174,7 @@ bool http_exchange<Stream>::refuse_unsafe(const prepared_step& step, int code, c
 // Written and read straight on the stream, in this frame: one coroutine frame per request,
 // none of http::async_read's composed operations.
 template <class Stream>
-asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_step& step, const target& to,
+asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_step& step, const resolved_host& to,
                                                                 lang::template_context& context) {
     std::string rendered;
     if (!step.constant && !render_request(step, to, context, rendered)) co_return exchange_result{exchange_outcome::failed};
@@ -231,7 +231,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
 // A new connection: the TCP connect, then for https:// the TLS handshake, each timed into
 // its endpoint's phase (`connect`, `tls_handshake`). The outcome when either failed.
 template <class Stream>
-asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(const prepared_step& step, const target& to,
+asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(const prepared_step& step, const resolved_host& to,
                                                                               error_code& ec) {
     auto token = asio::redirect_error(asio::use_awaitable, ec);
     // The shard is looked up after each wait: a snapshot swaps it for its spare meanwhile, and

@@ -37,7 +37,7 @@ public:
     explicit http_exchange(io_thread& thread);
     ~http_exchange() override;
 
-    boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const target& to,
+    boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const resolved_host& to,
                                                     lang::template_context& context) override;
     void describe(lang::response_view& view) const override;
     void close() override;
@@ -48,12 +48,12 @@ private:
 
     // Renders a templated request into `wire`; false when a rendered value would break its
     // line (counted then as a failure of kind `request`, nothing to send).
-    bool render_request(const prepared_step& step, const target& to, lang::template_context& context,
+    bool render_request(const prepared_step& step, const resolved_host& to, lang::template_context& context,
                         std::string& wire);
     void arm_deadline(common::micros timeout);
     void wait_for_deadline();
     void start_response(std::optional<response_reader>& reader, const prepared_step& step);
-    boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const target& to,
+    boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const resolved_host& to,
                                                                   error_code& ec);
     std::optional<exchange_outcome> cut_short(const prepared_step& step, const error_code& ec, std::string_view phase);
     std::optional<exchange_outcome> connect_failure(const prepared_step& step, const error_code& ec);

@@ -20,7 +20,7 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::unique_ptr<host_connection> make_connection(io_thread& thread, const target& to) {
+std::unique_ptr<host_connection> make_connection(io_thread& thread, const resolved_host& to) {
     if (to.tls) return std::make_unique<http_exchange<tls_stream>>(thread);
     return std::make_unique<http_exchange<asio::ip::tcp::socket>>(thread);
 }

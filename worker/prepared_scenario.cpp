@@ -152,7 +152,7 @@ common::result<void> prepare_targets(prepared_scenario& p) {
     tcp::resolver resolver(io);
     for (std::size_t i = 0; i < p.sc->hosts.size(); ++i) {
         const auto& host = p.sc->hosts[i];
-        target t{host.name, host.url.value_or(lang::target_host{}), {}, nullptr};
+        resolved_host t{host.name, host.url.value_or(lang::base_url{}), {}, nullptr};
         if (used[i]) {
             beast::error_code ec;
             t.addresses = resolver.resolve(t.url.host, t.url.port, ec);

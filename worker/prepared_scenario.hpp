@@ -1,7 +1,7 @@
 #pragma once
 // A scenario ready to run, built once per worker and shared read-only by every user: each
 // step's request serialized (whole when constant, its constant headers otherwise), every
-// class's tasks with their cumulative weights, and the target table: each host the steps
+// class's tasks with their cumulative weights, and the resolved hosts: each host the steps
 // send to, with its resolved addresses.
 #include <atomic>
 #include <cstdint>
@@ -21,9 +21,9 @@ class tls_client;  // worker/tls_client.hpp
 
 // A host steps send to: its base URL, the addresses it resolved to when the run started, and
 // for https:// how TLS connections to it are made.
-struct target {
+struct resolved_host {
     std::string name;  // the scenario's host name ("default" for `host`)
-    lang::target_host url;
+    lang::base_url url;
     boost::asio::ip::tcp::resolver::results_type addresses;
     std::shared_ptr<const tls_client> tls;  // null for http://
 };
@@ -75,14 +75,14 @@ struct prepared_class {
 struct prepared_scenario {
     const lang::scenario* sc = nullptr;
     std::vector<prepared_class> classes;
-    std::vector<target> targets;  // indexed like scenario::hosts; resolved when a step sends there
+    std::vector<resolved_host> targets;  // indexed like scenario::hosts; resolved when a step sends there
     bool stateful = false;  // any variables or data sets: users carry a user_state
     mutable std::atomic<std::uint64_t> global_counter{0};
     mutable std::atomic<std::uint64_t> users_started{0};
     mutable std::unique_ptr<std::atomic<std::uint64_t>[]> data_cursors;  // one per data set
 };
 
-// Builds every task's request and resolves every target; fails naming the host that does not resolve.
+// Builds every task's request and resolves every host its steps send to; fails naming the host that does not resolve.
 common::result<std::shared_ptr<const prepared_scenario>> prepare_scenario(const lang::scenario& sc);
 
 }  // namespace stampede::worker

@@ -39,7 +39,7 @@ class ws_connection final : public host_connection {
 public:
     explicit ws_connection(io_thread& thread) : thread_(thread) {}
 
-    asio::awaitable<exchange_result> perform(const prepared_step& step, const target& to,
+    asio::awaitable<exchange_result> perform(const prepared_step& step, const resolved_host& to,
                                              lang::template_context& context) override {
         cut_ = false;
         switch (step.spec->ws->what) {
@@ -95,7 +95,7 @@ private:
 
     // A new connection's transport: the TCP connect and, for wss://, the TLS handshake, each
     // timed into its endpoint's phase. The outcome when either failed (counted).
-    asio::awaitable<std::optional<exchange_outcome>> open_transport(const prepared_step& step, const target& to) {
+    asio::awaitable<std::optional<exchange_outcome>> open_transport(const prepared_step& step, const resolved_host& to) {
         if constexpr (tls)  // connecting again replaces the connection; its session stays resumable
             if (ws_) retire_connection(socket_layer().native_handle());
         ws_.reset();
@@ -137,7 +137,7 @@ private:
         co_return std::nullopt;
     }
 
-    asio::awaitable<exchange_result> connect(const prepared_step& step, const target& to, lang::template_context& context) {
+    asio::awaitable<exchange_result> connect(const prepared_step& step, const resolved_host& to, lang::template_context& context) {
         if (auto failed = co_await open_transport(step, to)) co_return exchange_result{*failed};
         auto& socket = beast::get_lowest_layer(*ws_);
         error_code ec;
@@ -280,7 +280,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<host_connection> make_ws_connection(io_thread& thread, const target& to) {
+std::unique_ptr<host_connection> make_ws_connection(io_thread& thread, const resolved_host& to) {
     if (to.tls) return std::make_unique<ws_connection<beast::ssl_stream<beast::tcp_stream>>>(thread);
     return std::make_unique<ws_connection<beast::tcp_stream>>(thread);
 }

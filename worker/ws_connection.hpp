@@ -13,6 +13,6 @@
 namespace stampede::worker {
 
 // A connection, not yet open, to a host plain or TLS as `to` says.
-std::unique_ptr<host_connection> make_ws_connection(io_thread& thread, const target& to);
+std::unique_ptr<host_connection> make_ws_connection(io_thread& thread, const resolved_host& to);
 
 }  // namespace stampede::worker

@@ -39,7 +39,7 @@ void host_reader::read(const YAML::Node& root, const template_scope& scope, std:
     for (auto it = named.begin(); it != named.end(); ++it) read_named(it->first, it->second, scope, defaults, hosts);
 }
 
-std::optional<target_host> host_reader::read_url(const YAML::Node& n, std::string_view what) {
+std::optional<base_url> host_reader::read_url(const YAML::Node& n, std::string_view what) {
     auto text = get_string(n, what);
     if (!text) return std::nullopt;
     auto url = parse_host_url(*text);

@@ -22,7 +22,7 @@ private:
     std::optional<std::string> read_pem(const YAML::Node& n, std::string_view what, std::string& pem);
     void read_named(const YAML::Node& name, const YAML::Node& spec, const template_scope& scope,
                     const tls_settings& defaults, std::vector<host_spec>& hosts);
-    std::optional<target_host> read_url(const YAML::Node& n, std::string_view what);
+    std::optional<base_url> read_url(const YAML::Node& n, std::string_view what);
 
     file_reader read_file_;
 };

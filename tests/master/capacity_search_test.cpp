@@ -38,7 +38,7 @@ struct driven {
 driven drive(capacity_search& search, target_model model, int seconds = 200) {
     driven out;
     int users = 0;
-    auto take = [&](const load_target& t) {
+    auto take = [&](const load_level& t) {
         if (!t.previous_outcome.empty()) out.outcomes.push_back(t.previous_outcome);
         if (t.end) return false;
         users = 0;

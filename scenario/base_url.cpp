@@ -1,4 +1,4 @@
-#include "scenario/target_host.hpp"
+#include "scenario/base_url.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -8,7 +8,7 @@
 namespace stampede::lang {
 
 
-std::string target_host::authority() const {
+std::string base_url::authority() const {
     const std::string name = ipv6() ? "[" + host + "]" : host;
     return port == (tls() ? "443" : "80") ? name : name + ":" + port;
 }
@@ -25,10 +25,10 @@ bool valid_port(const std::string& port) {
 
 }  // namespace
 
-common::result<target_host> parse_host_url(const std::string& url) {
+common::result<base_url> parse_host_url(const std::string& url) {
     // The URL as written, shortened: it may be the oversized part.
     auto fail = [&](std::string why) { return common::fail("host '" + common::shortened_utf8(url, 300) + "': " + why); };
-    target_host h;
+    base_url h;
     std::string_view rest(url);
     const auto scheme_end = rest.find("://");
     if (scheme_end == std::string_view::npos)

@@ -1,5 +1,5 @@
 #pragma once
-// The target's base URL: scheme, host, port and a path prefix for every request.
+// A host's base URL (http:// or https://): scheme, host, port and a path prefix for every request.
 #include <optional>
 #include <string>
 
@@ -7,7 +7,7 @@
 
 namespace stampede::lang {
 
-struct target_host {
+struct base_url {
     std::string scheme = "http";
     std::string host;        // a name, an IPv4 address, or an IPv6 address without brackets
     std::string port = "80";  // 443 for https when the URL names none
@@ -24,6 +24,6 @@ struct target_host {
 // Parses "http://host:port/base", "https://...", or "ws://" and "wss://" (the same, for hosts
 // WebSocket steps connect to; host may be "[::1]"). A query, a fragment or user info has
 // no meaning for a base URL every request path is appended to: refused, with the reason.
-common::result<target_host> parse_host_url(const std::string& url);
+common::result<base_url> parse_host_url(const std::string& url);
 
 }  // namespace stampede::lang

@@ -1,4 +1,4 @@
-#include "scenario/target_host.hpp"
+#include "scenario/base_url.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -14,7 +14,7 @@ std::string refusal(const std::string& url) {
 
 }  // namespace
 
-TEST_CASE("a base URL gives host, port and path prefix", "[target_host]") {
+TEST_CASE("a base URL gives host, port and path prefix", "[base_url]") {
     auto h = parse_host_url("http://agents.local:8080/api/v1/");
     REQUIRE(h);
     CHECK(h->host == "agents.local");
@@ -27,7 +27,7 @@ TEST_CASE("a base URL gives host, port and path prefix", "[target_host]") {
     CHECK(plain->authority() == "example");
 }
 
-TEST_CASE("IPv6 literals go in brackets and come out of them", "[target_host]") {
+TEST_CASE("IPv6 literals go in brackets and come out of them", "[base_url]") {
     auto h = parse_host_url("http://[::1]:18080/base");
     REQUIRE(h);
     CHECK(h->host == "::1");
@@ -42,7 +42,7 @@ TEST_CASE("IPv6 literals go in brackets and come out of them", "[target_host]") 
     CHECK(refusal("http://[nothex]:1").find("is not an IPv6 address") != std::string::npos);
 }
 
-TEST_CASE("user info, queries, fragments and bad ports are refused with the reason", "[target_host]") {
+TEST_CASE("user info, queries, fragments and bad ports are refused with the reason", "[base_url]") {
     CHECK(refusal("http://user:pw@host:8080").find("user info") != std::string::npos);
     CHECK(refusal("http://host:8080/base?x=1#frag").find("no query or fragment") != std::string::npos);
     CHECK(refusal("http://host/#frag").find("no query or fragment") != std::string::npos);
@@ -55,7 +55,7 @@ TEST_CASE("user info, queries, fragments and bad ports are refused with the reas
     CHECK(long_name.size() < 400);  // the URL is quoted shortened
 }
 
-TEST_CASE("https:// is port 443 unless it names one, and the Host header leaves the default out", "[target_host]") {
+TEST_CASE("https:// is port 443 unless it names one, and the Host header leaves the default out", "[base_url]") {
     auto h = parse_host_url("https://agents.example/api");
     REQUIRE(h);
     CHECK(h->tls());
