@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "scenario/template.hpp"
 #include "stats/stats_delta.hpp"
 #include "worker/io_thread.hpp"
+#include "worker/kept_response.hpp"
 
 namespace stampede::worker {
 
@@ -25,6 +27,16 @@ struct exchange_result {
     std::size_t body_bytes = 0;
 };
 static_assert(sizeof(exchange_result) == 16);
+
+// What an exchange asks of the user whose step it carries: the values its templates render,
+// and, for a step that keeps its response (prepared_step::keeps_response), where to put it.
+class exchange_context : public lang::template_context {
+public:
+    virtual kept_response& kept() = 0;
+
+protected:
+    ~exchange_context() = default;
+};
 
 // Counts one failed request of `endpoint` in the thread's shard; the message is kept for the
 // first of its row in the interval.

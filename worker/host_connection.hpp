@@ -5,8 +5,6 @@
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
 
-#include "scenario/response_checks.hpp"
-#include "scenario/template.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/exchange.hpp"
 
@@ -17,12 +15,10 @@ public:
     virtual ~host_connection() = default;
     // Carries out the step on this connection to `to`: an HTTP request and its final
     // response (connecting first when needed; a request on a reused connection the server had
-    // closed is retried once), or a WebSocket step.
+    // closed is retried once), or a WebSocket step. A step that keeps its response leaves its
+    // body and headers (or the WebSocket message) in `user.kept()`.
     virtual boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const resolved_host& to,
-                                                            lang::template_context& context) = 0;
-    // The body and headers of the last response (or the last WebSocket message), for a step
-    // that keeps them.
-    virtual void describe(lang::response_view& view) const = 0;
+                                                            exchange_context& user) = 0;
     // Closes the connection now: a request in flight ends.
     virtual void close() = 0;
 };

@@ -56,13 +56,6 @@ struct in_flight_scope {
 
 }  // namespace
 
-// Where a step that inspects its response gets the body and headers; made on first use.
-template <class Stream>
-struct http_exchange<Stream>::inspected_response {
-    std::string body;
-    response_reader::header_list headers;
-};
-
 template <class Stream>
 http_exchange<Stream>::http_exchange(io_thread& thread) : thread_(thread), stream_(thread.io), deadline_(thread.io) {}
 
@@ -175,11 +168,10 @@ bool http_exchange<Stream>::refuse_unsafe(const prepared_step& step, int code, c
 // none of http::async_read's composed operations.
 template <class Stream>
 asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_step& step, const resolved_host& to,
-                                                                lang::template_context& context) {
+                                                                exchange_context& user) {
     std::string rendered;
-    if (!step.constant && !render_request(step, to, context, rendered)) co_return exchange_result{exchange_outcome::failed};
+    if (!step.constant && !render_request(step, to, user, rendered)) co_return exchange_result{exchange_outcome::failed};
     const std::string_view wire = step.constant ? std::string_view(step.wire) : std::string_view(rendered);
-    if (step.keeps_response && !inspected_) inspected_ = std::make_unique<inspected_response>();
     std::optional<response_reader> reader;
     error_code ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
@@ -201,7 +193,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
             rest.remove_prefix(co_await stream_.async_write_some(asio::buffer(rest.data(), rest.size()), token));
         int interim = 0;
         for (;;) {
-            start_response(reader, step);
+            start_response(reader, step, user);
             while (!ec && !reader->feed(buffer_, ec)) {
                 const auto n = co_await stream_.async_read_some(buffer_.prepare(read_room()), token);
                 buffer_.commit(n);
@@ -345,9 +337,10 @@ void http_exchange<Stream>::record_exchange_failure(const prepared_step& step, c
 }
 
 template <class Stream>
-void http_exchange<Stream>::start_response(std::optional<response_reader>& reader, const prepared_step& step) {
-    const bool keep = step.keeps_response;
-    reader.emplace(keep ? &inspected_->body : nullptr, keep ? &inspected_->headers : nullptr);
+void http_exchange<Stream>::start_response(std::optional<response_reader>& reader, const prepared_step& step,
+                                          exchange_context& user) {
+    kept_response* kept = step.keeps_response ? &user.kept() : nullptr;
+    reader.emplace(kept ? &kept->body : nullptr, kept ? &kept->headers : nullptr);
     reader->body_limit(step.max_body);
     reader->eager(true);
     if (step.head) reader->skip(true);
@@ -376,14 +369,6 @@ void http_exchange<Stream>::end_of_input(response_reader& reader, error_code& ec
     ec = {};
     reader.put_eof(ec);
     if (!ec && !reader.is_done()) ec = http::error::partial_message;
-}
-
-template <class Stream>
-void http_exchange<Stream>::describe(lang::response_view& view) const {
-    view.body = inspected_->body;
-    view.header = [headers = &inspected_->headers](std::string_view name) {
-        return response_reader::find(*headers, name);
-    };
 }
 
 template class http_exchange<tcp::socket>;

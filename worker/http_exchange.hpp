@@ -38,12 +38,10 @@ public:
     ~http_exchange() override;
 
     boost::asio::awaitable<exchange_result> perform(const prepared_step& step, const resolved_host& to,
-                                                    lang::template_context& context) override;
-    void describe(lang::response_view& view) const override;
+                                                    exchange_context& user) override;
     void close() override;
 
 private:
-    struct inspected_response;
     using error_code = boost::system::error_code;
 
     // Renders a templated request into `wire`; false when a rendered value would break its
@@ -52,7 +50,8 @@ private:
                         std::string& wire);
     void arm_deadline(common::micros timeout);
     void wait_for_deadline();
-    void start_response(std::optional<response_reader>& reader, const prepared_step& step);
+    void start_response(std::optional<response_reader>& reader, const prepared_step& step,
+                        exchange_context& user);
     boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const resolved_host& to,
                                                                   error_code& ec);
     std::optional<exchange_outcome> cut_short(const prepared_step& step, const error_code& ec, std::string_view phase);
@@ -72,7 +71,6 @@ private:
     Stream stream_;
     boost::asio::steady_timer deadline_;  // the request in flight; closes the connection when it passes
     boost::beast::flat_buffer buffer_;
-    std::unique_ptr<inspected_response> inspected_;
     std::chrono::steady_clock::time_point deadline_at_{};
     bool connected_ = false;
     bool in_flight_ = false;

@@ -68,18 +68,13 @@ private:
 
     asio::awaitable<exchange_result> exchange(const prepared_step& step) override {
         const auto& to = scenario_->targets[step.target];
-        if (step.spec->ws) {
-            described_ = &extra(step.target, true);
-            return described_->perform(step, to, *this);
-        }
+        if (step.spec->ws) return extra(step.target, true).perform(step, to, *this);
         if (step.target != last_target_) {  // most users send every step to one host
             last_ = step.target == first_target_ ? &first_ : &extra(step.target, false);
             last_target_ = static_cast<std::uint32_t>(step.target);
         }
-        described_ = last_;
         return last_->perform(step, to, *this);
     }
-    void describe_response(lang::response_view& view) override { described_->describe(view); }
 
     host_connection& extra(std::size_t target, bool websocket) {
         if (extras_)
@@ -90,7 +85,6 @@ private:
 
     http_exchange<FirstStream> first_;
     host_connection* last_ = &first_;       // the HTTP connection the last HTTP step used
-    host_connection* described_ = &first_;  // the last step's, whose response checks read
     std::uint32_t first_target_ = 0, last_target_ = 0;
     std::unique_ptr<std::vector<extra_connection>> extras_;
 };

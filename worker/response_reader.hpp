@@ -14,11 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "worker/kept_response.hpp"
+
 namespace stampede::worker {
 
 class response_reader final : public boost::beast::http::basic_parser<false> {
 public:
-    using header_list = std::vector<std::pair<std::string, std::string>>;
+    using header_list = kept_response::header_list;
 
     // `body` and `headers`, when given, receive the response's; they are cleared first and
     // keep their capacity from one response to the next.
@@ -45,12 +47,6 @@ public:
             if (used == 0) return false;
         }
         return is_done();
-    }
-
-    static std::optional<std::string_view> find(const header_list& headers, std::string_view name) {
-        for (const auto& [n, v] : headers)
-            if (boost::beast::iequals(n, name)) return std::string_view(v);
-        return std::nullopt;
     }
 
 private:

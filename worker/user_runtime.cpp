@@ -58,6 +58,11 @@ std::string_view user_runtime::data_value(std::uint32_t set, std::uint32_t colum
     return data.rows[static_cast<std::size_t>(row)][column];
 }
 
+kept_response& user_runtime::kept() {
+    if (!kept_) kept_ = std::make_unique<kept_response>();
+    return *kept_;
+}
+
 const prepared_task& user_runtime::pick_task() {
     const auto& cls = user_class();
     const auto& weights = cls.cumulative_weight;
@@ -101,7 +106,7 @@ bool user_runtime::inspect(const prepared_step& step, unsigned status, micros la
     lang::response_view view;
     view.status = status;
     view.latency = latency;
-    if (step.keeps_response) describe_response(view);  // else its checks read only the status and the latency
+    if (step.keeps_response) kept().describe(view);  // else its checks read only the status and the latency
     lang::response_inspector inspector(view);
     bool failed = !status_ok;
     if (spec.request.jsonrpc && !failed) {

@@ -33,7 +33,7 @@ struct user_state {
     std::vector<std::uint64_t> own_cursors;  // per-user cursors (scope: per_user)
 };
 
-class user_runtime : public user_handle, public lang::template_context {
+class user_runtime : public user_handle, public exchange_context {
 public:
     using clock = std::chrono::steady_clock;
 
@@ -61,13 +61,13 @@ public:
     std::uint64_t next_counter() override { return ++counter_; }
     std::uint64_t next_global_counter() override;
     std::uint64_t user_index() override { return index_; }
+    // exchange_context: made on the first step that keeps its response.
+    kept_response& kept() override;
 
 protected:
-    // One step's request and response, in the protocol the user speaks.
+    // One step's request and response, in the protocol the user speaks; a step that keeps its
+    // response leaves it in kept().
     virtual boost::asio::awaitable<exchange_result> exchange(const prepared_step& step) = 0;
-    // What the checks read of the last exchange's response (body, headers), for a step that
-    // keeps it; status and latency are filled in already.
-    virtual void describe_response(lang::response_view& view) = 0;
     void wake() override { think_timer_.cancel(); }
 
     io_thread& thread_;
@@ -96,6 +96,7 @@ private:
     std::uint64_t index_;
     std::uint64_t counter_ = 0;
     std::unique_ptr<user_state> state_;
+    std::unique_ptr<kept_response> kept_;
     clock::time_point intended_start_{};  // the epoch: none
 };
 

@@ -40,20 +40,18 @@ public:
     explicit ws_connection(io_thread& thread) : thread_(thread) {}
 
     asio::awaitable<exchange_result> perform(const prepared_step& step, const resolved_host& to,
-                                             lang::template_context& context) override {
+                                             exchange_context& user) override {
         cut_ = false;
         switch (step.spec->ws->what) {
-            case action::connect: co_return co_await connect(step, to, context);
-            case action::send: co_return co_await send(step, context);
-            case action::receive: co_return co_await receive(step, context, false);
-            case action::receive_until: co_return co_await receive(step, context, true);
+            case action::connect: co_return co_await connect(step, to, user);
+            case action::send: co_return co_await send(step, user);
+            case action::receive: co_return co_await receive(step, user, false);
+            case action::receive_until: co_return co_await receive(step, user, true);
             case action::ping: co_return co_await ping(step);
             case action::close: co_return co_await close_step(step);
         }
         co_return exchange_result{};
     }
-
-    void describe(lang::response_view& view) const override { view.body = last_; }
 
     void close() override {
         cut_ = true;
@@ -215,12 +213,16 @@ private:
     }
 
     // One message, or (until) messages until one meets the step's `until` check.
-    asio::awaitable<exchange_result> receive(const prepared_step& step, lang::template_context& context, bool until) {
+    // A step that keeps its response leaves the last message in the user's kept response.
+    asio::awaitable<exchange_result> receive(const prepared_step& step, exchange_context& user, bool until) {
         if (!ws_) co_return co_await not_open(step);
+        std::string unkept;
+        std::string& last = step.keeps_response ? user.kept().body : unkept;
+        if (step.keeps_response) user.kept().headers.clear();
         const auto began = steady::now();
         const auto& ws = *step.spec->ws;
         std::string expected;
-        if (until && !ws.until->expected.text.constant()) lang::render_template(ws.until->expected.text, context, expected);
+        if (until && !ws.until->expected.text.constant()) lang::render_template(ws.until->expected.text, user, expected);
         beast::get_lowest_layer(*ws_).expires_after(step.timeout);
         error_code ec;
         std::size_t bytes = 0;
@@ -228,11 +230,11 @@ private:
             buffer_.clear();
             co_await ws_->async_read(buffer_, asio::redirect_error(asio::use_awaitable, ec));
             if (ec) co_return exchange_result{*failed(step, ec, until ? "receive until" : "receive"), 0, n - 1, bytes};
-            last_ = beast::buffers_to_string(buffer_.data());
-            bytes += last_.size();
+            last = beast::buffers_to_string(buffer_.data());
+            bytes += last.size();
             if (!until) break;
-            if (n == 1) thread_.shard.endpoints[ws.first_endpoint_id].record(common::micros_since(began), last_.size(), false);
-            lang::response_view view{0, last_, std::chrono::duration_cast<common::micros>(steady::now() - began), {}};
+            if (n == 1) thread_.shard.endpoints[ws.first_endpoint_id].record(common::micros_since(began), last.size(), false);
+            lang::response_view view{0, last, std::chrono::duration_cast<common::micros>(steady::now() - began), {}};
             lang::response_inspector inspector(view);
             if (inspector.check(*ws.until, ws.until->expected.text.constant() ? ws.until->expected.text.text() : expected))
                 co_return finished(exchange_result{exchange_outcome::ok, 0, n, bytes});
@@ -273,7 +275,6 @@ private:
     io_thread& thread_;
     std::optional<stream_type> ws_;
     beast::flat_buffer buffer_;
-    std::string last_;
     tls_session_slot session_;
     bool cut_ = false;
 };

@@ -37,9 +37,9 @@ private:
         lang::render_template(step.spec->request.path, *this, path);
         if (log_) log_->push_back(path);
         if (--left_ == 0) retire();
+        if (step.keeps_response) kept().body = body;
         co_return exchange_result{exchange_outcome::ok, static_cast<std::uint16_t>(status), 0, body.size()};
     }
-    void describe_response(lang::response_view& view) override { view.body = body; }
 
     std::vector<std::string>* log_;
     int left_;
