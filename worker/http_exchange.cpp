@@ -2,12 +2,9 @@
 
 #include <algorithm>
 
-#include <boost/asio/connect.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/asio/ssl/error.hpp>
 
 #include "scenario/request_text.hpp"
 #include "worker/response_reader.hpp"
@@ -18,7 +15,6 @@ namespace stampede::worker {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = asio::ip::tcp;
 using stats::error_kind;
 using common::micros;
 using steady = std::chrono::steady_clock;
@@ -37,17 +33,6 @@ constexpr const char* unsolicited_message =
 // server looping, which would otherwise hold the request until its timeout.
 constexpr int max_interim_responses = 16;
 
-template <class Stream>
-constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
-
-// The server closed the connection. Over TLS, a close without its close_notify alert is how
-// most servers end a connection, and means the same.
-template <class Stream>
-bool end_of_stream(const boost::system::error_code& ec) {
-    if constexpr (is_tls<Stream>) return ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
-    return ec == asio::error::eof;
-}
-
 // Clears the in-flight mark however the exchange ends: the deadline's wake-up reads it.
 struct in_flight_scope {
     bool& flag;
@@ -64,10 +49,7 @@ http_exchange<Stream>::~http_exchange() = default;
 
 template <class Stream>
 void http_exchange<Stream>::close() {
-    error_code ignored;
-    if constexpr (is_tls<Stream>)
-        if (!stream_.ready()) return;
-    beast::get_lowest_layer(stream_).close(ignored);
+    stream_.close();
 }
 
 template <class Stream>
@@ -78,13 +60,14 @@ void http_exchange<Stream>::drop_connection() {
 }
 
 template <class Stream>
-bool http_exchange<Stream>::is_cancellation(const error_code& ec) const {
+bool http_exchange<Stream>::cancelled(const error_code& ec) const {
     return thread_.cutting_off && (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor);
 }
 
+// Whatever the error, once the deadline has closed the connection the step timed out.
 template <class Stream>
-bool http_exchange<Stream>::is_timeout(const error_code& ec) const {
-    return timed_out_ && (ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor);
+bool http_exchange<Stream>::timed_out(const error_code&) const {
+    return timed_out_;
 }
 
 // As Beast sizes its reads: at least 512 bytes, at most 64 KiB, the buffer's spare room.
@@ -178,9 +161,10 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
     arm_deadline(step.timeout);
     const in_flight_scope in_flight{in_flight_};
     for (int attempt = 0; attempt < 2; ++attempt) {
+        ec = {};  // a retry starts afresh
         const bool reused = connected_;
         if (!connected_)
-            if (auto failed = co_await open(step, to, ec)) co_return exchange_result{*failed};
+            if (auto failed = co_await open(step, to)) co_return exchange_result{*failed};
         // Bytes waiting on a connection with no request outstanding (a response sent twice,
         // or before its request) would be read as this request's answer: the connection is
         // closed and the request fails unsent, so no response is paired with the wrong request.
@@ -197,7 +181,7 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
             while (!ec && !reader->feed(buffer_, ec)) {
                 const auto n = co_await stream_.async_read_some(buffer_.prepare(read_room()), token);
                 buffer_.commit(n);
-                if (ec && end_of_stream<Stream>(ec)) end_of_input(*reader, ec);
+                if (ec && Stream::closed_by_peer(ec)) end_of_input(*reader, ec);
             }
             // 1xx responses before the final one are interim (RFC 9110, 15.2): skipped. A 101
             // answers an upgrade, which a plain HTTP step never asks for.
@@ -210,9 +194,9 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
             co_return exchange_result{outcome, static_cast<std::uint16_t>(reader->status()), 0, reader->body_bytes()};
         }
         drop_connection();
-        if (is_cancellation(ec)) co_return exchange_result{exchange_outcome::cancelled};
+        if (cancelled(ec)) co_return exchange_result{exchange_outcome::cancelled};
         const bool stale = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
-                           ec == asio::error::broken_pipe || end_of_stream<Stream>(ec);
+                           ec == asio::error::broken_pipe || Stream::closed_by_peer(ec);
         if (reused && stale && attempt == 0 && !reader->got_some() && !timed_out_) continue;
         record_exchange_failure(step, ec);
         co_return exchange_result{exchange_outcome::failed};
@@ -220,72 +204,14 @@ asio::awaitable<exchange_result> http_exchange<Stream>::perform(const prepared_s
     co_return exchange_result{exchange_outcome::failed};
 }
 
-// A new connection: the TCP connect, then for https:// the TLS handshake, each timed into
-// its endpoint's phase (`connect`, `tls_handshake`). The outcome when either failed.
+// A new connection, opened as every protocol opens one (worker/connection_opener.hpp).
 template <class Stream>
-asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(const prepared_step& step, const resolved_host& to,
-                                                                              error_code& ec) {
-    auto token = asio::redirect_error(asio::use_awaitable, ec);
-    // The shard is looked up after each wait: a snapshot swaps it for its spare meanwhile, and
-    // a reference taken before would record into the spare the agent is reading.
-    auto phases = [&]() -> stats::endpoint_stats& { return thread_.shard.endpoints[step.spec->endpoint_id]; };
-    if constexpr (is_tls<Stream>) stream_.renew(*to.tls);
-    const auto began = steady::now();
-    co_await asio::async_connect(beast::get_lowest_layer(stream_), to.addresses, token);
-    if (auto failed = connect_failure(step, ec)) co_return failed;
-    phases().connect.record(common::micros_since(began));
-    if constexpr (is_tls<Stream>) {
-        const auto shaking = steady::now();
-        co_await stream_.ssl().async_handshake(asio::ssl::stream_base::client, token);
-        if (auto failed = handshake_failure(step, ec)) co_return failed;
-        phases().tls_handshake.record(common::micros_since(shaking));
-    }
-    co_return std::nullopt;
-}
-
-// A connect or a TLS handshake that was cancelled or timed out: its outcome (the timeout
-// counted, named for `phase`); nothing otherwise, for the caller to judge.
-template <class Stream>
-std::optional<exchange_outcome> http_exchange<Stream>::cut_short(const prepared_step& step, const error_code& ec,
-                                                                 std::string_view phase) {
-    if (is_cancellation(ec)) return exchange_outcome::cancelled;
-    if (!is_timeout(ec) && !timed_out_) return std::nullopt;
-    drop_connection();
-    count_failure(thread_, step.spec->endpoint_id, error_kind::timeout, 0,
-                  std::string(phase) + " timed out after " + common::format_duration(step.timeout));
-    return exchange_outcome::failed;
-}
-
-// After a TLS handshake: the outcome when it failed, counted as a TLS error with OpenSSL's
-// reason (the certificate's verification result when it was that).
-template <class Stream>
-std::optional<exchange_outcome> http_exchange<Stream>::handshake_failure(const prepared_step& step, const error_code& ec) {
-    if (!ec) return std::nullopt;
-    if (auto outcome = cut_short(step, ec, "TLS handshake")) return outcome;
-    if constexpr (is_tls<Stream>) {
-        SSL* ssl = stream_.native();
-        count_failure(thread_, step.spec->endpoint_id, error_kind::tls, tls_failure_code(ssl, ec),
-                      "TLS handshake: " + tls_failure_reason(ssl, ec));
-        stream_.forget_session();
-    }
-    drop_connection();
-    return exchange_outcome::failed;
-}
-
-// After a connect: the outcome when it failed (the connection closed, the failure counted),
-// nothing when the connection is up.
-template <class Stream>
-std::optional<exchange_outcome> http_exchange<Stream>::connect_failure(const prepared_step& step, const error_code& ec) {
-    if (auto outcome = cut_short(step, ec, "connect")) return outcome;
-    if (ec) {
-        drop_connection();
-        count_failure(thread_, step.spec->endpoint_id, error_kind::connect, ec.value(), "connect: " + ec.message());
-        return exchange_outcome::failed;
-    }
-    error_code ignored;  // a socket without it still works
-    beast::get_lowest_layer(stream_).set_option(tcp::no_delay(true), ignored);
-    connected_ = true;
-    return std::nullopt;
+asio::awaitable<std::optional<exchange_outcome>> http_exchange<Stream>::open(const prepared_step& step, const resolved_host& to) {
+    stream_.renew(to);
+    auto failed = co_await open_connection(thread_, step, to, stream_.layers(), *this);
+    if (failed) drop_connection();
+    else connected_ = true;
+    co_return failed;
 }
 
 // A response read whole: the final one unless the server broke HTTP (a 101 nobody asked for,
@@ -318,16 +244,13 @@ exchange_outcome http_exchange<Stream>::response_outcome(const prepared_step& st
 template <class Stream>
 void http_exchange<Stream>::record_exchange_failure(const prepared_step& step, const error_code& ec) {
     const auto endpoint = step.spec->endpoint_id;
-    if (is_timeout(ec) || timed_out_) {
+    if (timed_out(ec)) {
         count_failure(thread_, endpoint, error_kind::timeout, 0,
                       "request timed out after " + common::format_duration(step.timeout));
     } else if (ec.category() == asio::error::get_ssl_category()) {  // an alert: a refused client certificate
-        SSL* ssl = nullptr;
-        if constexpr (is_tls<Stream>) {
-            ssl = stream_.native();
-            stream_.forget_session();
-        }
+        SSL* ssl = stream_.native();
         count_failure(thread_, endpoint, error_kind::tls, tls_failure_code(ssl, ec), "TLS: " + tls_failure_reason(ssl, ec));
+        stream_.forget_session();
     } else if (ec == http::error::body_limit) {
         count_failure(thread_, endpoint, error_kind::transport, ec.value(),
                       "the response body is larger than max_body (" + std::to_string(step.max_body) + " bytes)");
@@ -346,15 +269,11 @@ void http_exchange<Stream>::start_response(std::optional<response_reader>& reade
     if (step.head) reader->skip(true);
 }
 
-// One ioctl: whether the kernel holds bytes for this connection while no request is out.
-// Over TLS only what was read already counts: records that are not data (a session ticket,
-// a closing alert) may wait in the socket between requests.
+// Whether bytes came for this connection while no request was out: read already, or waiting
+// where the stream can see them.
 template <class Stream>
 bool http_exchange<Stream>::unsolicited_bytes_waiting() {
-    if (buffer_.size() > 0) return true;
-    if constexpr (is_tls<Stream>) return false;
-    error_code ec;
-    return beast::get_lowest_layer(stream_).available(ec) > 0 && !ec;
+    return buffer_.size() > 0 || stream_.bytes_waiting();
 }
 
 // The server closed the connection: before any byte of the response, it had dropped an idle
@@ -371,7 +290,7 @@ void http_exchange<Stream>::end_of_input(response_reader& reader, error_code& ec
     if (!ec && !reader.is_done()) ec = http::error::partial_message;
 }
 
-template class http_exchange<tcp::socket>;
+template class http_exchange<plain_stream>;
 template class http_exchange<tls_stream>;
 
 }  // namespace stampede::worker

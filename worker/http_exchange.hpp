@@ -1,11 +1,11 @@
 #pragma once
 // One HTTP/1.1 request and its response over a keep-alive connection, templated on the
-// stream: a plain TCP socket, or a TLS stream over one (tls_stream: its handshake after the
-// connect, each timed as a phase of its own). Requests are written from the buffer
-// prepared_scenario built, or rendered from the step's templates; responses are read with
-// response_reader, which keeps the body and headers only for a step that inspects them.
-// One deadline per request covers connect, write and read. With response_reader, the only
-// Beast translation unit of the engine.
+// stream: plain_stream (a TCP socket) or tls_stream (TLS over one); what differs between them
+// is the stream's, and a new connection is opened by the connection opener as every protocol's
+// is. Requests are written from the buffer prepared_scenario built, or rendered from the
+// step's templates; responses are read with response_reader, which keeps the body and headers
+// only for a step that keeps them (in the user's kept_response). One deadline per request
+// covers connect, write and read.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -15,7 +15,6 @@
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
@@ -24,6 +23,7 @@
 #include "worker/host_connection.hpp"
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
+#include "worker/plain_stream.hpp"
 #include "worker/tls_stream.hpp"
 #include "worker/exchange.hpp"
 
@@ -32,7 +32,7 @@ namespace stampede::worker {
 class response_reader;
 
 template <class Stream>
-class http_exchange final : public host_connection {
+class http_exchange final : public host_connection, private open_watch {
 public:
     explicit http_exchange(io_thread& thread);
     ~http_exchange() override;
@@ -52,19 +52,16 @@ private:
     void wait_for_deadline();
     void start_response(std::optional<response_reader>& reader, const prepared_step& step,
                         exchange_context& user);
-    boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const resolved_host& to,
-                                                                  error_code& ec);
-    std::optional<exchange_outcome> cut_short(const prepared_step& step, const error_code& ec, std::string_view phase);
-    std::optional<exchange_outcome> connect_failure(const prepared_step& step, const error_code& ec);
-    std::optional<exchange_outcome> handshake_failure(const prepared_step& step, const error_code& ec);
+    boost::asio::awaitable<std::optional<exchange_outcome>> open(const prepared_step& step, const resolved_host& to);
     exchange_outcome response_outcome(const prepared_step& step, const response_reader& reader, int interim);
     void record_exchange_failure(const prepared_step& step, const error_code& ec);
     bool refuse_unsafe(const prepared_step& step, int code, const std::string& why);
     bool unsolicited_bytes_waiting();
     void end_of_input(response_reader& reader, error_code& ec);
     std::size_t read_room() const;
-    bool is_cancellation(const error_code& ec) const;
-    bool is_timeout(const error_code& ec) const;
+    // open_watch: a cut-off user's waits end aborted; a passed deadline closes the socket.
+    bool cancelled(const error_code& ec) const override;
+    bool timed_out(const error_code& ec) const override;
     void drop_connection();
 
     io_thread& thread_;
@@ -78,7 +75,7 @@ private:
     bool deadline_pending_ = false;
 };
 
-extern template class http_exchange<boost::asio::ip::tcp::socket>;
+extern template class http_exchange<plain_stream>;
 extern template class http_exchange<tls_stream>;
 
 }  // namespace stampede::worker

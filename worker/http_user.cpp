@@ -22,7 +22,7 @@ namespace {
 
 std::unique_ptr<host_connection> make_connection(io_thread& thread, const resolved_host& to) {
     if (to.tls) return std::make_unique<http_exchange<tls_stream>>(thread);
-    return std::make_unique<http_exchange<asio::ip::tcp::socket>>(thread);
+    return std::make_unique<http_exchange<plain_stream>>(thread);
 }
 
 // `FirstStream` is the stream of the host the class's first HTTP step sends to: that
@@ -97,7 +97,7 @@ void start_http_user(io_thread& thread, std::shared_ptr<const prepared_scenario>
     if (!cls.targets.empty() && scenario->targets[cls.targets.front()].tls)
         start_user(thread, std::make_unique<http_user<tls_stream>>(thread, std::move(scenario), class_index, seed));
     else
-        start_user(thread, std::make_unique<http_user<asio::ip::tcp::socket>>(thread, std::move(scenario), class_index, seed));
+        start_user(thread, std::make_unique<http_user<plain_stream>>(thread, std::move(scenario), class_index, seed));
 }
 
 }  // namespace stampede::worker

@@ -14,6 +14,7 @@
 
 #include "common/duration.hpp"
 #include "scenario/request_text.hpp"
+#include "worker/connection_opener.hpp"
 #include "worker/head_split_stream.hpp"
 #include "worker/tls_client.hpp"
 
@@ -33,7 +34,7 @@ namespace {
 constexpr std::uint64_t max_message = std::uint64_t{1} << 30;
 
 template <class Socket>
-class ws_connection final : public host_connection {
+class ws_connection final : public host_connection, private open_watch {
     static constexpr bool tls = !std::is_same_v<Socket, beast::tcp_stream>;
 
 public:
@@ -63,9 +64,9 @@ private:
     Socket& socket_layer() { return ws_->next_layer().next_layer(); }
 
     std::optional<exchange_outcome> failed(const prepared_step& step, const error_code& ec, std::string_view doing) {
-        if (cut_ || (ec == asio::error::operation_aborted && thread_.cutting_off)) return exchange_outcome::cancelled;
+        if (cancelled(ec)) return exchange_outcome::cancelled;
         const auto endpoint = step.spec->endpoint_id;
-        if (ec == beast::error::timeout) {
+        if (timed_out(ec)) {
             count_failure(thread_, endpoint, error_kind::timeout, 0,
                           std::string(doing) + " timed out after " + common::format_duration(step.timeout));
         } else if (ec == websocket::error::closed || ws_->reason().code != websocket::close_code::none) {
@@ -91,8 +92,13 @@ private:
         co_return exchange_result{exchange_outcome::failed};
     }
 
-    // A new connection's transport: the TCP connect and, for wss://, the TLS handshake, each
-    // timed into its endpoint's phase. The outcome when either failed (counted).
+    // open_watch: a stop closes the socket; Beast's stream times each wait itself.
+    bool cancelled(const error_code& ec) const override {
+        return cut_ || (ec == asio::error::operation_aborted && thread_.cutting_off);
+    }
+    bool timed_out(const error_code& ec) const override { return ec == beast::error::timeout; }
+
+    // A new connection's transport, opened as every protocol's is (worker/connection_opener.hpp).
     asio::awaitable<std::optional<exchange_outcome>> open_transport(const prepared_step& step, const resolved_host& to) {
         if constexpr (tls)  // connecting again replaces the connection; its session stays resumable
             if (ws_) retire_connection(socket_layer().native_handle());
@@ -100,39 +106,17 @@ private:
         if constexpr (tls) ws_.emplace(thread_.io, to.tls->context());
         else ws_.emplace(thread_.io);
         auto& socket = beast::get_lowest_layer(*ws_);
-        // Looked up after each wait: a snapshot swaps the shard for its spare meanwhile.
-        auto phases = [&]() -> stats::endpoint_stats& { return thread_.shard.endpoints[step.spec->endpoint_id]; };
-        error_code ec;
-        auto token = asio::redirect_error(asio::use_awaitable, ec);
         socket.expires_after(step.timeout);
-        const auto began = steady::now();
-        co_await socket.async_connect(to.addresses, token);
-        if (ec) {
-            if (cut_) co_return exchange_outcome::cancelled;
-            const auto kind = ec == beast::error::timeout ? error_kind::timeout : error_kind::connect;
-            count_failure(thread_, step.spec->endpoint_id, kind, kind == error_kind::timeout ? 0 : ec.value(),
-                          kind == error_kind::timeout ? "connect timed out after " + common::format_duration(step.timeout)
-                                                      : "connect: " + ec.message());
-            ws_.reset();
-            co_return exchange_outcome::failed;
-        }
-        phases().connect.record(common::micros_since(began));
+        std::optional<exchange_outcome> outcome;
         if constexpr (tls) {
-            to.tls->prepare(socket_layer().native_handle(), session_);
-            const auto shaking = steady::now();
-            co_await socket_layer().async_handshake(asio::ssl::stream_base::client, token);
-            if (ec && !cut_ && ec != beast::error::timeout) {
-                SSL* ssl = socket_layer().native_handle();
-                count_failure(thread_, step.spec->endpoint_id, error_kind::tls, tls_failure_code(ssl, ec),
-                              "TLS handshake: " + tls_failure_reason(ssl, ec));
-                session_.session.reset();
-                ws_.reset();
-                co_return exchange_outcome::failed;
-            }
-            if (ec) co_return *failed(step, ec, "TLS handshake");
-            phases().tls_handshake.record(common::micros_since(shaking));
+            outcome = co_await open_connection(thread_, step, to, connection_layers<beast::tcp_stream, Socket>{socket, socket_layer(), &session_},
+                                               *this);
+        } else {
+            no_tls none;
+            outcome = co_await open_connection(thread_, step, to, connection_layers<beast::tcp_stream, no_tls>{socket, none, nullptr}, *this);
         }
-        co_return std::nullopt;
+        if (outcome) ws_.reset();
+        co_return outcome;
     }
 
     asio::awaitable<exchange_result> connect(const prepared_step& step, const resolved_host& to, lang::template_context& context) {
