@@ -9,7 +9,6 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "worker/user_runtime.hpp"
 
 namespace stampede::worker {
 
@@ -120,9 +119,10 @@ asio::awaitable<void> arrival_pacer::run(std::uint64_t generation) {
 void arrival_pacer::dispatch(clock::time_point intended) {
     auto& counts = thread_.shard.classes[static_cast<std::size_t>(class_index_)];
     if (!free_.empty()) {
-        auto* user = free_.back();
+        auto* seat = free_.back();
         free_.pop_back();
-        user->begin_arrival(intended);
+        seat->intended = intended;
+        seat->timer.cancel();  // the user wakes and starts
         return;
     }
     if (pool_size() < pool_limit_) {
@@ -142,23 +142,39 @@ void arrival_pacer::expire_waiting(clock::time_point now) {
     }
 }
 
-bool arrival_pacer::release(user_runtime& user) {
-    if (!running_) {
-        free_.push_back(&user);
-        return false;
+bool arrival_pacer::release(gate_seat& seat) {
+    if (running_) {
+        expire_waiting(clock::now());
+        if (!waiting_.empty()) {
+            seat.intended = waiting_.front();
+            waiting_.pop_front();
+            return true;
+        }
     }
-    expire_waiting(clock::now());
-    if (!waiting_.empty()) {
-        user.begin_arrival(waiting_.front());
-        waiting_.pop_front();
-        return true;
-    }
-    free_.push_back(&user);
+    free_.push_back(&seat);
     return false;
 }
 
-void arrival_pacer::forget(user_runtime& user) {
-    std::erase(free_, &user);
+// The user waits, free, until an arrival is handed to it; the iteration is counted, with how
+// late it starts. False: the user is retiring instead.
+asio::awaitable<bool> arrival_pacer::pass(gate_seat& seat, const user_handle& user, rng&) {
+    if (!release(seat)) {
+        boost::system::error_code ec;
+        while (seat.intended == clock::time_point{} && !user.retiring()) {
+            seat.timer.expires_at(clock::time_point::max());
+            co_await seat.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        }
+    }
+    if (user.retiring()) co_return false;
+    auto& counts = thread_.shard.classes[static_cast<std::size_t>(class_index_)];
+    ++counts.iterations;
+    const auto lag = std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - seat.intended).count();
+    counts.start_lag.record(static_cast<std::uint64_t>(std::max<long long>(0, lag)));
+    co_return true;
+}
+
+void arrival_pacer::leave(gate_seat& seat) {
+    std::erase(free_, &seat);
     pool_.fetch_sub(1, std::memory_order_relaxed);
 }
 

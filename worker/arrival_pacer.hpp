@@ -19,13 +19,12 @@
 #include "worker/arrival_curve.hpp"
 #include "worker/arrival_share.hpp"
 #include "worker/io_thread.hpp"
+#include "worker/iteration_gate.hpp"
 #include "worker/rng.hpp"
 
 namespace stampede::worker {
 
-class user_runtime;
-
-class arrival_pacer {
+class arrival_pacer final : public iteration_gate {
 public:
     using clock = std::chrono::steady_clock;
 
@@ -37,11 +36,11 @@ public:
     // stages began, on this clock); the pool is filled to its part of `users`.
     void start(std::uint32_t part, std::uint32_t parts, clock::time_point origin);
     void stop();  // no more arrivals; those still waiting for a user count as dropped
-    // A user of this class is free: true when an arrival was waiting (its intended start is
-    // set), else it is kept until one comes.
-    bool release(user_runtime& user);
-    // A user that is ending: no longer free, no longer in the pool.
-    void forget(user_runtime& user);
+    // iteration_gate: a free user takes the next arrival, waiting for one when none is; each
+    // iteration counted with how late it starts. A user that is ending is no longer free, no
+    // longer in the pool.
+    boost::asio::awaitable<bool> pass(gate_seat& seat, const user_handle& user, rng& random) override;
+    void leave(gate_seat& seat) override;
     int pool_size() const { return pool_.load(std::memory_order_relaxed); }  // read from any thread
 
 private:
@@ -50,6 +49,9 @@ private:
     double next_due_s();  // the next arrival, in seconds since the origin
     void dispatch(clock::time_point intended);
     void expire_waiting(clock::time_point now);
+    // A user is free: true when an arrival was waiting (the seat's intended start is set),
+    // else its seat is kept until one comes.
+    bool release(gate_seat& seat);
 
     io_thread& thread_;
     int class_index_;
@@ -65,7 +67,7 @@ private:
     bool running_ = false;
     std::atomic<int> pool_{0};  // written on the thread only
     int pool_limit_ = 0;
-    std::vector<user_runtime*> free_;          // the most recently freed is used first: few connections
+    std::vector<gate_seat*> free_;             // the most recently freed is used first: few connections
     std::deque<clock::time_point> waiting_;    // arrivals waiting for a user (max_delay > 0)
 };
 

@@ -37,7 +37,7 @@ private:
     bool retiring_ = false;
 };
 
-class arrival_pacer;
+class iteration_gate;
 
 using user_list =
     boost::intrusive::list<user_handle, boost::intrusive::constant_time_size<false>>;
@@ -53,12 +53,10 @@ struct io_thread {
     stats::stats_delta shard;  // written only by this thread
     stats::stats_delta spare;  // swapped with shard at each take_delta
     user_list users;
-    // Per user class, its open-model pacer on this thread (owned by the engine); null for a
-    // closed class. Empty when no class is open.
-    std::vector<arrival_pacer*> pacers;
-    arrival_pacer* pacer_of(int class_index) const {
-        return pacers.empty() ? nullptr : pacers[static_cast<std::size_t>(class_index)];
-    }
+    // Per user class, what its users wait on before each iteration on this thread (owned by
+    // the engine): its think time, or its arrival pacer.
+    std::vector<iteration_gate*> gates;
+    iteration_gate& gate_of(int class_index) const { return *gates[static_cast<std::size_t>(class_index)]; }
     bool cutting_off = false;   // a forced stop: failures now are cancellations
     std::atomic<int> alive{0};  // users not yet ended, read by the engine while stopping
     std::thread runner;

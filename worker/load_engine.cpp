@@ -10,6 +10,7 @@
 #include <random>
 
 #include "worker/arrival_pacer.hpp"
+#include "worker/think_gate.hpp"
 #include "worker/http_user.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/io_thread.hpp"
@@ -53,11 +54,14 @@ struct load_engine::impl {
     std::thread control_runner;
     asio::steady_timer spawn_timer;
     std::unique_ptr<user_scheduler> planner;  // touched only on the control thread
-    // Per thread, per open class: its pacer (destroyed before the threads' io contexts).
-    std::vector<std::unique_ptr<arrival_pacer>> pacers;
+    // Per thread, per class: its iteration gate, a think gate or an arrival pacer (destroyed
+    // before the threads' io contexts, whose timers the pacers hold).
+    std::vector<std::unique_ptr<iteration_gate>> gates;
+    std::vector<std::vector<arrival_pacer*>> pacers;  // per thread, per class: null for a closed class
     std::atomic<std::uint64_t> pacer_seeds{0};
     arrival_share arrivals;  // the last one assigned (control thread)
-    void create_pacers();
+    void create_gates();
+    bool any_open() const;
     void assign_arrivals(arrival_share share);
     void warn_open_pool_files(const arrival_share& share) const;
     std::uint64_t users_started = 0;
@@ -84,27 +88,37 @@ void load_engine::impl::carry_out(const spawn_action& action) {
     });
 }
 
-// One pacer per open class on each thread; each grows its pool by starting users of its
-// class on its own thread, as the closed model's spawns do.
-void load_engine::impl::create_pacers() {
-    const bool any_open = std::any_of(sc.user_classes.begin(), sc.user_classes.end(),
-                                      [](const lang::user_class_spec& c) { return c.arrivals.has_value(); });
-    if (!any_open) return;
-    for (auto& t : threads) {
-        t->pacers.assign(sc.user_classes.size(), nullptr);
+bool load_engine::impl::any_open() const {
+    return std::any_of(sc.user_classes.begin(), sc.user_classes.end(),
+                       [](const lang::user_class_spec& c) { return c.arrivals.has_value(); });
+}
+
+// A gate per class on each thread: a closed class's think time, or an open class's pacer,
+// which grows its pool by starting users of its class on its own thread, as the closed
+// model's spawns do.
+void load_engine::impl::create_gates() {
+    pacers.assign(threads.size(), std::vector<arrival_pacer*>(sc.user_classes.size(), nullptr));
+    std::uint64_t made = 0;  // pacers so far: each its own seed
+    for (std::size_t i = 0; i < threads.size(); ++i) {
+        auto& t = *threads[i];
         for (std::size_t c = 0; c < sc.user_classes.size(); ++c) {
-            if (!sc.user_classes[c].arrivals) continue;
-            // The seed is taken now: the spawn tick advances options.seed on its own thread
-            // while pacers grow their pools on theirs.
-            auto grow = [this, &t = *t, c, base = options.seed ^ (std::uint64_t{1} << 40)] {
-                std::uint64_t mix = base;
-                const auto seed = rng::splitmix(mix) ^ pacer_seeds.fetch_add(1, std::memory_order_relaxed);
-                options.start_user(t, prepared, static_cast<int>(c), seed);
-            };
-            std::uint64_t mix = options.seed ^ (0x5851f42d4c957f2dULL * (pacers.size() + 1));
-            pacers.push_back(std::make_unique<arrival_pacer>(*t, static_cast<int>(c), *sc.user_classes[c].arrivals,
-                                                              rng::splitmix(mix), grow));
-            t->pacers[c] = pacers.back().get();
+            if (!sc.user_classes[c].arrivals) {
+                gates.push_back(std::make_unique<think_gate>(sc.user_classes[c].wait));
+            } else {
+                // The seed is taken now: the spawn tick advances options.seed on its own thread
+                // while pacers grow their pools on theirs.
+                auto grow = [this, &t, c, base = options.seed ^ (std::uint64_t{1} << 40)] {
+                    std::uint64_t mix = base;
+                    const auto seed = rng::splitmix(mix) ^ pacer_seeds.fetch_add(1, std::memory_order_relaxed);
+                    options.start_user(t, prepared, static_cast<int>(c), seed);
+                };
+                std::uint64_t mix = options.seed ^ (0x5851f42d4c957f2dULL * ++made);
+                auto pacer = std::make_unique<arrival_pacer>(t, static_cast<int>(c), *sc.user_classes[c].arrivals,
+                                                              rng::splitmix(mix), grow);
+                pacers[i][c] = pacer.get();
+                gates.push_back(std::move(pacer));
+            }
+            t.gates.push_back(gates.back().get());
         }
     }
 }
@@ -112,7 +126,7 @@ void load_engine::impl::create_pacers() {
 // Every thread's pacers take their part from now, timed from the class's start as the master
 // saw it when it assigned the share.
 void load_engine::impl::assign_arrivals(arrival_share share) {
-    if (pacers.empty() || share == arrivals) return;
+    if (!any_open() || share == arrivals) return;
     if (share.total_threads > 0 && (share.first_thread >= share.total_threads ||
                                     share.total_threads - share.first_thread < threads.size())) {
         spdlog::warn("the master assigned arrival parts {}..{} of {}, which this worker's {} threads cannot take: "
@@ -127,10 +141,9 @@ void load_engine::impl::assign_arrivals(arrival_share share) {
     warn_open_pool_files(share);
     const auto origin = arrival_pacer::clock::now() - share.elapsed;
     for (std::size_t i = 0; i < threads.size(); ++i) {
-        auto& t = *threads[i];
         const auto part = share.first_thread + static_cast<std::uint32_t>(i);
-        on_thread(t, [&t, part, parts = share.total_threads, origin] {
-            for (auto* p : t.pacers)
+        on_thread(*threads[i], [&own = pacers[i], part, parts = share.total_threads, origin] {
+            for (auto* p : own)
                 if (p) p->start(part, parts, origin);
         });
     }
@@ -162,9 +175,9 @@ void load_engine::impl::schedule_tick() {
 
 void load_engine::impl::end_all_users() {
     arrivals = {};
-    for (auto& t : threads) {
-        on_thread(*t, [&t = *t] {
-            for (auto* p : t.pacers)
+    for (std::size_t i = 0; i < threads.size(); ++i) {
+        on_thread(*threads[i], [&t = *threads[i], &own = pacers[i]] {
+            for (auto* p : own)
                 if (p) p->stop();
             for (auto& user : t.users) user.retire();
         });
@@ -194,7 +207,7 @@ load_engine::~load_engine() {
         t->io.stop();
         t->runner.join();
     }
-    impl_->pacers.clear();  // their timers belong to the threads' io contexts
+    impl_->gates.clear();  // the pacers' timers belong to the threads' io contexts
 }
 
 common::status load_engine::start() {
@@ -217,7 +230,7 @@ common::status load_engine::start() {
         impl_->threads.clear();
         return common::fail("cannot start " + std::to_string(impl_->options.threads) + " load threads: " + e.what());
     }
-    impl_->create_pacers();
+    impl_->create_gates();
     impl_->open_files_limit = process_usage::raise_open_files_limit();
     impl_->started = true;
     return {};
@@ -303,9 +316,9 @@ engine_status load_engine::status() const {
         s.users_per_class = impl_->planner->users_per_class();
         s.users = impl_->planner->users();
         // An open class's users are its pools'.
-        for (const auto& t : impl_->threads)
-            for (std::size_t c = 0; c < t->pacers.size(); ++c)
-                if (const auto* p = t->pacers[c]) {
+        for (const auto& own : impl_->pacers)
+            for (std::size_t c = 0; c < own.size(); ++c)
+                if (const auto* p = own[c]) {
                     s.users_per_class[c] += p->pool_size();
                     s.users += p->pool_size();
                 }

@@ -6,11 +6,10 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
-#include "worker/arrival_pacer.hpp"
+#include "worker/think_gate.hpp"
 
 namespace stampede::worker {
 
@@ -23,7 +22,7 @@ user_runtime::user_runtime(io_thread& thread, std::shared_ptr<const prepared_sce
     : user_handle(class_index),
       thread_(thread),
       scenario_(std::move(scenario)),
-      think_timer_(thread.io),
+      seat_(thread.io),
       rng_(seed),
       index_(scenario_->users_started.fetch_add(1, std::memory_order_relaxed)) {
     if (scenario_->stateful) {
@@ -160,7 +159,7 @@ asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
     const auto& spec = *step.spec;
     const auto sent = clock::now();
     auto start = sent;
-    if (intended_start_ != clock::time_point{}) start = std::min(start, std::exchange(intended_start_, {}));
+    if (seat_.intended != clock::time_point{}) start = std::min(start, std::exchange(seat_.intended, {}));
     const exchange_result result = co_await exchange(step);
     if (result.outcome == exchange_outcome::cancelled) {
         ++thread_.shard.cancelled;
@@ -187,79 +186,40 @@ asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
     counted.messages += result.messages;
 }
 
-asio::awaitable<void> user_runtime::run_steps(const std::vector<prepared_step>& steps) {
+asio::awaitable<bool> user_runtime::run_steps(const std::vector<prepared_step>& steps, sequence_end end) {
+    bool sent = false;
     for (const auto& step : steps) {
-        if (!skip(step)) co_await execute(step);
-        if (step.spec->think) co_await pause(*step.spec->think);
-        if (retiring() && thread_.cutting_off) co_return;
-    }
-}
-
-// Think time; with pacing, what remains of the interval since the iteration started.
-asio::awaitable<void> user_runtime::pause(const lang::wait_time& wait, micros since_start) {
-    if (wait.type == lang::wait_time::kind::none) co_return;
-    auto length = wait.low;
-    if (wait.type == lang::wait_time::kind::pacing) {
-        if (since_start >= wait.low) co_return;
-        length = wait.low - since_start;
-    } else if (wait.high > wait.low) {
-        length += micros(static_cast<long long>(rng_.below(static_cast<std::uint64_t>((wait.high - wait.low).count()) + 1)));
-    }
-    boost::system::error_code ec;
-    think_timer_.expires_after(length);
-    co_await think_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-}
-
-// An open-model user waits, free, until its pacer hands it an arrival; the iteration is
-// counted, with how late it starts. False: the user is retiring instead.
-asio::awaitable<bool> user_runtime::await_arrival(arrival_pacer& pacer) {
-    if (!pacer.release(*this)) {
-        boost::system::error_code ec;
-        while (intended_start_ == clock::time_point{} && !retiring()) {
-            think_timer_.expires_at(clock::time_point::max());
-            co_await think_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!skip(step)) {
+            co_await execute(step);
+            sent = true;
         }
+        if (end == sequence_end::at_stop && retiring()) break;  // a stop ends a task between steps
+        if (step.spec->think) co_await think(seat_.timer, *step.spec->think, rng_);
+        if (end == sequence_end::at_cut_off && retiring() && thread_.cutting_off) break;
     }
-    if (retiring()) co_return false;
-    auto& counts = thread_.shard.classes[static_cast<std::size_t>(class_index())];
-    ++counts.iterations;
-    const auto lag = std::chrono::duration_cast<micros>(clock::now() - intended_start_).count();
-    counts.start_lag.record(static_cast<std::uint64_t>(std::max<long long>(0, lag)));
-    co_return true;
+    co_return sent;
 }
 
 asio::awaitable<void> user_runtime::run() {
     if (state_) set_vars();
     if (!user_class().on_start.empty() && !retiring()) {
         start_iteration();
-        co_await run_steps(user_class().on_start);
+        co_await run_steps(user_class().on_start, sequence_end::at_cut_off);
     }
-    auto* pacer = thread_.pacer_of(class_index());
-    while (!retiring()) {
-        if (pacer && !co_await await_arrival(*pacer)) break;
-        const auto started = clock::now();
+    auto& gate = thread_.gate_of(class_index());
+    while (co_await gate.pass(seat_, *this, rng_)) {
         start_iteration();
-        const auto& task = pick_task();
-        bool sent = false;
-        for (const auto& step : task.steps) {
-            if (!skip(step)) {
-                co_await execute(step);
-                sent = true;
-            }
-            if (retiring()) break;  // a stop ends a sequence between steps
-            if (step.spec->think) co_await pause(*step.spec->think);
-        }
+        const bool sent = co_await run_steps(pick_task().steps, sequence_end::at_stop);
         if (retiring()) break;
         // An iteration whose steps were all skipped never waited on anything: it gives the
         // thread back once, so a user that can send nothing cannot hold its thread (and the stop).
         if (!sent) co_await asio::post(thread_.io, asio::use_awaitable);
-        if (!pacer) co_await pause(user_class().spec->wait, std::chrono::duration_cast<micros>(clock::now() - started));
     }
-    intended_start_ = {};
-    if (pacer) pacer->forget(*this);
+    seat_.intended = {};
+    gate.leave(seat_);
     if (!user_class().on_stop.empty() && !thread_.cutting_off) {
         start_iteration();
-        co_await run_steps(user_class().on_stop);
+        co_await run_steps(user_class().on_stop, sequence_end::at_cut_off);
     }
 }
 

@@ -15,12 +15,12 @@
 
 #include <utility>  // before Asio: its awaitable.hpp uses std::exchange without it
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "scenario/response_checks.hpp"
 #include "scenario/template.hpp"
 #include "worker/exchange.hpp"
 #include "worker/io_thread.hpp"
+#include "worker/iteration_gate.hpp"
 #include "worker/prepared_scenario.hpp"
 #include "worker/rng.hpp"
 
@@ -42,16 +42,10 @@ public:
 
     boost::asio::awaitable<void> run();
 
-    // For a scheduler that starts iterations at intended times: the next step's latency is
-    // measured from `intended` when that is earlier than the moment it is sent, so a late
-    // start counts as waiting (the coordinated-omission correction).
-    void measure_next_from(clock::time_point intended) { intended_start_ = intended; }
-    // An open-model user is handed an arrival: its next iteration starts now, measured from
-    // `intended`; a user waiting for one wakes.
-    void begin_arrival(clock::time_point intended) {
-        intended_start_ = intended;
-        wake();
-    }
+    // The next step's latency is measured from `intended` when that is earlier than the
+    // moment it is sent, so a late start counts as waiting (the coordinated-omission
+    // correction). An open class's gate sets it for each arrival.
+    void measure_next_from(clock::time_point intended) { seat_.intended = intended; }
 
     // template_context: the exchange renders requests with it.
     std::uint64_t random_below(std::uint64_t bound) override { return rng_.below(bound); }
@@ -68,7 +62,7 @@ protected:
     // One step's request and response, in the protocol the user speaks; a step that keeps its
     // response leaves it in kept().
     virtual boost::asio::awaitable<exchange_result> exchange(const prepared_step& step) = 0;
-    void wake() override { think_timer_.cancel(); }
+    void wake() override { seat_.timer.cancel(); }
 
     io_thread& thread_;
     std::shared_ptr<const prepared_scenario> scenario_;
@@ -78,26 +72,27 @@ private:
     void start_iteration();
     void set_vars();
     bool has_needed_variables(const lang::step_spec& step) const;
-    boost::asio::awaitable<void> run_steps(const std::vector<prepared_step>& steps);
+    // Where a sequence may end early: a task's steps end at a stop (between steps); on_start
+    // and on_stop run through a stop and end only when the user is cut off.
+    enum class sequence_end { at_stop, at_cut_off };
+    // Runs `steps` in order, each with its think time; whether any was sent (not skipped).
+    boost::asio::awaitable<bool> run_steps(const std::vector<prepared_step>& steps, sequence_end end);
     // A step whose variables are not all set is skipped (and counted): true then.
     bool skip(const prepared_step& step);
     boost::asio::awaitable<void> execute(const prepared_step& step);
     void record_status(const lang::step_spec& spec, unsigned status, bool status_ok);
     bool inspect(const prepared_step& step, unsigned status, common::micros latency, bool status_ok);
     void forget_extracted(const lang::step_spec& step);
-    boost::asio::awaitable<void> pause(const lang::wait_time& wait, common::micros since_start = common::micros(0));
-    boost::asio::awaitable<bool> await_arrival(arrival_pacer& pacer);
 
     // A user is one allocation of about 500 bytes, a hundred thousand per worker: no member
     // here that can be derived (the class is scenario_->classes[class_index()]).
     const prepared_class& user_class() const { return scenario_->classes[static_cast<std::size_t>(class_index())]; }
-    boost::asio::steady_timer think_timer_;
+    gate_seat seat_;  // its place at its class's iteration gate; its timer serves think times too
     rng rng_;
     std::uint64_t index_;
     std::uint64_t counter_ = 0;
     std::unique_ptr<user_state> state_;
     std::unique_ptr<kept_response> kept_;
-    clock::time_point intended_start_{};  // the epoch: none
 };
 
 // Runs `user` on `thread` until it ends, then frees it. Must run on that thread.

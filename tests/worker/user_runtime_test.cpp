@@ -11,6 +11,7 @@
 #include "scenario/loader/scenario_loader.hpp"
 #include "worker/io_thread.hpp"
 #include "worker/prepared_scenario.hpp"
+#include "worker/think_gate.hpp"
 
 using namespace stampede;
 using namespace stampede::worker;
@@ -45,10 +46,26 @@ private:
     int left_;
 };
 
+// A gate that lets a user through so many times, the second time as if its iteration had
+// been due 300 ms before; it notes each pass and the user's leaving.
+struct counting_gate final : iteration_gate {
+    int passes_left;
+    int passed = 0;
+    int left = 0;
+    explicit counting_gate(int passes) : passes_left(passes) {}
+    boost::asio::awaitable<bool> pass(gate_seat& seat, const user_handle& user, rng&) override {
+        if (user.retiring() || passes_left-- == 0) co_return false;
+        if (++passed == 2) seat.intended = std::chrono::steady_clock::now() - 300ms;
+        co_return true;
+    }
+    void leave(gate_seat&) override { ++left; }
+};
+
 struct harness {
     io_thread thread;
     std::shared_ptr<const prepared_scenario> prepared;
     lang::scenario sc;
+    std::vector<std::unique_ptr<iteration_gate>> gates;  // as the engine makes them: each class's think time
 
     explicit harness(const std::string& yaml) : harness(load(yaml)) {}
 
@@ -72,6 +89,10 @@ private:
         auto made = prepare_scenario(sc);
         REQUIRE(made.ok());
         prepared = *made;
+        for (const auto& cls : sc.user_classes) {
+            gates.push_back(std::make_unique<think_gate>(cls.wait));
+            thread.gates.push_back(gates.back().get());
+        }
     }
     static lang::scenario load(const std::string& yaml) {
         auto loaded = lang::load_scenario_text(yaml, "s.yaml");
@@ -139,4 +160,32 @@ user_classes:
 )");
     prompt.run(std::make_unique<scripted_user>(prompt.thread, prompt.prepared, 1));
     CHECK(prompt.endpoint("on time").latency.max() < 300'000);
+}
+
+TEST_CASE("a user passes its class's gate before each iteration and leaves it when it ends", "[runtime]") {
+    harness h(R"(host: http://127.0.0.1:9
+user_classes:
+  - tasks: [{name: work, path: /work}]
+)");
+    counting_gate gate(3);
+    h.thread.gates[0] = &gate;
+    h.run(std::make_unique<scripted_user>(h.thread, h.prepared, 100));
+    CHECK(gate.passed == 3);
+    CHECK(gate.left == 1);
+    const auto& work = h.endpoint("work");
+    CHECK(work.requests == 3);
+    CHECK(work.latency.max() >= 300'000);  // the iteration the gate said was due earlier
+    CHECK(work.latency.min() < 300'000);
+}
+
+TEST_CASE("a closed class's gate paces its iterations: each starts an interval after the last", "[runtime]") {
+    harness h(R"(host: http://127.0.0.1:9
+user_classes:
+  - wait_time: {pacing: 40ms}
+    tasks: [{name: work, path: /work}]
+)");
+    const auto began = std::chrono::steady_clock::now();
+    h.run(std::make_unique<scripted_user>(h.thread, h.prepared, 4));
+    CHECK(h.endpoint("work").requests == 4);
+    CHECK(std::chrono::steady_clock::now() - began >= 120ms);  // three intervals between four starts
 }
