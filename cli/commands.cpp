@@ -22,6 +22,7 @@
 #include "report/csv_reporter.hpp"
 #include "report/html_reporter.hpp"
 #include "report/json_reporter.hpp"
+#include "live/web_front.hpp"
 #include "master/run_controller.hpp"
 
 namespace stampede::cli {
@@ -99,6 +100,7 @@ master::run_options master_settings(const run_command_options& options, std::vec
     run.token = options.token;
     run.tls = options.tls;
     run.web = options.web;
+    run.make_front = live::make_web_front;
     run.web.port = options.web_port;
     run.web.metrics_linger = duration_flag(options.metrics_linger);
     if (!options.headless) {  // the web UI: the page starts the run, unless --autostart

@@ -14,8 +14,8 @@
 #include <boost/beast/http/string_body.hpp>
 
 #include "fuzz/fuzz_bytes.hpp"
-#include "master/request_guard.hpp"
-#include "master/start_request.hpp"
+#include "live/request_guard.hpp"
+#include "live/start_request_reader.hpp"
 
 namespace http = boost::beast::http;
 using namespace stampede;
@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (auto& s : splits) s = in.byte();
     const auto wire = in.rest();
 
-    const master::http_server_limits limits;
+    const live::http_server_limits limits;
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
@@ -54,12 +54,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto& req = parser.get();
     if (req.body().size() > limits.max_body_bytes) std::abort();
-    master::http_request request;
+    live::http_request request;
     request.method = std::string(req.method_string());
     const std::string_view target = req.target();
     const auto q = target.find('?');
     request.path = std::string(target.substr(0, q));
-    if (q != std::string_view::npos) request.query = master::parse_query(target.substr(q + 1));
+    if (q != std::string_view::npos) request.query = live::parse_query(target.substr(q + 1));
     request.body = req.body();
     if (auto it = req.find(http::field::content_type); it != req.end()) request.content_type = std::string(it->value());
 
@@ -67,16 +67,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto it = req.find(name);
         return it == req.end() ? std::string() : std::string(it->value());
     };
-    const master::guard_settings guard{{"allowed.example"}, "0123456789abcdef0123456789abcdef"};
-    const master::request_origin origin{request.method, req.version() < 11, header("Host"), header("Origin"),
-                                        header("Sec-Fetch-Site"), header(master::control_token_header)};
-    const auto verdict = master::judge_request(origin, guard);
+    const live::guard_settings guard{{"allowed.example"}, "0123456789abcdef0123456789abcdef"};
+    const live::request_origin origin{request.method, req.version() < 11, header("Host"), header("Origin"),
+                                        header("Sec-Fetch-Site"), header(live::control_token_header)};
+    const auto verdict = live::judge_request(origin, guard);
     if (verdict.status != 0 && verdict.reason.empty()) std::abort();
     if (verdict.status == 0 && request.method != "GET" && request.method != "HEAD" &&
         origin.control_token != guard.control_token)
         std::abort();  // a change admitted without the token
 
-    const auto start = master::read_start_request(request);
+    const auto start = live::read_start_request(request);
     if (!start.ok() && start.error().empty()) std::abort();
     return 0;
 }

@@ -12,7 +12,6 @@
 #include "master/run_loop.hpp"
 #include "master/run_setup.hpp"
 #include "master/steered_schedule.hpp"
-#include "master/web_front.hpp"
 #include "master/web_start.hpp"
 #include "master/user_dispatch.hpp"
 #include "conditions/verdicts.hpp"
@@ -23,7 +22,7 @@ namespace {
 
 // Waits for the expected workers, the web server (if any) serving on the same loop meanwhile
 // and telling its page so; a signal while waiting ends the wait (and the run).
-bool await_workers(boost::asio::io_context& io, cluster& c, web_front* web, const run_options& o, int port,
+bool await_workers(boost::asio::io_context& io, cluster& c, run_front* web, const run_options& o, int port,
                    std::ostream& console, bool& interrupted) {
     if (!o.bind.empty()) {
         const auto host = o.bind.substr(0, o.bind.rfind(':'));
@@ -45,10 +44,10 @@ struct page_hooks_state {
 };
 
 // The web side of a run (with --web-port, or the web UI), its hooks into the loop and the plan.
-std::unique_ptr<web_front> make_web(boost::asio::io_context& io, page_hooks_state runs, const run_options& options,
+std::unique_ptr<run_front> make_web(boost::asio::io_context& io, page_hooks_state runs, const run_options& options,
                                     run_result& result, cluster& cl, run_loop& loop, steered_schedule& steering,
                                     const std::string& run_id) {
-    web_front_hooks hooks;
+    run_front_hooks hooks;
     hooks.steer = [&steering, &loop, runs](int users, double spawn_rate) {
         steering.steer(users_over(runs.current.sc, runs.picked, users), spawn_rate, "set from the web API");
         loop.emit(event_kind::load_changed, fmt::format("{} user(s) at {}/s, from the web API", users, spawn_rate));
@@ -58,7 +57,7 @@ std::unique_ptr<web_front> make_web(boost::asio::io_context& io, page_hooks_stat
         return {};
     };
     hooks.scenario = [runs] { return runs.offer; };
-    return std::make_unique<web_front>(io, options.web, result, cl, loop, run_id, std::move(hooks));
+    return options.make_front({io, options.web, result, cl, loop, run_id, std::move(hooks)});
 }
 
 // The run does not start: the outcome says why, and the workers are told to go.
@@ -138,6 +137,10 @@ private:
         loop_ = std::make_unique<run_loop>(io_, *cl_, result, std::move(schedule), options_.snapshot_interval,
                                            current_.load.run_time, &monitor_);
         if (!options_.web.port) return true;
+        if (!options_.make_front) {  // a master put together without a web side
+            refuse_start(outcome_, *cl_, "--web-port: this master has no web server", 2, "the master's web server cannot start");
+            return false;
+        }
         web_ = make_web(io_, {run_, current_, picked_, offer_}, options_, result, *cl_, *loop_, *steering_, run_id_);
         if (auto listening = web_->listen(console_); !listening) {
             refuse_start(outcome_, *cl_, listening.error(), 2, "the master's web server cannot start");
@@ -254,7 +257,7 @@ private:
     conditions::condition_monitor monitor_;
     boost::asio::io_context io_{1};  // the run loop's, shared with the web server
     std::unique_ptr<run_loop> loop_;
-    std::unique_ptr<web_front> web_;
+    std::unique_ptr<run_front> web_;
     std::unique_ptr<local_workers> locals_;
     std::optional<console_progress> progress_;
 };

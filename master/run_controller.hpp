@@ -13,6 +13,7 @@
 #include "report/baseline.hpp"
 #include "proto/coordinator_server.hpp"
 #include "master/result_model.hpp"
+#include "master/run_front.hpp"
 
 namespace stampede::master {
 
@@ -59,6 +60,8 @@ struct run_options {
     std::string token;
     wire::tls_files tls;
     web_options web;
+    // The web side, when `web.port` asks for one (the command line's: live::make_web_front).
+    run_front_factory make_front;
     // The result is complete: render it. Called before the web server lingers, so the files
     // are written while the last scrape may still come.
     std::function<void(const run_result&)> report;

@@ -1,14 +1,12 @@
 #pragma once
-// What POST /api/swarm asks for, read from its body (JSON, or a form as Locust's page posts
-// it): while the run goes, the users and spawn rate from now on; before it, the start, which
-// may also pick a run time, a profile, tags and user classes.
+// What a start or a change from the web UI asks of the run (POST /api/swarm; the live library
+// reads it from the request): while the run goes, the users and spawn rate from now on;
+// before it, the start, which may also pick a run time, a profile, tags and user classes.
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/duration.hpp"
-#include "common/result.hpp"
-#include "master/http_server.hpp"
 
 namespace stampede::master {
 
@@ -21,8 +19,5 @@ struct start_request {
     std::optional<std::vector<std::string>> tags, exclude_tags;
     std::vector<std::string> classes;  // empty: every class
 };
-
-// The request's fields, checked for their kind and range; the error names the field.
-common::result<start_request> read_start_request(const http_request& r);
 
 }  // namespace stampede::master

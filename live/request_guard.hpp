@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace stampede::master {
+namespace stampede::live {
 
 // What of a request the guard reads; an absent header is an empty string.
 struct request_origin {
@@ -50,4 +50,4 @@ const std::map<std::string, std::string>& headers_for_every_reply();
 // A fresh control token: 128 random bits from OpenSSL, as hex.
 std::string make_control_token();
 
-}  // namespace stampede::master
+}  // namespace stampede::live

@@ -16,9 +16,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include "master/run_observer.hpp"
+#include "live/run_names.hpp"
 
-namespace stampede::master {
+namespace stampede::live {
 
 // Endpoints past this share one "(other)" label: a scenario of thousands stays scrapable.
 inline constexpr std::size_t max_metric_endpoints = 100;
@@ -65,4 +65,4 @@ private:
     std::vector<std::pair<std::uint64_t, std::uint64_t>> checks_seen_, classes_seen_;
 };
 
-}  // namespace stampede::master
+}  // namespace stampede::live

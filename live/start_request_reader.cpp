@@ -1,4 +1,4 @@
-#include "master/start_request.hpp"
+#include "live/start_request_reader.hpp"
 
 #include <cstdlib>
 #include <map>
@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-namespace stampede::master {
+namespace stampede::live {
 
 using nlohmann::json;
 
@@ -120,4 +120,4 @@ common::result<start_request> read_start_request(const http_request& r) {
     return s;
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::live

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "master/start_request.hpp"
+#include "live/start_request_reader.hpp"
 
-using namespace stampede::master;
+using namespace stampede::live;
 
 namespace {
 

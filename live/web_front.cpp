@@ -1,4 +1,4 @@
-#include "master/web_front.hpp"
+#include "live/web_front.hpp"
 
 #include "master/interruptible_wait.hpp"
 
@@ -8,31 +8,33 @@
 
 #include "common/duration.hpp"
 
-namespace stampede::master {
+namespace stampede::live {
 
 namespace asio = boost::asio;
 
-web_front::web_front(asio::io_context& io, const web_options& options, const run_result& result, cluster& workers,
-                     run_loop& loop, const std::string& run_id, web_front_hooks hooks)
-    : io_(io),
-      options_(options),
-      loop_(loop),
-      workers_(workers),
-      check_start_(std::move(hooks.check)),
-      server_(io),
-      metrics_(result, run_id),
-      api_(server_, {result, workers, [this] { return phase(); },
-                     [&loop](const std::string& why) { loop.request_stop(why); }, std::move(hooks.steer),
-                     [&loop] { loop.reset_statistics(); },
+using master::start_request;
+using master::wait_end;
+
+web_front::web_front(master::run_front_parts parts)
+    : io_(parts.io),
+      options_(parts.options),
+      loop_(parts.loop),
+      workers_(parts.workers),
+      check_start_(std::move(parts.hooks.check)),
+      server_(parts.io),
+      metrics_(parts.result, parts.run_id),
+      api_(server_, {parts.result, parts.workers, [this] { return phase(); },
+                     [&loop = parts.loop](const std::string& why) { loop.request_stop(why); }, std::move(parts.hooks.steer),
+                     [&loop = parts.loop] { loop.reset_statistics(); },
                      [this](const start_request& s) -> common::status {
                          if (auto ok = check_start_(s); !ok) return ok;
                          start_ = s;
                          return {};
                      },
-                     std::move(hooks.scenario)}) {
-    server_.require_auth(options.auth);
-    const auto token = options.control_token.empty() ? make_control_token() : options.control_token;
-    server_.guard({options.allowed_hosts, token});
+                     std::move(parts.hooks.scenario)}) {
+    server_.require_auth(options_.auth);
+    const auto token = options_.control_token.empty() ? make_control_token() : options_.control_token;
+    server_.guard({options_.allowed_hosts, token});
     // Readable only by pages of this server: no other origin can read an answer of it (no CORS),
     // and no other name reaches it (the guard checks Host).
     server_.route("GET", "/api/token", [token](const http_request&) {
@@ -41,8 +43,8 @@ web_front::web_front(asio::io_context& io, const web_options& options, const run
     server_.route("GET", "/metrics", [this](const http_request&) {
         return http_reply{200, "text/plain; version=0.0.4; charset=utf-8", metrics_.scrape(), {}};
     });
-    loop.observe(metrics_);
-    loop.observe(api_);
+    loop_.observe(metrics_);
+    loop_.observe(api_);
 }
 
 std::string web_front::phase() const {
@@ -71,7 +73,7 @@ bool web_front::await_workers(int count, common::micros max_wait, bool& interrup
 std::optional<start_request> web_front::await_start(std::ostream& console) {
     waiting_ = "ready";
     console << "Ready: start the run from " << url_ << std::endl;
-    const auto outcome = wait_on(io_, [&] { return start_.has_value(); }, std::nullopt);
+    const auto outcome = master::wait_on(io_, [&] { return start_.has_value(); }, std::nullopt);
     if (outcome != wait_end::done) return std::nullopt;
     waiting_ = "starting";
     return start_;
@@ -85,11 +87,15 @@ void web_front::linger(std::optional<common::micros> how_long, std::ostream& con
                     << std::endl;
         else
             console << "The web UI stays up on " << url_ << " until Ctrl-C" << std::endl;
-        wait_on(io_, [] { return false; }, how_long);
+        master::wait_on(io_, [] { return false; }, how_long);
     }
     server_.close();
     io_.restart();
     io_.poll();  // what the closing set going ends here
 }
 
-}  // namespace stampede::master
+std::unique_ptr<master::run_front> make_web_front(master::run_front_parts parts) {
+    return std::make_unique<web_front>(std::move(parts));
+}
+
+}  // namespace stampede::live

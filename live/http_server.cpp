@@ -1,4 +1,4 @@
-#include "master/http_server.hpp"
+#include "live/http_server.hpp"
 
 #include <openssl/crypto.h>
 
@@ -17,7 +17,7 @@
 
 #include "common/base64.hpp"
 
-namespace stampede::master {
+namespace stampede::live {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -394,4 +394,4 @@ void http_server::close() {
     listeners_.clear();
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::live

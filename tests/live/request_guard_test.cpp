@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "master/request_guard.hpp"
+#include "live/request_guard.hpp"
 
-using namespace stampede::master;
+using namespace stampede::live;
 
 namespace {
 

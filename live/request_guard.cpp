@@ -1,4 +1,4 @@
-#include "master/request_guard.hpp"
+#include "live/request_guard.hpp"
 
 #include <arpa/inet.h>
 #include <openssl/crypto.h>
@@ -9,7 +9,7 @@
 #include <cctype>
 #include <stdexcept>
 
-namespace stampede::master {
+namespace stampede::live {
 
 namespace {
 
@@ -102,4 +102,4 @@ std::string make_control_token() {
     return out;
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::live

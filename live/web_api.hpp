@@ -11,13 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "common/duration.hpp"
-#include "master/cluster.hpp"
-#include "master/http_server.hpp"
-#include "master/run_observer.hpp"
-#include "master/result_model.hpp"
-#include "master/start_request.hpp"
+#include "live/http_server.hpp"
+#include "live/run_names.hpp"
+#include "live/start_request_reader.hpp"
 
-namespace stampede::master {
+namespace stampede::live {
 
 
 struct web_api_context {
@@ -49,4 +47,4 @@ private:
     bool finished_ = false;
 };
 
-}  // namespace stampede::master
+}  // namespace stampede::live

@@ -20,9 +20,9 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "common/result.hpp"
-#include "master/request_guard.hpp"
+#include "live/request_guard.hpp"
 
-namespace stampede::master {
+namespace stampede::live {
 
 struct http_request {
     std::string method;  // "GET", "POST", ...
@@ -101,4 +101,4 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-}  // namespace stampede::master
+}  // namespace stampede::live

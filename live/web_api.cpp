@@ -1,4 +1,4 @@
-#include "master/web_api.hpp"
+#include "live/web_api.hpp"
 
 #include <chrono>
 
@@ -12,7 +12,7 @@
 #include "report/result_view.hpp"
 #include "report/timeline_json.hpp"
 
-namespace stampede::master {
+namespace stampede::live {
 
 using nlohmann::json;
 
@@ -151,4 +151,4 @@ void web_api::on_finish(const run_result&) {
     server_.broadcast("finished", stats().dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::live

@@ -1,4 +1,4 @@
-#include "master/metrics_exporter.hpp"
+#include "live/metrics_exporter.hpp"
 
 #include <algorithm>
 #include <sstream>
@@ -8,7 +8,7 @@
 #include "master/result_model.hpp"
 #include "report/result_view.hpp"
 
-namespace stampede::master {
+namespace stampede::live {
 
 namespace {
 
@@ -225,4 +225,4 @@ std::string metrics_exporter::scrape() const {
     return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 
-}  // namespace stampede::master
+}  // namespace stampede::live
