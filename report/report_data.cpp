@@ -7,6 +7,7 @@
 
 #include "report/histogram_json.hpp"
 #include "report/result_document.hpp"
+#include "report/timeline_json.hpp"
 
 namespace stampede::report {
 
@@ -75,48 +76,10 @@ void bound_errors(json& data, std::size_t most) {
     errors.erase(errors.begin() + static_cast<std::ptrdiff_t>(most), errors.end());
 }
 
-// The page draws what it is given: what it reads is checked here, so a damaged file is refused
-// with where, not drawn half.
-common::status check_row(const json& row, const std::string& where) {
-    for (const char* key : {"requests", "failures", "rps", "p50", "p95", "p99", "min", "max", "mean"})
-        if (!row.contains(key) || !row[key].is_number()) return common::fail(where + ": \"" + key + "\" is not a number");
-    if (!row.contains("percentiles") || !row["percentiles"].is_object())
-        return common::fail(where + ": \"percentiles\" is not an object");
-    return {};
-}
-
-common::status check_columns(const json& owner, const std::vector<const char*>& keys, std::size_t rows,
-                             const std::string& where) {
-    for (const char* key : keys) {
-        const auto it = owner.find(key);
-        if (it == owner.end() || !it->is_array() || it->size() != rows)
-            return common::fail(where + ": \"" + key + "\" is not a column of " + std::to_string(rows) + " entries");
-        for (const auto& v : *it)
-            if (!v.is_number() && !v.is_null()) return common::fail(where + ": \"" + key + "\" holds something not a number");
-    }
-    return {};
-}
-
-common::status check_timeline(const json& t) {
-    if (!t.is_object() || !t.contains("time") || !t["time"].is_array()) return common::fail("timeline: no \"time\" column");
-    const std::size_t rows = t["time"].size();
-    if (auto ok = check_columns(t, {"time", "users", "requests", "failures", "p50", "p95", "p99"}, rows, "timeline"); !ok)
-        return ok;
-    const std::vector<std::pair<const char*, std::vector<const char*>>> groups = {
-        {"endpoints", {"requests", "failures", "p50", "p95", "p99", "max"}},
-        {"classes", {"iterations", "dropped"}},
-        {"workers", {"requests", "cpu_percent"}}};
-    for (const auto& [group, keys] : groups) {
-        const auto it = t.find(group);
-        if (it == t.end() || !it->is_array()) return common::fail(std::string("timeline: no \"") + group + "\" list");
-        for (const auto& entry : *it)
-            if (auto ok = check_columns(entry, keys, rows, std::string("timeline ") + group); !ok) return ok;
-    }
-    return {};
-}
-
 common::result<json> shape(const json& result, const report_limits& limits) {
     if (!is_result_document(result)) return common::fail(not_a_result);
+    // The page draws what it is given: what it reads is checked first, so a damaged file is
+    // refused with where, not drawn half.
     if (auto ok = check_row(result["totals"], "totals"); !ok) return ok.why();
     for (const auto& e : result["endpoints"])
         if (auto ok = check_row(e, "endpoint " + e.value("name", std::string("?"))); !ok) return ok.why();

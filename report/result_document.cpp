@@ -114,4 +114,13 @@ common::result<std::vector<read_check>> read_checks(const json& doc) {
     return out;
 }
 
+// Every figure the page reads of a row, as row_json writes it.
+common::status check_row(const json& row, const std::string& where) {
+    for (const char* key : {"requests", "failures", "rps", "p50", "p95", "p99", "min", "max", "mean"})
+        if (!row.contains(key) || !row[key].is_number()) return common::fail(where + ": \"" + key + "\" is not a number");
+    if (!row.contains("percentiles") || !row["percentiles"].is_object())
+        return common::fail(where + ": \"percentiles\" is not an object");
+    return {};
+}
+
 }  // namespace stampede::report

@@ -42,6 +42,8 @@ struct read_row {
     const nlohmann::json* histogram = nullptr;  // within the document read
 };
 read_row read_row_of(const nlohmann::json& row);
+// Whether a row holds every figure a row is written with, as numbers; why not, at `where`.
+common::status check_row(const nlohmann::json& row, const std::string& where);
 
 struct read_check {
     std::string method, name;

@@ -89,4 +89,40 @@ json timeline_json(const run_result& result, const result_view& view) {
     };
 }
 
+
+namespace {
+
+common::status check_columns(const json& owner, const std::vector<const char*>& keys, std::size_t rows,
+                             const std::string& where) {
+    for (const char* key : keys) {
+        const auto it = owner.find(key);
+        if (it == owner.end() || !it->is_array() || it->size() != rows)
+            return common::fail(where + ": \"" + key + "\" is not a column of " + std::to_string(rows) + " entries");
+        for (const auto& v : *it)
+            if (!v.is_number() && !v.is_null()) return common::fail(where + ": \"" + key + "\" holds something not a number");
+    }
+    return {};
+}
+
+}  // namespace
+
+// Read back as timeline_json writes it: each column one number (or null) per row.
+common::status check_timeline(const json& t) {
+    if (!t.is_object() || !t.contains("time") || !t["time"].is_array()) return common::fail("timeline: no \"time\" column");
+    const std::size_t rows = t["time"].size();
+    if (auto ok = check_columns(t, {"time", "users", "requests", "failures", "p50", "p95", "p99"}, rows, "timeline"); !ok)
+        return ok;
+    const std::vector<std::pair<const char*, std::vector<const char*>>> groups = {
+        {"endpoints", {"requests", "failures", "p50", "p95", "p99", "max"}},
+        {"classes", {"iterations", "dropped"}},
+        {"workers", {"requests", "cpu_percent"}}};
+    for (const auto& [group, keys] : groups) {
+        const auto it = t.find(group);
+        if (it == t.end() || !it->is_array()) return common::fail(std::string("timeline: no \"") + group + "\" list");
+        for (const auto& entry : *it)
+            if (auto ok = check_columns(entry, keys, rows, std::string("timeline ") + group); !ok) return ok;
+    }
+    return {};
+}
+
 }  // namespace stampede::report
