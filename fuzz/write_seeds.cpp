@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "proto/message_codec.hpp"
 #include "proto/protocol.hpp"
 #include "proto/snapshot_codec.hpp"
 #include "stampede/v1/cluster.pb.h"
@@ -153,6 +154,43 @@ std::vector<std::string> websocket_frames() {
     };
 }
 
+// The master_messages target's input: each message length-prefixed.
+std::string framed(const wire::master_message& message) {
+    v1::MasterMessage m;
+    wire::encode(message, m);
+    const auto bytes = m.SerializeAsString();
+    std::string out;
+    out.push_back(static_cast<char>(bytes.size() & 0xff));
+    out.push_back(static_cast<char>((bytes.size() >> 8) & 0xff));
+    return out + bytes;
+}
+
+std::vector<std::string> master_messages() {
+    auto plan = std::make_shared<lang::run_plan>();
+    plan->scenario_path = "s.yaml";
+    plan->scenario_yaml =
+        "host: http://127.0.0.1:8080\n"
+        "user_classes:\n"
+        "  - name: reader\n"
+        "    wait_time: {between: [1s, 2s]}\n"
+        "    tasks: [{name: items, path: \"/items/{{ data.items.id }}\"}]\n"
+        "  - name: open\n"
+        "    arrival_rate: {rate: 5, max_users: 20}\n"
+        "    tasks: [{path: /ok}]\n"
+        "data: {items: items.csv}\n";
+    plan->files["items.csv"] = "id\n1\n2\n";
+    plan->overrides.users = 4;
+    plan->seed = 7;
+    const wire::welcome welcome{"run-1", plan, 3, 1000, 1000, 5000, 1, true};
+    const wire::assignment ramp{{3, 1, 0}, 2.5, 0.5, 0, 2, 0};
+    const wire::assignment huge{{INT_MAX, INT_MAX, INT_MAX}, 1e300, -1, 7, 2, UINT64_MAX};
+    return {
+        framed(welcome) + framed(ramp) + framed(wire::stop{2000}) + framed(wire::quit{"the run is over"}),
+        framed(wire::ack{5}) + framed(wire::ping{}) + framed(huge),
+        framed(wire::refusal{"a worker with this id is connected"}),
+    };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,6 +201,7 @@ int main(int argc, char** argv) {
     const fs::path dir = argv[1];
     write(dir, "histogram_codec", histograms());
     write(dir, "worker_messages", worker_messages());
+    write(dir, "master_messages", master_messages());
     write(dir, "http_response", http_responses());
     write(dir, "rest_request", rest_requests());
     write(dir, "websocket_frames", websocket_frames());

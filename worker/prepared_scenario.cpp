@@ -31,10 +31,10 @@ header_templates merge_headers(const lang::scenario& sc, const lang::host_spec& 
                                const lang::request_spec& spec) {
     header_templates out;
     auto add = [&](const lang::template_headers& list) {
-        for (const auto& [name, value] : list) {
-            auto same = [&](const auto& h) { return beast::iequals(h.first, name); };
+        for (const auto& header : list) {
+            auto same = [&](const auto& h) { return beast::iequals(h.first, header.first); };
             std::erase_if(out, same);
-            out.emplace_back(name, &value);
+            out.emplace_back(header.first, &header.second);
         }
     };
     add(sc.headers);

@@ -1,6 +1,7 @@
 #include "worker/spawn_planner.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <numeric>
 
@@ -13,7 +14,9 @@ void spawn_planner::assign(std::vector<int> users_per_class, double spawn_rate,
                            clock::time_point now, double phase) {
     users_per_class.resize(target_.size(), 0);
     target_ = std::move(users_per_class);
-    rate_ = spawn_rate > 0 ? spawn_rate : 1.0;
+    // No master sends more than a million a second (the flag's bound); anything past it, or not
+    // a number, would plan every user in one tick.
+    rate_ = spawn_rate > 0 ? std::min(spawn_rate, max_spawn_rate) : 1.0;
     // The first user starts at once, as in Locust; a worker taking a later turn of the
     // cluster's ramp starts `phase` of a period later.
     allowance_ = 1.0 - (std::isfinite(phase) ? std::clamp(phase, 0.0, 0.999999) : 0.0);
@@ -29,7 +32,7 @@ std::vector<int> spawn_planner::users_per_class() const {
 
 int spawn_planner::users() const {
     auto counts = users_per_class();
-    return std::accumulate(counts.begin(), counts.end(), 0);
+    return static_cast<int>(std::min<long long>(std::accumulate(counts.begin(), counts.end(), 0LL), INT_MAX));
 }
 
 bool spawn_planner::done() const { return users_per_class() == target_; }

@@ -11,6 +11,9 @@ namespace stampede::worker {
 
 // The closed model: each class moves toward its count at the spawn rate, on the least-loaded
 // thread.
+// The fastest spawn rate a worker plans for, users per second: the --spawn-rate flag's bound.
+inline constexpr double max_spawn_rate = 1'000'000;
+
 class spawn_planner final : public user_scheduler {
 public:
     spawn_planner(int class_count, int thread_count);

@@ -1,5 +1,6 @@
 #include "worker/spawn_planner.hpp"
 
+#include <climits>
 #include <limits>
 
 #include <catch2/catch.hpp>
@@ -71,4 +72,15 @@ TEST_CASE("a phase delays the first user by that part of a period, and a bad one
     spawn_planner q(1, 1);
     q.assign({3}, 2.0, t0, std::numeric_limits<double>::quiet_NaN());
     CHECK(q.tick(t0).size() == 1);  // as with no phase: the first user at once
+}
+
+TEST_CASE("a spawn rate past the flag's bound, or not a number, plans no faster than the bound", "[spawn]") {
+    const auto t0 = clock_type::time_point{} + 1h;
+    for (const double rate : {std::numeric_limits<double>::infinity(), 1e300, std::numeric_limits<double>::quiet_NaN()}) {
+        spawn_planner p(1, 1);
+        p.assign({INT_MAX}, rate, t0);
+        const auto started = p.tick(t0 + 20ms).size();
+        CHECK(started <= static_cast<std::size_t>(max_spawn_rate / 50 + 1));  // 20 ms of the bound
+        CHECK(started >= 1);
+    }
 }
