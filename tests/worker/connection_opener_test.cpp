@@ -104,7 +104,7 @@ TEST_CASE("a refused connect is a connect failure with the system's reason", "[o
     CHECK(b.thread.shard.endpoints[0].connect.count() == 0);
 }
 
-TEST_CASE("a connect past its deadline is a timeout named for its phase; a cut-off user's is cancelled, uncounted",
+TEST_CASE("a connect past its deadline is a timeout named for its phase, and a cut-off user's is cancelled, uncounted",
           "[opener]") {
     bench b;
     b.aim_at(closed_port(b.thread.io));
