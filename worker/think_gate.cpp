@@ -25,7 +25,8 @@ asio::awaitable<void> think(asio::steady_timer& timer, const lang::wait_time& wa
 }
 
 asio::awaitable<bool> think_gate::pass(gate_seat& seat, const user_handle& user, rng& random) {
-    if (seat.started != gate_seat::clock::time_point{} && !user.retiring())
+    // No wait, no call: a closed user at full speed passes without a coroutine frame more.
+    if (wait_.type != lang::wait_time::kind::none && seat.started != gate_seat::clock::time_point{} && !user.retiring())
         co_await think(seat.timer, wait_, random,
                        std::chrono::duration_cast<micros>(gate_seat::clock::now() - seat.started));
     seat.started = gate_seat::clock::now();

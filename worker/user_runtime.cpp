@@ -155,15 +155,21 @@ bool user_runtime::skip(const prepared_step& step) {
     return true;
 }
 
-asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
+// When the step's latency is measured from: the moment it is sent, or the intended start a
+// gate set for this iteration when that was earlier (taken once: the next step is on time).
+user_runtime::clock::time_point user_runtime::measured_from(clock::time_point sent) {
+    if (seat_.intended == clock::time_point{}) return sent;
+    return std::min(sent, std::exchange(seat_.intended, {}));
+}
+
+// A step's outcome into the shard: its status and checks judged, its latency, bytes and
+// failure recorded.
+void user_runtime::record(const prepared_step& step, const exchange_result& result, clock::time_point start,
+                          clock::time_point sent) {
     const auto& spec = *step.spec;
-    const auto sent = clock::now();
-    auto start = sent;
-    if (seat_.intended != clock::time_point{}) start = std::min(start, std::exchange(seat_.intended, {}));
-    const exchange_result result = co_await exchange(step);
     if (result.outcome == exchange_outcome::cancelled) {
         ++thread_.shard.cancelled;
-        co_return;
+        return;
     }
     const auto now = clock::now();
     const auto elapsed = std::chrono::duration_cast<micros>(now - start);
@@ -186,11 +192,15 @@ asio::awaitable<void> user_runtime::execute(const prepared_step& step) {
     counted.messages += result.messages;
 }
 
+// The exchange is awaited here, in the loop's own frame: a coroutine per step would cost a
+// frame per request.
 asio::awaitable<bool> user_runtime::run_steps(const std::vector<prepared_step>& steps, sequence_end end) {
     bool sent = false;
     for (const auto& step : steps) {
         if (!skip(step)) {
-            co_await execute(step);
+            const auto sent_at = clock::now();
+            const auto start = measured_from(sent_at);
+            record(step, co_await exchange(step), start, sent_at);
             sent = true;
         }
         if (end == sequence_end::at_stop && retiring()) break;  // a stop ends a task between steps

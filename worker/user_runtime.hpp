@@ -79,7 +79,8 @@ private:
     boost::asio::awaitable<bool> run_steps(const std::vector<prepared_step>& steps, sequence_end end);
     // A step whose variables are not all set is skipped (and counted): true then.
     bool skip(const prepared_step& step);
-    boost::asio::awaitable<void> execute(const prepared_step& step);
+    clock::time_point measured_from(clock::time_point sent);
+    void record(const prepared_step& step, const exchange_result& result, clock::time_point start, clock::time_point sent);
     void record_status(const lang::step_spec& spec, unsigned status, bool status_ok);
     bool inspect(const prepared_step& step, unsigned status, common::micros latency, bool status_ok);
     void forget_extracted(const lang::step_spec& step);
