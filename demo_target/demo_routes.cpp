@@ -61,7 +61,9 @@ common::result<latency_spec> parse_latency(std::string_view text) {
 }
 
 demo_service::demo_service(demo_config config)
-    : config_(std::move(config)), random_(config_.seed), chat_(config_.ws_delay, config_.ws_stream_interval) {}
+    : config_(std::move(config)), random_(config_.seed), chat_(config_.ws_delay, config_.ws_stream_interval),
+      metrics_(config_.cache_hit_ratio),
+      leak_(config_.leak_per_second > 0 ? std::make_unique<memory_leak>(config_.leak_per_second, config_.leak_limit) : nullptr) {}
 
 std::uint64_t demo_service::served() const {
     std::uint64_t total = 0;
@@ -87,25 +89,31 @@ bool demo_service::draw_error(route r) {
 demo_response demo_service::handle(const demo_request& request) {
     const int in_flight = in_flight_.fetch_add(1, std::memory_order_relaxed) + 1;
     const auto path = request.target.substr(0, request.target.find('?'));
-    if (path == "/__stats") return stats();
+    if (path == "/__stats") return stats();  // neither is counted as served
+    if (path == "/metrics") return metrics();
     if (listener_served_ && request.listener < listener_ports_.size())
         listener_served_[request.listener].fetch_add(1, std::memory_order_relaxed);
-    auto response = answer(request, path);
-    if (config_.capacity > 0 && in_flight > config_.capacity) {
-        overloaded_.fetch_add(1, std::memory_order_relaxed);
-        response.delay += config_.overload_latency;
-    }
-    return response;
+    return answer(request, path, in_flight);
 }
 
-demo_response demo_service::answer(const demo_request& request, std::string_view path) {
+// Past the capacity, a request waits longer: what a load's breaking point is found against.
+std::chrono::microseconds demo_service::overload_wait(int in_flight) {
+    if (config_.capacity <= 0 || in_flight <= config_.capacity) return std::chrono::microseconds(0);
+    overloaded_.fetch_add(1, std::memory_order_relaxed);
+    return config_.overload_latency;
+}
+
+demo_response demo_service::answer(const demo_request& request, std::string_view path, int in_flight) {
     if (!config_.api_key.empty() && request.api_key != config_.api_key) {
         unauthorized_.fetch_add(1, std::memory_order_relaxed);
-        return json_response(401, {{"error", "missing or wrong API key"}});
+        auto refused = json_response(401, {{"error", "missing or wrong API key"}});
+        refused.delay = overload_wait(in_flight);
+        return refused;
     }
     const route r = classify(path);
     served_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed);
-    const auto delay = draw_latency(r) + stall_left(r);
+    const auto delay = draw_latency(r) + stall_left(r) + overload_wait(in_flight);
+    metrics_.observe(r, delay);
     if (draw_error(r)) {
         auto failure = json_response(500, {{"error", "injected failure"}});
         failure.delay = delay;
@@ -256,6 +264,12 @@ demo_response demo_service::training(const demo_request& request, std::string_vi
 void demo_service::set_listeners(const std::vector<std::uint16_t>& ports) {
     listener_ports_ = ports;
     listener_served_ = std::make_unique<std::atomic<std::uint64_t>[]>(ports.size());
+}
+
+demo_response demo_service::metrics() const {
+    demo_response out{200, metrics_.render(served_, in_flight_.load(std::memory_order_relaxed), leak_ ? leak_->leaked() : 0)};
+    out.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    return out;
 }
 
 demo_response demo_service::stats() const {

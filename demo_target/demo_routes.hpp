@@ -15,15 +15,14 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "demo_target/demo_route.hpp"
 #include "demo_target/event_bus.hpp"
+#include "demo_target/memory_leak.hpp"
+#include "demo_target/service_metrics.hpp"
 #include "demo_target/ws_chat.hpp"
 
 namespace stampede::demo {
 
-enum class route { state, workflow, jsonrpc, training, health, ok, events, chat, not_found, count_ };
-inline constexpr std::size_t route_count = static_cast<std::size_t>(route::count_);
-std::string_view route_name(route r);
-std::optional<route> route_from_name(std::string_view name);
 
 // Fixed latency, or log-normal with a median and a shape (sigma of the underlying normal).
 struct latency_spec {
@@ -68,6 +67,11 @@ struct demo_config {
     // The WebSocket chat: the wait before an echo or a streamed reply, and between streamed messages.
     std::chrono::microseconds ws_delay{0};
     std::chrono::microseconds ws_stream_interval{0};
+    // GET /metrics: the share of the simulated cache's lookups that hit.
+    double cache_hit_ratio = 0.8;
+    // A leak on purpose: bytes a second kept and never freed (0: none), up to a limit.
+    std::uint64_t leak_per_second = 0;
+    std::uint64_t leak_limit = std::uint64_t{1} << 30;
 };
 
 class demo_service {
@@ -90,7 +94,8 @@ public:
     }
 
 private:
-    demo_response answer(const demo_request& request, std::string_view path);
+    demo_response answer(const demo_request& request, std::string_view path, int in_flight);
+    std::chrono::microseconds overload_wait(int in_flight);
     demo_response dispatch(route r, const demo_request& request, std::string_view path);
     demo_response agent(const demo_request& request, std::string_view path);
     demo_response solve(const demo_request& request);
@@ -98,6 +103,7 @@ private:
     demo_response events(const demo_request& request, std::string_view path);
     demo_response chat(const demo_request& request);
     demo_response stats() const;
+    demo_response metrics() const;
     std::chrono::microseconds draw_latency(route r);
     std::chrono::microseconds stall_left(route r) const;  // how long until the route's stall ends
     bool draw_error(route r);
@@ -120,6 +126,8 @@ private:
     event_bus bus_;
     ws_chat chat_;
     std::atomic<std::uint64_t> chat_turns_{0};
+    service_metrics metrics_;
+    std::unique_ptr<memory_leak> leak_;  // with --leak only
 };
 
 }  // namespace stampede::demo

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <tuple>
 
+#include "common/byte_size.hpp"
 #include "common/duration.hpp"
 #include "demo_target/demo_routes.hpp"
 #include "demo_target/demo_server.hpp"
@@ -57,6 +58,7 @@ struct demo_flags {
     demo_config config;
     connection_policy policy;
     std::string idle_timeout = "60s", overload_latency = "200ms", ws_delay = "0s", ws_interval = "0s";
+    std::string leak, leak_limit = "1GiB";
 };
 
 void declare_flags(CLI::App& app, demo_flags& f) {
@@ -85,6 +87,25 @@ void declare_flags(CLI::App& app, demo_flags& f) {
     app.add_option("--ws-delay", f.ws_delay, "WebSocket chat (/ws/chat): wait before an echo or a streamed reply (default 0s)");
     app.add_option("--ws-stream-interval", f.ws_interval, "WebSocket chat: wait between streamed messages (default 0s)");
     app.add_option("--idle-timeout", f.idle_timeout, "Close a connection idle for this long, without notice (default 60s)");
+    app.add_option("--cache-hit-ratio", f.config.cache_hit_ratio,
+                   "GET /metrics: the share of the simulated cache's lookups (one per request) that hit (default 0.8)")
+        ->check(CLI::Range(0.0, 1.0));
+    app.add_option("--leak", f.leak, "Keep this much memory a second and never free it, as SIZE/s (1MiB/s): a leak to catch");
+    app.add_option("--leak-limit", f.leak_limit, "Stop leaking past this much (default 1GiB)");
+}
+
+// "SIZE/s" as --leak takes it, and its limit.
+stampede::common::status read_leak(demo_flags& f) {
+    auto limit = stampede::common::parse_byte_size(f.leak_limit);
+    if (!limit) return fail("--leak-limit: " + limit.error());
+    f.config.leak_limit = *limit;
+    if (f.leak.empty()) return {};
+    if (!f.leak.ends_with("/s")) return fail("--leak: a size a second, as 1MiB/s, not '" + f.leak + "'");
+    auto rate = stampede::common::parse_byte_size(f.leak.substr(0, f.leak.size() - 2));
+    if (!rate || *rate == 0 || *rate > (std::uint64_t{1} << 30))
+        return fail("--leak: a size a second from 1 byte to 1GiB, as 1MiB/s, not '" + f.leak + "'");
+    f.config.leak_per_second = *rate;
+    return {};
 }
 
 stampede::common::result<double> rate_of(const std::string& v) {
@@ -110,6 +131,7 @@ stampede::common::status read_values(demo_flags& f) {
             return fail(std::string(flag) + ": a duration up to 1m, not '" + *text + "'");
         *into = *d;
     }
+    if (auto leak = read_leak(f); !leak) return leak;
     auto idle = stampede::common::parse_duration(f.idle_timeout);
     if (!idle || idle->count() <= 0) return fail("--idle-timeout: invalid duration '" + f.idle_timeout + "'");
     f.policy.idle_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*idle);
@@ -138,7 +160,9 @@ int main(int argc, char** argv) {
                  "/api/v1/jsonrpc (modular.solve), /api/v1/training/jobs[/{id}[/export|/cancel]],\n"
                  "/api/v1/events[?topic=T | /{id}/ack] (an event bus), /api/v1/orchestrator/chat,\n"
                  "/ws/chat (WebSocket: echo, streamed replies, rooms),\n"
-                 "/health, /api/v1/health, /ok, and /__stats (what was served)."};
+                 "/health, /api/v1/health, /ok, /__stats (what was served, as JSON) and /metrics (the same\n"
+                 "and more, in Prometheus's text format: requests, in flight, response times, a simulated\n"
+                 "cache, resident memory, CPU, and what --leak kept)."};
     demo_flags f;
     declare_flags(app, f);
     try {

@@ -72,7 +72,7 @@ TEST_CASE("a process is found by pid, by a pid file and by name, or not found, s
     CHECK(find_process({0, {}, "no-such-process-here"}).error() == "no process named 'no-such-process-here'");
 }
 
-TEST_CASE("a cgroup is read from the hierarchy that counts it; one that does not exist is a clear error", "[probe]") {
+TEST_CASE("a cgroup is read from the hierarchy that counts it, and one that does not exist is a clear error", "[probe]") {
     const auto own = read_cgroup(own_cgroup());
     REQUIRE(own.ok());
     REQUIRE(own->cpu_seconds);
