@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/duration.hpp"
+#include "scenario/watch_spec.hpp"
 #include "scenario/data_set.hpp"
 #include "scenario/response_checks.hpp"
 #include "scenario/threshold.hpp"
@@ -191,6 +192,7 @@ struct scenario {
     // Every tag the tasks carry, those a tag filter dropped too (what the web UI's start offers).
     std::set<std::string> tags;
     std::vector<threshold_spec> thresholds;  // pass/fail targets; with any, they decide the exit code
+    watch_spec watch;  // the service's own figures, read by the master beside the load
     // Thresholds of a part of the run that --tags or --exclude-tags left out (their text): not
     // judged, since nothing of theirs runs, and said so.
     std::vector<std::string> thresholds_left_out;

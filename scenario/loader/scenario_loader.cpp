@@ -7,6 +7,7 @@
 #include <yaml-cpp/depthguard.h>
 
 #include "scenario/loader/host_loader.hpp"
+#include "scenario/loader/watch_loader.hpp"
 #include "scenario/loader/load_loader.hpp"
 #include "scenario/loader/step_loader.hpp"
 #include "common/text_file.hpp"
@@ -21,7 +22,7 @@ namespace {
 using detail::keys;
 
 const keys scenario_keys = {"host", "hosts",    "tls",  "headers",      "timeout",   "max_body",
-                            "load", "profiles", "data", "user_classes", "thresholds"};
+                            "load", "profiles", "data", "user_classes", "thresholds", "watch"};
 const keys class_keys = {"name",    "weight", "fixed_count", "wait_time", "arrival_rate",
                          "headers", "vars",   "on_start",    "on_stop",   "tasks", "host"};
 const keys data_keys = {"file", "order", "scope"};
@@ -222,6 +223,7 @@ void loader::load(const YAML::Node& root) {
         }
     }
     if (const auto& v = root["thresholds"]) sc_.thresholds = loads_.read_thresholds(v);
+    if (const auto& v = root["watch"]) detail::watch_reader(problems()).read(v, sc_.hosts, sc_.watch);
     const auto& classes = root["user_classes"];
     if (!classes) problem(root, "scenario has no 'user_classes'");
     else if (!classes.IsSequence() || classes.size() == 0) problem(classes, "user_classes must be a non-empty list");

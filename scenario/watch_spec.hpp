@@ -1,0 +1,58 @@
+#pragma once
+// What a scenario's `watch:` section asks the master to read of the service under load, beside
+// the load: series from the service's Prometheus endpoints, and the CPU, memory and I/O of
+// processes and cgroups on the master's machine. Each is named; a threshold or the report
+// names it as `watch.NAME` (a process's or cgroup's figures as `watch.NAME.cpu`, `.memory`,
+// `.io_read`, `.io_write`).
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/duration.hpp"
+#include "watch/resource_probe.hpp"
+#include "watch/series_query.hpp"
+
+namespace stampede::lang {
+
+// One series a user named: a selector read one way, or the share one selector's rate has of
+// two (`share: [hits, misses]`: hits / (hits + misses)).
+struct watched_series {
+    std::string name;
+    watch::series_query query;
+    std::optional<watch::series_query> share_with;  // set: query's rate over (query's + this one's)
+    int line = 0, column = 0;
+};
+
+// A Prometheus endpoint of the service: an absolute URL, or a path on one of the scenario's hosts
+// (so that `-H` moves the watch with the load).
+struct prometheus_watch {
+    std::optional<std::string> url;  // http:// or https://, with its path
+    std::uint32_t host = 0;          // else: this host of the scenario, at `path`
+    std::string path = "/metrics";
+    std::vector<std::pair<std::string, std::string>> headers;
+    common::micros timeout{std::chrono::seconds(2)};
+    std::vector<watched_series> series;
+    int line = 0, column = 0;
+};
+
+struct process_watch {
+    std::string name;
+    watch::process_target target;
+};
+
+struct cgroup_watch {
+    std::string name;
+    std::string path;
+};
+
+struct watch_spec {
+    std::optional<common::micros> interval;  // none: the report's interval
+    std::vector<prometheus_watch> prometheus;
+    std::vector<process_watch> processes;
+    std::vector<cgroup_watch> cgroups;
+
+    bool empty() const { return prometheus.empty() && processes.empty() && cgroups.empty(); }
+};
+
+}  // namespace stampede::lang
