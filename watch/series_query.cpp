@@ -9,14 +9,19 @@ namespace {
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-common::failure at(std::size_t column, const std::string& what) {
-    return common::fail("column " + std::to_string(column + 1) + ": " + what);
-}
+// A problem `offset` bytes into the selector, noted for the caller that places it.
+struct problem_at {
+    std::size_t* where;
+    common::failure operator()(std::size_t offset, const std::string& what) const {
+        if (where) *where = offset;
+        return common::fail(what);
+    }
+};
 
 // A selector's text, read left to right.
 class selector_reader {
 public:
-    explicit selector_reader(std::string_view text) : text_(text) {}
+    selector_reader(std::string_view text, std::size_t* error_at) : text_(text), at{error_at} {}
 
     common::result<series_query> read() {
         series_query q;
@@ -92,11 +97,14 @@ private:
 
     std::string_view text_;
     std::size_t at_ = 0;
+    problem_at at;
 };
 
 }  // namespace
 
-common::result<series_query> parse_selector(std::string_view text) { return selector_reader(text).read(); }
+common::result<series_query> parse_selector(std::string_view text, std::size_t* error_at) {
+    return selector_reader(text, error_at).read();
+}
 
 common::status parse_reading(std::string_view text, series_query& query) {
     if (text == "value") query.read = reading::value;

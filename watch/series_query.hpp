@@ -37,8 +37,9 @@ struct series_query {
     bool matches(const Labels& sample_labels) const;
 };
 
-// `name` or `name{label="value",label!="value"}`; why not, at which column.
-common::result<series_query> parse_selector(std::string_view text);
+// `name` or `name{label="value",label!="value"}`; why not, and where: `error_at` (when given)
+// receives the offset into `text` the problem is at.
+common::result<series_query> parse_selector(std::string_view text, std::size_t* error_at = nullptr);
 // `value`, `rate`, `avg`, or `pNN` (p50, p95, p99.9): how a series is read; why not.
 common::status parse_reading(std::string_view text, series_query& query);
 
