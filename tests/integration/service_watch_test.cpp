@@ -7,7 +7,9 @@
 #include <thread>
 
 #include "tests/integration/process.hpp"
+#include "tests/integration/test_certificates.hpp"
 #include "watch/exposition_reader.hpp"
+#include "watch/scrape_client.hpp"
 
 using namespace stampede;
 using namespace stampede::testing;
@@ -65,4 +67,28 @@ TEST_CASE("a leak on purpose shows in the target's resident memory, and a steady
     CHECK(grown <= 80.0 * (1 << 20));
     CHECK(metric(leaking.port(), "demo_leaked_bytes") >= 50.0 * (1 << 20));
     CHECK(std::abs(metric(steady.port(), "process_resident_memory_bytes") - steady_before) < 4.0 * (1 << 20));
+}
+
+TEST_CASE("a scrape over HTTPS verifies the service's certificate and name", "[watch]") {
+    test_certificates certs;
+    demo_target target({"--tls-port", "0", "--tls-cert", certs.server_cert(), "--tls-key", certs.server_key()});
+    const auto port = std::to_string(target.https_ports().front());
+    auto request = [&](const std::string& ca, const std::string& server_name) {
+        watch::scrape_request r;
+        r.host = "127.0.0.1";
+        r.port = port;
+        r.target = "/metrics";
+        r.host_header = "127.0.0.1:" + port;
+        r.tls = std::make_shared<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+        r.tls->set_verify_mode(boost::asio::ssl::verify_peer);
+        if (!ca.empty()) r.tls->load_verify_file(ca);
+        r.server_name = server_name;
+        return r;
+    };
+    const auto trusted = watch::scrape(request(certs.ca(), "localhost"));
+    INFO((trusted.ok() ? std::string("ok") : trusted.error()));
+    REQUIRE(trusted.ok());
+    CHECK(trusted->find("demo_requests_total") != std::string::npos);
+    CHECK(watch::scrape(request({}, "localhost")).error().starts_with("TLS handshake: "));  // no CA: not trusted
+    CHECK(watch::scrape(request(certs.ca(), "other.test")).error().starts_with("TLS handshake: "));  // not its name
 }
