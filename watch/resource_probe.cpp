@@ -15,13 +15,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A kernel file, whole (they are small; past 1 MiB it is not one of them).
+// A kernel file, whole: they are a few lines (and report no size), read a page at a time; what
+// passes 1 MiB is not one of them and is cut there.
 std::optional<std::string> slurp(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return std::nullopt;
-    std::string text(1 << 20, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-    text.resize(static_cast<std::size_t>(in.gcount()));
+    constexpr std::size_t page = 4096, most = std::size_t{1} << 20;
+    std::string text;
+    while (in && text.size() < most) {
+        const auto had = text.size();
+        text.resize(had + page);
+        in.read(text.data() + had, static_cast<std::streamsize>(page));
+        text.resize(had + static_cast<std::size_t>(in.gcount()));
+    }
     return text;
 }
 

@@ -59,11 +59,15 @@ reading effective(const series_query& q, metric_type type) {
 
 }  // namespace
 
-series_sampler::series_sampler(const std::vector<series_query>& queries) : queries_(queries), scrapes_(queries.size()) {}
+series_sampler::series_sampler(const std::vector<series_query>& queries) : queries_(queries), scrapes_(queries.size()) {
+    for (std::size_t i = 0; i < queries_.size(); ++i) by_family_[queries_[i].metric].push_back(i);
+}
 
 void series_sampler::take(const exposition_sample& sample) {
-    for (std::size_t i = 0; i < queries_.size(); ++i)
-        if (queries_[i].metric == sample.family && queries_[i].matches(sample.labels)) take_into(i, sample);
+    const auto family = by_family_.find(sample.family);
+    if (family == by_family_.end()) return;
+    for (const auto i : family->second)
+        if (queries_[i].matches(sample.labels)) take_into(i, sample);
 }
 
 void series_sampler::take_into(std::size_t index, const exposition_sample& sample) {

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -41,6 +43,9 @@ private:
     void take_into(std::size_t index, const exposition_sample& sample);
 
     const std::vector<series_query>& queries_;
+    // The queries of each family read: a sample of any other family costs one lookup, not a
+    // comparison per query (a scrape is read each interval, of services with many series).
+    std::unordered_map<std::string_view, std::vector<std::size_t>> by_family_;
     std::vector<series_scrape> scrapes_;
 };
 
