@@ -105,18 +105,17 @@ private:
         ws_.reset();
         if constexpr (tls) ws_.emplace(thread_.io, to.tls->context());
         else ws_.emplace(thread_.io);
-        auto& socket = beast::get_lowest_layer(*ws_);
-        socket.expires_after(step.timeout);
-        std::optional<exchange_outcome> outcome;
-        if constexpr (tls) {
-            outcome = co_await open_connection(thread_, step, to, connection_layers<beast::tcp_stream, Socket>{socket, socket_layer(), &session_},
-                                               *this);
-        } else {
-            no_tls none;
-            outcome = co_await open_connection(thread_, step, to, connection_layers<beast::tcp_stream, no_tls>{socket, none, nullptr}, *this);
-        }
+        beast::get_lowest_layer(*ws_).expires_after(step.timeout);
+        auto outcome = co_await open_connection(thread_, step, to, layers(), *this);
         if (outcome) ws_.reset();
         co_return outcome;
+    }
+
+    // What the opener opens: the TCP stream, and over it the TLS stream of a wss:// host.
+    auto layers() {
+        auto& tcp = beast::get_lowest_layer(*ws_);
+        if constexpr (tls) return connection_layers<beast::tcp_stream, Socket>{tcp, socket_layer(), &session_};
+        else return connection_layers<beast::tcp_stream, no_tls>{tcp, none_, nullptr};
     }
 
     asio::awaitable<exchange_result> connect(const prepared_step& step, const resolved_host& to, lang::template_context& context) {
@@ -260,6 +259,7 @@ private:
     std::optional<stream_type> ws_;
     beast::flat_buffer buffer_;
     tls_session_slot session_;
+    no_tls none_;  // a ws:// connection's TLS layer: none
     bool cut_ = false;
 };
 
