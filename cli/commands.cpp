@@ -175,9 +175,6 @@ int run_command(const run_command_options& options) {
     }
     if (auto outputs = check_run_outputs(options, planned->sc); !outputs)
         return std::cerr << "error: " << outputs.error() << "\n", exit_usage;
-    if (!planned->sc.watch.empty())
-        std::cerr << "warning: " << options.scenario_path << ": 'watch' is checked, but the service is not read during a "
-                     "run yet: its figures are not in this run's results\n";
     auto base = run_baseline(options, planned->sc);
     if (!base) return std::cerr << "error: " << base.error() << "\n", exit_usage;
     auto run = master_settings(options, std::move(*exposed));

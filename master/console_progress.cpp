@@ -32,6 +32,9 @@ void console_progress::on_event(const run_result&, const run_event& event) {
     if (event.kind == event_kind::spawning_complete)
         out_ << "All users spawned: " << last_status_seen_.users << " user(s) on " << last_status_seen_.workers_active
              << " worker(s)\n";
+    // The service's watch: a source that stops answering, or answers again, is news while it runs.
+    if (event.kind == event_kind::watch_failed) out_ << "watch: " << event.detail << "\n";
+    if (event.kind == event_kind::watch_recovered) out_ << "watch: " << event.detail << "\n";
 }
 
 void console_progress::on_stopping(const std::string& why) { out_ << "\n" << why << ": stopping the users\n"; }

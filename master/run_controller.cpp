@@ -10,6 +10,8 @@
 #include "master/console_progress.hpp"
 #include "master/finishing_signals.hpp"
 #include "master/run_loop.hpp"
+#include "master/service_watch.hpp"
+#include "master/watch_sources.hpp"
 #include "master/run_setup.hpp"
 #include "master/steered_schedule.hpp"
 #include "master/web_start.hpp"
@@ -136,6 +138,7 @@ private:
         steering_ = schedule.get();
         loop_ = std::make_unique<run_loop>(io_, *cl_, result, std::move(schedule), options_.snapshot_interval,
                                            current_.load.run_time, &monitor_);
+        if (!open_watch()) return false;
         if (!options_.web.port) return true;
         if (!options_.make_front) {  // a master put together without a web side
             refuse_start(outcome_, *cl_, "--web-port: this master has no web server", 2, "the master's web server cannot start");
@@ -146,6 +149,20 @@ private:
             refuse_start(outcome_, *cl_, listening.error(), 2, "the master's web server cannot start");
             return false;
         }
+        return true;
+    }
+
+    // The service's watch, when the scenario asks for one: what it names is there.
+    bool open_watch() {
+        const auto& spec = current_.sc.watch;
+        if (spec.empty()) return true;
+        auto sources = make_watch_sources(spec, current_.sc.hosts);
+        if (!sources) {
+            refuse_start(outcome_, *cl_, sources.error(), 2, "the service cannot be watched");
+            return false;
+        }
+        watch_ = std::make_unique<service_watch>(std::move(*sources), spec.interval.value_or(options_.snapshot_interval));
+        loop_->watch_service(*watch_);
         return true;
     }
 
@@ -256,6 +273,7 @@ private:
     steered_schedule* steering_ = nullptr;  // the loop's schedule
     conditions::condition_monitor monitor_;
     boost::asio::io_context io_{1};  // the run loop's, shared with the web server
+    std::unique_ptr<service_watch> watch_;  // outlives the loop that reads it
     std::unique_ptr<run_loop> loop_;
     std::unique_ptr<run_front> web_;
     std::unique_ptr<local_workers> locals_;

@@ -25,6 +25,10 @@ void run_loop::run() {
         deadline_.expires_after(*run_time_);
         deadline_.async_wait([this](auto ec) { if (!ec) io_.stop(); });
     }
+    if (watch_) {
+        watch_->start();
+        result_.watch.first_at_s = std::chrono::duration<double>(watch_->first_moment() - result_.start).count();
+    }
     if (auto target = schedule_->tick(common::micros(0))) apply(*target);
     schedule_tick();
     running_ = true;
@@ -57,6 +61,24 @@ void run_loop::request_stop(const std::string& why) {
     io_.stop();
 }
 
+void run_loop::watch_service(service_watch& watch) {
+    watch_ = &watch;
+    auto& record = result_.watch;
+    record.interval_s = std::chrono::duration<double>(watch.interval()).count();
+    record.series.clear();
+    for (const auto& s : watch.series()) record.series.push_back({s.info.name, s.info.unit, s.source, {}});
+}
+
+// What the watch read since the last interval joins the result; a source that began failing or
+// answers again is an event.
+void run_loop::take_watch() {
+    if (!watch_) return;
+    auto taken = watch_->take();
+    for (const auto& r : taken.readings) result_.watch.put(r.first_series, r.tick, r.values);
+    for (const auto& c : taken.changes)
+        emit(c.failed ? event_kind::watch_failed : event_kind::watch_recovered, c.detail, c.at);
+}
+
 void run_loop::take_last_interval() {
     // Not a stage's: it holds what came in while the users stopped (and the snapshots still on
     // their way when they did), over a span far shorter than the time those requests took.
@@ -64,6 +86,8 @@ void run_loop::take_last_interval() {
     place_late(taken.late);
     aggregator_.add(taken.delta, result_.end, users_);  // the users stopped then
     worker_timeline_.add(cluster_.status().workers);
+    if (watch_) watch_->stop();
+    take_watch();
 }
 
 void run_loop::add_to_stage() {
@@ -155,8 +179,8 @@ void run_loop::stop_early(const conditions::stop_request& stop) {
     io_.stop();
 }
 
-void run_loop::emit(event_kind kind, const std::string& detail) {
-    result_.events.push_back({wall_clock::now(), kind, detail});
+void run_loop::emit(event_kind kind, const std::string& detail, wall_clock::time_point at) {
+    result_.events.push_back({at, kind, detail});
     for (auto* o : observers_) o->on_event(result_, result_.events.back());
 }
 
@@ -215,6 +239,7 @@ void run_loop::tick() {
     aggregator_.add(delta, covered, users_);
     worker_timeline_.add(status.workers);
     add_to_stage();
+    take_watch();
     const bool stopped = judge(delta, taken.in_flight);
     const auto since_start = std::chrono::duration_cast<common::micros>(wall_clock::now() - result_.start);
     if (!stopped) {

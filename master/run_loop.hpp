@@ -17,6 +17,7 @@
 #include "conditions/condition_monitor.hpp"
 #include "master/load_schedule.hpp"
 #include "master/run_observer.hpp"
+#include "master/service_watch.hpp"
 #include "master/result_model.hpp"
 #include "master/stage_recorder.hpp"
 #include "master/stats_aggregator.hpp"
@@ -31,6 +32,9 @@ public:
     run_loop(boost::asio::io_context& io, cluster& c, run_result& result, std::unique_ptr<load_schedule> schedule,
              common::micros interval, std::optional<common::micros> run_time, conditions::condition_monitor* monitor = nullptr);
     void observe(run_observer& observer) { observers_.push_back(&observer); }
+    // The service read beside the load: its series are the result's watched series; it starts
+    // with the run, and each interval what it read joins the result (it outlives the loop).
+    void watch_service(service_watch& watch);
     // Runs until the run time, a signal, a stop request or a failure; the cluster is still
     // running after. What else runs on the io_context is left pending, to run on.
     void run();
@@ -52,7 +56,7 @@ public:
     // Whether the schedule ended the run (a capacity search that is done).
     bool schedule_done() const { return schedule_done_; }
     // An event on the run's clock, appended to the result and told to the observers.
-    void emit(event_kind kind, const std::string& detail);
+    void emit(event_kind kind, const std::string& detail, wall_clock::time_point at = wall_clock::now());
 
 private:
     void schedule_tick();
@@ -66,6 +70,7 @@ private:
     void place_late(const std::vector<late_counts>& late);
     void stop_early(const conditions::stop_request& stop);
     void add_to_stage();
+    void take_watch();
     double elapsed_s() const;
 
     cluster& cluster_;
@@ -76,6 +81,7 @@ private:
     stats_aggregator aggregator_;
     worker_timeline worker_timeline_;
     conditions::condition_monitor* monitor_;
+    service_watch* watch_ = nullptr;
     stage_recorder stages_;
     std::vector<run_observer*> observers_;
     boost::asio::io_context& io_;

@@ -223,6 +223,7 @@ void print_summary(const run_result& result, std::ostream& out) {
         out << fmt::format("{} request(s) in flight were cut off by the stop timeout and not counted\n\n",
                            result.totals.cancelled);
     }
+    print_service(result, out);
     print_stages(result, out);
     print_verdicts(result, out);
     print_worker_links(result, out);

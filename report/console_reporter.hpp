@@ -16,6 +16,8 @@ void print_worker_links(const run_result& result, std::ostream& out);
 void print_data_gaps(const run_result& result, std::ostream& out);
 // The per-stage table of a shaped run, why it stopped early, and where the target broke.
 void print_stages(const run_result& result, std::ostream& out);
+// The service's watched series: each one's first, last, min, max and trend.
+void print_service(const run_result& result, std::ostream& out);
 // The thresholds' verdicts, when the scenario has any.
 void print_verdicts(const run_result& result, std::ostream& out);
 

@@ -7,6 +7,7 @@
 #include "common/text_file.hpp"
 #include "report/result_view.hpp"
 #include "report/timeline_json.hpp"
+#include "report/watch_json.hpp"
 #include "report/histogram_json.hpp"
 #include "report/result_document.hpp"
 
@@ -297,6 +298,7 @@ json result_document(const run_result& result) {
         {"history", history_json(result)},
         {"timeline", timeline_json(result, view)},
         {"events", events_json(result)},
+        {"watch", watch_json(result.watch)},
         {"stages", stages_json(result)},
         {"stopped_early", stopped_early_json(result)},
         {"breaking_point", breaking_json(result)},

@@ -21,6 +21,8 @@ std::string_view to_string(event_kind kind) {
         case event_kind::load_changed: return "load_changed";
         case event_kind::statistics_reset: return "statistics_reset";
         case event_kind::stopped: return "stopped";
+        case event_kind::watch_failed: return "watch_failed";
+        case event_kind::watch_recovered: return "watch_recovered";
         case event_kind::count: break;
     }
     return "unknown";

@@ -11,6 +11,7 @@
 #include "scenario/load_plan.hpp"
 #include "stats/stats_delta.hpp"
 #include "report/stats_row.hpp"
+#include "report/watch_record.hpp"
 
 namespace stampede::report {
 
@@ -54,6 +55,7 @@ struct worker_series {
 enum class event_kind : std::uint8_t {
     worker_joined, worker_reconnected, worker_quit, worker_failed, worker_lost, worker_cpu_high,
     master_stalled, spawning_complete, threshold_failed, stop_condition_met, load_changed, statistics_reset, stopped,
+    watch_failed, watch_recovered,
     count
 };
 std::string_view to_string(event_kind kind);
@@ -189,6 +191,7 @@ struct run_result {
     stats::endpoint_stats aggregate;         // cumulative, every endpoint together (the aggregator keeps it)
     std::vector<history_row> history;
     std::vector<worker_series> workers_over_time;  // per worker, aligned with history's rows
+    watch_record watch;  // the service's own figures (a scenario's `watch:`), on the watch's time axis
     std::vector<run_event> events;  // in time order
     std::vector<stage_record> stages;
     std::vector<verdict> verdicts;

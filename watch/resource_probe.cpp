@@ -165,6 +165,8 @@ common::result<resource_reading> read_process(int pid, const fs::path& proc) {
     std::istringstream fields(stat->substr(close + 1));
     std::vector<std::string> after(13);
     for (auto& f : after) fields >> f;
+    // Field 3, the state: a zombie has exited and waits for its parent to read its status.
+    if (after[0] == "Z" || after[0] == "X") return common::fail("process " + std::to_string(pid) + " has exited");
     resource_reading out;
     const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
     const auto user = number(after[11]), system = number(after[12]);  // fields 14 and 15: utime, stime

@@ -26,6 +26,7 @@ public:
     std::string out() const;
     std::string err() const;
     bool running();
+    int pid() const { return pid_; }
 
 private:
     int pid_ = -1;
@@ -76,6 +77,7 @@ public:
     const std::vector<int>& https_ports() const { return https_ports_; }
     nlohmann::json stats();  // GET /__stats
     std::uint64_t served() { return stats()["served"].get<std::uint64_t>(); }
+    int pid() const { return process_->pid(); }
 
 private:
     std::unique_ptr<child_process> process_;

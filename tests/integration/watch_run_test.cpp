@@ -1,0 +1,146 @@
+// The service watched during a run, on the real binary: the series the result holds are what the
+// demo target reported; an endpoint that is closed, slow, failing, garbled, huge or endless in
+// its series is noted (an event, a gap) and the run is unharmed and on time; a process that exits
+// mid-run is a gap from then on; a cgroup that does not exist stops the run before it starts.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "tests/integration/hostile_server.hpp"
+#include "tests/integration/process.hpp"
+
+using namespace stampede::testing;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+namespace {
+
+const json& series_named(const json& result, const std::string& name) {
+    for (const auto& s : result["watch"]["series"])
+        if (s["name"] == name) return s;
+    FAIL("no watched series " << name);
+    throw;
+}
+
+std::vector<std::string> events_of(const json& result, const std::string& type) {
+    std::vector<std::string> out;
+    for (const auto& e : result["events"])
+        if (e["type"] == type) out.push_back(e["detail"].get<std::string>());
+    return out;
+}
+
+bool any_contains(const std::vector<std::string>& texts, const std::string& part) {
+    for (const auto& t : texts)
+        if (t.find(part) != std::string::npos) return true;
+    return false;
+}
+
+// An endpoint that answers every request with `response`, or holds it for `hold` first.
+hostile_server answering(std::string response, std::chrono::milliseconds hold = 0ms) {
+    return hostile_server([response = std::move(response), hold](hostile_connection& c) {
+        while (!c.read_request(5s).empty()) {
+            std::this_thread::sleep_for(hold);
+            if (!c.write(response)) return;
+        }
+    });
+}
+
+}  // namespace
+
+TEST_CASE("a run's watched series are what the target reported", "[watch]") {
+    demo_target target({"--cache-hit-ratio", "0.7"});
+    const auto body = "user_classes:\n  - tasks: [{name: ok, path: /ok}]\n"
+                      "watch:\n  interval: 500ms\n  prometheus:\n    - path: /metrics\n      series:\n"
+                      "        ok_total: {select: 'demo_requests_total{route=\"ok\"}', read: value}\n"
+                      "        ok_rate: 'demo_requests_total{route=\"ok\"}'\n"
+                      "        hit_ratio: {share: [demo_cache_hits_total, demo_cache_misses_total]}\n"
+                      "  processes:\n    demo: {pid: " + std::to_string(target.pid()) + "}\n";
+    const auto [run, result] = run_scenario_with_result(target.url(), body, {"-u", "4", "-r", "100", "-t", "4s"});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(run.out.find("Service") != std::string::npos);
+    CHECK(result["watch"]["interval_s"] == 0.5);
+    const auto sent = result["totals"]["requests"].get<double>();
+    const auto& total = series_named(result, "ok_total")["values"];
+    REQUIRE(total.size() >= 6);
+    double last = 0;
+    for (const auto& v : total) {
+        REQUIRE(v.is_number());
+        CHECK(v.get<double>() >= last);  // a counter read as its value only grows
+        last = v.get<double>();
+    }
+    CHECK(last <= sent);
+    CHECK(last >= 0.5 * sent);
+    // The rates, each over its own interval, add up to the counter's growth.
+    double counted = 0;
+    for (const auto& v : series_named(result, "ok_rate")["values"])
+        if (v.is_number()) counted += v.get<double>() * 0.5;
+    CHECK(counted == Approx(last - total[0].get<double>()).epsilon(0.15));
+    for (const auto& v : series_named(result, "hit_ratio")["values"])
+        if (v.is_number()) CHECK(v.get<double>() == Approx(0.7).margin(0.02));
+    CHECK(series_named(result, "demo.cpu")["figures"]["max"].get<double>() > 0.05);
+    CHECK(series_named(result, "demo.memory")["figures"]["min"].get<double>() > 1 << 20);
+    CHECK(series_named(result, "demo.memory")["unit"] == "B");
+}
+
+TEST_CASE("a watched endpoint that is closed, slow, failing, garbled, huge or endless is noted, the run unharmed",
+          "[watch]") {
+    demo_target target;
+    auto failing = answering("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+    auto slow = answering(http_ok("up 1\n"), 3000ms);
+    auto garbled = answering(http_ok("{\"not\": \"metrics\"}"));
+    auto huge = answering("HTTP/1.1 200 OK\r\nContent-Length: 104857600\r\n\r\n" + std::string(1 << 20, '#'));
+    std::string endless_series;
+    for (int i = 0; i < 600'000; ++i) endless_series += "m 1\n";
+    auto endless = answering(http_ok(endless_series));
+    std::string watch = "watch:\n  prometheus:\n";
+    const std::vector<std::pair<std::string, std::string>> endpoints = {
+        {"closed", "http://127.0.0.1:1/metrics"}, {"failing", failing.url() + "/metrics"}, {"slow", slow.url() + "/metrics"},
+        {"garbled", garbled.url() + "/metrics"}, {"huge", huge.url() + "/metrics"}, {"endless", endless.url() + "/metrics"}};
+    for (const auto& [name, url] : endpoints)
+        watch += "    - {url: '" + url + "', timeout: 1s, series: {" + name + ": up}}\n";
+    const auto started = std::chrono::steady_clock::now();
+    const auto [run, result] = run_scenario_with_result(
+        target.url(), "user_classes:\n  - tasks: [{name: ok, path: /ok}]\n" + watch, {"-u", "2", "-r", "100", "-t", "4s"});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(std::chrono::steady_clock::now() - started < 12s);
+    CHECK(result["totals"]["requests"].get<double>() > 100);
+    CHECK(result["totals"]["failures"] == 0);
+    const auto failed = events_of(result, "watch_failed");
+    CHECK(any_contains(failed, "127.0.0.1:1/metrics: connect"));
+    CHECK(any_contains(failed, "HTTP 500"));
+    CHECK(any_contains(failed, "no answer within 1s"));
+    CHECK(any_contains(failed, "not in Prometheus's text format: line 1"));
+    CHECK(any_contains(failed, "larger than 16777216 bytes"));
+    CHECK(any_contains(failed, "500000 samples"));
+    for (const auto& [name, url] : endpoints)
+        for (const auto& v : series_named(result, name)["values"]) CHECK(v.is_null());
+    CHECK(run.out.find("watch: ") != std::string::npos);  // told on the console as it happened
+}
+
+TEST_CASE("a watched process that exits mid-run leaves a gap from then on", "[watch]") {
+    demo_target target;
+    child_process brief({"/bin/sleep", "2"});
+    const auto body = "user_classes:\n  - tasks: [{name: ok, path: /ok}]\n"
+                      "watch:\n  interval: 250ms\n  processes:\n    brief: {pid: " + std::to_string(brief.pid()) + "}\n";
+    const auto [run, result] = run_scenario_with_result(target.url(), body, {"-u", "1", "-r", "10", "-t", "4s"});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(any_contains(events_of(result, "watch_failed"), "brief"));
+    const auto& memory = series_named(result, "brief.memory")["values"];
+    REQUIRE(memory.size() >= 12);
+    CHECK(memory[1].is_number());
+    CHECK(memory[memory.size() - 1].is_null());
+}
+
+TEST_CASE("a watched cgroup that does not exist stops the run before it starts, saying which", "[watch]") {
+    demo_target target;
+    const auto [run, result] = run_scenario_with_result(
+        target.url(), "user_classes:\n  - tasks: [{name: ok, path: /ok}]\nwatch:\n  cgroups:\n    db: no/such/cgroup-here\n",
+        {"-u", "1", "-r", "10", "-t", "2s"});
+    CHECK(run.code == 2);
+    CHECK(run.err.find("watch: cgroup db (no/such/cgroup-here)") != std::string::npos);
+    CHECK(target.served() == 0);
+}
