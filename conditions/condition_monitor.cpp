@@ -47,11 +47,14 @@ condition_monitor::outcome condition_monitor::add(const stats::stats_delta& delt
     outcome out;
     const auto elapsed = common::micros(static_cast<common::micros::rep>(elapsed_s * 1e6));
     const bool settling = std::exchange(stage_settling_, false);
+    watch_ = &result.watch;
+    last_elapsed_s_ = elapsed_s;
     for (auto& c : conditions_) {
         if (!c.usable) continue;
         if (c.stop_condition && !settling)
             c.stage.merge(figures_of(c.spec, delta, {checks_, classes_}, seconds, &every_endpoint));
-        const auto j = judge(c, delta, every_endpoint, seconds, result);
+        if (c.stop_condition && settling) c.stage_from_s = elapsed_s;
+        const auto j = judge(c, delta, every_endpoint, seconds, elapsed_s, result);
         if (elapsed < c.spec.grace) continue;
         if (c.window_intervals > 0 && c.window.size() < c.window_intervals) continue;  // not a whole window yet
         if (waits_for(c, elapsed_s, in_flight)) continue;
@@ -81,22 +84,30 @@ void condition_monitor::place_late(const stats::stats_delta& delta, const stats:
 }
 
 // The condition's figures for this interval join its window; the window (or the run so far)
-// is measured.
+// is measured: its requests, or a watched series' readings over the same span.
 condition_monitor::judged condition_monitor::judge(live_condition& c, const stats::stats_delta& delta,
                                                    const stats::endpoint_stats& every_endpoint, double seconds,
-                                                   const report::run_result& result) {
+                                                   double elapsed_s, const report::run_result& result) {
     scope_figures span;
     if (c.window_intervals > 0) {
         c.window.push_back(figures_of(c.spec, delta, {checks_, classes_}, seconds, &every_endpoint));
         while (c.window.size() > c.window_intervals) c.window.pop_front();
         for (const auto& f : c.window) span.merge(f);
-    } else {
+    } else if (!c.spec.watched) {
         span = figures_of(c.spec, result.totals, {checks_, classes_}, result.seconds_since_start(report::wall_clock::now()),
                           &result.aggregate);
     }
     judged j;
-    j.measured = measure(c.spec, span);
-    if (j.measured) j.breaks = c.stop_condition == lang::threshold_holds(c.spec, *j.measured);
+    std::optional<lang::threshold_spec> limit = c.spec;
+    if (c.spec.watched) {
+        const double window_s = std::chrono::duration<double>(c.spec.window.value_or(common::micros(0))).count();
+        const double from_s = c.window_intervals > 0 ? elapsed_s - window_s : std::chrono::duration<double>(c.spec.grace).count();
+        j.measured = measure_watched(c.spec, result.watch, from_s, elapsed_s + 1e-6);
+    } else {
+        limit = against_figures(c.spec, span);
+        if (limit) j.measured = measure(c.spec, span);  // a relative one with nothing to compare with: no data
+    }
+    if (j.measured) j.breaks = c.stop_condition == lang::threshold_holds(*limit, *j.measured);
     else j.breaks = !c.stop_condition && !c.spec.no_data_passes;  // no data holds no stop, fails a threshold
     return j;
 }
@@ -130,18 +141,39 @@ void condition_monitor::begin_stage() {
     for (auto& c : conditions_) {
         c.previous_stage = std::move(c.stage);
         c.stage = {};
+        c.previous_from_s = std::exchange(c.stage_from_s, 1e300);  // its own span starts once it settles
+        c.previous_to_s = last_elapsed_s_;
     }
     stage_settling_ = true;
+}
+
+// What a stop condition measures over a stage's own span (its requests, or the readings of a
+// watched series then), with `limit` its bound there.
+std::optional<double> condition_monitor::measure_stage(const live_condition& c, double elapsed_s, bool previous,
+                                                       lang::threshold_spec& limit) const {
+    limit = c.spec;
+    if (c.spec.watched) {
+        if (!watch_) return std::nullopt;
+        return measure_watched(c.spec, *watch_, previous ? c.previous_from_s : c.stage_from_s,
+                               (previous ? c.previous_to_s : elapsed_s) + 1e-6);
+    }
+    const auto& f = previous ? c.previous_stage : c.stage;
+    auto against = against_figures(c.spec, f);
+    if (!against) return std::nullopt;
+    limit = std::move(*against);
+    return measure(c.spec, f);
 }
 
 std::optional<stop_request> condition_monitor::judge_stage(double elapsed_s, bool previous) const {
     for (const auto& c : conditions_) {
         if (!c.stop_condition) continue;
-        const auto& f = previous ? c.previous_stage : c.stage;
-        const auto measured = measure(c.spec, f);
-        if (!measured || !lang::threshold_holds(c.spec, *measured)) continue;
+        lang::threshold_spec limit;
+        const auto measured = measure_stage(c, elapsed_s, previous, limit);
+        if (!measured || !lang::threshold_holds(limit, *measured)) continue;
         return stop_request{true, c.index, c.spec.text,
-                            lang::format_measured(c.spec, *measured) + " over the stage's own requests", elapsed_s};
+                            lang::format_measured(c.spec, *measured) +
+                                (c.spec.watched ? " over the stage" : " over the stage's own requests"),
+                            elapsed_s};
     }
     return std::nullopt;
 }

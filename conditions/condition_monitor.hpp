@@ -87,13 +87,17 @@ private:
         scope_figures stage, previous_stage;  // stop conditions: each stage's own requests
         live_record record;
         bool usable = true;             // false: relative, with no baseline to compare with
+        // A stop condition on a watched series reads the readings of its stage's own span.
+        double stage_from_s = 1e300, previous_from_s = 1e300, previous_to_s = 0;
     };
     struct judged {
         std::optional<double> measured;
         bool breaks = false;  // a threshold fails, or a stop condition holds
     };
     judged judge(live_condition& c, const stats::stats_delta& delta, const stats::endpoint_stats& every_endpoint,
-                 double seconds, const report::run_result& result);
+                 double seconds, double elapsed_s, const report::run_result& result);
+    std::optional<double> measure_stage(const live_condition& c, double elapsed_s, bool previous,
+                                        lang::threshold_spec& limit) const;
     std::optional<stop_request> note(live_condition& c, const judged& j, double elapsed_s, outcome& out);
     bool waits_for(const live_condition& c, double elapsed_s, const std::optional<span_s>& in_flight) const;
 
@@ -102,6 +106,8 @@ private:
     std::vector<std::string> classes_;
     common::micros interval_;
     bool stage_settling_ = false;  // the stage's first interval is not its own yet
+    const report::watch_record* watch_ = nullptr;  // the run's watched series, as the last interval left them
+    double last_elapsed_s_ = 0;
 };
 
 }  // namespace stampede::conditions

@@ -101,6 +101,37 @@ std::optional<double> measure(const lang::threshold_spec& t, const scope_figures
     }
 }
 
+std::optional<double> measure_watched(const lang::threshold_spec& t, const report::watch_record& watch, double from_s,
+                                      double to_s) {
+    if (!t.watched) return std::nullopt;
+    const auto index = watch.find(t.watched->series);
+    if (!index) return std::nullopt;
+    const auto f = watch.figures(*index, from_s, to_s);
+    if (f.readings == 0) return std::nullopt;
+    switch (t.watched->stat) {
+        case lang::watch_stat::min: return f.min;
+        case lang::watch_stat::max: return f.max;
+        case lang::watch_stat::avg: return f.avg;
+        case lang::watch_stat::first: return f.first;
+        case lang::watch_stat::last: return f.last;
+        case lang::watch_stat::slope: return f.slope;
+        case lang::watch_stat::growth: return f.growth;
+    }
+    return std::nullopt;
+}
+
+std::optional<lang::threshold_spec> against_figures(const lang::threshold_spec& t, const scope_figures& f) {
+    if (!t.relative_to) return t;
+    lang::threshold_spec other = t;
+    other.metric = t.relative_to->metric;
+    other.percentile = t.relative_to->percentile;
+    const auto reference = measure(other, f);
+    if (!reference) return std::nullopt;
+    auto absolute = t;
+    absolute.value = t.relative_to->factor * *reference;
+    return absolute;
+}
+
 common::result<lang::threshold_spec> absolute_threshold(const lang::threshold_spec& t, const report::baseline* base) {
     if (!t.baseline_factor) return t;
     if (!base) return common::fail("no baseline (--baseline)");

@@ -9,7 +9,6 @@
 
 #include "report/baseline.hpp"
 #include "report/run_result.hpp"
-#include "report/baseline.hpp"
 #include "scenario/scenario.hpp"
 #include "stats/stats_delta.hpp"
 
@@ -39,6 +38,15 @@ scope_figures figures_of(const lang::threshold_spec& t, const report::baseline& 
 
 // The measured value in the threshold's unit; none when there is nothing to measure.
 std::optional<double> measure(const lang::threshold_spec& t, const scope_figures& f);
+
+// A condition on a watched series (`watch.NAME STAT`), measured over the series' readings from
+// `from_s` to `to_s` (seconds since the start); none when no reading falls there.
+std::optional<double> measure_watched(const lang::threshold_spec& t, const report::watch_record& watch, double from_s,
+                                      double to_s = 1e300);
+
+// A threshold relative to another figure of the same span ("p95 < 2x avg") with its limit made
+// absolute from `f`; none when that figure has nothing to measure. Any other comes back as it is.
+std::optional<lang::threshold_spec> against_figures(const lang::threshold_spec& t, const scope_figures& f);
 
 // A threshold relative to a baseline ("p95 < 3x baseline") made absolute: its factor times
 // the same metric over the same scope in `base`; or why it cannot be ("no baseline",

@@ -10,18 +10,47 @@ namespace stampede::conditions {
 
 namespace {
 
+// The threshold with its limit made absolute, over the figures it is judged on: a baseline's
+// figure, or another figure of the same span; why it cannot be.
+common::result<lang::threshold_spec> limit_over(const lang::threshold_spec& t, const report::baseline* base,
+                                                const scope_figures& f) {
+    auto absolute = absolute_threshold(t, base);
+    if (!absolute || !t.relative_to) return absolute;
+    auto against = against_figures(*absolute, f);
+    if (!against) return common::fail("no data for " + t.relative_to->name);
+    return std::move(*against);
+}
+
+// A watched series of the service over the run, its grace (a warm-up) left out.
+report::verdict judged_watched(const lang::threshold_spec& t, const report::run_result& result) {
+    const double from_s = std::chrono::duration<double>(t.grace).count();
+    report::verdict v{t.text, "", "", measure_watched(t, result.watch, from_s), "no data", false};
+    if (v.measured) {
+        v.measured_text = lang::format_measured(t, *v.measured);
+        if (from_s > 0) v.measured_text += " after " + common::format_duration(t.grace);
+        v.passed = lang::threshold_holds(t, *v.measured);
+    } else {
+        v.passed = t.no_data_passes;
+    }
+    return v;
+}
+
 // Over the whole run, at its end.
 report::verdict judged_at_end(const lang::threshold_spec& t, const report::run_result& result, const report::baseline* base) {
+    if (t.watched) return judged_watched(t, result);
     const auto f = figures_of(t, result.totals, {result.checks, result.user_classes}, result.stats_duration_s(),
                               &result.aggregate);
     report::verdict v{t.text, t.endpoint, std::string(lang::scope_key(t.scope)), measure(t, f), "no data", false};
-    const auto absolute = absolute_threshold(t, base);
+    const auto limit = limit_over(t, base, f);
     if (v.measured) v.measured_text = lang::format_measured(t, *v.measured);
-    if (!absolute) v.measured_text += "; " + absolute.error();
-    else if (v.measured) {
-        v.passed = lang::threshold_holds(*absolute, *v.measured);
-        if (t.baseline_factor) v.measured_text += ", limit " + lang::format_measured(t, absolute->value);
-    } else v.passed = t.no_data_passes;
+    if (!limit) v.measured_text += "; " + limit.error();
+    else {
+        v.limit = limit->value;
+        if (v.measured) v.passed = lang::threshold_holds(*limit, *v.measured);
+        else v.passed = t.no_data_passes;
+        if (v.measured && (t.baseline_factor || t.relative_to))
+            v.measured_text += ", limit " + lang::format_measured(t, limit->value);
+    }
     return v;
 }
 
@@ -74,10 +103,10 @@ std::vector<report::verdict> judge_thresholds(const std::vector<lang::threshold_
             v.measured_text = (live->failed ? lang::format_measured(t, *live->failed) : std::string("no data")) +
                               " over the run so far " + when_text(live->failed_at_s);
         }
-        if (const auto absolute = absolute_threshold(t, base)) {
-            v.limit = absolute->value;
-            v.chart = chart_of(t.metric);
-        }
+        if (t.watched) v.limit = t.value;
+        else if (const auto absolute = absolute_threshold(t, base); absolute && !t.relative_to) v.limit = absolute->value;
+        // The report draws a fixed limit on the chart it belongs to: a watched series' own chart.
+        if (v.limit && !t.relative_to) v.chart = t.watched ? "watch." + t.watched->series : chart_of(t.metric);
         v.stopped_run = result.stopped_early && !result.stopped_early->stop_condition &&
                         result.stopped_early->condition == t.text && !v.passed;
         out.push_back(std::move(v));

@@ -1,5 +1,7 @@
 #include "master/stage_recorder.hpp"
 
+#include <limits>
+
 #include <numeric>
 
 namespace stampede::master {
@@ -55,6 +57,12 @@ void stage_recorder::close(double at_s) {
     stage.p99_ms = report::to_ms(h.percentile(99));
     stage.avg_ms = h.mean() / 1000.0;
     if (stage.outcome.empty() && !result_.load.stop_when.empty()) stage.outcome = "held";
+    stage.service.clear();
+    for (std::size_t i = 0; i < result_.watch.series.size(); ++i) {
+        // Readings have no late counts to leave out: the stage's whole span.
+        const auto f = result_.watch.figures(i, stage.from_s, at_s + 1e-6);
+        stage.service.push_back(f.readings ? static_cast<float>(f.avg) : std::numeric_limits<float>::quiet_NaN());
+    }
     requests_.reset();
     seconds_ = 0;
 }

@@ -244,6 +244,7 @@ void print_stages(const run_result& result, std::ostream& out) {
                                st.name, st.from_s, st.to_s, st.users, st.rps, st.p50_ms, st.p95_ms, st.p99_ms,
                                100 * st.error_rate(), st.outcome);
         out << "\n";
+        print_service_by_stage(result, out);
     }
     if (result.stopped_early)
         out << fmt::format("Stopped at {:.0f} s: {} '{}' {} ({})\n", result.stopped_early->at_s,

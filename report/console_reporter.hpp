@@ -18,6 +18,8 @@ void print_data_gaps(const run_result& result, std::ostream& out);
 void print_stages(const run_result& result, std::ostream& out);
 // The service's watched series: each one's first, last, min, max and trend.
 void print_service(const run_result& result, std::ostream& out);
+// Each watched series' average at each stage of a shaped run.
+void print_service_by_stage(const run_result& result, std::ostream& out);
 // The thresholds' verdicts, when the scenario has any.
 void print_verdicts(const run_result& result, std::ostream& out);
 

@@ -163,6 +163,14 @@ json data_gaps_json(const run_result& result) {
 
 // The stages as they ran: when each was entered and left, its target and rate, what its
 // requests did, and its outcome under the stop conditions.
+// Each watched series' average over a stage, by name (null: no reading then).
+json stage_service_json(const run_result& result, const stage_record& s) {
+    json out = json::object();
+    for (std::size_t i = 0; i < s.service.size() && i < result.watch.series.size(); ++i)
+        out[result.watch.series[i].name] = std::isnan(s.service[i]) ? json(nullptr) : json(s.service[i]);
+    return out;
+}
+
 json stages_json(const run_result& result) {
     json out = json::array();
     for (const auto& s : result.stages)
@@ -170,7 +178,8 @@ json stages_json(const run_result& result) {
                        {"spawn_rate", s.spawn_rate}, {"requests", s.requests}, {"failures", s.failures},
                        {"rps", s.rps}, {"error_rate", s.error_rate()}, {"avg_ms", s.avg_ms}, {"p50_ms", s.p50_ms},
                        {"p95_ms", s.p95_ms}, {"p99_ms", s.p99_ms},
-                       {"outcome", s.outcome.empty() ? json(nullptr) : json(s.outcome)}});
+                       {"outcome", s.outcome.empty() ? json(nullptr) : json(s.outcome)},
+                       {"service", stage_service_json(result, s)}});
     return out;
 }
 
@@ -188,6 +197,12 @@ json breaking_json(const run_result& result) {
     json out = {{"condition", b.condition}, {"measured_text", b.measured_text}, {"time", b.at_s},
                 {"users", optional(b.users)}, {"last_good_users", optional(b.last_good_users)},
                 {"max_sustainable_rps", optional(b.max_sustainable_rps)}};
+    // The service on both sides of the break: at the stage that broke, and at the last that held.
+    for (const auto& s : result.stages) {
+        if (s.outcome == "broke") out["service"] = stage_service_json(result, s);
+        if (b.last_good_users && s.outcome == "held" && s.users == *b.last_good_users && s.from_s < b.at_s)
+            out["service_last_good"] = stage_service_json(result, s);
+    }
     if (b.searched) {
         out["capacity_search"] = true;
         out["complete"] = b.search_complete;

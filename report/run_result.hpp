@@ -80,6 +80,9 @@ struct stage_record {
     // With stop conditions: "held" (none held during it) or "broke"; a capacity search's
     // step: "met" or "missed" (its conditions), "confirmed" or "not confirmed". Else empty.
     std::string outcome;
+    // Each watched series' average over the stage, as result.watch.series (NaN: no reading):
+    // the service at each load.
+    std::vector<float> service;
     double error_rate() const { return requests ? static_cast<double>(failures) / static_cast<double>(requests) : 0; }
 };
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/duration.hpp"
+#include "scenario/watched_condition.hpp"
 
 namespace stampede::lang {
 
@@ -32,7 +33,7 @@ constexpr named_metric metrics[] = {
 };
 constexpr const char* metric_list =
     "p50, p95, p99.9 (any percentile), avg, min, max, error_rate, success_rate, rps, requests, failures, "
-    "check_pass_rate, iterations, dropped_iterations";
+    "check_pass_rate, iterations, dropped_iterations, or watch.NAME STAT for a watched series";
 
 bool is_time(threshold_metric m) {
     return m == threshold_metric::percentile || m == threshold_metric::avg || m == threshold_metric::min ||
@@ -90,6 +91,39 @@ common::result<double> read_value(threshold_metric metric, std::string_view text
     return *v;
 }
 
+// "FACTORx METRIC" ("2x avg", "5x p50"): none when the value is not written so.
+std::optional<common::result<relative_figure>> read_relative(threshold_metric metric, std::string_view text) {
+    const auto x = text.find('x');
+    if (x == std::string_view::npos || text.ends_with("baseline")) return std::nullopt;
+    auto factor = number(trim(text.substr(0, x)));
+    if (!factor) return std::nullopt;
+    relative_figure r;
+    r.name = std::string(trim(text.substr(x + 1)));
+    r.factor = *factor;
+    auto other = read_metric(r.name, r.percentile);
+    if (!other) return common::result<relative_figure>(other.why());
+    r.metric = *other;
+    if (!(*factor > 0)) return common::result<relative_figure>(fail("a relative threshold's factor is above 0"));
+    if (!is_time(metric) || !is_time(r.metric))
+        return common::result<relative_figure>(
+            fail("a threshold relative to another figure compares response times, such as 'p95 < 2x avg'"));
+    return common::result<relative_figure>(std::move(r));
+}
+
+// `watch.NAME STAT OP VALUE`: the series is checked against the watch section when the scenario loads.
+common::result<threshold_spec> with_watched(threshold_spec t, std::string_view left, std::string_view value_text) {
+    auto figure = parse_watched_figure(left);
+    if (!figure) return figure.why();
+    if (value_text.empty()) return fail("the threshold has no value after its comparison");
+    if (value_text.ends_with("baseline")) return fail("a watched series compares with a value, not a baseline");
+    auto value = parse_watched_value(figure->stat, value_text);
+    if (!value) return value.why();
+    t.metric = threshold_metric::watched;
+    t.watched = std::move(*figure);
+    t.value = *value;
+    return t;
+}
+
 }  // namespace
 
 common::result<threshold_spec> parse_threshold(std::string_view text) {
@@ -101,11 +135,18 @@ common::result<threshold_spec> parse_threshold(std::string_view text) {
     const bool or_equal = op_at + 1 < text.size() && text[op_at + 1] == '=';
     t.op = text[op_at] == '<' ? (or_equal ? threshold_op::less_equal : threshold_op::less)
                               : (or_equal ? threshold_op::greater_equal : threshold_op::greater);
-    auto metric = read_metric(trim(text.substr(0, op_at)), t.percentile);
+    const auto left = trim(text.substr(0, op_at));
+    const auto value_text = trim(text.substr(op_at + (or_equal ? 2 : 1)));
+    if (left.starts_with(watched_prefix)) return with_watched(std::move(t), left, value_text);
+    auto metric = read_metric(left, t.percentile);
     if (!metric) return metric.why();
     t.metric = *metric;
-    const auto value_text = trim(text.substr(op_at + (or_equal ? 2 : 1)));
     if (value_text.empty()) return fail("the threshold has no value after its comparison");
+    if (auto relative = read_relative(t.metric, value_text)) {
+        if (!*relative) return relative->why();
+        t.relative_to = **relative;
+        return t;
+    }
     if (value_text.ends_with("baseline")) {
         auto factor_text = trim(value_text.substr(0, value_text.size() - 8));
         if (!factor_text.empty() && factor_text.back() == 'x') factor_text = trim(factor_text.substr(0, factor_text.size() - 1));
@@ -142,6 +183,7 @@ bool threshold_holds(const threshold_spec& t, double measured) {
 }
 
 std::string format_measured(const threshold_spec& t, double measured) {
+    if (t.watched) return format_watched_measured(*t.watched, measured);
     if (is_time(t.metric)) return fmt::format("{:.1f} ms", measured);
     if (is_rate(t.metric)) return fmt::format("{:.2f} %", 100 * measured);
     if (t.metric == threshold_metric::rps) return fmt::format("{:.1f}/s", measured);

@@ -22,9 +22,29 @@ enum class threshold_metric {
     error_rate, success_rate,           // fractions of the requests
     rps, requests, failures,            // per second over the run, counts
     check_pass_rate,                    // a fraction of the checks run
-    iterations, dropped_iterations      // the open model's: started, and not started in time
+    iterations, dropped_iterations,     // the open model's: started, and not started in time
+    watched                             // a watched series of the service (`watched` says which, and how)
 };
 enum class threshold_op { less, less_equal, greater, greater_equal };
+
+// What a threshold reads of a watched series (`watch.NAME STAT`): its readings' lowest, highest,
+// average, first or last, or the least-squares line through them: its slope (a second) or its
+// growth over the span (a fraction of where it began).
+enum class watch_stat { min, max, avg, first, last, slope, growth };
+struct watched_figure {
+    std::string series;  // as the watch section names it: "active", "opscore.memory"
+    watch_stat stat = watch_stat::max;
+    std::string unit;    // the series' unit ("B", "s", "cores", ...), set when the scenario loads
+};
+
+// "p95 < 2x avg": the limit is a factor of another figure of the same run, over the same scope
+// and span.
+struct relative_figure {
+    threshold_metric metric = threshold_metric::avg;
+    double percentile = 0;
+    double factor = 1;
+    std::string name;  // as written: "avg", "p50"
+};
 enum class threshold_scope { run, endpoint, user_class, tag };
 // "endpoint", "class", "tag"; empty for the whole run.
 std::string_view scope_key(threshold_scope scope);
@@ -38,6 +58,11 @@ struct threshold_spec {
     // "p95 < 3x baseline": the value is this factor times the same metric in a baseline
     // result (--baseline), over the same scope.
     std::optional<double> baseline_factor;
+    // "p95 < 2x avg": the value is this factor times another figure, measured alongside.
+    std::optional<relative_figure> relative_to;
+    // `watch.NAME STAT OP VALUE`: a watched series of the service (metric is `watched`); the value
+    // in the series' unit (a second, for a slope; a fraction, for growth).
+    std::optional<watched_figure> watched;
     // What it reads: the whole run, or the requests of one endpoint (its name, or "METHOD
     // name" when names repeat), of one user class's steps, or of the tasks with one tag.
     threshold_scope scope = threshold_scope::run;
@@ -63,7 +88,8 @@ inline constexpr micros max_window{std::chrono::hours(1)};
 // A stop condition without a window is judged over the last 10 seconds.
 inline constexpr micros default_stop_window{std::chrono::seconds(10)};
 
-// "METRIC OP VALUE" or "METRIC OP FACTORx baseline", or why not (naming what was expected).
+// "METRIC OP VALUE", "METRIC OP FACTORx baseline", "METRIC OP FACTORx METRIC" or
+// "watch.NAME STAT OP VALUE", or why not (naming what was expected).
 common::result<threshold_spec> parse_threshold(std::string_view text);
 // Whether `measured` (in the metric's unit) meets the threshold.
 bool threshold_holds(const threshold_spec& t, double measured);

@@ -12,6 +12,7 @@
 #include "common/duration.hpp"
 #include "watch/resource_probe.hpp"
 #include "watch/series_query.hpp"
+#include "watch/watched_source.hpp"
 
 namespace stampede::lang {
 
@@ -54,5 +55,9 @@ struct watch_spec {
 
     bool empty() const { return prometheus.empty() && processes.empty() && cgroups.empty(); }
 };
+
+// Every series the section names, with its unit, in the order a run reads them: each endpoint's,
+// then each process's and each cgroup's four (NAME.cpu, .memory, .io_read, .io_write).
+std::vector<watch::series_info> watched_series_of(const watch_spec& spec);
 
 }  // namespace stampede::lang

@@ -26,7 +26,11 @@ std::optional<double> per_second(const std::optional<double>& before, const std:
 resource_source::resource_source(std::string name, std::variant<process_target, cgroup_target> target,
                                  std::filesystem::path proc, std::filesystem::path cgroup_root)
     : label_(describe(name, target)), target_(std::move(target)), proc_(std::move(proc)), cgroup_root_(std::move(cgroup_root)) {
-    info_ = {{name + ".cpu", "cores"}, {name + ".memory", "B"}, {name + ".io_read", "B/s"}, {name + ".io_write", "B/s"}};
+    info_ = resource_series(name);
+}
+
+std::vector<series_info> resource_series(const std::string& name) {
+    return {{name + ".cpu", "cores"}, {name + ".memory", "B"}, {name + ".io_read", "B/s"}, {name + ".io_write", "B/s"}};
 }
 
 common::status resource_source::ready() {

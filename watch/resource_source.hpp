@@ -21,6 +21,9 @@ struct cgroup_target {
     std::string path;
 };
 
+// The four series of a process or cgroup named `name`, with their units.
+std::vector<series_info> resource_series(const std::string& name);
+
 class resource_source final : public watched_source {
 public:
     resource_source(std::string name, std::variant<process_target, cgroup_target> target,

@@ -132,6 +132,7 @@ const StampedeReport = (() => {
   // the master gives the bound, a baseline's already made absolute.
   function limitOf(verdict) {
     if (verdict.limit === null || verdict.limit === undefined || !verdict.chart) return null;
+    if (verdict.chart !== "rps" && verdict.chart !== "latency") return null;  // a watched series' own chart
     return { rate: verdict.chart === "rps", value: verdict.limit, text: verdict.threshold, verdict };
   }
 

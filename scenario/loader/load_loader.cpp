@@ -362,7 +362,13 @@ std::optional<std::vector<arrival_stage>> load_reader::read_arrival_stages(const
 void resolve_load_names(const scenario& sc, load_spec& load, std::vector<diagnostic>& problems) {
     if (load.thresholds) resolve_condition_endpoints(sc, *load.thresholds, problems);
     if (load.stop_when) resolve_condition_endpoints(sc, *load.stop_when, problems);
-    if (load.search) resolve_condition_endpoints(sc, load.search->conditions, problems);
+    if (load.search) {
+        resolve_condition_endpoints(sc, load.search->conditions, problems);
+        for (const auto& c : load.search->conditions)
+            if (c.watched)
+                problems.push_back({c.line, c.column, "a capacity search judges its steps by their requests: '" + c.text +
+                                                          "' reads the service (give it as a threshold or a stage's stop condition)"});
+    }
     check_stage_classes(sc, load, problems);
     check_arrival_classes(sc, load, problems);
 }

@@ -143,9 +143,39 @@ bool threshold_reader::read_judging(const YAML::Node& item, threshold_spec& t) {
     return ok;
 }
 
+namespace {
+
+// A condition on a watched series names one the watch section reads, and reads the service,
+// not an endpoint; it takes that series' unit.
+void resolve_watched(const std::vector<watch::series_info>& watched, threshold_spec& t, std::vector<diagnostic>& problems) {
+    if (t.scope != threshold_scope::run) {
+        problems.push_back({t.line, t.column, "'" + t.text + "' reads the service's watched series: it has no " +
+                                                  std::string(scope_key(t.scope))});
+        return;
+    }
+    std::vector<std::string_view> names;
+    for (const auto& s : watched) {
+        names.push_back(s.name);
+        if (s.name != t.watched->series) continue;
+        t.watched->unit = s.unit;
+        return;
+    }
+    std::string message = watched.empty() ? "'" + t.text + "' reads a watched series, and the scenario has no 'watch' section"
+                                           : "no watched series named '" + t.watched->series + "'";
+    if (auto hint = common::nearest(t.watched->series, names); !hint.empty()) message += " (did you mean '" + hint + "'?)";
+    problems.push_back({t.line, t.column, message});
+}
+
+}  // namespace
+
 void resolve_condition_endpoints(const scenario& sc, std::vector<threshold_spec>& conditions,
                                  std::vector<diagnostic>& problems) {
+    const auto watched = watched_series_of(sc.watch);
     for (auto& t : conditions) {
+        if (t.watched) {
+            resolve_watched(watched, t, problems);
+            continue;
+        }
         if (t.scope == threshold_scope::run) continue;
         std::vector<std::string_view> names;
         if (t.scope == threshold_scope::endpoint) {

@@ -66,3 +66,42 @@ TEST_CASE("a threshold over nothing has no data, and fails", "[verdicts]") {
     CHECK_FALSE(verdicts[1].passed);
     CHECK(verdicts[2].passed);  // a count of 0 is a measurement
 }
+
+TEST_CASE("a threshold relative to another figure is judged against that figure of the same run", "[verdicts]") {
+    const auto result = sample();  // p50 10 ms, avg 99 ms, p99 900 ms
+    const auto verdicts = judge_thresholds({threshold("p99 < 2x avg"), threshold("p50 < 2x avg"),
+                                            threshold("p99 < 5x p50", {2})},
+                                           result, nullptr, nullptr);
+    CHECK_FALSE(verdicts[0].passed);
+    CHECK(verdicts[0].measured_text.find(", limit ") != std::string::npos);
+    CHECK(*verdicts[0].limit == Approx(2 * result.aggregate.latency.mean() / 1000.0));
+    CHECK(verdicts[1].passed);
+    CHECK(verdicts[1].chart.empty());  // a limit that depends on the run is not a line on a chart
+    CHECK_FALSE(verdicts[2].passed);  // the idle endpoint: nothing to measure
+    CHECK(verdicts[2].measured_text.find("no data for p50") != std::string::npos);
+}
+
+TEST_CASE("a threshold on a watched series is judged over its readings, its grace a warm-up left out", "[verdicts]") {
+    auto result = sample();
+    result.watch.interval_s = 1;
+    result.watch.series = {{"mem", "B", "process svc", {}}};
+    for (std::size_t t = 0; t < 10; ++t)  // flat for 5 s, then 1 MiB a second
+        result.watch.put(0, t, {t < 5 ? 100.0 * (1 << 20) : (100.0 + static_cast<double>(t - 4)) * (1 << 20)});
+    auto slope = threshold("watch.mem slope < 1MiB/min");
+    slope.watched->unit = "B";
+    auto late = slope;
+    late.grace = 5s;
+    auto flat = slope;
+    flat.text = "early";
+    const auto verdicts = judge_thresholds({slope, late, threshold("watch.mem max < 100MiB"), threshold("watch.nothing max < 1")},
+                                           result, nullptr, nullptr);
+    CHECK_FALSE(verdicts[0].passed);
+    CHECK_FALSE(verdicts[1].passed);
+    CHECK(*verdicts[1].measured == Approx(1 << 20));  // exactly 1 MiB a second once the warm-up is left out
+    CHECK(verdicts[1].measured_text == "+60.0 MiB/min after 5s");
+    CHECK(verdicts[1].chart == "watch.mem");
+    CHECK(*verdicts[1].limit == Approx((1 << 20) / 60.0));
+    CHECK_FALSE(verdicts[2].passed);
+    CHECK(verdicts[3].measured_text == "no data");
+    CHECK_FALSE(verdicts[3].passed);
+}

@@ -144,3 +144,44 @@ TEST_CASE("a watched cgroup that does not exist stops the run before it starts, 
     CHECK(run.err.find("watch: cgroup db (no/such/cgroup-here)") != std::string::npos);
     CHECK(target.served() == 0);
 }
+
+TEST_CASE("a leak of 1 MiB/s is caught by a slope threshold, and a steady target passes it", "[watch]") {
+    for (const bool leaking : {true, false}) {
+        demo_target target(leaking ? std::vector<std::string>{"--leak", "1MiB/s"} : std::vector<std::string>{});
+        const auto body = "user_classes:\n  - tasks: [{name: ok, path: /ok}]\n"
+                          "thresholds:\n  - {expect: 'watch.svc.memory slope < 12MiB/min', grace: 2s}\n"
+                          "  - 'watch.rss slope < 12MiB/min'\n"
+                          "watch:\n  interval: 250ms\n  prometheus:\n    - series: {rss: process_resident_memory_bytes}\n"
+                          "  processes:\n    svc: {pid: " + std::to_string(target.pid()) + "}\n";
+        const auto [run, result] = run_scenario_with_result(target.url(), body, {"-u", "2", "-r", "100", "-t", "7s"});
+        INFO((leaking ? "leaking: " : "steady: ") << run.out << run.err);
+        CHECK(run.code == (leaking ? 99 : 0));
+        const auto& verdicts = result["thresholds"];
+        REQUIRE(verdicts.size() == 2);
+        for (const auto& v : verdicts) CHECK(v["passed"] == !leaking);
+        const double slope = verdicts[0]["measured"].get<double>();
+        if (leaking) CHECK(slope == Approx(1 << 20).epsilon(0.3));  // a second's, in bytes
+        else CHECK(std::abs(slope) < 2.0 * (1 << 20) / 60);
+        CHECK(verdicts[0]["measured_text"].get<std::string>().find("/min after 2s") != std::string::npos);
+    }
+}
+
+TEST_CASE("a staircase stops when the service's own figures say it is exhausted, both sides of the break recorded",
+          "[watch]") {
+    demo_target target({"--leak", "1MiB/s"});  // from its start, a moment before the run's
+    const auto body = "user_classes:\n  - tasks: [{name: ok, path: /ok}]\n"
+                      "load:\n  staircase: {start: 1, add: 1, every: 3s, max: 8}\n"
+                      "  stop_when:\n    - {when: 'watch.leaked max > 4.5MiB', window: 1s}\n"
+                      "watch:\n  interval: 250ms\n  prometheus:\n    - series: {leaked: demo_leaked_bytes}\n";
+    const auto [run, result] = run_scenario_with_result(target.url(), body, {"-t", "30s"});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    const auto& b = result["breaking_point"];
+    REQUIRE(b.is_object());
+    CHECK(b["condition"] == "watch.leaked max > 4.5MiB");
+    CHECK(b["users"] == 2);  // 4.5 MiB leaked 4.5 s after the target started: in the run's second stage
+    CHECK(b["last_good_users"] == 1);
+    CHECK(b["service"]["leaked"].get<double>() > b["service_last_good"]["leaked"].get<double>());
+    CHECK(result["duration_s"].get<double>() < 7);
+    CHECK(run.out.find("Service at") != std::string::npos);
+}

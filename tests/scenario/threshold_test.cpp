@@ -57,3 +57,41 @@ TEST_CASE("a threshold may be relative to a baseline result", "[threshold]") {
           "a baseline threshold reads METRIC OP FACTORx baseline, such as 'p95 < 3x baseline'");
     CHECK_FALSE(parse_threshold("p95 < baseline"));
 }
+
+TEST_CASE("a threshold on a watched series names it, what is read of it, and a value in its unit", "[threshold]") {
+    auto t = parse_threshold("watch.opscore.memory slope < 1MiB/min");
+    REQUIRE(t.ok());
+    CHECK(t->metric == threshold_metric::watched);
+    CHECK(t->watched->series == "opscore.memory");
+    CHECK(t->watched->stat == watch_stat::slope);
+    CHECK(t->value == Approx(1048576.0 / 60));
+    CHECK(parse_threshold("watch.active max < 150")->value == 150);
+    CHECK(parse_threshold("watch.memory growth < 5%")->value == Approx(0.05));
+    CHECK(parse_threshold("watch.ratio avg > 0.6")->value == Approx(0.6));
+    CHECK(parse_threshold("watch.p95 max < 300ms")->value == Approx(0.3));
+    CHECK(parse_threshold("watch.rss last <= 2GiB")->value == 2.0 * (1 << 30));
+    CHECK(parse_threshold("watch.rss last <= 4.5MiB")->value == 4.5 * (1 << 20));
+    CHECK(parse_threshold("watch.rss last <= 4.5XB").error().find("is not a size") != std::string::npos);
+    CHECK(parse_threshold("watch.queue slope < 10/h")->value == Approx(10.0 / 3600));
+    CHECK(parse_threshold("watch.queue slope < 3")->value == 3);
+    CHECK(parse_threshold("watch.x median < 3").error().find("unknown figure 'median'") != std::string::npos);
+    CHECK(parse_threshold("watch.x < 3").error().find("watch.NAME STAT OP VALUE") != std::string::npos);
+    CHECK(parse_threshold("watch.x slope < 1MiB/week").error().find("per s, min or h") != std::string::npos);
+    CHECK(parse_threshold("watch.x max < lots").error().find("is not a number") != std::string::npos);
+    CHECK(parse_threshold("watch.x max < 2x baseline").error() == "a watched series compares with a value, not a baseline");
+}
+
+TEST_CASE("a threshold relative to another figure of the run reads FACTORx METRIC", "[threshold]") {
+    auto t = parse_threshold("p95 < 2x avg");
+    REQUIRE(t.ok());
+    REQUIRE(t->relative_to);
+    CHECK(t->relative_to->metric == threshold_metric::avg);
+    CHECK(t->relative_to->factor == 2);
+    auto p = parse_threshold("p99 < 5x p50");
+    REQUIRE(p.ok());
+    CHECK(p->relative_to->metric == threshold_metric::percentile);
+    CHECK(p->relative_to->percentile == 50);
+    CHECK(parse_threshold("p95 < 2x rps").error().find("compares response times") != std::string::npos);
+    CHECK(parse_threshold("p95 < 2x nothing").error().find("unknown metric 'nothing'") != std::string::npos);
+    CHECK(parse_threshold("p95 < 3x baseline")->baseline_factor == 3);
+}

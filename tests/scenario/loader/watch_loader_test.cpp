@@ -104,3 +104,20 @@ TEST_CASE("mistakes in a watch section are refused where they are written", "[wa
     CHECK(problems_of("watch:\n  prometheus: [{path: /m}]\n") ==
           "s.yaml:2:16: a prometheus endpoint with no 'series': name what to read of it\n");
 }
+
+TEST_CASE("a condition on a watched series names one the section reads, and takes its unit", "[watch]") {
+    const std::string watch = "host: http://127.0.0.1:8001\nwatch:\n  prometheus:\n    - series: {rss: process_resident_memory_bytes}\n"
+                              "  processes: {svc: svc-server}\n";
+    const auto sc = load_ok(watch + "thresholds: ['watch.rss max < 1GiB', 'watch.svc.cpu avg < 0.9']\n"
+                                    "load: {stop_when: ['watch.svc.memory max > 2GiB']}\n");
+    REQUIRE(sc.thresholds.size() == 2);
+    CHECK(sc.thresholds[0].watched->unit == "B");
+    CHECK(sc.thresholds[1].watched->unit == "cores");
+    CHECK((*sc.load.stop_when)[0].watched->series == "svc.memory");
+    CHECK(problems_of(watch + "thresholds: ['watch.rs max < 1GiB']\n") ==
+          "s.yaml:6:14: no watched series named 'rs' (did you mean 'rss'?)\n");
+    CHECK(problems_of("host: http://127.0.0.1:8001\nthresholds: ['watch.rss max < 1GiB']\n").find(
+              "and the scenario has no 'watch' section") != std::string::npos);
+    CHECK(problems_of(watch + "thresholds: [{expect: 'watch.rss max < 1GiB', endpoint: x}]\n").find(
+              "reads the service's watched series: it has no endpoint") != std::string::npos);
+}

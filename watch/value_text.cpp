@@ -1,10 +1,10 @@
-#include "report/watch_format.hpp"
+#include "watch/value_text.hpp"
 
 #include <fmt/format.h>
 
 #include <cmath>
 
-namespace stampede::report {
+namespace stampede::watch {
 
 namespace {
 
@@ -49,4 +49,4 @@ std::string format_trend(double per_second, std::string_view unit) {
     return sign + format_watched(per_minute, unit) + "/min";
 }
 
-}  // namespace stampede::report
+}  // namespace stampede::watch

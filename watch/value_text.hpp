@@ -4,9 +4,9 @@
 #include <string>
 #include <string_view>
 
-namespace stampede::report {
+namespace stampede::watch {
 
 std::string format_watched(double value, std::string_view unit);
 std::string format_trend(double per_second, std::string_view unit);
 
-}  // namespace stampede::report
+}  // namespace stampede::watch

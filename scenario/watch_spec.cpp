@@ -1,0 +1,20 @@
+#include "scenario/watch_spec.hpp"
+
+#include "watch/prometheus_source.hpp"
+#include "watch/resource_source.hpp"
+
+namespace stampede::lang {
+
+std::vector<watch::series_info> watched_series_of(const watch_spec& spec) {
+    std::vector<watch::series_info> out;
+    for (const auto& p : spec.prometheus)
+        for (const auto& s : p.series) out.push_back({s.name, watch::unit_of({s.name, s.query, s.share_with})});
+    auto add_resource = [&](const std::string& name) {
+        for (auto& info : watch::resource_series(name)) out.push_back(std::move(info));
+    };
+    for (const auto& p : spec.processes) add_resource(p.name);
+    for (const auto& c : spec.cgroups) add_resource(c.name);
+    return out;
+}
+
+}  // namespace stampede::lang
