@@ -106,7 +106,9 @@ std::vector<report::verdict> judge_thresholds(const std::vector<lang::threshold_
         if (t.watched) v.limit = t.value;
         else if (const auto absolute = absolute_threshold(t, base); absolute && !t.relative_to) v.limit = absolute->value;
         // The report draws a fixed limit on the chart it belongs to: a watched series' own chart.
-        if (v.limit && !t.relative_to) v.chart = t.watched ? "watch." + t.watched->series : chart_of(t.metric);
+        // A slope or growth is no value on the series' chart.
+        const bool on_series = t.watched && t.watched->stat != lang::watch_stat::slope && t.watched->stat != lang::watch_stat::growth;
+        if (v.limit && !t.relative_to) v.chart = on_series ? "watch." + t.watched->series : t.watched ? "" : chart_of(t.metric);
         v.stopped_run = result.stopped_early && !result.stopped_early->stop_condition &&
                         result.stopped_early->condition == t.text && !v.passed;
         out.push_back(std::move(v));

@@ -8,6 +8,7 @@
 #include "report/histogram_json.hpp"
 #include "report/result_document.hpp"
 #include "report/timeline_json.hpp"
+#include "report/watch_json.hpp"
 
 namespace stampede::report {
 
@@ -100,6 +101,14 @@ common::result<json> shape(const json& result, const report_limits& limits) {
     if (data.contains("open_classes") && data["open_classes"].is_array())
         for (auto& c : data["open_classes"])
             if (c.is_object() && c.contains("start_lag") && c["start_lag"].is_object()) c["start_lag"].erase("histogram");
+    if (data.contains("watch") && !data["watch"].is_null()) {
+        if (auto watch = read_watch(data["watch"]); !watch) return watch.why();
+        auto& series = data["watch"]["series"];
+        if (series.size() > limits.watched_series) {  // the rest keep their figures in the JSON result
+            data["watch"]["series_left_out"] = series.size() - limits.watched_series;
+            series.erase(series.begin() + static_cast<std::ptrdiff_t>(limits.watched_series), series.end());
+        }
+    }
     bound_series(data["timeline"], limits.endpoints_over_time);
     bound_errors(data, limits.error_rows);
     return data;

@@ -14,6 +14,7 @@ namespace stampede::report {
 struct report_limits {
     std::size_t endpoints_over_time = 30;  // the busiest endpoints keep their series
     std::size_t error_rows = 200;
+    std::size_t watched_series = 24;       // the service's series drawn, in the watch section's order
     int bins_per_decade = 20;              // the distribution's resolution
 };
 

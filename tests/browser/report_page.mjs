@@ -42,6 +42,12 @@ user_classes:
       - {name: read, path: /ok, weight: 3, checks: [{status: 200}]}
       - {name: state, path: /v1/opscore/agent/agent-1/state}
       - {name: missing, path: /nope}
+watch:
+  interval: 500ms
+  prometheus:
+    - series: {served: demo_requests_total, hit_ratio: {share: [demo_cache_hits_total, demo_cache_misses_total]}}
+  processes:
+    target: {pid: ${target.pid}}
 `);
   execFileSync(stampede, ["run", "--headless", "-f", join(work, "s.yaml"), "--workers", "2", "--json", join(work, "r.json"),
                           "--html", join(work, "r.html")], { stdio: "pipe", timeout: 60000 });
@@ -73,8 +79,14 @@ user_classes:
     for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked++;
     return { id: n.id, drawn: inked > 100 };
   }));
-  assert.equal(charts.length, 7);
+  assert.equal(charts.length, 7 + result.watch.series.length);
   for (const c of charts) assert.ok(c.drawn, `chart ${c.id} drew`);
+  // The service beside the load: a chart per watched series, titled with its name and source.
+  assert.equal(result.watch.series.length, 6);
+  const titles = await page.$$eval("#watch-charts h3", (hs) => hs.map((h) => h.textContent));
+  assert.deepEqual(titles.map((t) => t.split(" ")[0]), result.watch.series.map((s) => s.name));
+  assert.ok(titles[0].endsWith("/metrics"), "a series names its source");
+  await page.locator("#watch-section").screenshot({ path: join(screenshots, "report-service.png") });
 
   // The endpoints table: the run's endpoints, and the JSON's counts, as the page formats them.
   const rows = await page.$$eval("#table-endpoints tbody tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
