@@ -67,7 +67,8 @@ metrics_exporter::metrics_exporter(const run_result& result, const std::string& 
                       .Name("stampede_threshold_passed")
                       .Help("1 if the threshold passed, 0 if it failed: set when the run ends")
                       .Register(*registry_)),
-      running_(prometheus::BuildGauge().Name("stampede_run_running").Help("1 while the run goes, 0 once it ended").Register(*registry_)) {
+      running_(prometheus::BuildGauge().Name("stampede_run_running").Help("1 while the run goes, 0 once it ended").Register(*registry_)),
+      watch_(*registry_, run_) {
     running_.Add(run_).Set(1);
     endpoints_.resize(std::min(result.endpoints.size(), max_metric_endpoints + 1));
     checks_seen_.resize(result.checks.size());
@@ -207,10 +208,12 @@ void metrics_exporter::export_status(const cluster_status& status) {
 void metrics_exporter::on_interval(const run_result& result, const cluster_status& status) {
     export_totals(result);
     export_status(status);
+    watch_.update(result.watch);
 }
 
 void metrics_exporter::on_finish(const run_result& result) {
     export_totals(result);
+    watch_.update(result.watch);
     users_.Add(run_).Set(0);
     running_.Add(run_).Set(0);
     for (const auto& v : result.verdicts) {

@@ -17,6 +17,7 @@
 #include <prometheus/registry.h>
 
 #include "live/run_names.hpp"
+#include "live/watch_metrics.hpp"
 
 namespace stampede::live {
 
@@ -63,6 +64,7 @@ private:
     std::vector<endpoint_metrics> endpoints_;  // by endpoint id (the shared "(other)" past the cap)
     std::map<std::pair<std::size_t, std::string>, std::uint64_t> failures_seen_;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> checks_seen_, classes_seen_;
+    watch_metrics watch_;  // the service's watched series, beside the run's own
 };
 
 }  // namespace stampede::live

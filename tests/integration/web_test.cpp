@@ -482,3 +482,27 @@ user_classes:
     CHECK(counted["health"] == 0);
     CHECK(served["health"] == 0);
 }
+
+TEST_CASE("the master's /metrics re-exports the service's watched series under stampede_watch_", "[web]") {
+    demo_target target;
+    auto run = start_web_run(target,
+                             "load: {users: 2, spawn_rate: 100, run_time: 3s}\n"
+                             "watch:\n  interval: 500ms\n  prometheus:\n    - series:\n"
+                             "        in-flight: demo_requests_in_flight\n"
+                             "        ok-total: {select: 'demo_requests_total{route=\"ok\"}', read: value}\n",
+                             {"--metrics-linger", "20s"});
+    REQUIRE(run->process->wait_for_output("Serving the web UI and /metrics for", 15s));
+    const auto result = json::parse(read_file(run->dir.file("r.json")));
+    const auto metrics = http_raw(run->port, request("GET", "/metrics"));
+    const auto exposition = metrics.substr(metrics.find("\r\n\r\n") + 4);
+    const auto& total = result["watch"]["series"][1];
+    REQUIRE(total["name"] == "ok-total");
+    CHECK(sample(exposition, "stampede_watch_ok{") == total["values"].back().get<double>());
+    CHECK(exposition.find("stampede_watch_in_flight{run_id=\"") != std::string::npos);
+    CHECK(exposition.find("# HELP stampede_watch_ok The service's ok-total, read by the master from http://") !=
+          std::string::npos);
+    write_file(run->dir.file("metrics.txt"), exposition);
+    CHECK(std::system(("promtool check metrics < " + run->dir.file("metrics.txt")).c_str()) == 0);
+    run->process->send(SIGINT);
+    CHECK(run->process->wait(10s) == 0);
+}
