@@ -1,9 +1,13 @@
 #include "report/comparison.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+
+#include "watch/value_text.hpp"
 
 namespace stampede::report {
 
@@ -99,6 +103,33 @@ json only_json(const std::vector<summary_row>& rows) {
     return out;
 }
 
+json service_json(const service_summary& s) {
+    return {{"avg", optional_json(s.avg)}, {"max", optional_json(s.max)}, {"last", optional_json(s.last)},
+            {"slope_per_s", optional_json(s.slope_per_s)}};
+}
+
+// The watched series both runs read: each figure's baseline, current and change.
+void print_service(std::ostream& out, const std::vector<service_comparison>& service) {
+    if (service.empty()) return;
+    out << "\n" << fmt::format("{:<36} {:<12} {:>16} {:>16} {:>10}\n", "Service", "figure", "baseline", "current", "change")
+        << std::string(94, '-') << "\n";
+    for (const auto& s : service) {
+        const std::pair<const char*, std::optional<double> service_summary::*> figures[] = {
+            {"avg", &service_summary::avg}, {"max", &service_summary::max}, {"last", &service_summary::last}};
+        bool first = true;
+        for (const auto& [label, field] : figures) {
+            const auto& then = s.base.*field;
+            const auto& now = s.current.*field;
+            const auto text = [&](const std::optional<double>& v) { return v ? watch::format_watched(*v, s.unit) : "-"; };
+            const auto change = then && now && *then != 0 ? fmt::format("{:+.1f} %", 100 * (*now - *then) / std::abs(*then)) : "";
+            out << fmt::format("{:<36} {:<12} {:>16} {:>16} {:>10}\n", first ? s.name : "", label, text(then), text(now), change);
+            first = false;
+        }
+        const auto trend = [&](const std::optional<double>& v) { return v ? watch::format_trend(*v, s.unit) : "-"; };
+        out << fmt::format("{:<36} {:<12} {:>16} {:>16}\n", "", "trend", trend(s.base.slope_per_s), trend(s.current.slope_per_s));
+    }
+}
+
 }  // namespace
 
 std::string_view label_of(compared_metric m) {
@@ -141,6 +172,9 @@ comparison compare_runs(run_summary base, run_summary current, const regression_
     }
     for (const auto& r : base.endpoints)
         if (!matched.count(key_of(r))) c.only_base.push_back(r);
+    for (const auto& now : current.service)
+        for (const auto& then : base.service)
+            if (then.name == now.name) c.service.push_back({now.name, now.unit, then, now});
     c.base = std::move(base);
     c.current = std::move(current);
     return c;
@@ -163,6 +197,7 @@ void print_comparison(std::ostream& out, const comparison& c) {
     };
     list("Only in the baseline:", c.only_base);
     list("Only in the current run:", c.only_current);
+    print_service(out, c.service);
     if (!c.bounds.judged()) return;
     out << "\n";
     if (!c.regressed()) {
@@ -182,11 +217,15 @@ void print_comparison(std::ostream& out, const comparison& c) {
 json comparison_json(const comparison& c) {
     json endpoints = json::array();
     for (const auto& e : c.endpoints) endpoints.push_back(row_json(e));
+    json service = json::array();
+    for (const auto& s : c.service)
+        service.push_back({{"name", s.name}, {"unit", s.unit}, {"base", service_json(s.base)}, {"current", service_json(s.current)}});
     return {{"base", side_json(c.base)}, {"current", side_json(c.current)},
             {"bounds", {{"max_regression_pct", optional_json(c.bounds.max_regression_pct)},
                         {"max_error_increase_pts", optional_json(c.bounds.max_error_increase_pts)}}},
             {"total", row_json(c.total)}, {"endpoints", std::move(endpoints)},
             {"only_base", only_json(c.only_base)}, {"only_current", only_json(c.only_current)},
+            {"service", std::move(service)},
             {"regressed", c.regressed()}};
 }
 

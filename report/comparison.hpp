@@ -1,7 +1,8 @@
 #pragma once
 // Two runs side by side (`stampede compare`): per endpoint and in total, requests/s, error
 // rate, average, p50, p95 and p99, each with its change, and whether it regressed past the
-// bounds given; endpoints only one run has are listed apart.
+// bounds given; endpoints only one run has are listed apart; the service's watched series both
+// runs read, side by side.
 #include <optional>
 #include <ostream>
 #include <string>
@@ -39,12 +40,20 @@ struct row_comparison {
     bool regressed() const;
 };
 
+// A watched series in both runs, side by side: its average, highest, last reading and trend.
+// Shown, not judged: what is worse for a service's own figure is the reader's to say.
+struct service_comparison {
+    std::string name, unit;
+    service_summary base, current;
+};
+
 struct comparison {
     run_summary base, current;
     regression_bounds bounds;
     row_comparison total;
     std::vector<row_comparison> endpoints;       // in both, in the current run's order
     std::vector<summary_row> only_base, only_current;
+    std::vector<service_comparison> service;  // series both runs watched, in the current run's order
     bool regressed() const;
 };
 

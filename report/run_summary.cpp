@@ -8,6 +8,7 @@
 
 #include "common/text_file.hpp"
 #include "report/result_document.hpp"
+#include "report/watch_json.hpp"
 #include "report/stats_row.hpp"
 #include "scenario/data_set.hpp"
 
@@ -49,6 +50,13 @@ common::result<run_summary> from_json(const json& doc, run_summary s) {
         auto row = summary_of(read_row_of(e));
         if (!row) return row.why();
         s.endpoints.push_back(std::move(*row));
+    }
+    auto watch = read_watch(doc.contains("watch") ? doc["watch"] : json());
+    if (!watch) return watch.why();
+    for (std::size_t i = 0; i < watch->series.size(); ++i) {  // figures from the readings, not the file's own
+        const auto f = watch->figures(i);
+        auto& out = s.service.emplace_back(service_summary{watch->series[i].name, watch->series[i].unit, {}, {}, {}, f.slope});
+        if (f.readings) out.avg = f.avg, out.max = f.max, out.last = f.last;
     }
     return s;
 }

@@ -19,12 +19,20 @@ struct summary_row {
     double error_rate() const { return requests ? static_cast<double>(failures) / static_cast<double>(requests) : 0; }
 };
 
+// A watched series of the service over a run (a Stampede result's `watch`): what a comparison
+// holds side by side.
+struct service_summary {
+    std::string name, unit;
+    std::optional<double> avg, max, last, slope_per_s;  // none: no reading
+};
+
 struct run_summary {
     std::string path;
     std::string source;  // "Stampede result" or "stats CSV, Locust's columns"
     std::string started;  // when the run started, where the source says (a Stampede result)
     summary_row total;
     std::vector<summary_row> endpoints;
+    std::vector<service_summary> service;  // a Stampede result's watched series; a CSV has none
 };
 
 // Result files past this are refused, as a baseline's are.

@@ -2,7 +2,7 @@
 "use strict";
 
 const StampedeCompare = (() => {
-  const { $, el } = StampedePage;
+  const { $, el, watchedText } = StampedePage;
   const metrics = ["requests/s", "error rate", "avg ms", "p50 ms", "p95 ms", "p99 ms"];
   const value = (m, v) => v === null || v === undefined ? "–" : m === "error rate" ? (100 * v).toFixed(2) + " %" : v >= 100 ? v.toFixed(1) : v.toFixed(2);
   const change = (m, c) => c === null || c === undefined ? "" : m === "error rate" ? (c >= 0 ? "+" : "") + c.toFixed(2) + " pt"
@@ -53,8 +53,30 @@ const StampedeCompare = (() => {
     for (const [title, list] of [["only in the baseline", d.only_base], ["only in the current run", d.only_current]])
       for (const r of list) only.push(el("li", { text: (r.method ? r.method + " " : "") + r.name + ": " + title + " (" + r.requests + " requests)" }));
     $("only").append(only.length ? el("ul", {}, ...only) : el("p", { class: "empty", text: "Both runs have the same endpoints." }));
+    service(d.service || []);
     document.body.dataset.rendered = "true";
   }
+  // The service's watched series in both runs, figure by figure.
+  function service(rows) {
+    $("service-section").hidden = !rows.length;
+    if (!rows.length) return;
+    const t = el("table");
+    t.append(el("thead", {}, el("tr", {}, ...["series", "figure", "baseline", "current", "change"].map((h, i) =>
+      el("th", { class: i < 2 ? "text" : "", text: h })))));
+    const body = el("tbody");
+    for (const s of rows)
+      ["avg", "max", "last", "slope_per_s"].forEach((f, i) => {
+        const [a, b] = [s.base[f], s.current[f]];
+        const slope = f === "slope_per_s";
+        const show = (v) => v === null ? "–" : slope ? watchedText(v * 60, s.unit) + "/min" : watchedText(v, s.unit);
+        const delta = a !== null && b !== null && a !== 0 && !slope ? ((b - a) / Math.abs(a) * 100).toFixed(1) + " %" : "";
+        body.append(el("tr", {}, el("td", { class: "text", text: i ? "" : s.name }), el("td", { class: "text", text: slope ? "trend" : f }),
+          el("td", { text: show(a) }), el("td", { text: show(b) }), el("td", { text: delta && !delta.startsWith("-") ? "+" + delta : delta })));
+      });
+    t.append(body);
+    $("service").append(el("div", { class: "table-wrap" }, t));
+  }
+
   return { render };
 })();
 

@@ -11,7 +11,7 @@ const StampedeReport = (() => {
   const chosen = new Map();  // endpoint label -> shown on the latency chart
 
   // ---- small helpers -------------------------------------------------------------------
-  const { $, el } = StampedePage;
+  const { $, el, watchedText } = StampedePage;
   const num = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v)) ? "–"
     : Number(v).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
   const ms = (v) => (v === null || v === undefined) ? "–" : v >= 100 ? num(v, 0) : v >= 10 ? num(v, 1) : num(v, 2);
@@ -277,29 +277,6 @@ const StampedeReport = (() => {
     const axes = [timeAxis, { scale: "users", size: 60, label: "users" }];
     if (series.length > 1) axes.push({ scale: "rate", side: 1, size: 60, label: "per second", grid: { show: false } });
     chart("chart-users", series, data, overTime({ axes }));
-  }
-
-  // A watched series' value as its unit writes it ("512.0 MiB", "0.42 cores", "81.3 %").
-  // `fine`: one more digit, for an axis whose ticks are close together.
-  function watchedText(v, unit, fine) {
-    if (v === null || v === undefined || !isFinite(v)) return "–";
-    const more = fine ? 1 : 0;
-    const bytes = (b) => {
-      const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-      let i = 0;
-      while (Math.abs(b) >= 1024 && i < 4) { b /= 1024; i++; }
-      return i ? b.toFixed(1 + more) + " " + units[i] : b.toFixed(0) + " B";
-    };
-    const plain = (x) => Math.abs(x) >= 100 ? x.toFixed(0) : Number(x.toPrecision(3 + more)).toString();
-    switch (unit) {
-      case "B": return bytes(v);
-      case "B/s": return bytes(v) + "/s";
-      case "s": return Math.abs(v) < 1 ? (v * 1000).toFixed(1 + more) + " ms" : v.toFixed(2 + more) + " s";
-      case "ratio": return (100 * v).toFixed(1 + more) + " %";
-      case "cores": return v.toFixed(2 + more) + " cores";
-      case "/s": return plain(v) + "/s";
-      default: return plain(v) + (unit ? " " + unit : "");
-    }
   }
 
   // Each watched series of the service on a chart of its own, on the load charts' time axis

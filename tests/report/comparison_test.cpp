@@ -1,4 +1,5 @@
 #include "report/comparison.hpp"
+#include "report/json_reporter.hpp"
 
 #include <catch2/catch.hpp>
 #include <sstream>
@@ -145,4 +146,43 @@ TEST_CASE("a result's endpoints on named hosts are named as its CSV names them, 
     REQUIRE(s->endpoints.size() == 2);
     CHECK(s->endpoints[0].name == "[core-1] /health");
     CHECK(s->endpoints[1].name == "/health");
+}
+
+TEST_CASE("the service's watched series both runs read are side by side, the rest left out", "[compare]") {
+    auto base = summary({row("a", 10, 0, 5, 10)});
+    auto current = summary({row("a", 10, 0, 5, 10)});
+    base.service = {{"mem", "B", 100.0 * (1 << 20), 120.0 * (1 << 20), 110.0 * (1 << 20), 0.0},
+                    {"gone", "", 1.0, 1.0, 1.0, std::nullopt}};
+    current.service = {{"new", "", 1.0, 1.0, 1.0, std::nullopt},
+                       {"mem", "B", 150.0 * (1 << 20), 180.0 * (1 << 20), 170.0 * (1 << 20), 1024.0}};
+    const auto c = compare_runs(base, current, {});
+    REQUIRE(c.service.size() == 1);
+    CHECK(c.service[0].name == "mem");
+    CHECK(*c.service[0].base.avg == 100.0 * (1 << 20));
+    CHECK(*c.service[0].current.slope_per_s == 1024.0);
+    CHECK_FALSE(c.regressed());  // shown, not judged
+    std::ostringstream out;
+    print_comparison(out, c);
+    CHECK(out.str().find("100.0 MiB") != std::string::npos);
+    CHECK(out.str().find("+50.0 %") != std::string::npos);
+    CHECK(out.str().find("+60.0 KiB/min") != std::string::npos);
+    const auto j = comparison_json(c);
+    CHECK(j["service"][0]["current"]["max"] == 180.0 * (1 << 20));
+}
+
+TEST_CASE("a Stampede result's watched series are read into its summary, their figures from the readings", "[compare]") {
+    run_result r;
+    r.watch.series = {{"mem", "B", "process p", {}}};
+    for (std::size_t t = 0; t < 4; ++t)
+        if (t != 2) r.watch.put(0, t, {1.0 + 2.0 * static_cast<double>(t)});  // 1, 3, gap, 7
+    auto doc = result_document(r);
+    doc["watch"]["series"][0]["figures"]["max"] = 999;  // the file's own figures are not trusted
+    auto s = parse_run_summary(doc.dump(), "r.json");
+    REQUIRE(s.ok());
+    REQUIRE(s->service.size() == 1);
+    CHECK(*s->service[0].max == 7);
+    CHECK(*s->service[0].avg == Approx(11.0 / 3));
+    CHECK(*s->service[0].slope_per_s == Approx(2));
+    doc["watch"]["series"][0]["values"][1] = "three";
+    CHECK(parse_run_summary(doc.dump(), "r.json").error().find("neither a number nor null") != std::string::npos);
 }
