@@ -27,6 +27,19 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
     cmd.add_option("--host-url", o.overrides.host_urls, "NAME=URL: the base URL of the scenario's host NAME (repeatable)")
         ->expected(1)
         ->take_all();
+    cmd.add_option("--watch-process", o.watch.processes,
+                   "NAME=PROCESS (a name, pid:N or pid-file:PATH): watch a process's CPU and memory beside the load (repeatable)")
+        ->expected(1)
+        ->take_all();
+    cmd.add_option("--watch-cgroup", o.watch.cgroups, "NAME=PATH: watch a cgroup's (a container's) CPU, memory and I/O (repeatable)")
+        ->expected(1)
+        ->take_all();
+    cmd.add_option("--watch-series", o.watch.series,
+                   "NAME=SELECTOR: watch a series of the service's first Prometheus endpoint (else the default host's /metrics) (repeatable)")
+        ->expected(1)
+        ->take_all();
+    cmd.add_option("--watch-interval", o.watch_interval, "How often the service is watched (default: the scenario's, else 1s)")
+        ->check(duration());
     cmd.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users (at most 10000000); replaces a load shape")
         ->check(whole(0, 10'000'000));
     cmd.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second (at most 1000000); replaces a load shape")

@@ -103,6 +103,8 @@ master::run_options master_settings(const run_command_options& options, std::vec
     run.make_front = live::make_web_front;
     run.web.port = options.web_port;
     run.web.metrics_linger = duration_flag(options.metrics_linger);
+    run.watch = options.watch;
+    if (!options.watch_interval.empty()) run.watch.interval = duration_flag(options.watch_interval);
     if (!options.headless) {  // the web UI: the page starts the run, unless --autostart
         run.web.ui = true;
         if (!run.web.port) run.web.port = default_web_port;
@@ -175,9 +177,12 @@ int run_command(const run_command_options& options) {
     }
     if (auto outputs = check_run_outputs(options, planned->sc); !outputs)
         return std::cerr << "error: " << outputs.error() << "\n", exit_usage;
+    auto run = master_settings(options, std::move(*exposed));
+    auto watch = planned->sc.watch;  // the watch flags checked before any traffic
+    if (auto applied = lang::apply_watch_overrides(watch, run.watch); !applied)
+        return std::cerr << "error: " << applied.error() << "\n", exit_usage;
     auto base = run_baseline(options, planned->sc);
     if (!base) return std::cerr << "error: " << base.error() << "\n", exit_usage;
-    auto run = master_settings(options, std::move(*exposed));
     run.base = *base ? &**base : nullptr;
     bool written = true;
     run.report = [&](const report::run_result& result) {

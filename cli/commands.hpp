@@ -20,6 +20,8 @@ inline constexpr int default_web_port = 8089;
 struct run_command_options {
     std::string scenario_path;
     lang::load_overrides overrides;
+    lang::watch_overrides watch;  // the master's additions to the scenario's watch section
+    std::string watch_interval;   // --watch-interval; empty: the scenario's
     std::string csv_prefix;
     std::string json_path;
     std::string html_path;      // --html: the self-contained HTML report

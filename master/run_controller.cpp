@@ -154,7 +154,11 @@ private:
 
     // The service's watch, when the scenario asks for one: what it names is there.
     bool open_watch() {
-        const auto& spec = current_.sc.watch;
+        auto spec = current_.sc.watch;
+        if (auto applied = lang::apply_watch_overrides(spec, options_.watch); !applied) {
+            refuse_start(outcome_, *cl_, applied.error(), 2, "the service cannot be watched");
+            return false;
+        }
         if (spec.empty()) return true;
         auto sources = make_watch_sources(spec, current_.sc.hosts);
         if (!sources) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "scenario/run_plan.hpp"
+#include "scenario/watch_overrides.hpp"
 #include "report/baseline.hpp"
 #include "proto/coordinator_server.hpp"
 #include "master/result_model.hpp"
@@ -50,6 +51,7 @@ struct run_options {
     std::vector<run_setting> settings;  // from the environment or a config file
     std::vector<std::string> unauthenticated_listeners;  // open to anyone by --allow-unauthenticated
     const baseline* base = nullptr;  // for thresholds relative to an earlier result
+    lang::watch_overrides watch;     // the command line's additions to the scenario's watch section
 
     // Where workers come from: in-process ones (`run`, started by `start_local_workers` on
     // the server's in-process channel), or remote ones connecting to `bind`.

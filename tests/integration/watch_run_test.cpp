@@ -185,3 +185,16 @@ TEST_CASE("a staircase stops when the service's own figures say it is exhausted,
     CHECK(result["duration_s"].get<double>() < 7);
     CHECK(run.out.find("Service at") != std::string::npos);
 }
+
+TEST_CASE("the command line adds to the watch: a process by pid, a series, the interval", "[watch]") {
+    demo_target target;
+    const auto [run, result] = run_scenario_with_result(
+        target.url(), "user_classes:\n  - tasks: [{name: ok, path: /ok}]\n",
+        {"-u", "1", "-r", "10", "-t", "3s", "--watch-process", "demo=pid:" + std::to_string(target.pid()), "--watch-series",
+         "inflight=demo_requests_in_flight", "--watch-interval", "500ms"});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(result["watch"]["interval_s"] == 0.5);
+    CHECK(series_named(result, "inflight")["figures"]["max"].get<double>() >= 1);
+    CHECK(series_named(result, "demo.memory")["figures"]["min"].get<double>() > 1 << 20);
+}
