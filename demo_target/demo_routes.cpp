@@ -114,13 +114,11 @@ demo_response demo_service::answer(const demo_request& request, std::string_view
     served_[static_cast<std::size_t>(r)].fetch_add(1, std::memory_order_relaxed);
     const auto delay = draw_latency(r) + stall_left(r) + overload_wait(in_flight);
     metrics_.observe(r, delay);
-    if (draw_error(r)) {
-        auto failure = json_response(500, {{"error", "injected failure"}});
-        failure.delay = delay;
-        return failure;
-    }
-    auto response = dispatch(r, request, path);
+    const bool solving = r == route::jsonrpc;
+    if (solving) active_solves_.fetch_add(1, std::memory_order_relaxed);
+    auto response = draw_error(r) ? json_response(500, {{"error", "injected failure"}}) : dispatch(r, request, path);
     response.delay = delay;
+    response.solving = solving;
     return response;
 }
 
@@ -267,7 +265,9 @@ void demo_service::set_listeners(const std::vector<std::uint16_t>& ports) {
 }
 
 demo_response demo_service::metrics() const {
-    demo_response out{200, metrics_.render(served_, in_flight_.load(std::memory_order_relaxed), leak_ ? leak_->leaked() : 0)};
+    demo_response out{200, metrics_.render(served_, {in_flight_.load(std::memory_order_relaxed),
+                                                     active_solves_.load(std::memory_order_relaxed)},
+                                           leak_ ? leak_->leaked() : 0)};
     out.content_type = "text/plain; version=0.0.4; charset=utf-8";
     return out;
 }

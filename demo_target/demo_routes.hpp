@@ -44,6 +44,7 @@ struct demo_response {
     std::string body;
     std::string content_type = "application/json";
     std::chrono::microseconds delay{0};  // answer after this long (never blocks a thread)
+    bool solving = false;  // a modular.solve execution, active until its answer is written
 };
 
 // A route that stalls: for `length` out of every `every`, its requests are held until the
@@ -77,10 +78,14 @@ struct demo_config {
 class demo_service {
 public:
     explicit demo_service(demo_config config);
-    // Every handle() is matched by one finished(), once its response is written: the requests
-    // in flight between them count against the capacity.
+    // Every handle() is matched by one finished() with its answer, once that is written: the
+    // requests in flight between them count against the capacity, and the solves among them are
+    // the active executions /metrics reports.
     demo_response handle(const demo_request& request);
-    void finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+    void finished(const demo_response& answered) {
+        in_flight_.fetch_sub(1, std::memory_order_relaxed);
+        if (answered.solving) active_solves_.fetch_sub(1, std::memory_order_relaxed);
+    }
     std::uint64_t served() const;
     ws_chat& chat() { return chat_; }
     // The ports the server listens on, before it serves: each counts what it served apart
@@ -115,6 +120,7 @@ private:
     std::vector<std::uint16_t> listener_ports_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> listener_served_;  // by listener, sized once
     std::atomic<int> in_flight_{0};
+    std::atomic<int> active_solves_{0};  // modular.solve requests between handle() and finished()
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();  // stalls count from here
     std::atomic<std::uint64_t> overloaded_{0};  // answered late for the capacity
     mutable std::mutex mutex_;  // guards the state below and the generator; off the /ok fast path

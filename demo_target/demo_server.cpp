@@ -68,8 +68,9 @@ asio::awaitable<std::optional<ws_request>> serve_requests(Stream& stream, demo_s
         const auto answer = service.handle({req.method_string(), req.target(), req.body(), api_key_of(req), listener});
         struct finish {  // however this request ends, it is no longer in flight
             demo_service& s;
-            ~finish() { s.finished(); }
-        } in_flight{service};
+            const demo_response& answered;
+            ~finish() { s.finished(answered); }
+        } in_flight{service, answer};
         if (answer.delay.count() > 0) {
             delay.expires_after(answer.delay);
             co_await delay.async_wait(token);

@@ -49,7 +49,23 @@ void service_metrics::observe(route r, std::chrono::microseconds response_time) 
     lookups_.fetch_add(1, std::memory_order_relaxed);
 }
 
-std::string service_metrics::render(const std::array<std::atomic<std::uint64_t>, route_count>& served, int in_flight,
+void service_metrics::render_histogram(std::string& out, const std::string& name, const std::string& label,
+                                       std::size_t r) const {
+    const std::string labels = label.empty() ? "" : label + ",";
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b <= bounds_s.size(); ++b) {
+        cumulative += buckets_[r][b].load(std::memory_order_relaxed);
+        const std::string le = b < bounds_s.size() ? number(bounds_s[b]) : "+Inf";
+        out.append(name).append("_bucket{").append(labels).append("le=\"").append(le).append("\"} ")
+            .append(std::to_string(cumulative)).append("\n");
+    }
+    const std::string braced = label.empty() ? "" : "{" + label + "}";
+    out.append(name).append("_sum").append(braced).append(" ")
+        .append(number(static_cast<double>(sum_us_[r].load(std::memory_order_relaxed)) / 1e6)).append("\n");
+    out.append(name).append("_count").append(braced).append(" ").append(std::to_string(cumulative)).append("\n");
+}
+
+std::string service_metrics::render(const std::array<std::atomic<std::uint64_t>, route_count>& served, in_flight_now in_flight,
                                     std::uint64_t leaked_bytes) const {
     std::string out;
     family(out, "demo_requests_total", "counter", "Requests answered, by route.");
@@ -57,21 +73,18 @@ std::string service_metrics::render(const std::array<std::atomic<std::uint64_t>,
         out.append("demo_requests_total{route=\"").append(route_name(static_cast<route>(r))).append("\"} ")
             .append(std::to_string(served[r].load(std::memory_order_relaxed))).append("\n");
     family(out, "demo_requests_in_flight", "gauge", "Requests being answered now.");
-    out.append("demo_requests_in_flight ").append(std::to_string(in_flight)).append("\n");
+    out.append("demo_requests_in_flight ").append(std::to_string(in_flight.requests)).append("\n");
     family(out, "demo_response_seconds", "histogram", "Time from a request to its answer, by route.");
-    for (std::size_t r = 0; r < route_count; ++r) {
-        const std::string label = std::string("route=\"").append(route_name(static_cast<route>(r))).append("\"");
-        std::uint64_t cumulative = 0;
-        for (std::size_t b = 0; b <= bounds_s.size(); ++b) {
-            cumulative += buckets_[r][b].load(std::memory_order_relaxed);
-            const std::string le = b < bounds_s.size() ? number(bounds_s[b]) : "+Inf";
-            out.append("demo_response_seconds_bucket{").append(label).append(",le=\"").append(le).append("\"} ")
-                .append(std::to_string(cumulative)).append("\n");
-        }
-        out.append("demo_response_seconds_sum{").append(label).append("} ")
-            .append(number(static_cast<double>(sum_us_[r].load(std::memory_order_relaxed)) / 1e6)).append("\n");
-        out.append("demo_response_seconds_count{").append(label).append("} ").append(std::to_string(cumulative)).append("\n");
-    }
+    for (std::size_t r = 0; r < route_count; ++r)
+        render_histogram(out, "demo_response_seconds", std::string("route=\"").append(route_name(static_cast<route>(r))).append("\""), r);
+    // The modular service's own names for its solves.
+    const auto solve = static_cast<std::size_t>(route::jsonrpc);
+    family(out, "modular_active_executions", "gauge", "modular.solve executions in progress.");
+    out.append("modular_active_executions ").append(std::to_string(in_flight.solves)).append("\n");
+    family(out, "modular_requests_total", "counter", "modular.solve requests answered.");
+    out.append("modular_requests_total ").append(std::to_string(served[solve].load(std::memory_order_relaxed))).append("\n");
+    family(out, "modular_request_duration_seconds", "histogram", "Time from a modular.solve request to its answer.");
+    render_histogram(out, "modular_request_duration_seconds", "", solve);
     // The cache: exactly the set share of lookups hit (rounded down), so a test can expect it.
     const auto lookups = lookups_.load(std::memory_order_relaxed);
     const auto hits = static_cast<std::uint64_t>(std::floor(static_cast<double>(lookups) * hit_ratio_));

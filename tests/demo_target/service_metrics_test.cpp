@@ -21,7 +21,7 @@ namespace {
 // Each sample's value by its name and labels as written ("x{route=\"ok\"}").
 std::map<std::string, double> scrape(demo_service& s) {
     const auto answer = s.handle({"GET", "/metrics", "", ""});
-    s.finished();
+    s.finished(answer);
     REQUIRE(answer.status == 200);
     REQUIRE(answer.content_type.starts_with("text/plain; version=0.0.4"));
     std::map<std::string, double> out;
@@ -52,12 +52,8 @@ TEST_CASE("/metrics counts what was served, by route, with response times and th
     config.latency[static_cast<std::size_t>(route::ok)] = {20ms, 0};
     config.cache_hit_ratio = 0.65;
     demo_service s(config);
-    for (int i = 0; i < 40; ++i) {
-        s.handle({"GET", "/ok", "", ""});
-        s.finished();
-    }
-    s.handle({"GET", "/health", "", ""});
-    s.finished();
+    for (int i = 0; i < 40; ++i) s.finished(s.handle({"GET", "/ok", "", ""}));
+    s.finished(s.handle({"GET", "/health", "", ""}));
     const auto m = scrape(s);
     CHECK(m.at("demo_requests_total{route=\"ok\"}") == 40);
     CHECK(m.at("demo_requests_total{route=\"health\"}") == 1);
@@ -71,6 +67,26 @@ TEST_CASE("/metrics counts what was served, by route, with response times and th
     CHECK(m.at("process_resident_memory_bytes") > 1 << 20);
     CHECK(m.at("demo_leaked_bytes") == 0);
     CHECK(s.served() == 41);  // the scrape is not served load
+}
+
+TEST_CASE("/metrics says the modular service's own figures for its solves: active executions, duration", "[demo]") {
+    demo_config config;
+    config.latency[static_cast<std::size_t>(route::jsonrpc)] = {300ms, 0};
+    demo_service s(config);
+    const char* solve = R"({"jsonrpc":"2.0","id":7,"method":"modular.solve","params":{"query":"x"}})";
+    const auto first = s.handle({"POST", "/api/v1/jsonrpc", solve, ""});
+    const auto second = s.handle({"POST", "/api/v1/jsonrpc", solve, ""});
+    s.finished(s.handle({"GET", "/ok", "", ""}));
+    CHECK(scrape(s).at("modular_active_executions") == 2);  // both still being answered
+    s.finished(first);
+    s.finished(second);
+    const auto m = scrape(s);
+    CHECK(m.at("modular_active_executions") == 0);
+    CHECK(m.at("modular_requests_total") == 2);
+    CHECK(m.at("modular_request_duration_seconds_count") == 2);
+    CHECK(m.at("modular_request_duration_seconds_bucket{le=\"0.25\"}") == 0);
+    CHECK(m.at("modular_request_duration_seconds_bucket{le=\"0.5\"}") == 2);
+    CHECK(m.at("modular_request_duration_seconds_sum") == Approx(0.6));
 }
 
 TEST_CASE("a leak on purpose keeps memory resident at its rate, up to its limit", "[demo]") {

@@ -198,3 +198,45 @@ TEST_CASE("the command line adds to the watch: a process by pid, a series, the i
     CHECK(series_named(result, "inflight")["figures"]["max"].get<double>() >= 1);
     CHECK(series_named(result, "demo.memory")["figures"]["min"].get<double>() > 1 << 20);
 }
+
+TEST_CASE("the modular acceptance example passes against a steady service and catches a leaking one", "[watch]") {
+    const std::string example = EXAMPLES_DIR "/modular_acceptance.yaml";
+    for (const bool leaking : {false, true}) {
+        std::vector<std::string> args = {"--latency", "jsonrpc=lognormal:20ms:0.3"};
+        if (leaking) args.insert(args.end(), {"--leak", "2MiB/s"});
+        demo_target target(args);
+        temp_dir dir;
+        auto baseline = run_stampede({"run", "-f", example, "-H", target.url(), "--profile", "baseline", "-t", "4s", "--json",
+                                      dir.file("baseline.json")});
+        INFO(baseline.out << baseline.err);
+        REQUIRE(baseline.code == 0);  // the baseline's own thresholds hold, leak or not
+        auto run = run_stampede({"run", "-f", example, "-H", target.url(), "--profile", "quick", "--baseline",
+                                 dir.file("baseline.json"), "--json", dir.file("r.json")});
+        INFO((leaking ? "leaking: " : "steady: ") << run.out << run.err);
+        CHECK(run.code == (leaking ? 99 : 0));
+        const auto result = json::parse(read_file(dir.file("r.json")));
+        REQUIRE(result["thresholds"].size() == 5);
+        for (const auto& v : result["thresholds"]) {
+            const bool slope = v["threshold"].get<std::string>().find("slope") != std::string::npos;
+            CHECK(v["passed"] == (leaking ? !slope : true));
+        }
+        CHECK(series_named(result, "solves")["figures"]["max"].get<double>() > 10);
+    }
+}
+
+TEST_CASE("the Ops-Core staircase example reports the service's CPU and memory at each level", "[watch]") {
+    demo_target target({"--threads", "1", "--latency", "all=2ms"});
+    temp_dir dir;
+    const auto run = run_stampede({"run", "-f", EXAMPLES_DIR "/opscore_staircase.yaml", "-H", target.url(), "--profile",
+                                   "quick", "--watch-process", "opscore=pid:" + std::to_string(target.pid()), "--json",
+                                   dir.file("r.json")});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    const auto result = json::parse(read_file(dir.file("r.json")));
+    REQUIRE(result["stages"].size() == 4);
+    for (const auto& stage : result["stages"]) {
+        CHECK(stage["service"]["opscore.cpu"].is_number());
+        CHECK(stage["service"]["opscore.memory"].get<double>() > 1 << 20);
+    }
+    CHECK(run.out.find("Service at") != std::string::npos);
+}
