@@ -60,14 +60,40 @@ reading effective(const series_query& q, metric_type type) {
 }  // namespace
 
 series_sampler::series_sampler(const std::vector<series_query>& queries) : queries_(queries), scrapes_(queries.size()) {
-    for (std::size_t i = 0; i < queries_.size(); ++i) by_family_[queries_[i].metric].push_back(i);
+    for (std::size_t i = 0; i < queries_.size(); ++i) index(i);
+}
+
+void series_sampler::index(std::size_t i) {
+    auto& family = by_family_[queries_[i].metric];
+    const auto equal = std::find_if(queries_[i].labels.begin(), queries_[i].labels.end(), [](const auto& m) { return m.equal; });
+    if (equal == queries_[i].labels.end()) {
+        family.unindexed.push_back(i);
+        return;
+    }
+    auto label = std::find_if(family.by_label.begin(), family.by_label.end(), [&](const auto& l) { return l.first == equal->name; });
+    if (label == family.by_label.end()) label = family.by_label.insert(family.by_label.end(), {equal->name, {}});
+    label->second[equal->value].push_back(i);
+}
+
+// Each query that may match `sample`: those indexed under one of its label values (a label it
+// lacks reads as empty, as a matcher reads it), and the unindexed ones.
+template <class Each>
+void series_sampler::candidates(const family_queries& family, const exposition_sample& sample, Each each) const {
+    for (const auto& [name, by_value] : family.by_label) {
+        const auto* value = sample.label(name);
+        const auto found = by_value.find(value ? *value : std::string_view());
+        if (found != by_value.end())
+            for (const auto i : found->second) each(i);
+    }
+    for (const auto i : family.unindexed) each(i);
 }
 
 void series_sampler::take(const exposition_sample& sample) {
     const auto family = by_family_.find(sample.family);
     if (family == by_family_.end()) return;
-    for (const auto i : family->second)
+    candidates(family->second, sample, [&](std::size_t i) {
         if (queries_[i].matches(sample.labels)) take_into(i, sample);
+    });
 }
 
 void series_sampler::take_into(std::size_t index, const exposition_sample& sample) {

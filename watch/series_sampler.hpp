@@ -42,10 +42,21 @@ public:
 private:
     void take_into(std::size_t index, const exposition_sample& sample);
 
+    // The queries of one family, found for a sample without trying each: those with an equality
+    // matcher by its label's value (each under its first), the rest tried on every sample.
+    struct family_queries {
+        std::vector<std::size_t> unindexed;
+        std::vector<std::pair<std::string_view, std::unordered_map<std::string_view, std::vector<std::size_t>>>> by_label;
+    };
+    void index(std::size_t query);
+    template <class Each>
+    void candidates(const family_queries& family, const exposition_sample& sample, Each each) const;
+
     const std::vector<series_query>& queries_;
-    // The queries of each family read: a sample of any other family costs one lookup, not a
-    // comparison per query (a scrape is read each interval, of services with many series).
-    std::unordered_map<std::string_view, std::vector<std::size_t>> by_family_;
+    // The queries of each family read: a sample of any other family costs one lookup, and one
+    // of a family read costs a lookup per label indexed, not a comparison per query (a service
+    // watched for 10,000 series is read each second).
+    std::unordered_map<std::string_view, family_queries> by_family_;
     std::vector<series_scrape> scrapes_;
 };
 

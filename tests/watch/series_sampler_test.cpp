@@ -110,3 +110,25 @@ TEST_CASE("a summary reads as its own quantile or as its average", "[watch]") {
     CHECK(*interval_value(queries[0], {}, now[0], 1.0) == Approx(0.9));
     CHECK(*interval_value(queries[1], {}, now[1], 1.0) == Approx(0.3));  // since the service began
 }
+
+TEST_CASE("many selectors of one family each sum exactly the samples they match, whatever their matchers", "[watch]") {
+    std::string text = "# TYPE q gauge\n";
+    for (int shard = 0; shard < 50; ++shard)
+        for (const char* zone : {"a", "b"})
+            text += "q{shard=\"" + std::to_string(shard) + "\",zone=\"" + zone + "\"} " + std::to_string(shard) + "\n";
+    text += "q{zone=\"a\"} 1000\n";  // no shard: reads as shard=""
+    std::vector<series_query> queries;
+    for (int shard = 0; shard < 50; ++shard) queries.push_back(query("q{shard=\"" + std::to_string(shard) + "\"}"));
+    queries.push_back(query("q{zone=\"b\",shard=\"7\"}"));   // indexed under zone, checked whole
+    queries.push_back(query("q{shard!=\"7\",zone=\"a\"}"));  // a `!=` first: indexed under zone
+    queries.push_back(query("q{shard!=\"0\"}"));             // no equality: tried on every sample
+    queries.push_back(query("q{shard=\"\"}"));               // the samples without a shard
+    queries.push_back(query("q"));
+    const auto s = scrape(queries, text);
+    for (int shard = 0; shard < 50; ++shard) CHECK(s[shard].value == 2 * shard);
+    CHECK(s[50].value == 7);
+    CHECK(s[51].value == 1225 - 7 + 1000);     // zone a, every shard but 7, and the one without
+    CHECK(s[52].value == 2 * 1225 + 1000);     // every shard but 0 (which adds 0), and the one without
+    CHECK(s[53].value == 1000);
+    CHECK(s[54].value == 2 * 1225 + 1000);
+}
