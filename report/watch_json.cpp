@@ -17,17 +17,29 @@ json figures_json(const series_figures& f) {
             {"avg", f.avg}, {"slope_per_s", number_or_null(f.slope)}, {"growth", number_or_null(f.growth)}};
 }
 
+// A key's text, or "" when it has none or another type (a file read back is anyone's).
+std::string text_of(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// A reading as the record keeps it: past a float's range, infinite rather than undefined.
+float stored(double v) {
+    if (std::isnan(v) || std::abs(v) <= std::numeric_limits<float>::max()) return static_cast<float>(v);
+    return v > 0 ? std::numeric_limits<float>::infinity() : -std::numeric_limits<float>::infinity();
+}
+
 common::result<watched_series> read_series(const json& j, std::size_t index) {
     const auto where = "watch: series " + std::to_string(index + 1);
     if (!j.is_object() || !j.contains("name") || !j["name"].is_string())
         return common::fail(where + ": not an object with a \"name\"");
-    watched_series s{j["name"].get<std::string>(), j.value("unit", std::string()), j.value("source", std::string()), {}};
+    watched_series s{j["name"].get<std::string>(), text_of(j, "unit"), text_of(j, "source"), {}};
     const auto& values = j.contains("values") ? j["values"] : json();
     if (!values.is_array()) return common::fail(where + " (" + s.name + "): no \"values\" array");
     s.values.reserve(values.size());
     for (const auto& v : values) {
         if (v.is_null()) s.values.push_back(std::numeric_limits<float>::quiet_NaN());
-        else if (v.is_number()) s.values.push_back(v.get<float>());
+        else if (v.is_number()) s.values.push_back(stored(v.get<double>()));
         else return common::fail(where + " (" + s.name + "): a value that is neither a number nor null");
     }
     return s;

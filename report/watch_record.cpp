@@ -17,7 +17,8 @@ void watch_record::put(std::size_t first_series, std::size_t tick, const std::ve
     for (auto& s : series)
         if (s.values.size() <= moment) s.values.resize(moment + 1, gap);
     for (std::size_t i = 0; i < values.size() && first_series + i < series.size(); ++i)
-        if (values[i] && std::isfinite(*values[i])) series[first_series + i].values[moment] = static_cast<float>(*values[i]);
+        if (values[i] && std::isfinite(*values[i]) && std::abs(*values[i]) <= std::numeric_limits<float>::max())
+            series[first_series + i].values[moment] = static_cast<float>(*values[i]);  // past a float's range: a gap
 }
 
 // Every other moment dropped: the record spans the same time in half the readings.

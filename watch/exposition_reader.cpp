@@ -175,6 +175,9 @@ private:
             if (auto ok = read_quoted(value); !ok) return ok;
             if (sample_.labels.size() == limits_.max_labels)
                 return problem(name_at + 1, "more than " + std::to_string(limits_.max_labels) + " labels on one sample");
+            // A label twice on one sample says two things at once: which one a selector reads is undefined.
+            for (const auto& [other, v] : sample_.labels)
+                if (other == name) return problem(name_at + 1, "label '" + std::string(name) + "' twice on one sample");
             sample_.labels.emplace_back(name, value);
             skip_blanks();
             if (at_ < line_.size() && line_[at_] == ',') ++at_;
