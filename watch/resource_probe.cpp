@@ -186,10 +186,11 @@ common::result<resource_reading> read_process(int pid, const fs::path& proc) {
 common::result<resource_reading> read_cgroup(const std::string& path, const fs::path& root) {
     resource_reading out;
     const fs::path given(path);
+    // An absolute path is a cgroup's directory when one is there; else it is written as
+    // /proc/PID/cgroup writes it (`/system.slice/redis.service`), from the hierarchy's root.
     if (given.is_absolute()) {
         add_v2(given, out);
-        if (empty(out)) return common::fail("no cgroup v2 at '" + path + "' (no cpu.stat, memory.current or io.stat there)");
-        return out;
+        if (!empty(out)) return out;
     }
     const auto relative = given.relative_path();
     for (const auto& v2 : {root / relative, root / "unified" / relative}) {

@@ -7,8 +7,11 @@
 #include <string>
 #include <thread>
 
+#include <fstream>
+
 #include "tests/integration/hostile_server.hpp"
 #include "tests/integration/process.hpp"
+#include "tests/integration/test_certificates.hpp"
 
 using namespace stampede::testing;
 using namespace std::chrono_literals;
@@ -239,4 +242,50 @@ TEST_CASE("the Ops-Core staircase example reports the service's CPU and memory a
         CHECK(stage["service"]["opscore.memory"].get<double>() > 1 << 20);
     }
     CHECK(run.out.find("Service at") != std::string::npos);
+}
+
+TEST_CASE("a watched endpoint over HTTPS is verified with its host's TLS settings", "[watch]") {
+    test_certificates certs;
+    demo_target target({"--tls-port", "0", "--tls-cert", certs.server_cert(), "--tls-key", certs.server_key()});
+    const auto url = "https://127.0.0.1:" + std::to_string(target.https_ports().at(0));
+    const auto body = "tls: {ca_file: " + certs.ca() + "}\nuser_classes:\n  - tasks: [{name: ok, path: /ok}]\n"
+                      "watch:\n  interval: 500ms\n  prometheus:\n    - series: {served: demo_requests_total}\n";
+    const auto [run, result] = run_scenario_with_result(url, body, {"-u", "1", "-r", "10", "-t", "2s"});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(events_of(result, "watch_failed").empty());
+    CHECK(series_named(result, "served")["figures"]["max"].get<double>() > 0);
+    // On a host without the CA, the scrape fails verification: noted, the run's own requests unharmed.
+    const auto untrusting = "hosts:\n  trusted: {url: '" + url + "', tls: {ca_file: " + certs.ca() + "}}\n" +
+                            "user_classes:\n  - host: trusted\n    tasks: [{name: ok, path: /ok}]\n"
+                            "watch:\n  interval: 500ms\n  prometheus:\n    - series: {served: demo_requests_total}\n";
+    const auto [refused, refused_result] = run_scenario_with_result(url, untrusting, {"-u", "1", "-r", "10", "-t", "2s"});
+    INFO(refused.out << refused.err);
+    CHECK(refused.code == 0);
+    CHECK(refused_result["totals"]["failures"] == 0);
+    CHECK(any_contains(events_of(refused_result, "watch_failed"), "TLS handshake: unable to get local issuer certificate"));
+}
+
+TEST_CASE("a watched cgroup is read as docker stats reads it: CPU, memory, I/O", "[watch]") {
+    // This process's cgroup (its run's too): the v2 one, or on a hybrid machine whose v2 path is
+    // the root, the memory controller's.
+    std::ifstream self("/proc/self/cgroup");
+    std::string line, v2, memory;
+    while (std::getline(self, line)) {
+        if (line.starts_with("0::")) v2 = line.substr(3);
+        if (line.find(":memory:") != std::string::npos) memory = line.substr(line.find(":memory:") + 8);
+    }
+    const auto path = !v2.empty() && v2 != "/" ? v2 : !memory.empty() ? memory : std::string("/");
+    INFO("cgroup " << path);
+    demo_target target;
+    const auto [run, result] = run_scenario_with_result(
+        target.url(), "user_classes:\n  - tasks: [{name: ok, path: /ok}]\n",
+        {"-u", "2", "-r", "10", "-t", "3s", "--watch-cgroup", "mine=" + path, "--watch-interval", "500ms"});
+    INFO(run.out << run.err);
+    REQUIRE(run.code == 0);
+    CHECK(series_named(result, "mine.memory")["figures"]["min"].get<double>() > 1 << 20);
+    CHECK(series_named(result, "mine.cpu")["unit"] == "cores");
+    // A hybrid machine may account CPU elsewhere than memory: where this cgroup counts it, the run is in it.
+    const auto& cpu = series_named(result, "mine.cpu")["figures"];
+    if (!cpu.is_null()) CHECK(cpu["max"].get<double>() > 0.01);
 }
