@@ -20,6 +20,9 @@ user_classes:
     tasks:
       - {name: read, path: /ok}
       - {name: health, path: /health}
+watch:
+  prometheus:
+    - series: {served: demo_requests_total, in_flight: demo_requests_in_flight}
 `);
   // The web UI's mode (no --headless): the master waits for a start from the page.
   const started = await startAndWatch(stampede, ["run", "-f", join(work, "s.yaml"), "--workers", "2", "--web-port", "0",
@@ -52,6 +55,9 @@ user_classes:
   assert.ok(names.includes("read") && names.includes("health"), "endpoints: " + names);
   const drawn = await page.$$eval(".chart canvas", (cs) => cs.length);
   assert.ok(drawn >= 5, "charts drew: " + drawn);
+  // The service beside the load, as the master reads it while the run goes.
+  await until("the service's charts", async () => (await page.$$("#watch-charts .chart canvas")).length === 2);
+  assert.equal(await page.isVisible("#watch-section"), true);
   // The workers as the master hears them.
   await until("the workers table", async () => (await page.$$("#table-workers tbody tr")).length === 2);
 
