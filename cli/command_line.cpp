@@ -21,12 +21,8 @@ CLI::Validator address(bool any_port) {
 }
 CLI::Validator duration() { return {[](std::string& text) { return cli::check_duration(text); }, ""}; }
 
-void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run_time) {
-    cmd.add_option("-f,--scenario", o.scenario_path, "Scenario file (YAML)")->required();
-    cmd.add_option("-H,--host", o.overrides.host, "Target base URL, overrides the scenario's host");
-    cmd.add_option("--host-url", o.overrides.host_urls, "NAME=URL: the base URL of the scenario's host NAME (repeatable)")
-        ->expected(1)
-        ->take_all();
+// What the master reads of the service beside the load, added to the scenario's watch section.
+void add_watch_flags(CLI::App& cmd, cli::run_command_options& o) {
     cmd.add_option("--watch-process", o.watch.processes,
                    "NAME=PROCESS (a name, pid:N or pid-file:PATH): watch a process's CPU and memory beside the load (repeatable)")
         ->expected(1)
@@ -40,6 +36,15 @@ void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run
         ->take_all();
     cmd.add_option("--watch-interval", o.watch_interval, "How often the service is watched (default: the scenario's, else 1s)")
         ->check(duration());
+}
+
+void add_load_flags(CLI::App& cmd, cli::run_command_options& o, std::string& run_time) {
+    cmd.add_option("-f,--scenario", o.scenario_path, "Scenario file (YAML)")->required();
+    cmd.add_option("-H,--host", o.overrides.host, "Target base URL, overrides the scenario's host");
+    cmd.add_option("--host-url", o.overrides.host_urls, "NAME=URL: the base URL of the scenario's host NAME (repeatable)")
+        ->expected(1)
+        ->take_all();
+    add_watch_flags(cmd, o);
     cmd.add_option("-u,--users", o.overrides.users, "Peak number of concurrent users (at most 10000000); replaces a load shape")
         ->check(whole(0, 10'000'000));
     cmd.add_option("-r,--spawn-rate", o.overrides.spawn_rate, "Users started (or stopped) per second (at most 1000000); replaces a load shape")

@@ -40,7 +40,8 @@ std::string report_page(const std::string& data_script, std::string_view extra_j
     put(page, "<!--stampede:style-->", "<style>\n" + std::string(web::uplot_css) + "\n" + std::string(web::report_css) + "</style>");
     put(page, "<!--stampede:data-->", data_script);
     std::string scripts = "<script>\n" + code_for_script(web::uplot_js) + "\n</script>\n<script>\n" +
-                          code_for_script(web::page_js) + "\n" + code_for_script(web::report_js) + "\n</script>";
+                          code_for_script(web::page_js) + "\n" + code_for_script(web::service_js) + "\n" +
+                          code_for_script(web::report_js) + "\n</script>";
     if (!extra_js.empty()) scripts += "\n<script>\n" + code_for_script(extra_js) + "\n</script>";
     put(page, "<!--stampede:script-->", scripts);
     return page;

@@ -11,7 +11,7 @@ const StampedeReport = (() => {
   const chosen = new Map();  // endpoint label -> shown on the latency chart
 
   // ---- small helpers -------------------------------------------------------------------
-  const { $, el, watchedText } = StampedePage;
+  const { $, el } = StampedePage;
   const num = (v, digits = 1) => (v === null || v === undefined || Number.isNaN(v)) ? "–"
     : Number(v).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
   const ms = (v) => (v === null || v === undefined) ? "–" : v >= 100 ? num(v, 0) : v >= 10 ? num(v, 1) : num(v, 2);
@@ -279,38 +279,6 @@ const StampedeReport = (() => {
     chart("chart-users", series, data, overTime({ axes }));
   }
 
-  // Each watched series of the service on a chart of its own, on the load charts' time axis
-  // (seconds since the start, stages marked), a threshold on it drawn as its limit.
-  function watchCharts(d) {
-    const w = d.watch;
-    const section = $("watch-section");
-    section.hidden = !w || !w.series || !w.series.length;
-    if (section.hidden) return;
-    const x = w.series[0].values.map((_, i) => w.first_at_s + i * w.interval_s);
-    const end = Math.max(d.duration_s || 0, x.length ? x[x.length - 1] : 0);
-    const box = $("watch-charts");
-    box.replaceChildren();
-    w.series.forEach((s, i) => {
-      const id = "chart-watch-" + i;
-      box.append(el("div", {}, el("h3", { text: s.name + (s.unit ? " (" + s.unit + ")" : "") + " · " + s.source }),
-                     el("div", { class: "chart", id })));
-      const series = [line(s.name, i, { value: (u, v) => watchedText(v, s.unit) })];
-      const data = [x, s.values];
-      (d.thresholds || []).filter((t) => t.chart === "watch." + s.name && t.limit !== null).forEach((t, k) => {
-        series.push(line(t.threshold, 6 + k, { dash: [6, 4], value: (u, v) => watchedText(v, s.unit) }));
-        data.push(flat(x.length, t.limit));
-      });
-      chart(id, series, data, overTime({
-        scales: { x: { time: false, range: [0, end] } },
-        axes: [timeAxis, { size: 90, values: (u, ticks) => ticks.map((v) => watchedText(v, s.unit, true)) }],
-      }));
-    });
-    const notes = ["Read by the master every " + w.interval_s + " s beside the load; a gap is a moment its source did not answer (see the events)."];
-    if (w.thinned_by > 1) notes.push("A long run: one reading in " + w.thinned_by + " kept.");
-    if (w.series_left_out) notes.push(w.series_left_out + " more series are in the JSON result.");
-    $("watch-note").textContent = notes.join(" ");
-  }
-
   function workerCharts(d) {
     const workers = d.timeline.workers || [];
     const x = times(d);
@@ -418,15 +386,12 @@ const StampedeReport = (() => {
         lines.push("Broke at " + b.users + " users, " + num(b.time, 0) + " s in: " + b.condition + " (" + b.measured_text + ").");
         lines.push(b.last_good_users === null ? "No lower stage held." : "The last load that held: " + b.last_good_users +
                    " users, " + num(b.max_sustainable_rps, 1) + " requests/s (the maximum sustainable rate).");
-        if (b.service) lines.push("The service there: " + serviceText(d, b.service) +
-                                  (b.service_last_good ? "; at the last load that held: " + serviceText(d, b.service_last_good) : "") + ".");
+        if (b.service) lines.push(StampedeService.atBreak(d, b));
       }
       box.append(...lines.map((l) => el("p", { class: "notice", text: l })));
     }
     const rows = d.stages || [];
-    const watched = ((d.watch && d.watch.series) || []).slice(0, 6).map((s) => ({
-      label: s.name, value: (r) => (r.service || {})[s.name], format: (v) => watchedText(v, s.unit),
-    }));
+    const watched = StampedeService.stageColumns(d);
     put("table-stages", rows.length ? table([
       { key: "name", label: "stage", text: true }, { key: "from", label: "from s", format: (v) => num(v, 1) },
       { key: "to", label: "to s", format: (v) => num(v, 1) }, { key: "users", label: "users" },
@@ -435,12 +400,6 @@ const StampedeReport = (() => {
       { key: "error_rate", label: "error rate", format: pct },
       { key: "outcome", label: "outcome", text: true, cls: (r) => r.outcome === "broke" || r.outcome === "missed" || r.outcome === "not confirmed" ? "fail" : r.outcome ? "pass" : "" },
     ].concat(watched), rows) : empty("No stage ran."));
-  }
-
-  // The service's figures at a stage, each series in its unit.
-  function serviceText(d, figures) {
-    const units = new Map(((d.watch && d.watch.series) || []).map((s) => [s.name, s.unit]));
-    return Object.keys(figures).slice(0, 8).map((name) => name + " " + watchedText(figures[name], units.get(name))).join(", ");
   }
 
   function otherTables(d) {
@@ -500,7 +459,7 @@ const StampedeReport = (() => {
     rpsChart(d, limits);
     latencyChart(d, limits);
     usersChart(d);
-    watchCharts(d);
+    StampedeService.charts(d, { chart, line, flat, overTime, timeAxis });
     workerCharts(d);
     distributionChart(d);
     scatterChart(d);
