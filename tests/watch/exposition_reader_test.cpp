@@ -103,7 +103,7 @@ TEST_CASE("a line that breaks the format is refused at its line and column", "[e
     CHECK(problem("m 1 2 3\n") == "line 1, column 7: expected the end of the line");
     CHECK(problem("m ++1\n") == "line 1, column 3: expected a number after the metric and its labels");
     CHECK(problem("# TYPE 9bad counter\n") == "line 1, column 8: a TYPE line without a metric name");
-    CHECK(problem("m{zone=\"a\",shard=\"1\",zone=\"b\"} 1\n") == "line 1, column 23: label 'zone' twice on one sample");
+    CHECK(problem("m{zone=\"a\",shard=\"1\",zone=\"b\"} 1\n") == "line 1, column 22: label 'zone' twice on one sample");
 }
 
 TEST_CASE("an answer past a limit is refused, saying which", "[exposition]") {
