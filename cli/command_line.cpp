@@ -30,6 +30,10 @@ void add_watch_flags(CLI::App& cmd, cli::run_command_options& o) {
     cmd.add_option("--watch-cgroup", o.watch.cgroups, "NAME=PATH: watch a cgroup's (a container's) CPU, memory and I/O (repeatable)")
         ->expected(1)
         ->take_all();
+    cmd.add_option("--watch-container", o.watch.containers,
+                   "NAME=CONTAINER: watch a container's CPU, memory and I/O, found by its name or id through podman or docker (repeatable)")
+        ->expected(1)
+        ->take_all();
     cmd.add_option("--watch-series", o.watch.series,
                    "NAME=SELECTOR: watch a series of the service's first Prometheus endpoint (else the default host's /metrics) (repeatable)")
         ->expected(1)

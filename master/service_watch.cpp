@@ -21,7 +21,7 @@ void service_watch::start(wall_clock::time_point now) {
     first_moment_ = wall_clock::time_point((since_epoch / step + 1) * step);
     std::vector<std::size_t> local;
     for (std::size_t i = 0; i < sources_.size(); ++i) {
-        if (sources_[i]->waits_on_network()) threads_.emplace_back([this, i] { read_loop({i}); });
+        if (sources_[i]->may_wait()) threads_.emplace_back([this, i] { read_loop({i}); });
         else local.push_back(i);
     }
     if (!local.empty()) threads_.emplace_back([this, local = std::move(local)] { read_loop(local); });

@@ -1,7 +1,7 @@
 #pragma once
 // The service read beside the load (a scenario's `watch:`), on threads of the watch's own so that
-// a slow endpoint never holds up the run loop: each Prometheus endpoint on one, every process and
-// cgroup together on another. Each reads its sources once as it starts (so the first moment's
+// a slow endpoint never holds up the run loop: each source whose read may wait (a Prometheus
+// endpoint, a container asked of its runtime) on one, every process and cgroup together on another. Each reads its sources once as it starts (so the first moment's
 // rates have a start) and then at every moment of the watch: the wall clock's multiples of its
 // interval, the same boundaries the workers' snapshots end on. The run loop takes what was read
 // each interval. A source that fails is an event when it starts failing and when it answers

@@ -84,6 +84,10 @@ common::result<sources> make_watch_sources(const lang::watch_spec& spec, const s
         if (auto added = add_local(out, std::make_unique<watch::resource_source>(c.name, watch::cgroup_target{c.path}));
             !added)
             return added.why();
+    for (const auto& c : spec.containers)
+        if (auto added = add_local(out, std::make_unique<watch::resource_source>(c.name, watch::container_target{c.container}));
+            !added)
+            return added.why();
     return out;
 }
 

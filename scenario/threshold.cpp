@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/duration.hpp"
+#include "common/number_text.hpp"
 #include "scenario/watched_condition.hpp"
 
 namespace stampede::lang {
@@ -44,22 +45,12 @@ bool is_rate(threshold_metric m) {
            m == threshold_metric::check_pass_rate;
 }
 
-std::optional<double> number(std::string_view text) {
-    double v = 0;
-    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v)) return std::nullopt;
-    return v;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-}
+using common::finite_number;
+using common::trim_spaces;
 
 common::result<threshold_metric> read_metric(std::string_view name, double& percentile) {
     if (name.size() > 1 && name.front() == 'p') {
-        auto p = number(name.substr(1));
+        auto p = finite_number(name.substr(1));
         if (!p || *p <= 0 || *p > 100) return fail("'" + std::string(name) + "': a percentile is p0.1 to p100");
         percentile = *p;
         return threshold_metric::percentile;
@@ -74,19 +65,19 @@ common::result<double> read_value(threshold_metric metric, std::string_view text
     if (is_time(metric)) {
         // A bare number would be seconds to the duration parser: "p95 < 300" meaning five
         // minutes is a trap, so a time threshold says its unit.
-        if (number(text)) return fail("a time threshold takes a duration with its unit, such as 300ms or 1.5s");
+        if (finite_number(text)) return fail("a time threshold takes a duration with its unit, such as 300ms or 1.5s");
         auto d = common::parse_duration(text);
         if (!d) return fail("a time threshold takes a duration such as 300ms or 1.5s: " + d.error());
         return static_cast<double>(d->count()) / 1000.0;
     }
     if (is_rate(metric)) {
         const bool percent = !text.empty() && text.back() == '%';
-        auto v = number(percent ? trim(text.substr(0, text.size() - 1)) : text);
+        auto v = finite_number(percent ? trim_spaces(text.substr(0, text.size() - 1)) : text);
         if (v && percent) *v /= 100;
         if (!v || *v < 0 || *v > 1) return fail("a rate threshold takes a percentage (95%) or a fraction (0.95)");
         return *v;
     }
-    auto v = number(text);
+    auto v = finite_number(text);
     if (!v || *v < 0) return fail("'" + std::string(text) + "' is not a number of 0 or more");
     return *v;
 }
@@ -95,10 +86,10 @@ common::result<double> read_value(threshold_metric metric, std::string_view text
 std::optional<common::result<relative_figure>> read_relative(threshold_metric metric, std::string_view text) {
     const auto x = text.find('x');
     if (x == std::string_view::npos || text.ends_with("baseline")) return std::nullopt;
-    auto factor = number(trim(text.substr(0, x)));
+    auto factor = finite_number(trim_spaces(text.substr(0, x)));
     if (!factor) return std::nullopt;
     relative_figure r;
-    r.name = std::string(trim(text.substr(x + 1)));
+    r.name = std::string(trim_spaces(text.substr(x + 1)));
     r.factor = *factor;
     auto other = read_metric(r.name, r.percentile);
     if (!other) return common::result<relative_figure>(other.why());
@@ -128,15 +119,15 @@ common::result<threshold_spec> with_watched(threshold_spec t, std::string_view l
 
 common::result<threshold_spec> parse_threshold(std::string_view text) {
     threshold_spec t;
-    t.text = std::string(trim(text));
+    t.text = std::string(trim_spaces(text));
     const auto op_at = text.find_first_of("<>");
     if (op_at == std::string_view::npos)
         return fail("a threshold reads METRIC < VALUE (or <=, >, >=), such as 'p95 < 300ms'");
     const bool or_equal = op_at + 1 < text.size() && text[op_at + 1] == '=';
     t.op = text[op_at] == '<' ? (or_equal ? threshold_op::less_equal : threshold_op::less)
                               : (or_equal ? threshold_op::greater_equal : threshold_op::greater);
-    const auto left = trim(text.substr(0, op_at));
-    const auto value_text = trim(text.substr(op_at + (or_equal ? 2 : 1)));
+    const auto left = trim_spaces(text.substr(0, op_at));
+    const auto value_text = trim_spaces(text.substr(op_at + (or_equal ? 2 : 1)));
     if (left.starts_with(watched_prefix)) return with_watched(std::move(t), left, value_text);
     auto metric = read_metric(left, t.percentile);
     if (!metric) return metric.why();
@@ -148,9 +139,9 @@ common::result<threshold_spec> parse_threshold(std::string_view text) {
         return t;
     }
     if (value_text.ends_with("baseline")) {
-        auto factor_text = trim(value_text.substr(0, value_text.size() - 8));
-        if (!factor_text.empty() && factor_text.back() == 'x') factor_text = trim(factor_text.substr(0, factor_text.size() - 1));
-        auto factor = number(factor_text);
+        auto factor_text = trim_spaces(value_text.substr(0, value_text.size() - 8));
+        if (!factor_text.empty() && factor_text.back() == 'x') factor_text = trim_spaces(factor_text.substr(0, factor_text.size() - 1));
+        auto factor = finite_number(factor_text);
         if (!factor || *factor <= 0)
             return fail("a baseline threshold reads METRIC OP FACTORx baseline, such as 'p95 < 3x baseline'");
         t.baseline_factor = *factor;

@@ -85,6 +85,11 @@ common::status apply_watch_overrides(watch_spec& spec, const watch_overrides& ov
         if (!c) return c.why();
         put(spec.cgroups, cgroup_watch{c->name, c->value});
     }
+    for (const auto& pair : overrides.containers) {
+        auto c = split("--watch-container", pair);
+        if (!c) return c.why();
+        put(spec.containers, container_watch{c->name, c->value});
+    }
     for (const auto& pair : overrides.series) {
         auto s = split("--watch-series", pair);
         if (!s) return s.why();
@@ -94,7 +99,8 @@ common::status apply_watch_overrides(watch_spec& spec, const watch_overrides& ov
     for (const auto& s : watched_series_of(spec)) names.push_back(s.name);
     std::sort(names.begin(), names.end());
     if (const auto twice = std::adjacent_find(names.begin(), names.end()); twice != names.end())
-        return fail("--watch-process, --watch-cgroup, --watch-series: '" + *twice + "' is watched twice: each name once");
+        return fail("--watch-process, --watch-cgroup, --watch-container, --watch-series: '" + *twice +
+                    "' is watched twice: each name once");
     return {};
 }
 

@@ -14,6 +14,7 @@ std::vector<watch::series_info> watched_series_of(const watch_spec& spec) {
     };
     for (const auto& p : spec.processes) add_resource(p.name);
     for (const auto& c : spec.cgroups) add_resource(c.name);
+    for (const auto& c : spec.containers) add_resource(c.name);
     return out;
 }
 

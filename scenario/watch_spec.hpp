@@ -1,8 +1,8 @@
 #pragma once
 // What a scenario's `watch:` section asks the master to read of the service under load, beside
 // the load: series from the service's Prometheus endpoints, and the CPU, memory and I/O of
-// processes and cgroups on the master's machine. Each is named; a threshold or the report
-// names it as `watch.NAME` (a process's or cgroup's figures as `watch.NAME.cpu`, `.memory`,
+// processes, cgroups and containers on the master's machine. Each is named; a threshold or the report
+// names it as `watch.NAME` (a process's, cgroup's or container's figures as `watch.NAME.cpu`, `.memory`,
 // `.io_read`, `.io_write`).
 #include <optional>
 #include <string>
@@ -47,17 +47,23 @@ struct cgroup_watch {
     std::string path;
 };
 
+struct container_watch {
+    std::string name;
+    std::string container;  // its name or id, as podman or docker knows it
+};
+
 struct watch_spec {
     std::optional<common::micros> interval;  // none: the report's interval
     std::vector<prometheus_watch> prometheus;
     std::vector<process_watch> processes;
     std::vector<cgroup_watch> cgroups;
+    std::vector<container_watch> containers;
 
-    bool empty() const { return prometheus.empty() && processes.empty() && cgroups.empty(); }
+    bool empty() const { return prometheus.empty() && processes.empty() && cgroups.empty() && containers.empty(); }
 };
 
 // Every series the section names, with its unit, in the order a run reads them: each endpoint's,
-// then each process's and each cgroup's four (NAME.cpu, .memory, .io_read, .io_write).
+// then each process's, each cgroup's and each container's four (NAME.cpu, .memory, .io_read, .io_write).
 std::vector<watch::series_info> watched_series_of(const watch_spec& spec);
 
 }  // namespace stampede::lang

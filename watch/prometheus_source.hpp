@@ -33,7 +33,7 @@ public:
 
     const std::string& label() const override { return label_; }
     const std::vector<series_info>& series() const override { return info_; }
-    bool waits_on_network() const override { return true; }
+    bool may_wait() const override { return true; }
     source_reading read(std::chrono::steady_clock::time_point now) override;
 
 private:

@@ -1,13 +1,16 @@
 #include "watch/resource_source.hpp"
 
+#include "watch/container_lookup.hpp"
+
 #include <utility>
 
 namespace stampede::watch {
 
 namespace {
 
-std::string describe(const std::string& name, const std::variant<process_target, cgroup_target>& target) {
+std::string describe(const std::string& name, const resource_target& target) {
     if (const auto* cgroup = std::get_if<cgroup_target>(&target)) return "cgroup " + name + " (" + cgroup->path + ")";
+    if (const auto* c = std::get_if<container_target>(&target)) return "container " + name + " (" + c->container + ")";
     const auto& p = std::get<process_target>(target);
     if (p.pid) return "process " + name + " (pid " + std::to_string(p.pid) + ")";
     if (!p.pid_file.empty()) return "process " + name + " (pid file " + p.pid_file + ")";
@@ -23,7 +26,7 @@ std::optional<double> per_second(const std::optional<double>& before, const std:
 
 }  // namespace
 
-resource_source::resource_source(std::string name, std::variant<process_target, cgroup_target> target,
+resource_source::resource_source(std::string name, resource_target target,
                                  std::filesystem::path proc, std::filesystem::path cgroup_root)
     : label_(describe(name, target)), target_(std::move(target)), proc_(std::move(proc)), cgroup_root_(std::move(cgroup_root)) {
     info_ = resource_series(name);
@@ -42,6 +45,7 @@ common::status resource_source::ready() {
 // The totals now; a process that is gone is looked for again once.
 common::result<resource_reading> resource_source::totals() {
     if (const auto* cgroup = std::get_if<cgroup_target>(&target_)) return read_cgroup(cgroup->path, cgroup_root_);
+    if (const auto* container = std::get_if<container_target>(&target_)) return container_totals(*container);
     const auto& process = std::get<process_target>(target_);
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (!pid_) {
@@ -54,6 +58,23 @@ common::result<resource_reading> resource_source::totals() {
         if (process.pid) break;  // a pid is that process alone
     }
     return common::fail("the process has exited");
+}
+
+// The container's cgroup as last found; asked of its runtime again once, when it is gone.
+common::result<resource_reading> resource_source::container_totals(const container_target& container) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (!container_cgroup_) {
+            auto pid = container_pid(container.container);
+            if (!pid) return pid.why();
+            auto cgroup = process_cgroup(*pid, proc_.string());
+            if (!cgroup) return cgroup.why();
+            container_cgroup_ = *cgroup;
+            last_.reset();  // a new cgroup: its counters are its own
+        }
+        if (auto reading = read_cgroup(*container_cgroup_, cgroup_root_)) return reading;
+        container_cgroup_.reset();
+    }
+    return common::fail("container '" + container.container + "' is gone");
 }
 
 source_reading resource_source::read(std::chrono::steady_clock::time_point now) {

@@ -30,8 +30,9 @@ public:
     // What it is, for events and the report: "http://127.0.0.1:8080/metrics", "process opscore".
     virtual const std::string& label() const = 0;
     virtual const std::vector<series_info>& series() const = 0;
-    // Whether a read may wait on the network (else it reads this machine's files, at once).
-    virtual bool waits_on_network() const { return false; }
+    // Whether a read may wait (on the network, on another program) rather than read this
+    // machine's files at once: such a source is read on a thread of its own.
+    virtual bool may_wait() const { return false; }
     // Reads it now; rates are over the time since the last reading that answered.
     virtual source_reading read(std::chrono::steady_clock::time_point now) = 0;
 };

@@ -11,7 +11,7 @@ namespace stampede::lang::detail {
 
 namespace {
 
-const keys watch_keys = {"interval", "prometheus", "processes", "cgroups"};
+const keys watch_keys = {"interval", "prometheus", "processes", "cgroups", "containers"};
 const keys source_keys = {"url", "host", "path", "headers", "timeout", "series"};
 const keys series_keys = {"select", "read", "share"};
 const keys process_keys = {"pid", "pid_file", "name"};
@@ -53,8 +53,16 @@ void watch_reader::read(const YAML::Node& n, const std::vector<host_spec>& hosts
             else if (path)
                 problem(it->second, "a cgroup's path is empty");
         }
-    if (!n["prometheus"] && !n["processes"] && !n["cgroups"])
-        problem(n, "watch names nothing to read: give it prometheus, processes or cgroups");
+    if (const auto& v = n["containers"]; v && expect_map(v, "containers"))
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            if (!take_name(it->first)) continue;
+            if (auto container = get_string(it->second, "a container's name or id"); container && !container->empty())
+                out.containers.push_back({it->first.Scalar(), *container});
+            else if (container)
+                problem(it->second, "a container's name is empty");
+        }
+    if (!n["prometheus"] && !n["processes"] && !n["cgroups"] && !n["containers"])
+        problem(n, "watch names nothing to read: give it prometheus, processes, cgroups or containers");
 }
 
 std::optional<prometheus_watch> watch_reader::read_source(const YAML::Node& n, const std::vector<host_spec>& hosts) {
@@ -188,7 +196,7 @@ bool watch_reader::take_name(const YAML::Node& key) {
         return false;
     }
     if (!names_.insert(name).second) {
-        problem(key, "'" + name + "' is watched twice: each name once, across prometheus, processes and cgroups");
+        problem(key, "'" + name + "' is watched twice: each name once, across prometheus, processes, cgroups and containers");
         return false;
     }
     return true;

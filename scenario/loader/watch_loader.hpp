@@ -1,6 +1,6 @@
 #pragma once
 // Reads a scenario's `watch:` section: its interval, the service's Prometheus endpoints and the
-// series each names, and the processes and cgroups to read on the master's machine. Every name
+// series each names, and the processes, cgroups and containers to read on the master's machine. Every name
 // is checked (plain, unique: thresholds name it), every selector parsed where it is written.
 // Part of the scenario loader; see yaml_reader.hpp.
 #include <set>

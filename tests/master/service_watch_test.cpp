@@ -19,7 +19,7 @@ public:
     counting_source(bool network, int fail_from, int fail_to) : network_(network), fail_from_(fail_from), fail_to_(fail_to) {}
     const std::string& label() const override { return label_; }
     const std::vector<watch::series_info>& series() const override { return info_; }
-    bool waits_on_network() const override { return network_; }
+    bool may_wait() const override { return network_; }
     watch::source_reading read(std::chrono::steady_clock::time_point) override {
         const int n = ++reads_;
         watch::source_reading r;

@@ -7,35 +7,13 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 
-#include "demo_target/demo_routes.hpp"
-#include "demo_target/demo_server.hpp"
+#include "tests/watch/served_target.hpp"
 
 using namespace stampede;
+using namespace stampede::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct served_target {
-    demo::demo_service service;
-    demo::demo_server server{service, 1};
-    std::string port;
-
-    explicit served_target(demo::demo_config config = {}) : service(config) {
-        auto bound = server.start("127.0.0.1", {{0, false}});
-        REQUIRE(bound.ok());
-        port = std::to_string(bound->front());
-    }
-};
-
-watch::scrape_request request_to(const std::string& port, const std::string& target) {
-    watch::scrape_request r;
-    r.host = "127.0.0.1";
-    r.port = port;
-    r.target = target;
-    r.host_header = "127.0.0.1:" + port;
-    r.timeout = 2s;
-    return r;
-}
 
 watch::prometheus_series series(std::string name, const std::string& selector, const std::string& how = "") {
     auto q = watch::parse_selector(selector);

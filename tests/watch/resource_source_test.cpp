@@ -4,6 +4,8 @@
 // ready, with the reason).
 #include "watch/resource_source.hpp"
 
+#include "watch/container_lookup.hpp"
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,4 +88,20 @@ TEST_CASE("a cgroup that does not exist is not ready, and says so", "[watch]") {
     REQUIRE_FALSE(ready.ok());
     CHECK(ready.error().find("no/such/stampede-cgroup") != std::string::npos);
     CHECK(source.label() == "cgroup nothing (no/such/stampede-cgroup)");
+}
+
+TEST_CASE("a container that no runtime knows is not ready, and says what each runtime said", "[watch]") {
+    resource_source source("db", container_target{"stampede-no-such-container"});
+    const auto ready = source.ready();
+    REQUIRE_FALSE(ready.ok());
+    CHECK(ready.error().find("no container 'stampede-no-such-container' (podman: ") == 0);
+    CHECK(source.label() == "container db (stampede-no-such-container)");
+}
+
+TEST_CASE("a process's cgroup is read from /proc as the kernel writes it", "[watch]") {
+    const auto mine = process_cgroup(getpid());
+    REQUIRE(mine.ok());
+    CHECK(mine->front() == '/');
+    CHECK(read_cgroup(*mine).ok());  // the path it gives is one a cgroup probe reads
+    CHECK(process_cgroup(4194304).error() == "process 4194304 has exited");
 }

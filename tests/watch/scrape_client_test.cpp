@@ -8,39 +8,12 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
-#include "demo_target/demo_routes.hpp"
-#include "demo_target/demo_server.hpp"
+#include "tests/watch/served_target.hpp"
 #include "watch/exposition_reader.hpp"
 
 using namespace stampede;
+using namespace stampede::testing;
 using namespace std::chrono_literals;
-
-namespace {
-
-// The demo target on a free loopback port, serving from its own thread.
-struct served_target {
-    demo::demo_service service{demo::demo_config{}};
-    demo::demo_server server{service, 1};
-    std::string port;
-
-    served_target() {
-        auto bound = server.start("127.0.0.1", {{0, false}});
-        REQUIRE(bound.ok());
-        port = std::to_string(bound->front());
-    }
-};
-
-watch::scrape_request request_to(const std::string& port, const std::string& target) {
-    watch::scrape_request r;
-    r.host = "127.0.0.1";
-    r.port = port;
-    r.target = target;
-    r.host_header = "127.0.0.1:" + port;
-    r.timeout = 2s;
-    return r;
-}
-
-}  // namespace
 
 TEST_CASE("a scrape brings the service's exposition whole", "[scrape]") {
     served_target target;

@@ -46,6 +46,8 @@ watch:
     by_file: {pid_file: /run/x.pid}
   cgroups:
     redis: system.slice/redis.service
+  containers:
+    db: postgres-1
 )");
     const auto& w = sc.watch;
     REQUIRE(w.interval);
@@ -72,6 +74,8 @@ watch:
     CHECK(remote.timeout == std::chrono::milliseconds(500));
     CHECK(w.prometheus[2].host == 1);
     CHECK(w.prometheus[2].path == "/stats");
+    REQUIRE(w.containers.size() == 1);
+    CHECK(w.containers[0].container == "postgres-1");
     REQUIRE(w.processes.size() == 3);
     CHECK(w.processes[0].target.name == "opscore-server");
     CHECK(w.processes[1].target.pid == 4242);
@@ -85,11 +89,11 @@ TEST_CASE("mistakes in a watch section are refused where they are written", "[wa
           "s.yaml:3:23: selector: regular-expression matchers (=~, !~) are not supported: name each value with = or !=\n");
     CHECK(problems_of("watch:\n  promethues: []\n") ==
           "s.yaml:2:3: unknown key 'promethues' in watch (did you mean 'prometheus'?)\n"
-          "s.yaml:2:3: watch names nothing to read: give it prometheus, processes or cgroups\n");
+          "s.yaml:2:3: watch names nothing to read: give it prometheus, processes, cgroups or containers\n");
     CHECK(problems_of("watch:\n  prometheus:\n    - series: {a: x, b: {select: y, read: median}}\n") ==
           "s.yaml:3:43: 'median' is no way to read a series: value, rate, avg, or a percentile as p95\n");
     CHECK(problems_of("watch:\n  prometheus: [{series: {a: x}}]\n  processes: {a: server}\n") ==
-          "s.yaml:3:15: 'a' is watched twice: each name once, across prometheus, processes and cgroups\n");
+          "s.yaml:3:15: 'a' is watched twice: each name once, across prometheus, processes, cgroups and containers\n");
     CHECK(problems_of("watch:\n  prometheus: [{url: 'http://x/m', host: default, series: {a: x}}]\n") ==
           "s.yaml:2:42: give either 'url' or 'host' (with 'path'), not both\n");
     CHECK(problems_of("watch:\n  prometheus: [{host: cahce, series: {a: x}}]\n") ==
