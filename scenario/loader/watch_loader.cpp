@@ -46,21 +46,10 @@ void watch_reader::read(const YAML::Node& n, const std::vector<host_spec>& hosts
         for (auto it = v.begin(); it != v.end(); ++it)
             if (auto p = read_process(it->first, it->second)) out.processes.push_back(std::move(*p));
     if (const auto& v = n["cgroups"]; v && expect_map(v, "cgroups"))
-        for (auto it = v.begin(); it != v.end(); ++it) {
-            if (!take_name(it->first)) continue;
-            if (auto path = get_string(it->second, "a cgroup's path"); path && !path->empty())
-                out.cgroups.push_back({it->first.Scalar(), *path});
-            else if (path)
-                problem(it->second, "a cgroup's path is empty");
-        }
+        for (const auto& [name, path] : read_named_texts(v, "a cgroup's path")) out.cgroups.push_back({name, path});
     if (const auto& v = n["containers"]; v && expect_map(v, "containers"))
-        for (auto it = v.begin(); it != v.end(); ++it) {
-            if (!take_name(it->first)) continue;
-            if (auto container = get_string(it->second, "a container's name or id"); container && !container->empty())
-                out.containers.push_back({it->first.Scalar(), *container});
-            else if (container)
-                problem(it->second, "a container's name is empty");
-        }
+        for (const auto& [name, container] : read_named_texts(v, "a container's name or id"))
+            out.containers.push_back({name, container});
     if (!n["prometheus"] && !n["processes"] && !n["cgroups"] && !n["containers"])
         problem(n, "watch names nothing to read: give it prometheus, processes, cgroups or containers");
 }
@@ -187,6 +176,16 @@ std::optional<process_watch> watch_reader::read_process(const YAML::Node& key, c
     if (const auto& v = spec["name"]) p.target.name = get_string(v, "name").value_or("");
     if (p.target.pid == 0 && p.target.pid_file.empty() && p.target.name.empty()) return std::nullopt;
     return p;
+}
+
+std::vector<std::pair<std::string, std::string>> watch_reader::read_named_texts(const YAML::Node& map, const std::string& what) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+        if (!take_name(it->first)) continue;
+        if (auto text = get_string(it->second, what); text && !text->empty()) out.emplace_back(it->first.Scalar(), *text);
+        else if (text) problem(it->second, what + " is empty");
+    }
+    return out;
 }
 
 bool watch_reader::take_name(const YAML::Node& key) {
