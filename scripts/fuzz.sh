@@ -25,7 +25,7 @@ shift $((OPTIND - 1))
 [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -ge 1 && "$seconds" -le 86400 ]] ||
     { echo "error: -t: a whole number of seconds, 1 to 86400: '$seconds'" >&2; exit 2; }
 [[ "$jobs" =~ ^[0-9]+$ && "$jobs" -ge 1 ]] || { echo "error: -j: a whole number, at least 1: '$jobs'" >&2; exit 2; }
-all=(scenario_file template json_checks histogram_codec http_response rest_request worker_messages master_messages websocket_frames terminal_text body_file exposition result_document)
+all=(scenario_file template json_checks histogram_codec http_response rest_request worker_messages master_messages websocket_frames terminal_text body_file exposition result_document sse_stream)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 for t in "${targets[@]}"; do
