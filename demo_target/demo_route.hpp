@@ -6,7 +6,7 @@
 
 namespace stampede::demo {
 
-enum class route { state, workflow, jsonrpc, training, health, ok, events, chat, not_found, count_ };
+enum class route { state, workflow, jsonrpc, training, health, ok, events, chat, completions, not_found, count_ };
 inline constexpr std::size_t route_count = static_cast<std::size_t>(route::count_);
 std::string_view route_name(route r);
 std::optional<route> route_from_name(std::string_view name);

@@ -12,8 +12,8 @@ using std::chrono::microseconds;
 
 namespace {
 
-constexpr std::array<std::string_view, route_count> names = {"state",  "workflow", "jsonrpc", "training", "health",
-                                                               "ok",     "events",   "chat",    "not_found"};
+constexpr std::array<std::string_view, route_count> names = {"state",  "workflow", "jsonrpc", "training",    "health",
+                                                               "ok",     "events",   "chat",    "completions", "not_found"};
 
 demo_response json_response(int status, const json& body) { return {status, body.dump()}; }
 
@@ -29,6 +29,7 @@ route classify(std::string_view path) {
     if (path == "/ok") return route::ok;
     if (path == "/api/v1/events" || starts_with(path, "/api/v1/events/")) return route::events;
     if (path == "/api/v1/orchestrator/chat") return route::chat;
+    if (path == "/v1/chat/completions") return route::completions;
     return route::not_found;
 }
 
@@ -62,7 +63,7 @@ common::result<latency_spec> parse_latency(std::string_view text) {
 
 demo_service::demo_service(demo_config config)
     : config_(std::move(config)), random_(config_.seed), chat_(config_.ws_delay, config_.ws_stream_interval),
-      metrics_(config_.cache_hit_ratio),
+      completions_(config_.completions, config_.seed + 1), metrics_(config_.cache_hit_ratio),
       leak_(config_.leak_per_second > 0 ? std::make_unique<memory_leak>(config_.leak_per_second, config_.leak_limit) : nullptr) {}
 
 std::uint64_t demo_service::served() const {
@@ -150,8 +151,22 @@ demo_response demo_service::dispatch(route r, const demo_request& request, std::
         case route::ok: return {200, "ok", "text/plain"};
         case route::events: return events(request, path);
         case route::chat: return chat(request);
+        case route::completions: return completion(request);
         default: return json_response(404, {{"error", "no such route"}, {"path", std::string(path)}});
     }
+}
+
+// POST /v1/chat/completions: a whole answer after its time, or a stream the server writes piece by piece.
+demo_response demo_service::completion(const demo_request& request) {
+    if (request.method != "POST") return json_response(405, {{"error", "POST a chat completion"}});
+    auto planned = completions_.answer(request.body);
+    demo_response out{planned.status, std::move(planned.body)};
+    out.delay = planned.delay;
+    if (planned.pieces.empty()) return out;
+    out.content_type = "text/event-stream";
+    out.pieces = std::move(planned.pieces);
+    out.cut = planned.cut;
+    return out;
 }
 
 // /v1/opscore/agent/{id}/state (GET, POST) and /v1/opscore/agent/{id}/workflow (POST).
@@ -296,7 +311,8 @@ demo_response demo_service::stats() const {
                                {"agents", agent_state_.size()},
                                {"events", json::parse(bus_.stats_json())},
                                {"websocket", json::parse(chat_.stats_json())},
-                               {"chat_turns", chat_turns_.load(std::memory_order_relaxed)}});
+                               {"chat_turns", chat_turns_.load(std::memory_order_relaxed)},
+                               {"completions", completions_.stats()}});
 }
 
 }  // namespace stampede::demo

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "demo_target/chat_completions.hpp"
 #include "demo_target/demo_route.hpp"
+#include "demo_target/demo_stream.hpp"
 #include "demo_target/event_bus.hpp"
 #include "demo_target/memory_leak.hpp"
 #include "demo_target/service_metrics.hpp"
@@ -45,6 +47,8 @@ struct demo_response {
     std::string content_type = "application/json";
     std::chrono::microseconds delay{0};  // answer after this long (never blocks a thread)
     bool solving = false;  // a modular.solve execution, active until its answer is written
+    std::vector<stream_piece> pieces;  // a stream: written after the head, each after its wait
+    bool cut = false;                  // ... and the connection closed before its end
 };
 
 // A route that stalls: for `length` out of every `every`, its requests are held until the
@@ -70,6 +74,8 @@ struct demo_config {
     std::chrono::microseconds ws_stream_interval{0};
     // GET /metrics: the share of the simulated cache's lookups that hit.
     double cache_hit_ratio = 0.8;
+    // POST /v1/chat/completions: how long to the first token and between tokens, how many.
+    completion_config completions;
     // A leak on purpose: bytes a second kept and never freed (0: none), up to a limit.
     std::uint64_t leak_per_second = 0;
     std::uint64_t leak_limit = std::uint64_t{1} << 30;
@@ -87,6 +93,8 @@ public:
         if (answered.solving) active_solves_.fetch_sub(1, std::memory_order_relaxed);
     }
     std::uint64_t served() const;
+    // A piece of a streamed answer was written: what it carried is counted as sent.
+    void streamed(const stream_piece& piece) { completions_.written(piece); }
     ws_chat& chat() { return chat_; }
     // The ports the server listens on, before it serves: each counts what it served apart
     // (`listeners` in /__stats), as a fleet of services on many ports would.
@@ -107,6 +115,7 @@ private:
     demo_response training(const demo_request& request, std::string_view path);
     demo_response events(const demo_request& request, std::string_view path);
     demo_response chat(const demo_request& request);
+    demo_response completion(const demo_request& request);
     demo_response stats() const;
     demo_response metrics() const;
     std::chrono::microseconds draw_latency(route r);
@@ -131,6 +140,7 @@ private:
     std::mt19937_64 random_;
     event_bus bus_;
     ws_chat chat_;
+    chat_completions completions_;
     std::atomic<std::uint64_t> chat_turns_{0};
     service_metrics metrics_;
     std::unique_ptr<memory_leak> leak_;  // with --leak only

@@ -43,6 +43,38 @@ std::string_view api_key_of(const http::request<http::string_body>& req) {
     return {};
 }
 
+// A streamed answer (Server-Sent Events): its head, then each piece as a chunk after its wait,
+// counted once written; the last chunk unless the stream is cut. Whether the connection goes on.
+template <class Stream>
+asio::awaitable<bool> write_stream(Stream& stream, demo_service& service, const demo_response& answer, unsigned version,
+                                   bool keep_alive, asio::steady_timer& delay) {
+    beast::error_code ec;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    auto& socket = beast::get_lowest_layer(stream);
+    http::response<http::empty_body> res{static_cast<http::status>(answer.status), version};
+    res.set(http::field::server, "stampede-demo-target");
+    res.set(http::field::content_type, answer.content_type);
+    res.set(http::field::cache_control, "no-cache");
+    res.chunked(true);
+    res.keep_alive(keep_alive && !answer.cut);
+    http::response_serializer<http::empty_body> head{res};
+    socket.expires_after(60s);
+    co_await http::async_write_header(stream, head, token);
+    for (const auto& piece : answer.pieces) {
+        if (ec) co_return false;
+        if (piece.after.count() > 0) {
+            delay.expires_after(piece.after);
+            co_await delay.async_wait(token);
+        }
+        socket.expires_after(60s);
+        co_await asio::async_write(stream, http::make_chunk(asio::buffer(piece.bytes)), token);
+        if (!ec) service.streamed(piece);
+    }
+    if (ec || answer.cut) co_return false;  // cut: the connection closes mid-answer
+    co_await asio::async_write(stream, http::make_chunk_last(), token);
+    co_return !ec && res.keep_alive();
+}
+
 // A connection's requests: read one, answer it (after its configured delay), repeat while the
 // client keeps the connection alive and the policy allows. The stream is plain or TLS. An
 // upgrade to the WebSocket chat ends the requests: it is handed back, to be served on the stream.
@@ -75,12 +107,17 @@ asio::awaitable<std::optional<ws_request>> serve_requests(Stream& stream, demo_s
             delay.expires_after(answer.delay);
             co_await delay.async_wait(token);
         }
+        const bool keep_alive = req.keep_alive() && (policy.max_requests == 0 || served < policy.max_requests);
+        if (!answer.pieces.empty()) {
+            if (!co_await write_stream(stream, service, answer, req.version(), keep_alive, delay)) break;
+            continue;
+        }
         http::response<http::string_body> res;
         res.result(static_cast<unsigned>(answer.status));
         res.version(req.version());
         res.set(http::field::server, "stampede-demo-target");
         res.set(http::field::content_type, answer.content_type);
-        res.keep_alive(req.keep_alive() && (policy.max_requests == 0 || served < policy.max_requests));
+        res.keep_alive(keep_alive);
         res.body() = answer.body;
         res.prepare_payload();
         socket.expires_after(60s);

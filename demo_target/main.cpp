@@ -59,6 +59,7 @@ struct demo_flags {
     connection_policy policy;
     std::string idle_timeout = "60s", overload_latency = "200ms", ws_delay = "0s", ws_interval = "0s";
     std::string leak, leak_limit = "1GiB";
+    std::string ttft = "20ms", token_delay = "1ms";
 };
 
 void declare_flags(CLI::App& app, demo_flags& f) {
@@ -92,6 +93,15 @@ void declare_flags(CLI::App& app, demo_flags& f) {
         ->check(CLI::Range(0.0, 1.0));
     app.add_option("--leak", f.leak, "Keep this much memory a second and never free it, as SIZE/s (1MiB/s): a leak to catch");
     app.add_option("--leak-limit", f.leak_limit, "Stop leaking past this much (default 1GiB)");
+    app.add_option("--ttft", f.ttft, "POST /v1/chat/completions: time to the first token (default 20ms)");
+    app.add_option("--token-delay", f.token_delay, "... and between tokens (default 1ms)");
+    app.add_option("--token-jitter", f.config.completions.jitter,
+                   "... each delay drawn log-normally about its value with this sigma (default 0: fixed)")
+        ->check(CLI::Range(0.0, 3.0));
+    app.add_option("--output-tokens", f.config.completions.output_tokens, "... tokens in an answer, unless max_tokens asks fewer (default 16)")
+        ->check(CLI::Range(0, 100000));
+    app.add_option("--cut-rate", f.config.completions.cut_rate, "... the share of streams cut mid-answer (default 0)")
+        ->check(CLI::Range(0.0, 1.0));
 }
 
 // "SIZE/s" as --leak takes it, and its limit.
@@ -125,7 +135,9 @@ stampede::common::status read_values(demo_flags& f) {
     if (!overload) return fail("--overload-latency: " + overload.error());
     f.config.overload_latency = *overload;
     for (auto [flag, text, into] : {std::tuple{"--ws-delay", &f.ws_delay, &f.config.ws_delay},
-                                    std::tuple{"--ws-stream-interval", &f.ws_interval, &f.config.ws_stream_interval}}) {
+                                    std::tuple{"--ws-stream-interval", &f.ws_interval, &f.config.ws_stream_interval},
+                                    std::tuple{"--ttft", &f.ttft, &f.config.completions.ttft},
+                                    std::tuple{"--token-delay", &f.token_delay, &f.config.completions.token_delay}}) {
         auto d = stampede::common::parse_duration(*text);
         if (!d || d->count() < 0 || *d > std::chrono::minutes(1))
             return fail(std::string(flag) + ": a duration up to 1m, not '" + *text + "'");
@@ -159,6 +171,7 @@ int main(int argc, char** argv) {
                  "Routes: /v1/opscore/agent/{id}/state (GET, POST), /v1/opscore/agent/{id}/workflow (POST),\n"
                  "/api/v1/jsonrpc (modular.solve), /api/v1/training/jobs[/{id}[/export|/cancel]],\n"
                  "/api/v1/events[?topic=T | /{id}/ack] (an event bus), /api/v1/orchestrator/chat,\n"
+                 "/v1/chat/completions (OpenAI-compatible, streamed as Server-Sent Events: --ttft, --token-delay),\n"
                  "/ws/chat (WebSocket: echo, streamed replies, rooms),\n"
                  "/health, /api/v1/health, /ok, /__stats (what was served, as JSON) and /metrics (the same\n"
                  "and more, in Prometheus's text format: requests, in flight, response times, a simulated\n"
