@@ -11,23 +11,19 @@ namespace {
 
 using common::fail;
 
-// Names go into thresholds, result keys and metric names: as the watch section takes them.
-bool plain_name(const std::string& name) {
-    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    });
-}
 
 struct named_value {
     std::string name, value;
 };
 
-common::result<named_value> split(const std::string& flag, const std::string& pair) {
+common::result<named_value> split(const std::string& flag, const std::string& pair, std::size_t longest = std::string::npos) {
     const auto eq = pair.find('=');
     if (eq == std::string::npos || eq + 1 == pair.size())
         return fail(flag + " '" + common::shortened_utf8(pair, 120) + "': give NAME=VALUE");
     named_value out{pair.substr(0, eq), pair.substr(eq + 1)};
-    if (!plain_name(out.name))
+    if (out.value.size() > longest)
+        return fail(flag + " " + common::shortened_utf8(out.name, 80) + ": a value past " + std::to_string(longest) + " bytes");
+    if (!plain_watch_name(out.name))
         return fail(flag + " '" + common::shortened_utf8(out.name, 80) + "': a name is 1 to 64 letters, digits, '_' or '-'");
     return out;
 }
@@ -74,19 +70,19 @@ common::status apply_watch_overrides(watch_spec& spec, const watch_overrides& ov
         return fail("--watch-interval: at least 100ms");
     if (overrides.interval) spec.interval = overrides.interval;
     for (const auto& pair : overrides.processes) {
-        auto p = split("--watch-process", pair);
+        auto p = split("--watch-process", pair, max_watched_path);
         if (!p) return p.why();
         auto target = process_of(p->value);
         if (!target) return fail("--watch-process " + p->name + ": " + target.error());
         put(spec.processes, process_watch{p->name, std::move(*target)});
     }
     for (const auto& pair : overrides.cgroups) {
-        auto c = split("--watch-cgroup", pair);
+        auto c = split("--watch-cgroup", pair, max_watched_path);
         if (!c) return c.why();
         put(spec.cgroups, cgroup_watch{c->name, c->value});
     }
     for (const auto& pair : overrides.containers) {
-        auto c = split("--watch-container", pair);
+        auto c = split("--watch-container", pair, max_container_name);
         if (!c) return c.why();
         put(spec.containers, container_watch{c->name, c->value});
     }

@@ -1,9 +1,17 @@
 #include "scenario/watch_spec.hpp"
 
+#include <algorithm>
+
 #include "watch/prometheus_source.hpp"
 #include "watch/resource_source.hpp"
 
 namespace stampede::lang {
+
+bool plain_watch_name(std::string_view name) {
+    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    });
+}
 
 std::vector<watch::series_info> watched_series_of(const watch_spec& spec) {
     std::vector<watch::series_info> out;

@@ -6,6 +6,7 @@
 // `.io_read`, `.io_write`).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -61,6 +62,15 @@ struct watch_spec {
 
     bool empty() const { return prometheus.empty() && processes.empty() && cgroups.empty() && containers.empty(); }
 };
+
+// Whether `name` may name a watched source or series: 1 to 64 letters, digits, '_' or '-' (it
+// goes into thresholds, result keys and metric names).
+bool plain_watch_name(std::string_view name);
+
+// The longest a container's name or id, and a cgroup's or pid file's path or a process's name,
+// may be: longer ones are mistakes, said as such rather than quoted whole.
+inline constexpr std::size_t max_container_name = 256;
+inline constexpr std::size_t max_watched_path = 4096;
 
 // Every series the section names, with its unit, in the order a run reads them: each endpoint's,
 // then each process's, each cgroup's and each container's four (NAME.cpu, .memory, .io_read, .io_write).

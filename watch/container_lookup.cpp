@@ -21,7 +21,7 @@ namespace {
 
 struct finished_command {
     int status = -1;
-    std::string out;  // stdout and stderr together, at most 4 KiB
+    std::string out;  // stdout and stderr together: their last 4 to 8 KiB
 };
 
 // Runs `argv` (found on PATH, no shell) with its output captured, within `timeout`; killed past it.
@@ -59,7 +59,8 @@ common::result<finished_command> run_command(const std::vector<std::string>& arg
         if (ready < 0) break;
         const auto n = read(pipe_fds[0], buffer, sizeof buffer);
         if (n <= 0) break;
-        if (done.out.size() < 4096) done.out.append(buffer, static_cast<std::size_t>(n));
+        done.out.append(buffer, static_cast<std::size_t>(n));
+        if (done.out.size() > 8192) done.out.erase(0, done.out.size() - 4096);  // the end holds the answer
     }
     close(pipe_fds[0]);
     if (timed_out) kill(child, SIGKILL);
@@ -68,11 +69,12 @@ common::result<finished_command> run_command(const std::vector<std::string>& arg
     return done;
 }
 
-// The first line of what a command said, trimmed, for a message.
-std::string first_line(const std::string& text) {
-    auto line = text.substr(0, text.find('\n'));
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    return line.substr(0, 200);
+// The last line of what a command said, trimmed: its answer or its error, after any warnings
+// it printed first (podman warns of its network configuration before it answers).
+std::string last_line(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    const auto start = text.find_last_of('\n');
+    return text.substr(start == std::string::npos ? 0 : start + 1, 200);
 }
 
 }  // namespace
@@ -80,13 +82,13 @@ std::string first_line(const std::string& text) {
 common::result<int> container_pid(const std::string& container, common::micros timeout) {
     std::string why;
     for (const char* runtime : {"podman", "docker"}) {
-        auto ran = run_command({runtime, "inspect", "--format", "{{.State.Pid}}", container}, timeout);
+        auto ran = run_command({runtime, "inspect", "--format", "{{.State.Pid}}", "--", container}, timeout);
         if (!ran) {
             why += (why.empty() ? "" : "; ") + ran.error();
             continue;
         }
         int pid = 0;
-        const auto text = first_line(ran->out);
+        const auto text = last_line(ran->out);
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
         if (WIFEXITED(ran->status) && WEXITSTATUS(ran->status) == 0 && ec == std::errc() && end == text.data() + text.size()) {
             if (pid > 0) return pid;

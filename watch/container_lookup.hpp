@@ -1,6 +1,7 @@
 #pragma once
 // A container found by its name or id, as podman or docker knows it: its main process, asked of
-// the runtime (`inspect`, run directly with no shell, bounded in time and output), and from that
+// the runtime (`inspect`, run directly with no shell, the name after `--` so it is never taken
+// for an option, bounded in time and output), and from that
 // process its cgroup, which is the container's: what `podman stats` and `docker stats` read.
 #include <string>
 

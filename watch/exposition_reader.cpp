@@ -1,5 +1,7 @@
 #include "watch/exposition_reader.hpp"
 
+#include "common/utf8.hpp"
+
 #include <charconv>
 #include <deque>
 #include <limits>
@@ -177,7 +179,8 @@ private:
                 return problem(name_at + 1, "more than " + std::to_string(limits_.max_labels) + " labels on one sample");
             // A label twice on one sample says two things at once: which one a selector reads is undefined.
             for (const auto& [other, v] : sample_.labels)
-                if (other == name) return problem(name_at + 1, "label '" + std::string(name) + "' twice on one sample");
+                if (other == name)
+                    return problem(name_at + 1, "label '" + common::shortened_utf8(name, 80) + "' twice on one sample");
             sample_.labels.emplace_back(name, value);
             skip_blanks();
             if (at_ < line_.size() && line_[at_] == ',') ++at_;

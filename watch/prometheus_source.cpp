@@ -48,12 +48,12 @@ prometheus_source::prometheus_source(std::string label, scrape_request request, 
       queries_(gathered_queries(series, rest_of_)),
       sampler_(queries_) {
     for (const auto& s : series) info_.push_back({s.name, unit_of(s)});
+    limits_.max_bytes = request_.max_bytes;  // the text is bounded as the answer that brings it is
 }
 
 source_reading prometheus_source::read(std::chrono::steady_clock::time_point now) {
     source_reading out;
     out.values.resize(info_.size());
-    limits_.max_bytes = request_.max_bytes;
     auto body = scrape(request_);
     if (!body) {
         out.failure = body.error();

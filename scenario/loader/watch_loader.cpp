@@ -16,12 +16,6 @@ const keys source_keys = {"url", "host", "path", "headers", "timeout", "series"}
 const keys series_keys = {"select", "read", "share"};
 const keys process_keys = {"pid", "pid_file", "name"};
 
-// Names go into thresholds (watch.NAME), result keys and metric labels: kept plain.
-bool plain_name(const std::string& name) {
-    return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    });
-}
 
 }  // namespace
 
@@ -46,9 +40,10 @@ void watch_reader::read(const YAML::Node& n, const std::vector<host_spec>& hosts
         for (auto it = v.begin(); it != v.end(); ++it)
             if (auto p = read_process(it->first, it->second)) out.processes.push_back(std::move(*p));
     if (const auto& v = n["cgroups"]; v && expect_map(v, "cgroups"))
-        for (const auto& [name, path] : read_named_texts(v, "a cgroup's path")) out.cgroups.push_back({name, path});
+        for (const auto& [name, path] : read_named_texts(v, "a cgroup's path", max_watched_path))
+            out.cgroups.push_back({name, path});
     if (const auto& v = n["containers"]; v && expect_map(v, "containers"))
-        for (const auto& [name, container] : read_named_texts(v, "a container's name or id"))
+        for (const auto& [name, container] : read_named_texts(v, "a container's name or id", max_container_name))
             out.containers.push_back({name, container});
     if (!n["prometheus"] && !n["processes"] && !n["cgroups"] && !n["containers"])
         problem(n, "watch names nothing to read: give it prometheus, processes, cgroups or containers");
@@ -162,6 +157,10 @@ std::optional<process_watch> watch_reader::read_process(const YAML::Node& key, c
     if (!spec.IsMap()) {
         auto name = get_string(spec, "a process's name");
         if (!name || name->empty()) return std::nullopt;
+        if (name->size() > max_watched_path) {
+            problem(spec, "a process's name past " + std::to_string(max_watched_path) + " bytes");
+            return std::nullopt;
+        }
         p.target.name = *name;
         return p;
     }
@@ -175,14 +174,21 @@ std::optional<process_watch> watch_reader::read_process(const YAML::Node& key, c
     if (const auto& v = spec["pid_file"]) p.target.pid_file = get_string(v, "pid_file").value_or("");
     if (const auto& v = spec["name"]) p.target.name = get_string(v, "name").value_or("");
     if (p.target.pid == 0 && p.target.pid_file.empty() && p.target.name.empty()) return std::nullopt;
+    if (p.target.pid_file.size() > max_watched_path || p.target.name.size() > max_watched_path) {
+        problem(spec, "a process's name or pid file past " + std::to_string(max_watched_path) + " bytes");
+        return std::nullopt;
+    }
     return p;
 }
 
-std::vector<std::pair<std::string, std::string>> watch_reader::read_named_texts(const YAML::Node& map, const std::string& what) {
+std::vector<std::pair<std::string, std::string>> watch_reader::read_named_texts(const YAML::Node& map, const std::string& what,
+                                                                              std::size_t longest) {
     std::vector<std::pair<std::string, std::string>> out;
     for (auto it = map.begin(); it != map.end(); ++it) {
         if (!take_name(it->first)) continue;
-        if (auto text = get_string(it->second, what); text && !text->empty()) out.emplace_back(it->first.Scalar(), *text);
+        auto text = get_string(it->second, what);
+        if (text && text->size() > longest) problem(it->second, what + " past " + std::to_string(longest) + " bytes");
+        else if (text && !text->empty()) out.emplace_back(it->first.Scalar(), *text);
         else if (text) problem(it->second, what + " is empty");
     }
     return out;
@@ -190,7 +196,7 @@ std::vector<std::pair<std::string, std::string>> watch_reader::read_named_texts(
 
 bool watch_reader::take_name(const YAML::Node& key) {
     const auto name = key.Scalar();
-    if (!plain_name(name)) {
+    if (!plain_watch_name(name)) {
         problem(key, "watched name '" + common::shortened_utf8(name, 80) + "': use 1 to 64 letters, digits, '_' or '-'");
         return false;
     }

@@ -26,7 +26,8 @@ private:
     std::optional<watch::series_query> read_selector(const YAML::Node& n, std::string_view what);
     std::optional<process_watch> read_process(const YAML::Node& key, const YAML::Node& spec);
     // NAME: TEXT entries of a map (cgroups' paths, containers' names), each name taken once.
-    std::vector<std::pair<std::string, std::string>> read_named_texts(const YAML::Node& map, const std::string& what);
+    std::vector<std::pair<std::string, std::string>> read_named_texts(const YAML::Node& map, const std::string& what,
+                                                                      std::size_t longest);
     // Whether `key` is a name a series may have (plain, not yet used); reported when not.
     bool take_name(const YAML::Node& key);
 

@@ -47,4 +47,5 @@ TEST_CASE("a watch flag that cannot be read is refused, naming the flag", "[watc
     CHECK(refused({std::nullopt, {"x=p"}, {"x=c"}, {}, {}}).find("'x.cpu' is watched twice") != std::string::npos);
     CHECK(refused({std::nullopt, {}, {}, {"db="}, {}}) == "--watch-container 'db=': give NAME=VALUE");
     CHECK(refused({10ms, {}, {}, {}, {}}) == "--watch-interval: at least 100ms");
+    CHECK(refused({std::nullopt, {}, {}, {"db=" + std::string(300, 'n')}, {}}) == "--watch-container db: a value past 256 bytes");
 }

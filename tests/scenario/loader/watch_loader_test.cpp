@@ -109,6 +109,11 @@ TEST_CASE("mistakes in a watch section are refused where they are written", "[wa
           "s.yaml:2:16: a prometheus endpoint with no 'series': name what to read of it\n");
 }
 
+TEST_CASE("a container's name or a cgroup's path past its bound is refused where it is written", "[watch]") {
+    CHECK(problems_of("watch:\n  containers: {db: " + std::string(300, 'n') + "}\n") ==
+          "s.yaml:2:20: a container's name or id past 256 bytes\n");
+}
+
 TEST_CASE("a condition on a watched series names one the section reads, and takes its unit", "[watch]") {
     const std::string watch = "host: http://127.0.0.1:8001\nwatch:\n  prometheus:\n    - series: {rss: process_resident_memory_bytes}\n"
                               "  processes: {svc: svc-server}\n";
